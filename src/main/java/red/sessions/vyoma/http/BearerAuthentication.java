@@ -1,0 +1,45 @@
+package red.sessions.vyoma.http;
+
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.auth.TokenVerifier;
+
+/** Requires {@code Authorization: Bearer <jwt>} and records the verified caller on the context. */
+final class BearerAuthentication implements Handler<RoutingContext> {
+
+  private static final Logger LOG = LoggerFactory.getLogger(BearerAuthentication.class);
+  private static final String CALLER = "caller";
+  private static final String SCHEME = "bearer ";
+
+  private final TokenVerifier verifier;
+
+  BearerAuthentication(TokenVerifier verifier) {
+    this.verifier = verifier;
+  }
+
+  @Override
+  public void handle(RoutingContext ctx) {
+    String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+    if (header == null || !header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
+      ctx.fail(401);
+      return;
+    }
+    verifier.verify(header.substring(SCHEME.length()).trim())
+      .onSuccess(caller -> {
+        ctx.put(CALLER, caller);
+        ctx.next();
+      })
+      .onFailure(e -> {
+        LOG.debug("request {} presented a token that was refused: {}", RequestIds.of(ctx), e.getMessage());
+        ctx.fail(401);
+      });
+  }
+
+  static Caller caller(RoutingContext ctx) {
+    return ctx.get(CALLER);
+  }
+}

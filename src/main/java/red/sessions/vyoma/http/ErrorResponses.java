@@ -1,0 +1,94 @@
+package red.sessions.vyoma.http;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Locale;
+
+/**
+ * The one place failures become responses: {@code {"error", "message", "status_code"}} with the matching
+ * status. A domain's {@code ReplyException} keeps its failure code and message; a domain that did not
+ * answer is 503; anything unexpected is a 500 that is logged with the request id and tells nothing.
+ */
+final class ErrorResponses {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+
+  private final long bodyLimit;
+
+  ErrorResponses(long bodyLimit) {
+    this.bodyLimit = bodyLimit;
+  }
+
+  void handle(RoutingContext ctx) {
+    Throwable failure = ctx.failure();
+    int status = ctx.statusCode();
+    String message = null;
+    if (failure instanceof ReplyException reply) {
+      boolean answered = reply.failureType() == ReplyFailure.RECIPIENT_FAILURE;
+      status = answered ? reply.failureCode() : 503;
+      message = answered ? reply.getMessage() : null;
+    } else if (failure instanceof HttpException http) {
+      status = http.getStatusCode();
+      message = http.getPayload();
+    }
+    if (status < 400 || status > 599) {
+      status = 500;
+    }
+    if (status == 500) {
+      LOG.error("request {} {} {} failed", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), failure);
+      message = "internal error; quote request id " + RequestIds.of(ctx) + " when reporting it";
+    } else if (status == 503 && failure != null) {
+      LOG.warn("request {} could not be served: {}", RequestIds.of(ctx), failure.toString());
+    }
+    send(ctx, status, message != null ? message : defaultMessage(ctx, status));
+  }
+
+  void send(RoutingContext ctx, int status, String message) {
+    HttpServerResponse response = ctx.response();
+    if (response.headWritten()) {
+      ctx.request().connection().close();
+      return;
+    }
+    if (status == 401) {
+      response.putHeader("WWW-Authenticate", "Bearer");
+    }
+    JsonObject body = new JsonObject()
+      .put("error", errorName(status))
+      .put("message", message)
+      .put("status_code", status);
+    response.setStatusCode(status)
+      .putHeader(HttpHeaders.CONTENT_TYPE, ApiRouter.JSON_UTF8)
+      .end(body.encode());
+  }
+
+  /** The machine-readable error name of a status: 404 is {@code not_found}, 413 {@code payload_too_large}. */
+  static String errorName(int status) {
+    return HttpResponseStatus.valueOf(status).reasonPhrase()
+      .toLowerCase(Locale.ROOT).replace(' ', '_').replace("-", "_");
+  }
+
+  private String defaultMessage(RoutingContext ctx, int status) {
+    String method = ctx.request().method().name();
+    String path = ctx.request().path();
+    return switch (status) {
+      case 400 -> "the request is not valid";
+      case 401 -> "a valid bearer token is required";
+      case 403 -> "you may not do this";
+      case 404 -> "there is no resource at " + method + " " + path;
+      case 405 -> "the resource at " + path + " does not allow " + method;
+      case 413 -> "the request body is larger than " + bodyLimit + " bytes";
+      case 415 -> "request bodies must be JSON (Content-Type: application/json)";
+      case 503 -> "a service the request needs is unavailable; try again shortly";
+      default -> HttpResponseStatus.valueOf(status).reasonPhrase();
+    };
+  }
+}

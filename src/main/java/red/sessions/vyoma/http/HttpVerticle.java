@@ -1,0 +1,49 @@
+package red.sessions.vyoma.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import red.sessions.vyoma.auth.TokenVerifier;
+import red.sessions.vyoma.platform.AppConfig;
+import red.sessions.vyoma.platform.Database;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The HTTP front: routing, authentication, body limits and the error format. It holds no business
+ * logic; each API call goes over the event bus to its domain verticle. Deployed once per core.
+ */
+public final class HttpVerticle extends VerticleBase {
+
+  private final AppConfig config;
+  private final TokenVerifier verifier;
+  private final Database database;
+  private HttpServer server;
+
+  public HttpVerticle(AppConfig config, TokenVerifier verifier, Database database) {
+    this.config = config;
+    this.verifier = verifier;
+    this.database = database;
+  }
+
+  @Override
+  public Future<?> start() {
+    JsonObject http = config.http();
+    long domainTimeout = config.domain().getLong("request_timeout_ms");
+    return vertx.fileSystem().readFile("openapi.yaml").compose(openApi -> {
+      server = vertx.createHttpServer(new HttpServerOptions()
+          .setHost(http.getString("host"))
+          .setPort(http.getInteger("port")))
+        .requestHandler(ApiRouter.create(vertx, http, domainTimeout, verifier, database, openApi));
+      return server.listen();
+    });
+  }
+
+  /** Stops accepting connections and lets requests in flight finish, up to the shutdown timeout. */
+  @Override
+  public Future<?> stop() {
+    return server.shutdown(config.http().getInteger("shutdown_timeout_seconds"), TimeUnit.SECONDS);
+  }
+}

@@ -1,0 +1,32 @@
+package red.sessions.vyoma.http;
+
+import io.vertx.ext.web.RoutingContext;
+
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Every request gets an id, sent back as {@code X-Request-Id} and written in its log lines. A caller's
+ * own id (from a proxy or the client) is kept when it is short and plain, so traces can be joined.
+ */
+final class RequestIds {
+
+  static final String HEADER = "X-Request-Id";
+  private static final String KEY = "requestId";
+  private static final Pattern ACCEPTED = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  private RequestIds() {
+  }
+
+  static void assign(RoutingContext ctx) {
+    String offered = ctx.request().getHeader(HEADER);
+    String id = offered != null && ACCEPTED.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
+    ctx.put(KEY, id);
+    ctx.response().putHeader(HEADER, id);
+    ctx.next();
+  }
+
+  static String of(RoutingContext ctx) {
+    return ctx.get(KEY);
+  }
+}

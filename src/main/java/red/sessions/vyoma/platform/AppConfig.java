@@ -1,0 +1,122 @@
+package red.sessions.vyoma.platform;
+
+import io.vertx.config.ConfigRetriever;
+import io.vertx.config.ConfigRetrieverOptions;
+import io.vertx.config.ConfigStoreOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The server's configuration: {@code conf/config.json} holds every key with its default, an optional
+ * file named by {@code --conf} overrides it, and {@code VYOMA_*} environment variables win over both.
+ * An environment variable exists for every key of the defaults: {@code http.port} is
+ * {@code VYOMA_HTTP_PORT}; its value is parsed as the default's type (lists are comma-separated).
+ */
+public final class AppConfig {
+
+  public static final String DEFAULTS = "conf/config.json";
+  private static final String ENV_PREFIX = "VYOMA_";
+
+  private final JsonObject json;
+
+  private AppConfig(JsonObject json) {
+    this.json = json;
+  }
+
+  public static Future<AppConfig> load(Vertx vertx, String overrideFile, Map<String, String> env) {
+    ConfigRetrieverOptions options = new ConfigRetrieverOptions()
+      .setScanPeriod(0)
+      .setIncludeDefaultStores(false)
+      .addStore(fileStore(DEFAULTS));
+    if (overrideFile != null) {
+      options.addStore(fileStore(overrideFile));
+    }
+    ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
+    return retriever.getConfig()
+      .eventually(retriever::close)
+      .map(fromFiles -> new AppConfig(withEnvironment(fromFiles, env, "")));
+  }
+
+  private static ConfigStoreOptions fileStore(String path) {
+    return new ConfigStoreOptions().setType("file").setFormat("json").setConfig(new JsonObject().put("path", path));
+  }
+
+  private static JsonObject withEnvironment(JsonObject config, Map<String, String> env, String prefix) {
+    JsonObject result = config.copy();
+    for (String key : config.fieldNames()) {
+      Object current = config.getValue(key);
+      String name = prefix.isEmpty() ? key : prefix + "_" + key;
+      if (current instanceof JsonObject nested) {
+        result.put(key, withEnvironment(nested, env, name));
+        continue;
+      }
+      String variable = ENV_PREFIX + name.toUpperCase(Locale.ROOT);
+      String value = env.get(variable);
+      if (value != null) {
+        result.put(key, parse(variable, value, current));
+      }
+    }
+    return result;
+  }
+
+  private static Object parse(String variable, String value, Object current) {
+    try {
+      if (current instanceof Integer || current instanceof Long) {
+        return Long.parseLong(value.trim());
+      }
+      if (current instanceof Boolean) {
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+          throw new IllegalArgumentException("expected true or false");
+        }
+        return Boolean.parseBoolean(value);
+      }
+      if (current instanceof JsonArray) {
+        List<String> items = new ArrayList<>();
+        Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(items::add);
+        return new JsonArray(new ArrayList<>(items));
+      }
+      return value;
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(variable + "=" + value + " is not valid: " + e.getMessage(), e);
+    }
+  }
+
+  public JsonObject json() {
+    return json;
+  }
+
+  public Path dataDir() {
+    return Path.of(json.getString("data_dir")).toAbsolutePath().normalize();
+  }
+
+  public JsonObject http() {
+    return json.getJsonObject("http");
+  }
+
+  public JsonObject db() {
+    return json.getJsonObject("db");
+  }
+
+  public JsonObject domain() {
+    return json.getJsonObject("domain");
+  }
+
+  public JsonObject auth() {
+    return json.getJsonObject("auth");
+  }
+
+  /** Instances of a verticle kind: the configured number, or one per core when it is 0. */
+  public static int instances(JsonObject section) {
+    int configured = section.getInteger("instances", 0);
+    return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+  }
+}

@@ -1,0 +1,119 @@
+package red.sessions.vyoma.platform;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The PostgreSQL the server runs on: an external one when {@code db.url} is set, otherwise an embedded
+ * server whose data lives in {@code <data_dir>/postgres}. Opening it migrates the schema to the latest
+ * version; the pool it hands out is shared by every domain verticle.
+ */
+public final class Database {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final EmbeddedPostgres embedded;
+
+  private Database(Vertx vertx, Pool pool, EmbeddedPostgres embedded) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.embedded = embedded;
+  }
+
+  public static Future<Database> open(Vertx vertx, AppConfig config) {
+    JsonObject db = config.db();
+    String url = db.getString("url", "");
+    // Starting PostgreSQL and running migrations over JDBC both block: keep them off the event loop.
+    return vertx.executeBlocking(() -> {
+      EmbeddedPostgres embedded = url.isBlank() ? startEmbedded(config.dataDir(), db.getInteger("embedded_port")) : null;
+      PgConnectOptions connect = embedded != null ? embeddedOptions(embedded) : PgConnectOptions.fromUri(url);
+      try {
+        migrate(connect);
+      } catch (RuntimeException e) {
+        stopEmbedded(embedded);
+        throw e;
+      }
+      Pool pool = PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(db.getInteger("pool_size")).setName("vyoma"))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
+      LOG.info("Database ready at {}:{}/{}{}", connect.getHost(), connect.getPort(), connect.getDatabase(),
+        embedded != null ? " (embedded, data in " + config.dataDir().resolve("postgres") + ")" : "");
+      return new Database(vertx, pool, embedded);
+    });
+  }
+
+  private static EmbeddedPostgres startEmbedded(Path dataDir, int port) throws IOException {
+    Path directory = dataDir.resolve("postgres");
+    Files.createDirectories(directory);
+    EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+      .setDataDirectory(directory)
+      .setCleanDataDirectory(false)
+      .setRegisterShutdownHook(false);
+    if (port > 0) {
+      builder.setPort(port);
+    }
+    return builder.start();
+  }
+
+  private static PgConnectOptions embeddedOptions(EmbeddedPostgres embedded) {
+    return new PgConnectOptions()
+      .setHost("localhost")
+      .setPort(embedded.getPort())
+      .setDatabase("postgres")
+      .setUser("postgres");
+  }
+
+  private static void migrate(PgConnectOptions connect) {
+    String jdbcUrl = "jdbc:postgresql://" + connect.getHost() + ":" + connect.getPort() + "/" + connect.getDatabase();
+    Flyway.configure()
+      .dataSource(jdbcUrl, connect.getUser(), connect.getPassword())
+      .locations("classpath:db/migration")
+      .load()
+      .migrate();
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  /** Liveness of the database as seen through the pool. */
+  public Future<Void> ping() {
+    return pool.query("SELECT 1").execute().mapEmpty();
+  }
+
+  public Future<Void> close() {
+    return pool.close().eventually(() -> vertx.executeBlocking(() -> {
+      stopEmbedded(embedded);
+      return null;
+    }));
+  }
+
+  private static void stopEmbedded(EmbeddedPostgres embedded) {
+    if (embedded == null) {
+      return;
+    }
+    try {
+      embedded.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Could not stop the embedded PostgreSQL", e);
+    }
+  }
+}
