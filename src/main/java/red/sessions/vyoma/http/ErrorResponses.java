@@ -70,7 +70,7 @@ final class ErrorResponses {
       .end(body.encode());
   }
 
-  /** The machine-readable error name of a status: 404 is {@code not_found}, 413 {@code payload_too_large}. */
+  /** The machine-readable error name of a status: 404 is {@code not_found}, 413 {@code request_entity_too_large}. */
   static String errorName(int status) {
     return HttpResponseStatus.valueOf(status).reasonPhrase()
       .toLowerCase(Locale.ROOT).replace(' ', '_').replace("-", "_");

@@ -1,0 +1,61 @@
+package red.sessions.vyoma.support;
+
+import io.vertx.core.json.JsonObject;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.Signature;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Instant;
+import java.util.Base64;
+
+/** Builds JWTs by hand, good and bad, to prove what the server accepts and refuses. */
+public final class JwtForge {
+
+  private static final Base64.Encoder URL = Base64.getUrlEncoder().withoutPadding();
+
+  private JwtForge() {
+  }
+
+  /** Claims for the subject, issued now, expiring in the given seconds (negative: already expired). */
+  public static JsonObject claims(String subject, long expiresInSeconds) {
+    long now = Instant.now().getEpochSecond();
+    return new JsonObject().put("sub", subject).put("iat", now).put("exp", now + expiresInSeconds);
+  }
+
+  public static String rs256(JsonObject claims, String privateKeyPem) {
+    String signingInput = signingInput(new JsonObject().put("alg", "RS256").put("typ", "JWT"), claims);
+    try {
+      byte[] der = Base64.getMimeDecoder().decode(privateKeyPem.replaceAll("-----[A-Z ]+-----", ""));
+      Signature rsa = Signature.getInstance("SHA256withRSA");
+      rsa.initSign(KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(der)));
+      rsa.update(signingInput.getBytes(StandardCharsets.US_ASCII));
+      return signingInput + "." + URL.encodeToString(rsa.sign());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static String hs256(JsonObject claims, byte[] secret) {
+    String signingInput = signingInput(new JsonObject().put("alg", "HS256").put("typ", "JWT"), claims);
+    try {
+      Mac mac = Mac.getInstance("HmacSHA256");
+      mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+      return signingInput + "." + URL.encodeToString(mac.doFinal(signingInput.getBytes(StandardCharsets.US_ASCII)));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static String unsigned(JsonObject claims) {
+    return signingInput(new JsonObject().put("alg", "none").put("typ", "JWT"), claims) + ".";
+  }
+
+  private static String signingInput(JsonObject header, JsonObject claims) {
+    return URL.encodeToString(header.encode().getBytes(StandardCharsets.UTF_8)) + "."
+      + URL.encodeToString(claims.encode().getBytes(StandardCharsets.UTF_8));
+  }
+}

@@ -1,0 +1,141 @@
+package red.sessions.vyoma.support;
+
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import red.sessions.vyoma.Application;
+import red.sessions.vyoma.auth.DevKeys;
+import red.sessions.vyoma.auth.DevTokens;
+import red.sessions.vyoma.platform.AppConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The real server for a test class: the same {@link Application} the jar runs, on a free port, with
+ * its own data directory (so its own development key), configured through {@code VYOMA_*} variables.
+ * Unless a test asks for the embedded default, every server shares one PostgreSQL started once per
+ * test JVM, reached through {@code db.url} as an external database would be.
+ */
+public final class TestServer implements AutoCloseable {
+
+  private static EmbeddedPostgres sharedDatabase;
+
+  private final Vertx vertx;
+  private final Application application;
+  private final AppConfig config;
+  private final WebClient client;
+  private final DevTokens tokens;
+
+  private TestServer(Vertx vertx, Application application, AppConfig config, DevTokens tokens) {
+    this.vertx = vertx;
+    this.application = application;
+    this.config = config;
+    this.tokens = tokens;
+    this.client = WebClient.create(vertx, new WebClientOptions()
+      .setDefaultHost("localhost")
+      .setDefaultPort(config.http().getInteger("port")));
+  }
+
+  /** A server on the shared database, with the given {@code VYOMA_*} settings on top of the defaults. */
+  public static TestServer start(Vertx vertx, Map<String, String> settings) {
+    Map<String, String> env = new HashMap<>();
+    env.put("VYOMA_DB_URL", sharedDatabaseUrl());
+    env.putAll(settings);
+    return startWith(vertx, env);
+  }
+
+  public static TestServer start(Vertx vertx) {
+    return start(vertx, Map.of());
+  }
+
+  /** A server as {@code java -jar} runs it by default: embedded PostgreSQL in the given data directory. */
+  public static TestServer startEmbedded(Vertx vertx, Path dataDir) {
+    return startWith(vertx, Map.of("VYOMA_DATA_DIR", dataDir.toString()));
+  }
+
+  private static TestServer startWith(Vertx vertx, Map<String, String> settings) {
+    Map<String, String> env = new HashMap<>();
+    env.put("VYOMA_HTTP_HOST", "127.0.0.1");
+    env.put("VYOMA_HTTP_PORT", String.valueOf(freePort()));
+    env.put("VYOMA_HTTP_INSTANCES", "2");
+    env.put("VYOMA_DOMAIN_INSTANCES", "2");
+    env.putIfAbsent("VYOMA_DATA_DIR", temporaryDirectory().toString());
+    env.putAll(settings);
+    AppConfig config = AppConfig.load(vertx, null, env).await();
+    Application application = Application.start(vertx, config).await();
+    DevTokens tokens = null;
+    if (config.auth().getString("jwks_url").isBlank() && config.auth().getString("public_key_pem").isBlank()) {
+      tokens = new DevTokens(vertx, devKeys(config.dataDir()), config.auth());
+    }
+    return new TestServer(vertx, application, config, tokens);
+  }
+
+  private static synchronized String sharedDatabaseUrl() {
+    if (sharedDatabase == null) {
+      try {
+        sharedDatabase = EmbeddedPostgres.builder().start();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+    return "postgresql://postgres@localhost:" + sharedDatabase.getPort() + "/postgres";
+  }
+
+  public static DevKeys devKeys(Path dataDir) {
+    try {
+      return DevKeys.loadOrCreate(dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static Path temporaryDirectory() {
+    try {
+      return Files.createTempDirectory("vyoma-test");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public Api api() {
+    return new Api(client);
+  }
+
+  public AppConfig config() {
+    return config;
+  }
+
+  /** A token for the user, signed with this server's development key, valid for an hour. */
+  public String token(String userId) {
+    return tokens.mint(userId, false, 3600);
+  }
+
+  public String adminToken(String userId) {
+    return tokens.mint(userId, true, 3600);
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  @Override
+  public void close() {
+    client.close();
+    application.stop().await();
+  }
+}
