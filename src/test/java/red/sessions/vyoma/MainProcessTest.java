@@ -7,6 +7,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import red.sessions.vyoma.support.TestServer;
 
 import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -82,33 +84,59 @@ class MainProcessTest {
   }
 
   @Test
-  void serverStartsOnTheEmbeddedDefaultAndStopsCleanlyOnSigterm() throws Exception {
+  void sigtermLetsARequestInFlightFinishThenStopsEverything() throws Exception {
     Path dataDir = TestServer.temporaryDirectory();
+    Map<String, String> env = Map.of("VYOMA_DATA_DIR", dataDir.toString());
+    Process mint = java(env, "token", "--sub", "alice");
+    String token = stdout(mint).strip();
     int port = TestServer.freePort();
     Process server = java(Map.of("VYOMA_DATA_DIR", dataDir.toString(), "VYOMA_HTTP_PORT", String.valueOf(port)));
     try {
-      HttpClient http = HttpClient.newHttpClient();
-      HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build();
-      Instant deadline = Instant.now().plusSeconds(90);
-      int status = 0;
-      while (status != 200 && Instant.now().isBefore(deadline)) {
-        try {
-          status = http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException notYetListening) {
-          Thread.sleep(250);
-        }
-      }
-      assertEquals(200, status, "the server became ready");
+      awaitReady(port);
       assertTrue(Files.exists(dataDir.resolve("postgres").resolve("postmaster.pid")), "embedded PostgreSQL runs");
 
-      server.destroy();
+      byte[] body = ("{\"user_id\":\"alice\",\"role\":\"student\","
+        + "\"profile_data\":{\"name\":\"Alice\",\"email\":\"alice@example.com\"}}").getBytes(StandardCharsets.UTF_8);
+      try (Socket socket = new Socket("127.0.0.1", port)) {
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST /profiles HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token
+          + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n")
+          .getBytes(StandardCharsets.US_ASCII));
+        out.write(body, 0, 10);
+        out.flush();
+        Thread.sleep(300);
+
+        server.destroy();
+        Thread.sleep(1000);
+        out.write(body, 10, body.length - 10);
+        out.flush();
+        String statusLine = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+        assertEquals("HTTP/1.1 201", statusLine, "the request in flight when SIGTERM came was served");
+      }
+
       assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server stopped after SIGTERM");
       assertEquals(143, server.exitValue(), "the JVM ended through its SIGTERM shutdown");
       assertFalse(Files.exists(dataDir.resolve("postgres").resolve("postmaster.pid")), "embedded PostgreSQL stopped");
-      String log = Files.readString(dataDir.resolve("stderr.log"));
-      assertTrue(log.contains("Stopped"), log);
+      assertTrue(Files.readString(dataDir.resolve("stderr.log")).contains("Stopped"));
     } finally {
       server.destroyForcibly();
     }
+  }
+
+  private static void awaitReady(int port) throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build();
+    Instant deadline = Instant.now().plusSeconds(90);
+    while (Instant.now().isBefore(deadline)) {
+      try {
+        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYetListening) {
+        // still starting
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("the server did not become ready on port " + port);
   }
 }
