@@ -9,6 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import red.sessions.vyoma.auth.DevKeys;
 import red.sessions.vyoma.auth.TokenVerifier;
+import red.sessions.vyoma.availability.AvailabilityVerticle;
+import red.sessions.vyoma.bookings.BookingsVerticle;
 import red.sessions.vyoma.bus.DomainVerticle;
 import red.sessions.vyoma.http.HttpVerticle;
 import red.sessions.vyoma.platform.AppConfig;
@@ -29,7 +31,8 @@ public final class Application {
   private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
   /** Every domain verticle; each owns its event-bus address and its SQL. */
-  private static final List<Function<Pool, DomainVerticle>> DOMAINS = List.of(ProfilesVerticle::new);
+  private static final List<Function<Pool, DomainVerticle>> DOMAINS = List.of(
+    ProfilesVerticle::new, AvailabilityVerticle::new, BookingsVerticle::new);
 
   private final Vertx vertx;
   private final Database database;

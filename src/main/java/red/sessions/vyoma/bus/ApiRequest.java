@@ -3,11 +3,18 @@ package red.sessions.vyoma.bus;
 import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.auth.Caller;
 
+import java.util.List;
+import java.util.UUID;
+
 /**
  * One API call as it travels from the HTTP verticle to the domain that owns it: the authenticated
- * caller, the path and query parameters, and the JSON body if the call has one.
+ * caller, the path and query parameters, the few request headers domains read (lower-case names, see
+ * {@link #FORWARDED_HEADERS}), and the JSON body if the call has one.
  */
-public record ApiRequest(Caller caller, JsonObject path, JsonObject query, JsonObject body) {
+public record ApiRequest(Caller caller, JsonObject path, JsonObject query, JsonObject headers, JsonObject body) {
+
+  /** Request headers that carry meaning for a domain; no other header leaves the HTTP verticle. */
+  public static final List<String> FORWARDED_HEADERS = List.of("idempotency-key", "if-match");
 
   public static final String ACTION_HEADER = "action";
   public static final String REQUEST_ID_HEADER = "request-id";
@@ -17,12 +24,13 @@ public record ApiRequest(Caller caller, JsonObject path, JsonObject query, JsonO
       .put("caller", caller.toJson())
       .put("path", path)
       .put("query", query)
+      .put("headers", headers)
       .put("body", body);
   }
 
   public static ApiRequest fromJson(JsonObject json) {
     return new ApiRequest(Caller.fromJson(json.getJsonObject("caller")), json.getJsonObject("path"),
-      json.getJsonObject("query"), json.getJsonObject("body"));
+      json.getJsonObject("query"), json.getJsonObject("headers"), json.getJsonObject("body"));
   }
 
   /** A query parameter that must be present and not blank. */
@@ -32,6 +40,25 @@ public record ApiRequest(Caller caller, JsonObject path, JsonObject query, JsonO
       throw ApiException.badRequest("query parameter " + name + " is required");
     }
     return value;
+  }
+
+  /** A path parameter that must be a UUID; anything else is 400. */
+  public UUID pathUuid(String name) {
+    String value = path.getString(name);
+    try {
+      // UUID.fromString also takes short forms such as 1-1-1-1-1; only the canonical 36 characters are ids.
+      if (value != null && value.length() == 36) {
+        return UUID.fromString(value);
+      }
+    } catch (IllegalArgumentException notAUuid) {
+      // answered below
+    }
+    throw ApiException.badRequest(name + " must be a UUID");
+  }
+
+  /** A forwarded request header, or {@code null}. */
+  public String header(String lowerCaseName) {
+    return headers.getString(lowerCaseName);
   }
 
   /** The JSON body; calls that need one fail with 400 without it. */

@@ -15,19 +15,26 @@ import java.util.function.Function;
 /**
  * The shape every domain verticle shares: it consumes API calls on its own address, runs the action
  * named in the message's {@code action} header, and replies with an {@link ApiReply}. Failures become
- * a {@code ReplyException} whose failure code is the HTTP status: an {@link ApiException} as it is,
- * a constraint the database enforced as 409, anything else as a logged 500 that reveals nothing.
+ * a {@code ReplyException} whose failure code is the HTTP status: an {@link ApiException} as it is;
+ * a constraint the database enforced as the domain's answer for that constraint, or else 409 for
+ * unique, exclusion and foreign-key violations and 400 for check violations; anything else as a
+ * logged 500 that reveals nothing.
  */
 public abstract class DomainVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(DomainVerticle.class);
 
   private final String address;
+  private final Map<String, ApiException> constraintAnswers;
   private Map<String, Function<ApiRequest, Future<ApiReply>>> actions;
   private MessageConsumer<JsonObject> consumer;
 
-  protected DomainVerticle(String address) {
+  /**
+   * @param constraintAnswers what to answer, by constraint name, when the database refuses a write
+   */
+  protected DomainVerticle(String address, Map<String, ApiException> constraintAnswers) {
     this.address = address;
+    this.constraintAnswers = constraintAnswers;
   }
 
   /** The actions this domain answers, by name; called once when the verticle starts. */
@@ -63,17 +70,29 @@ public abstract class DomainVerticle extends VerticleBase {
   }
 
   private void fail(Message<JsonObject> message, String action, Throwable failure) {
-    if (failure instanceof ApiException api) {
-      message.fail(api.status(), api.getMessage());
-    } else if (failure instanceof PgException pg && isConstraintConflict(pg.getSqlState())) {
-      message.fail(409, "the request conflicts with the current state of the resource");
-    } else {
+    ApiException answer = failure instanceof ApiException api ? api
+      : failure instanceof PgException pg ? constraintAnswer(pg) : null;
+    if (answer == null) {
       LOG.error("request {} failed in {} {}", message.headers().get(ApiRequest.REQUEST_ID_HEADER), address, action, failure);
       message.fail(500, "internal error");
+    } else {
+      message.fail(answer.status(), answer.getMessage());
     }
   }
 
-  private static boolean isConstraintConflict(String sqlState) {
-    return "23505".equals(sqlState) || "23P01".equals(sqlState);
+  private ApiException constraintAnswer(PgException failure) {
+    String state = failure.getSqlState();
+    if (state == null || !state.startsWith("23")) {
+      return null;
+    }
+    ApiException known = failure.getConstraint() != null ? constraintAnswers.get(failure.getConstraint()) : null;
+    if (known != null) {
+      return known;
+    }
+    return switch (state) {
+      case "23505", "23P01", "23503" -> ApiException.conflict("the request conflicts with the current state of the resource");
+      case "23514" -> ApiException.badRequest("a value is out of the allowed range");
+      default -> null;
+    };
   }
 }

@@ -1,10 +1,16 @@
 package red.sessions.vyoma.bus;
 
+import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 
-/** How times leave the server: ISO-8601 in UTC with milliseconds, e.g. {@code 2026-11-26T20:15:00.000Z}. */
+/**
+ * Times on the wire: read as ISO-8601 with an offset ({@code 2026-12-01T09:00:00+05:30}), kept to the
+ * microsecond as PostgreSQL does, and written in UTC with milliseconds ({@code 2026-12-01T03:30:00.000Z}).
+ */
 public final class Times {
 
   private static final DateTimeFormatter UTC_MILLIS =
@@ -15,5 +21,30 @@ public final class Times {
 
   public static String format(OffsetDateTime time) {
     return UTC_MILLIS.format(time);
+  }
+
+  public static OffsetDateTime parse(String value, String label) {
+    try {
+      OffsetDateTime time = OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
+      if (time.getYear() < 1970 || time.getYear() > 9999) {
+        throw ApiException.badRequest(label + " is out of range");
+      }
+      return time.truncatedTo(ChronoUnit.MICROS);
+    } catch (DateTimeParseException e) {
+      throw ApiException.badRequest(label + " must be an ISO-8601 time with an offset, e.g. 2026-12-01T09:00:00Z");
+    }
+  }
+
+  /**
+   * A time from a query string, where an unencoded {@code +} of the offset arrives as a space:
+   * {@code ?from=2026-12-01T09:00:00+05:30} works as a person would type it.
+   */
+  public static OffsetDateTime parseQuery(String value, String label) {
+    return parse(value.replace(' ', '+'), label);
+  }
+
+  static String describe(Duration duration) {
+    long minutes = duration.toMinutes();
+    return minutes % 60 == 0 ? minutes / 60 + " h" : minutes + " min";
   }
 }

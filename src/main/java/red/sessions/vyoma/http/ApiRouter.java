@@ -8,6 +8,8 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import red.sessions.vyoma.auth.TokenVerifier;
+import red.sessions.vyoma.availability.AvailabilityApi;
+import red.sessions.vyoma.bookings.BookingsApi;
 import red.sessions.vyoma.platform.Database;
 import red.sessions.vyoma.profiles.ProfilesApi;
 
@@ -50,6 +52,18 @@ final class ApiRouter {
     router.get("/profiles").handler(auth).handler(domain.to(ProfilesApi.ADDRESS, ProfilesApi.GET));
     router.post("/profiles").consumes(JSON).handler(body).handler(auth)
       .handler(domain.to(ProfilesApi.ADDRESS, ProfilesApi.SAVE));
+
+    router.get("/availability").handler(auth).handler(domain.to(AvailabilityApi.ADDRESS, AvailabilityApi.LIST));
+    router.post("/availability").consumes(JSON).handler(body).handler(auth)
+      .handler(domain.to(AvailabilityApi.ADDRESS, AvailabilityApi.CREATE));
+    router.delete("/availability/:id").handler(auth).handler(domain.to(AvailabilityApi.ADDRESS, AvailabilityApi.DELETE));
+
+    router.get("/bookings").handler(auth).handler(domain.to(BookingsApi.ADDRESS, BookingsApi.LIST));
+    router.post("/bookings").consumes(JSON).handler(body).handler(auth)
+      .handler(domain.to(BookingsApi.ADDRESS, BookingsApi.CREATE));
+    router.get("/bookings/:booking_id").handler(auth).handler(domain.to(BookingsApi.ADDRESS, BookingsApi.GET));
+    router.patch("/bookings/:booking_id").consumes(JSON).handler(body).handler(auth)
+      .handler(domain.to(BookingsApi.ADDRESS, BookingsApi.CHANGE_STATUS));
     return router;
   }
 

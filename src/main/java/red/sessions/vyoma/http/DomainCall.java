@@ -3,6 +3,7 @@ package red.sessions.vyoma.http;
 import io.vertx.core.Handler;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
@@ -37,7 +38,14 @@ final class DomainCall {
       ctx.queryParams().names().forEach(name -> query.put(name, ctx.queryParams().get(name)));
       JsonObject path = new JsonObject();
       ctx.pathParams().forEach(path::put);
-      ApiRequest request = new ApiRequest(BearerAuthentication.caller(ctx), path, query, body);
+      JsonObject headers = new JsonObject();
+      ApiRequest.FORWARDED_HEADERS.forEach(name -> {
+        String value = ctx.request().getHeader(name);
+        if (value != null) {
+          headers.put(name, value);
+        }
+      });
+      ApiRequest request = new ApiRequest(BearerAuthentication.caller(ctx), path, query, headers, body);
       DeliveryOptions delivery = new DeliveryOptions()
         .setLocalOnly(true)
         .setSendTimeout(timeoutMs)
@@ -45,10 +53,11 @@ final class DomainCall {
         .addHeader(ApiRequest.REQUEST_ID_HEADER, RequestIds.of(ctx));
       ctx.vertx().eventBus().<JsonObject>request(address, request.toJson(), delivery)
         .map(message -> ApiReply.fromJson(message.body()))
-        .onSuccess(reply -> ctx.response()
-          .setStatusCode(reply.status())
-          .putHeader(HttpHeaders.CONTENT_TYPE, ApiRouter.JSON_UTF8)
-          .end(Json.encode(reply.body())))
+        .onSuccess(reply -> {
+          HttpServerResponse response = ctx.response().setStatusCode(reply.status());
+          reply.headers().forEach(header -> response.putHeader(header.getKey(), String.valueOf(header.getValue())));
+          response.putHeader(HttpHeaders.CONTENT_TYPE, ApiRouter.JSON_UTF8).end(Json.encode(reply.body()));
+        })
         .onFailure(ctx::fail);
     };
   }

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
+import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.Times;
 
 import java.util.List;
@@ -19,9 +20,14 @@ final class ProfileStore {
   record Saved(String profileId, boolean created) {
   }
 
+  // The email is shown to the profile's own user and to anyone who shares a booking with them.
   private static final String FIND = """
-    SELECT user_id, role, name, email, bio, topics, created_at, updated_at
-    FROM profiles WHERE user_id = #{user_id}""";
+    SELECT p.user_id, p.role, p.name, p.email, p.bio, p.topics, p.created_at, p.updated_at,
+           (p.user_id = #{caller} OR EXISTS (
+              SELECT 1 FROM bookings b
+               WHERE (b.student_id = p.user_id AND b.teacher_id = #{caller})
+                  OR (b.teacher_id = p.user_id AND b.student_id = #{caller}))) AS shares_email
+    FROM profiles p WHERE p.user_id = #{user_id}""";
 
   // xmax is 0 only for a row this statement inserted, which tells a create from an update in one round trip.
   private static final String UPSERT = """
@@ -38,10 +44,17 @@ final class ProfileStore {
     this.pool = pool;
   }
 
-  Future<Optional<JsonObject>> find(String userId) {
+  /** The profile as the caller may see it: without the email unless they are its user or share a booking. */
+  Future<Optional<JsonObject>> find(String userId, Caller caller) {
     return SqlTemplate.forQuery(pool, FIND)
-      .mapTo(ProfileStore::toJson)
-      .execute(Map.of("user_id", userId))
+      .mapTo(row -> {
+        JsonObject profile = toJson(row);
+        if (!caller.admin() && !row.getBoolean("shares_email")) {
+          profile.remove("email");
+        }
+        return profile;
+      })
+      .execute(Map.of("user_id", userId, "caller", caller.userId()))
       .map(rows -> rows.iterator().hasNext() ? Optional.of(rows.iterator().next()) : Optional.empty());
   }
 

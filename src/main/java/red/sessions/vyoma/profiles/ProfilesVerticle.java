@@ -13,14 +13,14 @@ import java.util.function.Function;
 
 /**
  * Profiles: anyone signed in reads a profile, only its user (or an admin) writes it. The email is
- * shown only to the profile's own user and to admins.
+ * shown only to the profile's own user, to users who share a booking with them, and to admins.
  */
 public final class ProfilesVerticle extends DomainVerticle {
 
   private final ProfileStore store;
 
   public ProfilesVerticle(Pool pool) {
-    super(ProfilesApi.ADDRESS);
+    super(ProfilesApi.ADDRESS, Map.of());
     this.store = new ProfileStore(pool);
   }
 
@@ -33,13 +33,8 @@ public final class ProfilesVerticle extends DomainVerticle {
 
   private Future<ApiReply> get(ApiRequest request) {
     String userId = request.requiredQuery("user_id");
-    return store.find(userId).map(found -> {
-      JsonObject profile = found.orElseThrow(() -> ApiException.notFound("no profile for user " + userId));
-      if (!request.caller().actsFor(userId)) {
-        profile.remove("email");
-      }
-      return ApiReply.ok(new JsonObject().put("profile", profile));
-    });
+    return store.find(userId, request.caller()).map(found -> ApiReply.ok(new JsonObject()
+      .put("profile", found.orElseThrow(() -> ApiException.notFound("no profile for user " + userId)))));
   }
 
   private Future<ApiReply> save(ApiRequest request) {

@@ -1,6 +1,7 @@
 package red.sessions.vyoma.support;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.http.PoolOptions;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -38,9 +39,10 @@ public final class TestServer implements AutoCloseable {
     this.application = application;
     this.config = config;
     this.tokens = tokens;
+    // Enough connections that concurrency tests really send their requests at once.
     this.client = WebClient.create(vertx, new WebClientOptions()
       .setDefaultHost("localhost")
-      .setDefaultPort(config.http().getInteger("port")));
+      .setDefaultPort(config.http().getInteger("port")), new PoolOptions().setHttp1MaxSize(100));
   }
 
   /** A server on the shared database, with the given {@code VYOMA_*} settings on top of the defaults. */
@@ -114,6 +116,11 @@ public final class TestServer implements AutoCloseable {
 
   public Api api() {
     return new Api(client);
+  }
+
+  /** Builds users, slots and bookings through the API, as clients would. */
+  public Seed seed() {
+    return new Seed(this);
   }
 
   public AppConfig config() {

@@ -1,0 +1,110 @@
+package red.sessions.vyoma.availability;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.Page;
+import red.sessions.vyoma.bus.TimeRange;
+import red.sessions.vyoma.bus.Times;
+
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The availability SQL. */
+final class AvailabilityStore {
+
+  private static final String LIST = """
+    SELECT s.id, s.teacher_id, s.start_time, s.end_time,
+           EXISTS (SELECT 1 FROM bookings b
+                   WHERE b.slot_id = s.id AND b.status IN ('pending', 'confirmed')) AS is_booked
+    FROM availability_slots s
+    WHERE (#{teacher_id}::text IS NULL OR s.teacher_id = #{teacher_id})
+      AND (#{from}::timestamptz IS NULL OR s.end_time > #{from})
+      AND (#{to}::timestamptz IS NULL OR s.start_time < #{to})
+    ORDER BY s.start_time, s.id
+    LIMIT #{limit} OFFSET #{offset}""";
+
+  // Only a teacher's profile yields a row to insert; overlapping slots are refused by the exclusion constraint.
+  private static final String CREATE = """
+    INSERT INTO availability_slots (teacher_id, start_time, end_time)
+    SELECT user_id, #{start_time}, #{end_time} FROM profiles WHERE user_id = #{teacher_id} AND role = 'teacher'
+    RETURNING id""";
+
+  // Locking the slot waits for any booking being made in it (its foreign-key check holds a share lock),
+  // so the check for active bookings that follows, in a fresh snapshot, sees every committed one.
+  private static final String LOCK = "SELECT teacher_id FROM availability_slots WHERE id = #{id} FOR UPDATE";
+  private static final String HOLDS_ACTIVE_BOOKING = """
+    SELECT EXISTS (SELECT 1 FROM bookings WHERE slot_id = #{id} AND status IN ('pending', 'confirmed')) AS held""";
+  private static final String DELETE = "DELETE FROM availability_slots WHERE id = #{id}";
+
+  private final Pool pool;
+
+  AvailabilityStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<JsonArray> list(String teacherId, OffsetDateTime from, OffsetDateTime to, Page page) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("teacher_id", teacherId);
+    params.put("from", from);
+    params.put("to", to);
+    params.put("limit", page.limit());
+    params.put("offset", page.offset());
+    return SqlTemplate.forQuery(pool, LIST)
+      .mapTo(AvailabilityStore::toJson)
+      .execute(params)
+      .map(rows -> {
+        JsonArray slots = new JsonArray();
+        rows.forEach(slots::add);
+        return slots;
+      });
+  }
+
+  /** The new slot's id, or empty when {@code teacherId} has no teacher profile. */
+  Future<Optional<UUID>> create(String teacherId, TimeRange time) {
+    return SqlTemplate.forUpdate(pool, CREATE)
+      .mapTo(row -> row.getUUID("id"))
+      .execute(Map.of("teacher_id", teacherId, "start_time", time.start(), "end_time", time.end()))
+      .map(rows -> rows.iterator().hasNext() ? Optional.of(rows.iterator().next()) : Optional.empty());
+  }
+
+  Future<Void> delete(UUID id, Caller caller) {
+    Map<String, Object> params = Map.of("id", id);
+    return pool.withTransaction(connection -> SqlTemplate.forQuery(connection, LOCK)
+      .mapTo(row -> row.getString("teacher_id"))
+      .execute(params)
+      .compose(rows -> {
+        if (!rows.iterator().hasNext()) {
+          throw ApiException.notFound("no availability slot " + id);
+        }
+        if (!caller.actsFor(rows.iterator().next())) {
+          throw ApiException.forbidden("only the slot's teacher may delete it");
+        }
+        return SqlTemplate.forQuery(connection, HOLDS_ACTIVE_BOOKING).mapTo(row -> row.getBoolean("held")).execute(params);
+      })
+      .compose(held -> {
+        if (held.iterator().next()) {
+          throw ApiException.conflict("the slot holds a pending or confirmed booking; cancel it first");
+        }
+        return SqlTemplate.forUpdate(connection, DELETE).execute(params);
+      })
+      .mapEmpty());
+  }
+
+  private static JsonObject toJson(Row row) {
+    return new JsonObject()
+      .put("id", row.getUUID("id").toString())
+      .put("teacher_id", row.getString("teacher_id"))
+      .put("start_time", Times.format(row.getOffsetDateTime("start_time")))
+      .put("end_time", Times.format(row.getOffsetDateTime("end_time")))
+      .put("is_booked", row.getBoolean("is_booked"));
+  }
+}

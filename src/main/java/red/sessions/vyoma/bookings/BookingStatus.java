@@ -1,0 +1,47 @@
+package red.sessions.vyoma.bookings;
+
+import red.sessions.vyoma.bus.ApiException;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * A booking's lifecycle: pending → confirmed (by the teacher) → completed (by either party);
+ * pending or confirmed → cancelled (by either party). Nothing else moves, and nothing moves back.
+ */
+enum BookingStatus {
+  PENDING(List.of(), false),
+  CONFIRMED(List.of("pending"), true),
+  COMPLETED(List.of("confirmed"), false),
+  CANCELLED(List.of("pending", "confirmed"), false);
+
+  /** The statuses a booking may be in to move to this one. */
+  private final List<String> reachableFrom;
+  private final boolean teacherOnly;
+
+  BookingStatus(List<String> reachableFrom, boolean teacherOnly) {
+    this.reachableFrom = reachableFrom;
+    this.teacherOnly = teacherOnly;
+  }
+
+  String wire() {
+    return name().toLowerCase(Locale.ROOT);
+  }
+
+  String[] reachableFrom() {
+    return reachableFrom.toArray(String[]::new);
+  }
+
+  boolean teacherOnly() {
+    return teacherOnly;
+  }
+
+  /** A status a booking can be changed to; {@code pending} is only ever the first. */
+  static BookingStatus target(String value) {
+    return Arrays.stream(values())
+      .filter(status -> status != PENDING && status.wire().equals(value))
+      .findFirst()
+      .orElseThrow(() -> ApiException.badRequest("status must be confirmed, cancelled or completed"));
+  }
+}

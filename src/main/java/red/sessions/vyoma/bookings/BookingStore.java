@@ -1,0 +1,151 @@
+package red.sessions.vyoma.bookings;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.Page;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The bookings SQL. Overlaps are refused by the table's exclusion constraints, not checked here. */
+final class BookingStore {
+
+  /** A booking made, or the one an earlier request with the same idempotency key made. */
+  record Created(UUID bookingId, boolean replayed) {
+  }
+
+  private static final String LIST = "SELECT " + Booking.COLUMNS + """
+     FROM bookings
+    WHERE (#{student_id}::text IS NULL OR student_id = #{student_id})
+      AND (#{teacher_id}::text IS NULL OR teacher_id = #{teacher_id})
+    ORDER BY start_time, id
+    LIMIT #{limit} OFFSET #{offset}""";
+
+  private static final String FIND = "SELECT " + Booking.COLUMNS + " FROM bookings WHERE id = #{id}";
+
+  // A row to insert exists only when the teacher is a teacher and one of their slots holds the whole time.
+  private static final String INSERT = """
+    INSERT INTO bookings (student_id, teacher_id, slot_id, start_time, end_time)
+    SELECT #{student_id}, s.teacher_id, s.id, #{start_time}, #{end_time}
+      FROM availability_slots s
+      JOIN profiles t ON t.user_id = s.teacher_id AND t.role = 'teacher'
+     WHERE s.teacher_id = #{teacher_id} AND s.start_time <= #{start_time} AND s.end_time >= #{end_time}
+    RETURNING id""";
+
+  private static final String IS_TEACHER =
+    "SELECT EXISTS (SELECT 1 FROM profiles WHERE user_id = #{teacher_id} AND role = 'teacher') AS teacher";
+
+  private static final String CLAIM_KEY = """
+    INSERT INTO booking_idempotency_keys (caller_id, key, request_hash) VALUES (#{caller_id}, #{key}, #{hash})
+    ON CONFLICT DO NOTHING""";
+  private static final String RECORD_KEY = """
+    UPDATE booking_idempotency_keys SET booking_id = #{booking_id} WHERE caller_id = #{caller_id} AND key = #{key}""";
+  private static final String FIND_KEY = """
+    SELECT request_hash, booking_id FROM booking_idempotency_keys WHERE caller_id = #{caller_id} AND key = #{key}""";
+
+  // Compare-and-set: the row changes only from a status the target is reachable from, only for a party
+  // allowed to make that change, and only at the expected version when the client sent one.
+  private static final String CHANGE_STATUS = """
+    UPDATE bookings
+       SET status = #{status}, cancel_reason = #{reason}, version = version + 1, updated_at = now()
+     WHERE id = #{id}
+       AND status = ANY (#{from})
+       AND (#{admin} OR teacher_id = #{caller} OR (NOT #{teacher_only} AND student_id = #{caller}))
+       AND (#{version}::integer IS NULL OR version = #{version})
+    RETURNING\s""" + Booking.COLUMNS;
+
+  private final Pool pool;
+
+  BookingStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<JsonArray> list(String studentId, String teacherId, Page page) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("student_id", studentId);
+    params.put("teacher_id", teacherId);
+    params.put("limit", page.limit());
+    params.put("offset", page.offset());
+    return SqlTemplate.forQuery(pool, LIST).mapTo(Booking::of).execute(params).map(rows -> {
+      JsonArray bookings = new JsonArray();
+      rows.forEach(booking -> bookings.add(booking.json()));
+      return bookings;
+    });
+  }
+
+  Future<Optional<Booking>> find(UUID id) {
+    return SqlTemplate.forQuery(pool, FIND).mapTo(Booking::of).execute(Map.of("id", id))
+      .map(rows -> rows.iterator().hasNext() ? Optional.of(rows.iterator().next()) : Optional.empty());
+  }
+
+  /**
+   * Makes the booking. With an idempotency key the key is claimed first, in the same transaction, so
+   * a retry arriving while the first attempt runs waits for it and then answers what it made.
+   */
+  Future<Created> create(NewBooking booking, String callerId, String idempotencyKey) {
+    if (idempotencyKey == null) {
+      return insert(pool, booking).map(id -> new Created(id, false));
+    }
+    Map<String, Object> key = Map.of("caller_id", callerId, "key", idempotencyKey, "hash", booking.fingerprint());
+    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, CLAIM_KEY).execute(key)
+      .compose(claim -> claim.rowCount() == 1
+        ? insert(connection, booking).compose(id -> SqlTemplate.forUpdate(connection, RECORD_KEY)
+            .execute(Map.of("booking_id", id, "caller_id", callerId, "key", idempotencyKey))
+            .map(v -> new Created(id, false)))
+        : replay(connection, key)));
+  }
+
+  private Future<UUID> insert(SqlClient client, NewBooking booking) {
+    Map<String, Object> params = Map.of(
+      "student_id", booking.studentId(),
+      "teacher_id", booking.teacherId(),
+      "start_time", booking.time().start(),
+      "end_time", booking.time().end());
+    return SqlTemplate.forUpdate(client, INSERT).mapTo(row -> row.getUUID("id")).execute(params)
+      .compose(rows -> rows.iterator().hasNext()
+        ? Future.succeededFuture(rows.iterator().next())
+        : whyNotBookable(client, booking.teacherId()));
+  }
+
+  private Future<UUID> whyNotBookable(SqlClient client, String teacherId) {
+    return SqlTemplate.forQuery(client, IS_TEACHER).mapTo(row -> row.getBoolean("teacher"))
+      .execute(Map.of("teacher_id", teacherId))
+      .map(rows -> {
+        throw rows.iterator().next()
+          ? ApiException.conflict("the time is not inside one of the teacher's availability slots")
+          : ApiException.badRequest("teacher_id " + teacherId + " is not a teacher");
+      });
+  }
+
+  private Future<Created> replay(SqlClient client, Map<String, Object> key) {
+    return SqlTemplate.forQuery(client, FIND_KEY).execute(key).map(rows -> {
+      var row = rows.iterator().next();
+      if (!row.getString("request_hash").equals(key.get("hash"))) {
+        throw new ApiException(422, "this Idempotency-Key was used for a different booking request");
+      }
+      return new Created(row.getUUID("booking_id"), true);
+    });
+  }
+
+  /** The changed booking, or empty when the compare-and-set matched nothing. */
+  Future<Optional<Booking>> changeStatus(UUID id, BookingStatus to, String reason, Caller caller, Integer version) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("id", id);
+    params.put("status", to.wire());
+    params.put("reason", reason);
+    params.put("from", to.reachableFrom());
+    params.put("admin", caller.admin());
+    params.put("caller", caller.userId());
+    params.put("teacher_only", to.teacherOnly());
+    params.put("version", version);
+    return SqlTemplate.forUpdate(pool, CHANGE_STATUS).mapTo(Booking::of).execute(params)
+      .map(rows -> rows.iterator().hasNext() ? Optional.of(rows.iterator().next()) : Optional.empty());
+  }
+}

@@ -1,0 +1,28 @@
+package red.sessions.vyoma.bus;
+
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+
+/** A {@code start_time}/{@code end_time} pair from a request body, checked for order, length and not being past. */
+public record TimeRange(OffsetDateTime start, OffsetDateTime end) {
+
+  public static TimeRange parseFuture(JsonObject body, Duration shortest, Duration longest) {
+    OffsetDateTime start = Times.parse(JsonFields.requiredString(body, "start_time", "start_time"), "start_time");
+    OffsetDateTime end = Times.parse(JsonFields.requiredString(body, "end_time", "end_time"), "end_time");
+    if (!start.isBefore(end)) {
+      throw ApiException.badRequest("start_time must be before end_time");
+    }
+    Duration length = Duration.between(start, end);
+    if (length.compareTo(shortest) < 0 || length.compareTo(longest) > 0) {
+      throw ApiException.badRequest("the time from start_time to end_time must be between "
+        + Times.describe(shortest) + " and " + Times.describe(longest));
+    }
+    if (!start.toInstant().isAfter(Instant.now())) {
+      throw ApiException.badRequest("start_time must be in the future");
+    }
+    return new TimeRange(start, end);
+  }
+}

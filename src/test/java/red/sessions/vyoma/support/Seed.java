@@ -1,0 +1,65 @@
+package red.sessions.vyoma.support;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+import static red.sessions.vyoma.support.Api.assertJson;
+
+/** Test data made through the API, with fresh user ids so tests never see each other's data. */
+public final class Seed {
+
+  private final TestServer server;
+
+  Seed(TestServer server) {
+    this.server = server;
+  }
+
+  public String student() {
+    return profile("student-" + UUID.randomUUID(), "student", new JsonArray());
+  }
+
+  public String teacher(String... topics) {
+    return profile("teacher-" + UUID.randomUUID(), "teacher", new JsonArray(List.of((Object[]) topics)));
+  }
+
+  private String profile(String userId, String role, JsonArray topics) {
+    JsonObject data = new JsonObject().put("name", "Name of " + userId).put("email", userId + "@example.com");
+    if (!topics.isEmpty()) {
+      data.put("topics", topics);
+    }
+    assertJson(server.api().post("/profiles", server.token(userId),
+      new JsonObject().put("user_id", userId).put("role", role).put("profile_data", data)), 201);
+    return userId;
+  }
+
+  /** A whole hour, the given number of hours from now (tomorrow at the earliest, so always in the future). */
+  public static OffsetDateTime hoursAhead(int hours) {
+    return Instant.now().truncatedTo(ChronoUnit.HOURS).plus(Duration.ofHours(24L + hours)).atOffset(ZoneOffset.UTC);
+  }
+
+  public String slot(String teacherId, OffsetDateTime start, OffsetDateTime end) {
+    JsonObject body = times(start, end).put("teacher_id", teacherId);
+    return assertJson(server.api().post("/availability", server.token(teacherId), body), 201).getString("id");
+  }
+
+  public String booking(String studentId, String teacherId, OffsetDateTime start, OffsetDateTime end) {
+    JsonObject body = bookingBody(studentId, teacherId, start, end);
+    return assertJson(server.api().post("/bookings", server.token(studentId), body), 201).getString("booking_id");
+  }
+
+  public static JsonObject bookingBody(String studentId, String teacherId, OffsetDateTime start, OffsetDateTime end) {
+    return times(start, end).put("student_id", studentId).put("teacher_id", teacherId);
+  }
+
+  public static JsonObject times(OffsetDateTime start, OffsetDateTime end) {
+    return new JsonObject().put("start_time", start.toString()).put("end_time", end.toString());
+  }
+}
