@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.platform.Rows;
 import red.sessions.vyoma.bus.ApiException;
 import red.sessions.vyoma.bus.Page;
 import red.sessions.vyoma.bus.TimeRange;
@@ -61,11 +62,7 @@ final class AvailabilityStore {
     return SqlTemplate.forQuery(pool, LIST)
       .mapTo(AvailabilityStore::toJson)
       .execute(params)
-      .map(rows -> {
-        JsonArray slots = new JsonArray();
-        rows.forEach(slots::add);
-        return slots;
-      });
+      .map(rows -> Rows.toArray(rows, slot -> slot));
   }
 
   /** The new slot's id, or empty when {@code teacherId} has no teacher profile. */
@@ -73,7 +70,7 @@ final class AvailabilityStore {
     return SqlTemplate.forUpdate(pool, CREATE)
       .mapTo(row -> row.getUUID("id"))
       .execute(Map.of("teacher_id", teacherId, "start_time", time.start(), "end_time", time.end()))
-      .map(rows -> rows.iterator().hasNext() ? Optional.of(rows.iterator().next()) : Optional.empty());
+      .map(Rows::first);
   }
 
   Future<Void> delete(UUID id, Caller caller) {
@@ -82,10 +79,8 @@ final class AvailabilityStore {
       .mapTo(row -> row.getString("teacher_id"))
       .execute(params)
       .compose(rows -> {
-        if (!rows.iterator().hasNext()) {
-          throw ApiException.notFound("no availability slot " + id);
-        }
-        if (!caller.actsFor(rows.iterator().next())) {
+        String teacherId = Rows.first(rows).orElseThrow(() -> ApiException.notFound("no availability slot " + id));
+        if (!caller.actsFor(teacherId)) {
           throw ApiException.forbidden("only the slot's teacher may delete it");
         }
         return SqlTemplate.forQuery(connection, HOLDS_ACTIVE_BOOKING).mapTo(row -> row.getBoolean("held")).execute(params);

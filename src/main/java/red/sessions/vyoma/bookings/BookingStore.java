@@ -6,6 +6,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.platform.Rows;
 import red.sessions.vyoma.bus.ApiException;
 import red.sessions.vyoma.bus.Page;
 
@@ -73,16 +74,13 @@ final class BookingStore {
     params.put("teacher_id", teacherId);
     params.put("limit", page.limit());
     params.put("offset", page.offset());
-    return SqlTemplate.forQuery(pool, LIST).mapTo(Booking::of).execute(params).map(rows -> {
-      JsonArray bookings = new JsonArray();
-      rows.forEach(booking -> bookings.add(booking.json()));
-      return bookings;
-    });
+    return SqlTemplate.forQuery(pool, LIST).mapTo(Booking::of).execute(params)
+      .map(rows -> Rows.toArray(rows, Booking::json));
   }
 
   Future<Optional<Booking>> find(UUID id) {
     return SqlTemplate.forQuery(pool, FIND).mapTo(Booking::of).execute(Map.of("id", id))
-      .map(rows -> rows.iterator().hasNext() ? Optional.of(rows.iterator().next()) : Optional.empty());
+      .map(Rows::first);
   }
 
   /**
@@ -109,9 +107,8 @@ final class BookingStore {
       "start_time", booking.time().start(),
       "end_time", booking.time().end());
     return SqlTemplate.forUpdate(client, INSERT).mapTo(row -> row.getUUID("id")).execute(params)
-      .compose(rows -> rows.iterator().hasNext()
-        ? Future.succeededFuture(rows.iterator().next())
-        : whyNotBookable(client, booking.teacherId()));
+      .compose(rows -> Rows.first(rows).map(Future::succeededFuture)
+        .orElseGet(() -> whyNotBookable(client, booking.teacherId())));
   }
 
   private Future<UUID> whyNotBookable(SqlClient client, String teacherId) {
@@ -146,6 +143,6 @@ final class BookingStore {
     params.put("teacher_only", to.teacherOnly());
     params.put("version", version);
     return SqlTemplate.forUpdate(pool, CHANGE_STATUS).mapTo(Booking::of).execute(params)
-      .map(rows -> rows.iterator().hasNext() ? Optional.of(rows.iterator().next()) : Optional.empty());
+      .map(Rows::first);
   }
 }

@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.platform.Rows;
 import red.sessions.vyoma.bus.Times;
 
 import java.util.List;
@@ -55,7 +56,7 @@ final class ProfileStore {
         return profile;
       })
       .execute(Map.of("user_id", userId, "caller", caller.userId()))
-      .map(rows -> rows.iterator().hasNext() ? Optional.of(rows.iterator().next()) : Optional.empty());
+      .map(Rows::first);
   }
 
   Future<Saved> save(ProfileInput profile) {
