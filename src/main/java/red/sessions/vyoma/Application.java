@@ -13,13 +13,15 @@ import red.sessions.vyoma.availability.AvailabilityVerticle;
 import red.sessions.vyoma.bookings.BookingsVerticle;
 import red.sessions.vyoma.bus.DomainVerticle;
 import red.sessions.vyoma.http.HttpVerticle;
+import red.sessions.vyoma.meetings.MeetingsVerticle;
 import red.sessions.vyoma.platform.AppConfig;
 import red.sessions.vyoma.platform.Database;
 import red.sessions.vyoma.profiles.ProfilesVerticle;
+import red.sessions.vyoma.sessions.SessionsVerticle;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 
 /**
  * The running server, composed in order: database (started if embedded, migrated) → token verifier →
@@ -31,8 +33,12 @@ public final class Application {
   private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
   /** Every domain verticle; each owns its event-bus address and its SQL. */
-  private static final List<Function<Pool, DomainVerticle>> DOMAINS = List.of(
-    ProfilesVerticle::new, AvailabilityVerticle::new, BookingsVerticle::new);
+  private static final List<BiFunction<Pool, AppConfig, DomainVerticle>> DOMAINS = List.of(
+    (pool, config) -> new ProfilesVerticle(pool),
+    (pool, config) -> new AvailabilityVerticle(pool),
+    (pool, config) -> new BookingsVerticle(pool),
+    (pool, config) -> new SessionsVerticle(pool, config.storage().getString("base_url")),
+    (pool, config) -> new MeetingsVerticle(pool, config.meetings()));
 
   private final Vertx vertx;
   private final Database database;
@@ -68,8 +74,8 @@ public final class Application {
       .setThreadingModel(ThreadingModel.WORKER)
       .setInstances(AppConfig.instances(config.domain()));
     Future<Void> domains = Future.succeededFuture();
-    for (Function<Pool, DomainVerticle> domain : DOMAINS) {
-      domains = domains.compose(v -> vertx.deployVerticle(() -> domain.apply(database.pool()), workers)
+    for (BiFunction<Pool, AppConfig, DomainVerticle> domain : DOMAINS) {
+      domains = domains.compose(v -> vertx.deployVerticle(() -> domain.apply(database.pool(), config), workers)
         .map(id -> {
           deployments.add(id);
           return null;

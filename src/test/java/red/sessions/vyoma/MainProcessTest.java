@@ -52,7 +52,7 @@ class MainProcessTest {
   }
 
   @Test
-  void tokenCommandPrintsOnlyATokenThatTheServerAccepts(Vertx vertx) throws Exception {
+  void tokenCommandPrintsOnlyATokenThatTheServerAccepts() throws Exception {
     Path dataDir = TestServer.temporaryDirectory();
     Process process = java(Map.of("VYOMA_DATA_DIR", dataDir.toString()), "token", "--sub", "alice", "--ttl", "120");
     String out = stdout(process);
@@ -61,7 +61,7 @@ class MainProcessTest {
     assertEquals(out, token + "\n", "one line on stdout");
     assertEquals(3, token.split("\\.").length, token);
 
-    try (TestServer server = TestServer.start(vertx, Map.of("VYOMA_DATA_DIR", dataDir.toString()))) {
+    try (TestServer server = TestServer.start(Map.of("VYOMA_DATA_DIR", dataDir.toString()))) {
       assertError(server.api().get("/profiles?user_id=alice", token), 404);
       assertError(server.api().get("/profiles?user_id=alice", token + "x"), 401);
     }

@@ -44,16 +44,7 @@ public record ApiRequest(Caller caller, JsonObject path, JsonObject query, JsonO
 
   /** A path parameter that must be a UUID; anything else is 400. */
   public UUID pathUuid(String name) {
-    String value = path.getString(name);
-    try {
-      // UUID.fromString also takes short forms such as 1-1-1-1-1; only the canonical 36 characters are ids.
-      if (value != null && value.length() == 36) {
-        return UUID.fromString(value);
-      }
-    } catch (IllegalArgumentException notAUuid) {
-      // answered below
-    }
-    throw ApiException.badRequest(name + " must be a UUID");
+    return JsonFields.uuid(path.getString(name), name);
   }
 
   /** A forwarded request header, or {@code null}. */

@@ -3,6 +3,8 @@ package red.sessions.vyoma.bus;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.UUID;
+
 /** Typed reads of request fields that answer 400, naming the field, when a value has the wrong type. */
 public final class JsonFields {
 
@@ -45,6 +47,19 @@ public final class JsonFields {
       throw ApiException.badRequest(label + " must be an array");
     }
     return array;
+  }
+
+  /** A UUID in its canonical 36-character form; anything else is 400. */
+  public static UUID uuid(String value, String label) {
+    try {
+      // UUID.fromString also takes short forms such as 1-1-1-1-1; only the canonical form names an id.
+      if (value != null && value.length() == 36) {
+        return UUID.fromString(value);
+      }
+    } catch (IllegalArgumentException notAUuid) {
+      // answered below
+    }
+    throw ApiException.badRequest(label + " must be a UUID");
   }
 
   /** A string whose trimmed length lies within the bounds. */

@@ -10,8 +10,10 @@ import io.vertx.ext.web.handler.BodyHandler;
 import red.sessions.vyoma.auth.TokenVerifier;
 import red.sessions.vyoma.availability.AvailabilityApi;
 import red.sessions.vyoma.bookings.BookingsApi;
+import red.sessions.vyoma.meetings.MeetingsApi;
 import red.sessions.vyoma.platform.Database;
 import red.sessions.vyoma.profiles.ProfilesApi;
+import red.sessions.vyoma.sessions.SessionsApi;
 
 /**
  * Every route the server has, in one table. Open routes: health and the OpenAPI file. Every other route
@@ -64,6 +66,22 @@ final class ApiRouter {
     router.get("/bookings/:booking_id").handler(auth).handler(domain.to(BookingsApi.ADDRESS, BookingsApi.GET));
     router.patch("/bookings/:booking_id").consumes(JSON).handler(body).handler(auth)
       .handler(domain.to(BookingsApi.ADDRESS, BookingsApi.CHANGE_STATUS));
+    router.get("/bookings/:booking_id/session").handler(auth)
+      .handler(domain.to(SessionsApi.ADDRESS, SessionsApi.GET_BY_BOOKING));
+
+    router.post("/sessions").consumes(JSON).handler(body).handler(auth)
+      .handler(domain.to(SessionsApi.ADDRESS, SessionsApi.CREATE));
+    router.get("/sessions/:id").handler(auth).handler(domain.to(SessionsApi.ADDRESS, SessionsApi.GET));
+    router.put("/sessions/:id").consumes(JSON).handler(body).handler(auth)
+      .handler(domain.to(SessionsApi.ADDRESS, SessionsApi.UPDATE));
+
+    router.post("/meetings").consumes(JSON).handler(body).handler(auth)
+      .handler(domain.to(MeetingsApi.ADDRESS, MeetingsApi.JOIN));
+    router.get("/meetings/:session_id").handler(auth).handler(domain.to(MeetingsApi.ADDRESS, MeetingsApi.GET));
+    router.delete("/meetings").consumes(JSON).handler(body).handler(auth)
+      .handler(domain.to(MeetingsApi.ADDRESS, MeetingsApi.END));
+    router.post("/attendees").consumes(JSON).handler(body).handler(auth)
+      .handler(domain.to(MeetingsApi.ADDRESS, MeetingsApi.ADD_ATTENDEE));
     return router;
   }
 

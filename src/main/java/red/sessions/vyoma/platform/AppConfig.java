@@ -114,6 +114,14 @@ public final class AppConfig {
     return json.getJsonObject("auth");
   }
 
+  public JsonObject meetings() {
+    return json.getJsonObject("meetings");
+  }
+
+  public JsonObject storage() {
+    return json.getJsonObject("storage");
+  }
+
   /** Instances of a verticle kind: the configured number, or one per core when it is 0. */
   public static int instances(JsonObject section) {
     int configured = section.getInteger("instances", 0);

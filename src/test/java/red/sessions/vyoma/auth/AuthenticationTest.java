@@ -42,8 +42,8 @@ class AuthenticationTest {
   private static DevKeys keys;
 
   @BeforeAll
-  static void start(Vertx vertx) {
-    server = TestServer.start(vertx);
+  static void start() {
+    server = TestServer.start();
     keys = TestServer.devKeys(server.config().dataDir());
   }
 
@@ -145,7 +145,7 @@ class AuthenticationTest {
 
     @BeforeAll
     void start() {
-      strict = TestServer.start(server.vertx(), Map.of(
+      strict = TestServer.start(Map.of(
         "VYOMA_AUTH_ISSUER", "https://issuer.example",
         "VYOMA_AUTH_AUDIENCE", "vyoma-api"));
       strictKeys = TestServer.devKeys(strict.config().dataDir());
@@ -190,7 +190,7 @@ class AuthenticationTest {
 
     @BeforeAll
     void start() {
-      pem = TestServer.start(server.vertx(), Map.of("VYOMA_AUTH_PUBLIC_KEY_PEM", issuer.publicPem()));
+      pem = TestServer.start(Map.of("VYOMA_AUTH_PUBLIC_KEY_PEM", issuer.publicPem()));
     }
 
     @AfterAll
@@ -228,7 +228,7 @@ class AuthenticationTest {
       jwksServer = server.vertx().createHttpServer()
         .requestHandler(request -> request.response().putHeader("Content-Type", "application/json").end(body))
         .listen(0, "127.0.0.1").await();
-      jwks = TestServer.start(server.vertx(), Map.of(
+      jwks = TestServer.start(Map.of(
         "VYOMA_AUTH_JWKS_URL", "http://127.0.0.1:" + jwksServer.actualPort() + "/.well-known/jwks.json"));
     }
 

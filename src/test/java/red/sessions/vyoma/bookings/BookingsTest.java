@@ -39,8 +39,8 @@ class BookingsTest {
   private static Seed seed;
 
   @BeforeAll
-  static void start(Vertx vertx) {
-    server = TestServer.start(vertx);
+  static void start() {
+    server = TestServer.start();
     api = server.api();
     seed = server.seed();
   }

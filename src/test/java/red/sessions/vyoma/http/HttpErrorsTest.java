@@ -28,8 +28,8 @@ class HttpErrorsTest {
   private static String token;
 
   @BeforeAll
-  static void start(Vertx vertx) {
-    server = TestServer.start(vertx);
+  static void start() {
+    server = TestServer.start();
     api = server.api();
     token = server.token("http-errors-user");
   }

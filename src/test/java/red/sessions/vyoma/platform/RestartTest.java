@@ -19,19 +19,19 @@ import static red.sessions.vyoma.support.Api.assertJson;
 class RestartTest {
 
   @Test
-  void dataAndTokensSurviveARestartOnTheSameDataDirectory(Vertx vertx) {
+  void dataAndTokensSurviveARestartOnTheSameDataDirectory() {
     Path dataDir = TestServer.temporaryDirectory();
     JsonObject body = new JsonObject().put("user_id", "grace").put("role", "teacher")
       .put("profile_data", new JsonObject().put("name", "Grace Hopper").put("email", "grace@example.com"));
 
     String token;
-    try (TestServer first = TestServer.startEmbedded(vertx, dataDir)) {
+    try (TestServer first = TestServer.startEmbedded(dataDir)) {
       token = first.token("grace");
       assertJson(first.api().post("/profiles", token, body), 201);
     }
     assertFalse(Files.exists(dataDir.resolve("postgres").resolve("postmaster.pid")), "embedded PostgreSQL stopped");
 
-    try (TestServer second = TestServer.startEmbedded(vertx, dataDir)) {
+    try (TestServer second = TestServer.startEmbedded(dataDir)) {
       JsonObject profile = assertJson(second.api().get("/profiles?user_id=grace", token), 200).getJsonObject("profile");
       assertEquals("Grace Hopper", profile.getString("name"));
     }

@@ -31,8 +31,8 @@ class ProfilesTest {
   private static Api api;
 
   @BeforeAll
-  static void start(Vertx vertx) {
-    server = TestServer.start(vertx);
+  static void start() {
+    server = TestServer.start();
     api = server.api();
   }
 

@@ -1,5 +1,6 @@
 package red.sessions.vyoma.support;
 
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -53,6 +54,26 @@ public final class Seed {
   public String booking(String studentId, String teacherId, OffsetDateTime start, OffsetDateTime end) {
     JsonObject body = bookingBody(studentId, teacherId, start, end);
     return assertJson(server.api().post("/bookings", server.token(studentId), body), 201).getString("booking_id");
+  }
+
+  /** A session's parties and ids, for a confirmed booking of theirs. */
+  public record Lesson(String studentId, String teacherId, String bookingId, String sessionId) {
+  }
+
+  /**
+   * A new teacher and student with a confirmed one-hour booking the given hours ahead (a slot around it),
+   * and its session opened by the student.
+   */
+  public Lesson lesson(int hoursAhead) {
+    String teacher = teacher("Physics");
+    String student = student();
+    slot(teacher, hoursAhead(hoursAhead - 1), hoursAhead(hoursAhead + 2));
+    String bookingId = booking(student, teacher, hoursAhead(hoursAhead), hoursAhead(hoursAhead + 1));
+    assertJson(server.api().send(HttpMethod.PATCH, "/bookings/" + bookingId, server.token(teacher),
+      new JsonObject().put("status", "confirmed")), 200);
+    String sessionId = assertJson(server.api().post("/sessions", server.token(student),
+      new JsonObject().put("booking_id", bookingId)), 201).getString("session_id");
+    return new Lesson(student, teacher, bookingId, sessionId);
   }
 
   public static JsonObject bookingBody(String studentId, String teacherId, OffsetDateTime start, OffsetDateTime end) {

@@ -19,8 +19,10 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The real server for a test class: the same {@link Application} the jar runs, on a free port, with
- * its own data directory (so its own development key), configured through {@code VYOMA_*} variables.
+ * The real server for a test class: the same {@link Application} the jar runs, on its own Vert.x
+ * instance (one application per instance, as in production, so servers never share an event bus), on a
+ * free port, with its own data directory (so its own development key), configured through
+ * {@code VYOMA_*} variables.
  * Unless a test asks for the embedded default, every server shares one PostgreSQL started once per
  * test JVM, reached through {@code db.url} as an external database would be.
  */
@@ -46,23 +48,24 @@ public final class TestServer implements AutoCloseable {
   }
 
   /** A server on the shared database, with the given {@code VYOMA_*} settings on top of the defaults. */
-  public static TestServer start(Vertx vertx, Map<String, String> settings) {
+  public static TestServer start(Map<String, String> settings) {
     Map<String, String> env = new HashMap<>();
     env.put("VYOMA_DB_URL", sharedDatabaseUrl());
     env.putAll(settings);
-    return startWith(vertx, env);
+    return startWith(env);
   }
 
-  public static TestServer start(Vertx vertx) {
-    return start(vertx, Map.of());
+  public static TestServer start() {
+    return start(Map.of());
   }
 
   /** A server as {@code java -jar} runs it by default: embedded PostgreSQL in the given data directory. */
-  public static TestServer startEmbedded(Vertx vertx, Path dataDir) {
-    return startWith(vertx, Map.of("VYOMA_DATA_DIR", dataDir.toString()));
+  public static TestServer startEmbedded(Path dataDir) {
+    return startWith(Map.of("VYOMA_DATA_DIR", dataDir.toString()));
   }
 
-  private static TestServer startWith(Vertx vertx, Map<String, String> settings) {
+  private static TestServer startWith(Map<String, String> settings) {
+    Vertx vertx = Vertx.vertx();
     Map<String, String> env = new HashMap<>();
     env.put("VYOMA_HTTP_HOST", "127.0.0.1");
     env.put("VYOMA_HTTP_PORT", String.valueOf(freePort()));
@@ -70,8 +73,15 @@ public final class TestServer implements AutoCloseable {
     env.put("VYOMA_DOMAIN_INSTANCES", "2");
     env.putIfAbsent("VYOMA_DATA_DIR", temporaryDirectory().toString());
     env.putAll(settings);
-    AppConfig config = AppConfig.load(vertx, null, env).await();
-    Application application = Application.start(vertx, config).await();
+    AppConfig config;
+    Application application;
+    try {
+      config = AppConfig.load(vertx, null, env).await();
+      application = Application.start(vertx, config).await();
+    } catch (RuntimeException e) {
+      vertx.close().await();
+      throw e;
+    }
     DevTokens tokens = null;
     if (config.auth().getString("jwks_url").isBlank() && config.auth().getString("public_key_pem").isBlank()) {
       tokens = new DevTokens(vertx, devKeys(config.dataDir()), config.auth());
@@ -143,6 +153,6 @@ public final class TestServer implements AutoCloseable {
   @Override
   public void close() {
     client.close();
-    application.stop().await();
+    application.stop().eventually(vertx::close).await();
   }
 }

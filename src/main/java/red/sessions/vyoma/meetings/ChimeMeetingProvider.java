@@ -1,0 +1,129 @@
+package red.sessions.vyoma.meetings;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import red.sessions.vyoma.bus.ApiException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.retries.api.BackoffStrategy;
+import software.amazon.awssdk.services.chimesdkmeetings.ChimeSdkMeetingsAsyncClient;
+import software.amazon.awssdk.services.chimesdkmeetings.ChimeSdkMeetingsAsyncClientBuilder;
+import software.amazon.awssdk.services.chimesdkmeetings.model.ChimeSdkMeetingsException;
+import software.amazon.awssdk.services.chimesdkmeetings.model.LimitExceededException;
+import software.amazon.awssdk.services.chimesdkmeetings.model.NotFoundException;
+import software.amazon.awssdk.services.chimesdkmeetings.model.ServiceFailureException;
+import software.amazon.awssdk.services.chimesdkmeetings.model.ServiceUnavailableException;
+import software.amazon.awssdk.services.chimesdkmeetings.model.ThrottlingException;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+
+/**
+ * Amazon Chime SDK Meetings through the AWS SDK's async client (credentials from the default chain).
+ * Throttling and transient failures are retried by the SDK with exponential backoff; what still fails
+ * becomes 503, a refusal 502, never AWS internals in a response.
+ */
+final class ChimeMeetingProvider implements MeetingProvider {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ChimeMeetingProvider.class);
+
+  private final ChimeSdkMeetingsAsyncClient client;
+  private final Context context;
+  private final String mediaRegion;
+  private final int maxAttendees;
+
+  ChimeMeetingProvider(Context context, JsonObject config) {
+    this.context = context;
+    this.mediaRegion = config.getString("media_region");
+    this.maxAttendees = config.getInteger("max_attendees");
+    ChimeSdkMeetingsAsyncClientBuilder builder = ChimeSdkMeetingsAsyncClient.builder()
+      .region(Region.of(config.getString("region")))
+      .overrideConfiguration(override -> override
+        .apiCallTimeout(Duration.ofMillis(config.getLong("call_timeout_ms")))
+        .apiCallAttemptTimeout(Duration.ofMillis(config.getLong("attempt_timeout_ms")))
+        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
+          .maxAttempts(config.getInteger("max_attempts"))
+          .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(2)))
+          .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(200), Duration.ofSeconds(5)))
+          .circuitBreakerEnabled(false)
+          .build()));
+    String endpoint = config.getString("endpoint", "");
+    if (!endpoint.isBlank()) {
+      builder.endpointOverride(URI.create(endpoint));
+    }
+    this.client = builder.build();
+  }
+
+  @Override
+  public Future<JsonObject> createMeeting(String externalMeetingId, String clientRequestToken) {
+    return call(() -> client.createMeeting(request -> request
+        .externalMeetingId(externalMeetingId)
+        .clientRequestToken(clientRequestToken)
+        .mediaRegion(mediaRegion)
+        .meetingFeatures(features -> features.attendee(attendee -> attendee.maxCount(maxAttendees)))))
+      .map(response -> AwsJson.toJson(response.meeting()));
+  }
+
+  @Override
+  public Future<Boolean> meetingExists(String meetingId) {
+    return call(() -> client.getMeeting(request -> request.meetingId(meetingId)))
+      .map(response -> true)
+      .recover(failure -> failure instanceof MeetingGoneException ? Future.succeededFuture(false) : Future.failedFuture(failure));
+  }
+
+  @Override
+  public Future<Void> deleteMeeting(String meetingId) {
+    return call(() -> client.deleteMeeting(request -> request.meetingId(meetingId)))
+      .<Void>mapEmpty()
+      .recover(failure -> failure instanceof MeetingGoneException ? Future.succeededFuture() : Future.failedFuture(failure));
+  }
+
+  @Override
+  public Future<JsonObject> createAttendee(String meetingId, String externalUserId) {
+    return call(() -> client.createAttendee(request -> request.meetingId(meetingId).externalUserId(externalUserId)))
+      .map(response -> AwsJson.toJson(response.attendee()));
+  }
+
+  /** Runs the SDK call and brings its outcome back onto the verticle's context, translated. */
+  private <T> Future<T> call(Supplier<CompletableFuture<T>> request) {
+    return Future.fromCompletionStage(request.get(), context).recover(failure -> Future.failedFuture(translate(failure)));
+  }
+
+  private static RuntimeException translate(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof NotFoundException) {
+      return new MeetingGoneException();
+    }
+    if (cause instanceof ThrottlingException || cause instanceof LimitExceededException
+      || cause instanceof ServiceUnavailableException || cause instanceof ServiceFailureException
+      || cause instanceof SdkClientException
+      || cause instanceof AwsServiceException aws && (aws.isThrottlingException() || aws.statusCode() >= 500)) {
+      LOG.warn("Chime is unavailable: {}", cause.toString());
+      return new ApiException(503, "the meeting service is busy or unavailable; try again shortly");
+    }
+    if (cause instanceof ChimeSdkMeetingsException refused) {
+      LOG.error("Chime refused a request: {} {}", refused.statusCode(), refused.awsErrorDetails().errorCode(), refused);
+      return new ApiException(502, "the meeting service refused the request");
+    }
+    return cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
+  }
+
+  @Override
+  public String name() {
+    return "chime";
+  }
+
+  /** Blocks while the SDK's HTTP client winds down: call it from a worker thread. */
+  @Override
+  public void close() {
+    client.close();
+  }
+}

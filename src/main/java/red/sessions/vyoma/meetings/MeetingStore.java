@@ -1,0 +1,115 @@
+package red.sessions.vyoma.meetings;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import red.sessions.vyoma.platform.Rows;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The meetings SQL. A meeting record is {@code {meeting_id, session_id, meeting_data}}; an attendee record
+ * {@code {attendee_id, attendee_data}}: the same records the cluster-wide {@link MeetingDirectory} holds.
+ */
+final class MeetingStore {
+
+  private static final String LIVE_OF_SESSION = """
+    SELECT meeting_id, session_id, meeting_data FROM meetings WHERE session_id = #{session_id} AND ended_at IS NULL""";
+  private static final String BY_ID = """
+    SELECT meeting_id, session_id, meeting_data, ended_at IS NULL AS live FROM meetings WHERE meeting_id = #{meeting_id}""";
+  private static final String ENDED_OF_SESSION = """
+    SELECT count(*) AS ended FROM meetings WHERE session_id = #{session_id} AND ended_at IS NOT NULL""";
+  // The partial unique index keeps one live meeting per session: a second node's insert does nothing.
+  private static final String INSERT = """
+    INSERT INTO meetings (meeting_id, session_id, provider, meeting_data)
+    VALUES (#{meeting_id}, #{session_id}, #{provider}, #{meeting_data})
+    ON CONFLICT DO NOTHING""";
+  private static final String END = "UPDATE meetings SET ended_at = now() WHERE meeting_id = #{meeting_id} AND ended_at IS NULL";
+
+  private static final String ATTENDEE = """
+    SELECT attendee_id, attendee_data FROM attendees WHERE meeting_id = #{meeting_id} AND user_id = #{user_id}""";
+  private static final String INSERT_ATTENDEE = """
+    INSERT INTO attendees (meeting_id, user_id, name, attendee_id, attendee_data)
+    VALUES (#{meeting_id}, #{user_id}, #{name}, #{attendee_id}, #{attendee_data})
+    ON CONFLICT DO NOTHING""";
+
+  /** A meeting as stored, and whether it is still live. */
+  record Stored(JsonObject record, boolean live) {
+  }
+
+  private final Pool pool;
+
+  MeetingStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<Optional<JsonObject>> liveMeetingOf(UUID sessionId) {
+    return SqlTemplate.forQuery(pool, LIVE_OF_SESSION).mapTo(MeetingStore::meeting)
+      .execute(Map.of("session_id", sessionId)).map(Rows::first);
+  }
+
+  Future<Optional<Stored>> meeting(String meetingId) {
+    return SqlTemplate.forQuery(pool, BY_ID).mapTo(row -> new Stored(meeting(row), row.getBoolean("live")))
+      .execute(Map.of("meeting_id", meetingId)).map(Rows::first);
+  }
+
+  /**
+   * How many of the session's meetings have ended. A new meeting's request token includes it: every join
+   * until the live meeting ends asks for the same meeting, even one that raced with its creation.
+   */
+  Future<Long> meetingsEnded(UUID sessionId) {
+    return SqlTemplate.forQuery(pool, ENDED_OF_SESSION).mapTo(row -> row.getLong("ended"))
+      .execute(Map.of("session_id", sessionId)).map(rows -> rows.iterator().next());
+  }
+
+  /** Records the meeting as the session's live one unless another already is; the live one either way. */
+  Future<JsonObject> recordLive(UUID sessionId, String provider, JsonObject meetingData) {
+    Map<String, Object> params = Map.of(
+      "meeting_id", meetingData.getString("MeetingId"),
+      "session_id", sessionId,
+      "provider", provider,
+      "meeting_data", meetingData);
+    return SqlTemplate.forUpdate(pool, INSERT).execute(params)
+      .compose(v -> liveMeetingOf(sessionId))
+      .map(live -> live.orElseThrow(() -> new IllegalStateException("session " + sessionId + " has no live meeting")));
+  }
+
+  Future<Void> end(String meetingId) {
+    return SqlTemplate.forUpdate(pool, END).execute(Map.of("meeting_id", meetingId)).mapEmpty();
+  }
+
+  Future<Optional<JsonObject>> attendee(String meetingId, String userId) {
+    return SqlTemplate.forQuery(pool, ATTENDEE).mapTo(MeetingStore::attendee)
+      .execute(Map.of("meeting_id", meetingId, "user_id", userId)).map(Rows::first);
+  }
+
+  /** Records the attendee unless the user already has one in the meeting; the stored one either way. */
+  Future<JsonObject> recordAttendee(String meetingId, String userId, String name, JsonObject attendeeData) {
+    Map<String, Object> params = Map.of(
+      "meeting_id", meetingId,
+      "user_id", userId,
+      "name", name,
+      "attendee_id", attendeeData.getString("AttendeeId"),
+      "attendee_data", attendeeData);
+    return SqlTemplate.forUpdate(pool, INSERT_ATTENDEE).execute(params)
+      .compose(v -> attendee(meetingId, userId))
+      .map(stored -> stored.orElseThrow(() -> new IllegalStateException("attendee of " + userId + " vanished")));
+  }
+
+  private static JsonObject meeting(Row row) {
+    return new JsonObject()
+      .put("meeting_id", row.getString("meeting_id"))
+      .put("session_id", row.getUUID("session_id").toString())
+      .put("meeting_data", row.getJsonObject("meeting_data"));
+  }
+
+  private static JsonObject attendee(Row row) {
+    return new JsonObject()
+      .put("attendee_id", row.getString("attendee_id"))
+      .put("attendee_data", row.getJsonObject("attendee_data"));
+  }
+}

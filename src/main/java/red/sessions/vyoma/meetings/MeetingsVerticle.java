@@ -1,0 +1,188 @@
+package red.sessions.vyoma.meetings;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.ApiReply;
+import red.sessions.vyoma.bus.ApiRequest;
+import red.sessions.vyoma.bus.DomainVerticle;
+import red.sessions.vyoma.bus.JsonFields;
+import red.sessions.vyoma.sessions.SessionParties;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * Video meetings for sessions, and their attendees, reached only by the session's two parties (and
+ * admins). A session has at most one live meeting: joining returns it while the provider still knows it,
+ * and otherwise creates one whose request token derives from the session, so simultaneous joins and
+ * retries, on any node, end up in the same meeting.
+ */
+public final class MeetingsVerticle extends DomainVerticle {
+
+  static final int MAX_NAME = 100;
+
+  private final Pool pool;
+  private final JsonObject config;
+  private MeetingStore store;
+  private MeetingProvider provider;
+  private MeetingDirectory directory;
+
+  public MeetingsVerticle(Pool pool, JsonObject meetingsConfig) {
+    super(MeetingsApi.ADDRESS, Map.of());
+    this.pool = pool;
+    this.config = meetingsConfig;
+  }
+
+  @Override
+  public Future<?> start() {
+    store = new MeetingStore(pool);
+    provider = switch (config.getString("provider")) {
+      case "chime" -> new ChimeMeetingProvider(context, config);
+      case "local" -> new LocalMeetingProvider(config.getInteger("max_attendees"));
+      default -> throw new IllegalArgumentException("meetings.provider must be chime or local");
+    };
+    return MeetingDirectory.open(vertx).compose(opened -> {
+      directory = opened;
+      return super.start();
+    });
+  }
+
+  @Override
+  public Future<?> stop() {
+    return super.stop().eventually(() -> vertx.executeBlocking(() -> {
+      provider.close();
+      return null;
+    }));
+  }
+
+  @Override
+  protected Map<String, Function<ApiRequest, Future<ApiReply>>> actions() {
+    return Map.of(
+      MeetingsApi.JOIN, this::join,
+      MeetingsApi.GET, this::get,
+      MeetingsApi.END, this::end,
+      MeetingsApi.ADD_ATTENDEE, this::addAttendee);
+  }
+
+  private Future<ApiReply> join(ApiRequest request) {
+    UUID sessionId = JsonFields.uuid(JsonFields.requiredString(request.requiredBody(), "session_id", "session_id"), "session_id");
+    return SessionParties.require(pool, sessionId, request.caller())
+      .compose(parties -> {
+        if (parties.bookingCancelled()) {
+          throw ApiException.conflict("the booking was cancelled; its session has no meeting");
+        }
+        if ("completed".equals(parties.sessionStatus())) {
+          throw ApiException.conflict("the session is completed");
+        }
+        return liveMeetingOf(sessionId);
+      })
+      .compose(live -> live.isPresent()
+        ? Future.succeededFuture(ApiReply.ok(meetingBody(live.get())))
+        : createMeeting(sessionId).map(created -> ApiReply.created(meetingBody(created))));
+  }
+
+  private Future<JsonObject> createMeeting(UUID sessionId) {
+    return store.meetingsEnded(sessionId)
+      .compose(ended -> provider.createMeeting("session-" + sessionId, sessionId + "-" + ended))
+      .compose(meetingData -> store.recordLive(sessionId, provider.name(), meetingData))
+      .compose(live -> directory.remember(live).map(live));
+  }
+
+  private Future<ApiReply> get(ApiRequest request) {
+    UUID sessionId = request.pathUuid("session_id");
+    return SessionParties.require(pool, sessionId, request.caller())
+      .compose(parties -> liveMeetingOf(sessionId))
+      .map(live -> ApiReply.ok(meetingBody(live.orElseThrow(() -> ApiException.notFound("session " + sessionId
+        + " has no live meeting; start one with POST /meetings")))));
+  }
+
+  /** The session's live meeting, once the provider confirms it still knows it; one it forgot is ended here too. */
+  private Future<Optional<JsonObject>> liveMeetingOf(UUID sessionId) {
+    return directory.liveMeetingOf(sessionId, () -> store.liveMeetingOf(sessionId))
+      .compose(live -> live.isEmpty() ? Future.succeededFuture(live)
+        : provider.meetingExists(live.get().getString("meeting_id"))
+          .compose(exists -> exists ? Future.succeededFuture(live) : ended(live.get()).map(Optional.empty())));
+  }
+
+  private Future<Void> ended(JsonObject meeting) {
+    return store.end(meeting.getString("meeting_id")).compose(v -> directory.forget(meeting));
+  }
+
+  private Future<ApiReply> end(ApiRequest request) {
+    String meetingId = JsonFields.requiredString(request.requiredBody(), "meeting_id", "meeting_id");
+    return meetingOfParty(meetingId, request.caller())
+      .compose(stored -> !stored.live() ? Future.succeededFuture()
+        : provider.deleteMeeting(meetingId).compose(v -> ended(stored.record())))
+      .map(v -> ApiReply.ok(new JsonObject().put("message", "Meeting ended successfully")));
+  }
+
+  private Future<ApiReply> addAttendee(ApiRequest request) {
+    JsonObject body = request.requiredBody();
+    String meetingId = JsonFields.requiredString(body, "meeting_id", "meeting_id");
+    String userId = JsonFields.requiredString(body, "user_id", "user_id");
+    String name = JsonFields.bounded(JsonFields.requiredString(body, "name", "name"), "name", 1, MAX_NAME);
+    if (!request.caller().userId().equals(userId)) {
+      throw ApiException.forbidden("you can join a meeting only as yourself");
+    }
+    return meetingOfParty(meetingId, request.caller())
+      .compose(stored -> {
+        if (!stored.live()) {
+          throw ApiException.notFound("meeting " + meetingId + " has ended");
+        }
+        return directory.attendee(meetingId, userId, () -> store.attendee(meetingId, userId))
+          .compose(existing -> existing.isPresent()
+            ? Future.succeededFuture(ApiReply.ok(existing.get()))
+            : createAttendee(stored.record(), userId, name).map(ApiReply::created));
+      });
+  }
+
+  private Future<JsonObject> createAttendee(JsonObject meeting, String userId, String name) {
+    String meetingId = meeting.getString("meeting_id");
+    return provider.createAttendee(meetingId, externalUserId(userId))
+      .recover(failure -> failure instanceof MeetingGoneException
+        ? ended(meeting).compose(v -> Future.failedFuture(ApiException.notFound("meeting " + meetingId + " has ended")))
+        : Future.failedFuture(failure))
+      .compose(attendeeData -> store.recordAttendee(meetingId, userId, name, attendeeData))
+      .compose(attendee -> directory.remember(meetingId, userId, attendee).map(attendee));
+  }
+
+  /** The meeting, live or ended, if the caller is a party of its session. */
+  private Future<MeetingStore.Stored> meetingOfParty(String meetingId, Caller caller) {
+    return directory.liveMeeting(meetingId)
+      .compose(cached -> cached.isPresent()
+        ? Future.succeededFuture(Optional.of(new MeetingStore.Stored(cached.get(), true)))
+        : store.meeting(meetingId))
+      .compose(found -> {
+        MeetingStore.Stored stored = found.orElseThrow(() -> ApiException.notFound("no meeting " + meetingId));
+        return SessionParties.require(pool, UUID.fromString(stored.record().getString("session_id")), caller).map(stored);
+      });
+  }
+
+  private static JsonObject meetingBody(JsonObject meeting) {
+    return new JsonObject()
+      .put("meeting_id", meeting.getString("meeting_id"))
+      .put("meeting_data", meeting.getJsonObject("meeting_data"));
+  }
+
+  /** Chime takes external user ids of 2 to 64 characters; longer user ids are replaced by their hash. */
+  static String externalUserId(String userId) {
+    if (userId.length() >= 2 && userId.length() <= 64) {
+      return userId;
+    }
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(userId.getBytes(StandardCharsets.UTF_8));
+      return "user-" + HexFormat.of().formatHex(digest, 0, 24);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every JVM", e);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package red.sessions.vyoma.sessions;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.platform.Rows;
+
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Who may reach a session, and everything that hangs off it (its meetings and attendees): the two
+ * parties of its booking, and admins. Anyone else gets 403; an unknown session 404.
+ */
+public record SessionParties(UUID sessionId, UUID bookingId, String studentId, String teacherId,
+                             String sessionStatus, String bookingStatus) {
+
+  private static final String LOAD = """
+    SELECT s.id, s.booking_id, s.status, b.student_id, b.teacher_id, b.status AS booking_status
+      FROM sessions s JOIN bookings b ON b.id = s.booking_id
+     WHERE s.id = #{session_id}""";
+
+  /** The session's parties, failing with 404 for an unknown session and 403 for a caller who is not one. */
+  public static Future<SessionParties> require(SqlClient client, UUID sessionId, Caller caller) {
+    return SqlTemplate.forQuery(client, LOAD)
+      .mapTo(row -> new SessionParties(row.getUUID("id"), row.getUUID("booking_id"), row.getString("student_id"),
+        row.getString("teacher_id"), row.getString("status"), row.getString("booking_status")))
+      .execute(Map.of("session_id", sessionId))
+      .map(rows -> {
+        SessionParties parties = Rows.first(rows).orElseThrow(() -> ApiException.notFound("no session " + sessionId));
+        if (!caller.admin() && !caller.userId().equals(parties.studentId()) && !caller.userId().equals(parties.teacherId())) {
+          throw ApiException.forbidden("only the booking's student and teacher may reach its session");
+        }
+        return parties;
+      });
+  }
+
+  public boolean bookingCancelled() {
+    return "cancelled".equals(bookingStatus);
+  }
+}

@@ -1,0 +1,214 @@
+package red.sessions.vyoma.sessions;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.Times;
+import red.sessions.vyoma.platform.Rows;
+
+import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Function;
+
+/** The sessions SQL: sessions, and the notes and files their parties add. */
+final class SessionStore {
+
+  /** A session made, or the one the booking already had. */
+  record Created(UUID sessionId, boolean created) {
+  }
+
+  private static final String BOOKING_PARTIES = """
+    SELECT student_id, teacher_id FROM bookings WHERE id = #{booking_id}""";
+
+  // A cancelled booking yields no row, so it never gets a session; a second request finds the first's.
+  private static final String CREATE = """
+    INSERT INTO sessions (booking_id)
+    SELECT id FROM bookings WHERE id = #{booking_id} AND status <> 'cancelled'
+    ON CONFLICT (booking_id) DO NOTHING
+    RETURNING id""";
+  private static final String BY_BOOKING = "SELECT id FROM sessions WHERE booking_id = #{booking_id}";
+
+  private static final String SESSION = """
+    SELECT s.id, s.booking_id, s.status, s.created_at, s.updated_at,
+           b.student_id, b.teacher_id, b.start_time, b.end_time,
+           (SELECT m.meeting_data FROM meetings m WHERE m.session_id = s.id AND m.ended_at IS NULL) AS meeting_data
+      FROM sessions s JOIN bookings b ON b.id = s.booking_id
+     WHERE s.id = #{id}""";
+  private static final String NOTES = """
+    SELECT id, author_id, text, client_time, created_at FROM session_notes
+     WHERE session_id = #{id} ORDER BY created_at, id""";
+  private static final String FILES = """
+    SELECT id, author_id, name, url, client_time, created_at FROM session_files
+     WHERE session_id = #{id} ORDER BY created_at, id""";
+
+  private static final String ADD_NOTE = """
+    INSERT INTO session_notes (session_id, author_id, id, text, client_time)
+    VALUES (#{session_id}, #{author_id}, #{id}, #{text}, #{client_time})
+    ON CONFLICT DO NOTHING""";
+  private static final String ADD_FILE = """
+    INSERT INTO session_files (session_id, author_id, id, name, url, client_time)
+    VALUES (#{session_id}, #{author_id}, #{id}, #{name}, #{url}, #{client_time})
+    ON CONFLICT DO NOTHING""";
+
+  private static final String CHANGE_STATUS = """
+    UPDATE sessions SET status = #{status}, updated_at = now()
+     WHERE id = #{id} AND status = ANY (#{from})
+    RETURNING id""";
+  private static final String STATUS = "SELECT status FROM sessions WHERE id = #{id}";
+  // Completing the session completes its confirmed booking, in the same transaction.
+  private static final String COMPLETE_BOOKING = """
+    UPDATE bookings SET status = 'completed', version = version + 1, updated_at = now()
+     WHERE id = #{booking_id} AND status = 'confirmed'""";
+
+  private final Pool pool;
+
+  SessionStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<Created> create(UUID bookingId, Caller caller) {
+    Map<String, Object> params = Map.of("booking_id", bookingId);
+    return requireBookingParty(bookingId, caller)
+      .compose(v -> SqlTemplate.forUpdate(pool, CREATE).mapTo(row -> row.getUUID("id")).execute(params))
+      .compose(inserted -> Rows.first(inserted).map(id -> Future.succeededFuture(new Created(id, true)))
+        .orElseGet(() -> SqlTemplate.forQuery(pool, BY_BOOKING).mapTo(row -> row.getUUID("id")).execute(params)
+          .map(existing -> new Created(Rows.first(existing)
+            .orElseThrow(() -> ApiException.conflict("the booking was cancelled; it gets no session")), false))));
+  }
+
+  /** The booking's session, if it has one; the caller must be a party of the booking. */
+  Future<Optional<UUID>> sessionOfBooking(UUID bookingId, Caller caller) {
+    return requireBookingParty(bookingId, caller)
+      .compose(v -> SqlTemplate.forQuery(pool, BY_BOOKING).mapTo(row -> row.getUUID("id"))
+        .execute(Map.of("booking_id", bookingId)))
+      .map(Rows::first);
+  }
+
+  private Future<Void> requireBookingParty(UUID bookingId, Caller caller) {
+    return SqlTemplate.forQuery(pool, BOOKING_PARTIES).execute(Map.of("booking_id", bookingId)).map(rows -> {
+      Row booking = Rows.first(rows).orElseThrow(() -> ApiException.notFound("no booking " + bookingId));
+      if (!caller.admin() && !caller.userId().equals(booking.getString("student_id"))
+        && !caller.userId().equals(booking.getString("teacher_id"))) {
+        throw ApiException.forbidden("only the booking's student and teacher may reach its session");
+      }
+      return null;
+    });
+  }
+
+  /** The whole session with its live meeting, notes and files; the caller must be a party. */
+  Future<JsonObject> read(UUID id, Caller caller) {
+    Map<String, Object> params = Map.of("id", id);
+    return SessionParties.require(pool, id, caller)
+      .compose(parties -> SqlTemplate.forQuery(pool, SESSION).mapTo(SessionStore::session).execute(params))
+      .compose(sessions -> {
+        JsonObject session = Rows.first(sessions).orElseThrow(() -> ApiException.notFound("no session " + id));
+        return SqlTemplate.forQuery(pool, NOTES).execute(params)
+          .map(notes -> session.put("notes", items(notes, row -> new JsonObject().put("text", row.getString("text")))))
+          .compose(v -> SqlTemplate.forQuery(pool, FILES).execute(params))
+          .map(files -> session.put("files", items(files, row -> new JsonObject()
+            .put("name", row.getString("name")).put("url", row.getString("url")))));
+      });
+  }
+
+  /** Adds the notes and files and moves the status, all or nothing. */
+  Future<Void> update(UUID id, SessionUpdate update, Caller caller) {
+    return pool.withTransaction(connection -> SessionParties.require(connection, id, caller)
+      .compose(parties -> addAll(connection, ADD_NOTE, update.notes().stream().map(note -> params(id, caller, note.id(),
+          note.timestamp(), Map.of("text", note.text())))
+        .toList())
+        .compose(v -> addAll(connection, ADD_FILE, update.files().stream().map(file -> params(id, caller, file.id(),
+          file.timestamp(), Map.of("name", file.name(), "url", file.url()))).toList()))
+        .compose(v -> update.status() == null ? Future.succeededFuture() : changeStatus(connection, parties, update.status()))));
+  }
+
+  private static Map<String, Object> params(UUID sessionId, Caller author, UUID id, OffsetDateTime clientTime,
+                                            Map<String, Object> content) {
+    Map<String, Object> params = new HashMap<>(content);
+    params.put("session_id", sessionId);
+    params.put("author_id", author.userId());
+    params.put("id", id);
+    params.put("client_time", clientTime);
+    return params;
+  }
+
+  private static Future<Void> addAll(SqlClient connection, String sql, List<Map<String, Object>> rows) {
+    return rows.isEmpty() ? Future.succeededFuture() : SqlTemplate.forUpdate(connection, sql).executeBatch(rows).mapEmpty();
+  }
+
+  private static Future<Void> changeStatus(SqlClient connection, SessionParties parties, SessionStatus to) {
+    if (parties.bookingCancelled()) {
+      throw ApiException.conflict("the booking was cancelled; its session cannot change");
+    }
+    Map<String, Object> params = Map.of("id", parties.sessionId(), "status", to.wire(), "from", to.reachableFrom());
+    return SqlTemplate.forUpdate(connection, CHANGE_STATUS).execute(params).compose(changed -> {
+      if (changed.rowCount() == 0) {
+        return requireAlready(connection, parties.sessionId(), to);
+      }
+      boolean bookingToComplete = to == SessionStatus.COMPLETED && !"completed".equals(parties.bookingStatus());
+      return bookingToComplete ? completeBooking(connection, parties.bookingId()) : Future.succeededFuture();
+    });
+  }
+
+  /** Nothing moved: fine when the session already is where it was sent, 409 when that would be backwards. */
+  private static Future<Void> requireAlready(SqlClient connection, UUID sessionId, SessionStatus to) {
+    return SqlTemplate.forQuery(connection, STATUS).mapTo(row -> row.getString("status"))
+      .execute(Map.of("id", sessionId))
+      .map(current -> {
+        String status = current.iterator().next();
+        if (!status.equals(to.wire())) {
+          throw ApiException.conflict("a " + status + " session cannot go back to " + to.wire());
+        }
+        return null;
+      });
+  }
+
+  private static Future<Void> completeBooking(SqlClient connection, UUID bookingId) {
+    return SqlTemplate.forUpdate(connection, COMPLETE_BOOKING).execute(Map.of("booking_id", bookingId))
+      .map(completed -> {
+        if (completed.rowCount() == 0) {
+          throw ApiException.conflict("the booking must be confirmed before its session completes");
+        }
+        return null;
+      });
+  }
+
+  private static JsonObject session(Row row) {
+    Object meeting = row.getValue("meeting_data");
+    return new JsonObject()
+      .put("session_id", row.getUUID("id").toString())
+      .put("booking_id", row.getUUID("booking_id").toString())
+      .put("student_id", row.getString("student_id"))
+      .put("teacher_id", row.getString("teacher_id"))
+      .put("start_time", Times.format(row.getOffsetDateTime("start_time")))
+      .put("end_time", Times.format(row.getOffsetDateTime("end_time")))
+      .put("status", row.getString("status"))
+      .put("meeting_data", meeting instanceof JsonObject data ? data : new JsonObject())
+      .put("created_at", Times.format(row.getOffsetDateTime("created_at")))
+      .put("updated_at", Times.format(row.getOffsetDateTime("updated_at")));
+  }
+
+  /** Notes or files in the order they were added, each with its id, author, times and content. */
+  private static JsonArray items(Iterable<Row> rows, Function<Row, JsonObject> content) {
+    JsonArray items = new JsonArray();
+    for (Row row : rows) {
+      OffsetDateTime added = row.getOffsetDateTime("created_at");
+      OffsetDateTime sent = row.getOffsetDateTime("client_time");
+      items.add(content.apply(row)
+        .put("id", row.getUUID("id").toString())
+        .put("author_id", row.getString("author_id"))
+        .put("timestamp", Times.format(sent != null ? sent : added))
+        .put("created_at", Times.format(added)));
+    }
+    return items;
+  }
+}

@@ -1,0 +1,295 @@
+package red.sessions.vyoma.meetings;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.junit5.VertxExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
+import red.sessions.vyoma.support.Api;
+import red.sessions.vyoma.support.FakeChime;
+import red.sessions.vyoma.support.Seed.Lesson;
+import red.sessions.vyoma.support.TestServer;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static red.sessions.vyoma.support.Api.assertError;
+import static red.sessions.vyoma.support.Api.assertJson;
+
+/** Meetings and attendees over HTTP: with the local provider, and with Chime through the real AWS SDK. */
+@ExtendWith(VertxExtension.class)
+class MeetingsTest {
+
+  private static TestServer server;
+
+  @BeforeAll
+  static void start() {
+    server = TestServer.start();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  static HttpResponse<Buffer> join(TestServer on, String userId, String sessionId) {
+    return on.api().post("/meetings", on.token(userId), new JsonObject().put("session_id", sessionId));
+  }
+
+  static HttpResponse<Buffer> attend(TestServer on, String userId, String meetingId) {
+    return on.api().post("/attendees", on.token(userId),
+      new JsonObject().put("meeting_id", meetingId).put("user_id", userId).put("name", "Name of " + userId));
+  }
+
+  static HttpResponse<Buffer> end(TestServer on, String userId, String meetingId) {
+    return on.api().send(HttpMethod.DELETE, "/meetings", on.token(userId), new JsonObject().put("meeting_id", meetingId));
+  }
+
+  static <T> List<T> all(int n, IntFunction<Future<T>> call) {
+    return Future.all(IntStream.range(0, n).mapToObj(call).toList()).await().list();
+  }
+
+  @Test
+  void joiningCreatesAMeetingOfChimesShapeThatBothPartiesShare() {
+    Lesson lesson = server.seed().lesson(2);
+    JsonObject created = assertJson(join(server, lesson.studentId(), lesson.sessionId()), 201);
+    JsonObject meeting = created.getJsonObject("meeting_data");
+    assertEquals(created.getString("meeting_id"), meeting.getString("MeetingId"));
+    assertEquals("session-" + lesson.sessionId(), meeting.getString("ExternalMeetingId"));
+    assertEquals("local", meeting.getString("MediaRegion"));
+    for (String url : List.of("AudioHostUrl", "AudioFallbackUrl", "SignalingUrl", "TurnControlUrl", "ScreenDataUrl",
+      "ScreenViewingUrl", "ScreenSharingUrl", "EventIngestionUrl")) {
+      assertTrue(meeting.getJsonObject("MediaPlacement").getString(url).contains("local.vyoma.invalid"), url);
+    }
+    assertEquals(4, meeting.getJsonObject("MeetingFeatures").getJsonObject("Attendee").getInteger("MaxCount"));
+
+    JsonObject again = assertJson(join(server, lesson.teacherId(), lesson.sessionId()), 200);
+    assertEquals(created, again);
+    assertEquals(created, assertJson(server.api().get("/meetings/" + lesson.sessionId(), server.token(lesson.teacherId())), 200));
+    JsonObject session = assertJson(server.api().get("/sessions/" + lesson.sessionId(), server.token(lesson.studentId())), 200);
+    assertEquals(meeting, session.getJsonObject("meeting_data"));
+  }
+
+  @Test
+  void simultaneousJoinsEndUpInOneMeeting() {
+    Lesson lesson = server.seed().lesson(2);
+    List<HttpResponse<Buffer>> responses = all(12, i ->
+      server.api().request(HttpMethod.POST, "/meetings")
+        .bearerTokenAuthentication(server.token(i % 2 == 0 ? lesson.studentId() : lesson.teacherId()))
+        .sendJsonObject(new JsonObject().put("session_id", lesson.sessionId())));
+    assertEquals(1, responses.stream().map(r -> r.bodyAsJsonObject().getString("meeting_id")).distinct().count());
+    responses.forEach(r -> assertTrue(r.statusCode() == 200 || r.statusCode() == 201, r::bodyAsString));
+  }
+
+  @Test
+  void anAttendeeIsMadeOnceForTheCallersOwnUser() {
+    Lesson lesson = server.seed().lesson(2);
+    String meetingId = assertJson(join(server, lesson.studentId(), lesson.sessionId()), 201).getString("meeting_id");
+
+    JsonObject attendee = assertJson(attend(server, lesson.studentId(), meetingId), 201);
+    JsonObject data = attendee.getJsonObject("attendee_data");
+    assertEquals(attendee.getString("attendee_id"), data.getString("AttendeeId"));
+    assertEquals(lesson.studentId(), data.getString("ExternalUserId"));
+    assertFalse(data.getString("JoinToken").isBlank());
+    assertEquals(attendee, assertJson(attend(server, lesson.studentId(), meetingId), 200));
+
+    JsonObject teacher = assertJson(attend(server, lesson.teacherId(), meetingId), 201);
+    assertNotEquals(attendee.getString("attendee_id"), teacher.getString("attendee_id"));
+
+    assertError(server.api().post("/attendees", server.token(lesson.studentId()), new JsonObject()
+      .put("meeting_id", meetingId).put("user_id", lesson.teacherId()).put("name", "Impostor")), 403);
+    assertError(server.api().post("/attendees", server.token(lesson.studentId()), new JsonObject()
+      .put("meeting_id", meetingId).put("user_id", lesson.studentId())), 400);
+    assertError(attend(server, lesson.studentId(), "no-such-meeting"), 404);
+  }
+
+  @Test
+  void strangersReachNoMeetingOfTheSession() {
+    Lesson lesson = server.seed().lesson(2);
+    String stranger = server.seed().student();
+    String meetingId = assertJson(join(server, lesson.studentId(), lesson.sessionId()), 201).getString("meeting_id");
+
+    assertError(join(server, stranger, lesson.sessionId()), 403);
+    assertError(server.api().get("/meetings/" + lesson.sessionId(), server.token(stranger)), 403);
+    assertError(attend(server, stranger, meetingId), 403);
+    assertError(end(server, stranger, meetingId), 403);
+    assertJson(server.api().get("/meetings/" + lesson.sessionId(), server.token(lesson.teacherId())), 200);
+    assertJson(server.api().get("/meetings/" + lesson.sessionId(), server.adminToken("root")), 200);
+  }
+
+  @Test
+  void anEndedMeetingIsGoneAndTheNextJoinStartsAFreshOne() {
+    Lesson lesson = server.seed().lesson(2);
+    String first = assertJson(join(server, lesson.studentId(), lesson.sessionId()), 201).getString("meeting_id");
+
+    assertEquals("Meeting ended successfully", assertJson(end(server, lesson.teacherId(), first), 200).getString("message"));
+    assertError(server.api().get("/meetings/" + lesson.sessionId(), server.token(lesson.studentId())), 404);
+    assertJson(end(server, lesson.teacherId(), first), 200);
+    assertError(attend(server, lesson.studentId(), first), 404);
+    assertEquals(new JsonObject(),
+      assertJson(server.api().get("/sessions/" + lesson.sessionId(), server.token(lesson.studentId())), 200)
+        .getJsonObject("meeting_data"));
+
+    String second = assertJson(join(server, lesson.studentId(), lesson.sessionId()), 201).getString("meeting_id");
+    assertNotEquals(first, second);
+  }
+
+  @Test
+  void aCancelledBookingsSessionGetsNoMeeting() {
+    Lesson lesson = server.seed().lesson(2);
+    assertJson(server.api().send(HttpMethod.PATCH, "/bookings/" + lesson.bookingId(), server.token(lesson.studentId()),
+      new JsonObject().put("status", "cancelled")), 200);
+    assertError(join(server, lesson.studentId(), lesson.sessionId()), 409);
+  }
+
+  @Test
+  void invalidRequestsAre400Or404() {
+    Lesson lesson = server.seed().lesson(2);
+    String token = server.token(lesson.studentId());
+    assertError(server.api().post("/meetings", token, new JsonObject()), 400);
+    assertError(server.api().post("/meetings", token, new JsonObject().put("session_id", "nope")), 400);
+    assertError(server.api().post("/meetings", token, new JsonObject().put("session_id", "00000000-0000-0000-0000-000000000000")), 404);
+    assertError(server.api().get("/meetings/nope", token), 400);
+    assertError(server.api().send(HttpMethod.DELETE, "/meetings", token, new JsonObject()), 400);
+    assertError(end(server, lesson.studentId(), "no-such-meeting"), 404);
+  }
+
+  @Test
+  void anotherServerOnTheSameDatabaseAnswersForTheMeeting() {
+    Lesson lesson = server.seed().lesson(2);
+    JsonObject created = assertJson(join(server, lesson.studentId(), lesson.sessionId()), 201);
+    JsonObject attendee = assertJson(attend(server, lesson.studentId(), created.getString("meeting_id")), 201);
+
+    try (TestServer other = TestServer.start(Map.of("VYOMA_DATA_DIR", server.config().dataDir().toString()))) {
+      assertEquals(created, assertJson(other.api().get("/meetings/" + lesson.sessionId(), other.token(lesson.teacherId())), 200));
+      assertEquals(attendee, assertJson(attend(other, lesson.studentId(), created.getString("meeting_id")), 200));
+    }
+  }
+
+  /** The same flows with the Chime provider: the real AWS SDK against a local Chime-protocol server. */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class WithChime {
+
+    private FakeChime chime;
+    private TestServer chimeServer;
+
+    @BeforeAll
+    void start() {
+      chime = FakeChime.start(server.vertx());
+      chimeServer = TestServer.start(Map.of(
+        "VYOMA_MEETINGS_PROVIDER", "chime",
+        "VYOMA_MEETINGS_ENDPOINT", chime.endpoint(),
+        "VYOMA_MEETINGS_REGION", "eu-central-1",
+        "VYOMA_MEETINGS_MEDIA_REGION", "eu-west-2",
+        "VYOMA_MEETINGS_ATTEMPT_TIMEOUT_MS", "500",
+        "VYOMA_MEETINGS_CALL_TIMEOUT_MS", "3000",
+        "VYOMA_MEETINGS_MAX_ATTEMPTS", "3"));
+    }
+
+    @AfterAll
+    void stop() {
+      chimeServer.close();
+      chime.close();
+    }
+
+    @BeforeEach
+    void resetChime() {
+      chime.reset();
+    }
+
+    private List<JsonObject> requests(String method, String pathPrefix) {
+      return chime.requests().stream()
+        .filter(r -> r.getString("method").equals(method) && r.getString("path").startsWith(pathPrefix)).toList();
+    }
+
+    @Test
+    void joiningCreatesOneChimeMeetingWithTokensDerivedFromTheSession() {
+      Lesson lesson = chimeServer.seed().lesson(2);
+      List<HttpResponse<Buffer>> responses = all(8, i -> chimeServer.api().request(HttpMethod.POST, "/meetings")
+        .bearerTokenAuthentication(chimeServer.token(i % 2 == 0 ? lesson.studentId() : lesson.teacherId()))
+        .sendJsonObject(new JsonObject().put("session_id", lesson.sessionId())));
+
+      assertEquals(1, chime.meetingsCreated());
+      assertEquals(1, responses.stream().map(r -> r.bodyAsJsonObject().getString("meeting_id")).distinct().count());
+      JsonObject meeting = responses.get(0).bodyAsJsonObject().getJsonObject("meeting_data");
+      assertEquals("eu-west-2", meeting.getString("MediaRegion"));
+      assertTrue(meeting.getJsonObject("MediaPlacement").getString("SignalingUrl").startsWith("wss://"));
+
+      JsonObject sent = requests("POST", "/meetings").get(0).getJsonObject("body");
+      assertEquals("session-" + lesson.sessionId(), sent.getString("ExternalMeetingId"));
+      assertTrue(sent.getString("ClientRequestToken").startsWith(lesson.sessionId()), sent::encode);
+      assertEquals(4, sent.getJsonObject("MeetingFeatures").getJsonObject("Attendee").getInteger("MaxCount"));
+      assertTrue(requests("POST", "/meetings").get(0).getJsonObject("headers").getString("authorization")
+        .contains("/eu-central-1/chime/aws4_request"));
+    }
+
+    @Test
+    void aMeetingChimeEndedByItselfIsGoneAndTheNextJoinMakesANewOne() {
+      Lesson lesson = chimeServer.seed().lesson(2);
+      JsonObject first = assertJson(join(chimeServer, lesson.studentId(), lesson.sessionId()), 201);
+      chime.endByItself(first.getString("meeting_id"));
+
+      assertError(chimeServer.api().get("/meetings/" + lesson.sessionId(), chimeServer.token(lesson.studentId())), 404);
+      JsonObject second = assertJson(join(chimeServer, lesson.studentId(), lesson.sessionId()), 201);
+      assertNotEquals(first.getString("meeting_id"), second.getString("meeting_id"));
+      List<JsonObject> creates = requests("POST", "/meetings").stream().filter(r -> r.getString("path").equals("/meetings")).toList();
+      assertNotEquals(creates.get(0).getJsonObject("body").getString("ClientRequestToken"),
+        creates.get(1).getJsonObject("body").getString("ClientRequestToken"));
+    }
+
+    @Test
+    void attendeesAndEndingGoToChime() {
+      Lesson lesson = chimeServer.seed().lesson(2);
+      String meetingId = assertJson(join(chimeServer, lesson.studentId(), lesson.sessionId()), 201).getString("meeting_id");
+      JsonObject attendee = assertJson(attend(chimeServer, lesson.teacherId(), meetingId), 201);
+      assertEquals(lesson.teacherId(), requests("POST", "/meetings/" + meetingId + "/attendees").get(0)
+        .getJsonObject("body").getString("ExternalUserId"));
+      assertEquals(attendee, assertJson(attend(chimeServer, lesson.teacherId(), meetingId), 200));
+      assertEquals(1, requests("POST", "/meetings/" + meetingId + "/attendees").size(), "the second join asked Chime nothing");
+
+      assertJson(end(chimeServer, lesson.teacherId(), meetingId), 200);
+      assertEquals(1, requests("DELETE", "/meetings/" + meetingId).size());
+      assertError(chimeServer.api().get("/meetings/" + lesson.sessionId(), chimeServer.token(lesson.studentId())), 404);
+    }
+
+    @Test
+    void throttlingIsRetriedThenAnswered503WithoutAwsInternals() {
+      Lesson lesson = chimeServer.seed().lesson(2);
+      chime.throttleNext(2);
+      assertJson(join(chimeServer, lesson.studentId(), lesson.sessionId()), 201);
+
+      Lesson other = chimeServer.seed().lesson(2);
+      chime.throttleNext(100);
+      JsonObject error = assertError(join(chimeServer, other.studentId(), other.sessionId()), 503);
+      assertFalse(error.getString("message").toLowerCase().contains("throttl"), error::encode);
+      assertFalse(error.getString("message").toLowerCase().contains("amazon"), error::encode);
+    }
+
+    @Test
+    void aChimeRefusalIs502AndAHangingChimeIs503() {
+      Lesson lesson = chimeServer.seed().lesson(2);
+      chime.failNext(1, 400, "BadRequestException");
+      assertError(join(chimeServer, lesson.studentId(), lesson.sessionId()), 502);
+      chime.hangNext(100);
+      assertError(join(chimeServer, lesson.studentId(), lesson.sessionId()), 503);
+      chime.reset();
+      assertJson(join(chimeServer, lesson.studentId(), lesson.sessionId()), 201);
+    }
+  }
+}
