@@ -15,7 +15,8 @@ COPY --from=build /src/target/vyoma.jar /app/vyoma.jar
 USER vyoma
 ENV VYOMA_DATA_DIR=/data \
     VYOMA_HTTP_PORT=8080
-EXPOSE 8080
+# 8080: the API; 5701: Hazelcast, between clustered nodes
+EXPOSE 8080 5701
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s \
   CMD curl -fsS http://localhost:8080/health || exit 1
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/vyoma.jar"]

@@ -12,16 +12,21 @@ import red.sessions.vyoma.auth.TokenVerifier;
 import red.sessions.vyoma.availability.AvailabilityVerticle;
 import red.sessions.vyoma.bookings.BookingsVerticle;
 import red.sessions.vyoma.bus.DomainVerticle;
+import red.sessions.vyoma.files.FilesVerticle;
+import red.sessions.vyoma.files.UploadSigner;
 import red.sessions.vyoma.http.HttpVerticle;
 import red.sessions.vyoma.meetings.MeetingsVerticle;
 import red.sessions.vyoma.platform.AppConfig;
+import red.sessions.vyoma.platform.Cluster;
 import red.sessions.vyoma.platform.Database;
 import red.sessions.vyoma.profiles.ProfilesVerticle;
+import red.sessions.vyoma.reviews.ReviewsVerticle;
+import red.sessions.vyoma.search.SearchVerticle;
 import red.sessions.vyoma.sessions.SessionsVerticle;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * The running server, composed in order: database (started if embedded, migrated) → token verifier →
@@ -32,13 +37,20 @@ public final class Application {
 
   private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
+  /** What domain verticles are made from. */
+  private record Parts(Pool pool, AppConfig config, UploadSigner signer) {
+  }
+
   /** Every domain verticle; each owns its event-bus address and its SQL. */
-  private static final List<BiFunction<Pool, AppConfig, DomainVerticle>> DOMAINS = List.of(
-    (pool, config) -> new ProfilesVerticle(pool),
-    (pool, config) -> new AvailabilityVerticle(pool),
-    (pool, config) -> new BookingsVerticle(pool),
-    (pool, config) -> new SessionsVerticle(pool, config.storage().getString("base_url")),
-    (pool, config) -> new MeetingsVerticle(pool, config.meetings()));
+  private static final List<Function<Parts, DomainVerticle>> DOMAINS = List.of(
+    parts -> new ProfilesVerticle(parts.pool()),
+    parts -> new AvailabilityVerticle(parts.pool()),
+    parts -> new BookingsVerticle(parts.pool()),
+    parts -> new SessionsVerticle(parts.pool(), parts.config().storage().getString("base_url")),
+    parts -> new MeetingsVerticle(parts.pool(), parts.config().meetings()),
+    parts -> new SearchVerticle(parts.pool()),
+    parts -> new ReviewsVerticle(parts.pool()),
+    parts -> new FilesVerticle(parts.pool(), parts.config().storage(), parts.config().dataDir(), parts.signer()));
 
   private final Vertx vertx;
   private final Database database;
@@ -52,9 +64,14 @@ public final class Application {
     this.deployments = deployments;
   }
 
-  public static Future<Application> start(Vertx vertx, AppConfig config) {
+  /**
+   * @param cluster the cluster this node joined, or {@code null} for a single node
+   */
+  public static Future<Application> start(Vertx vertx, AppConfig config, Cluster cluster) {
     return Database.open(vertx, config).compose(database -> verifier(vertx, config)
-      .compose(verifier -> deploy(vertx, config, database, verifier)
+      .compose(verifier -> vertx.executeBlocking(() -> UploadSigner.load(config.storage().getString("signing_secret"),
+          config.dataDir()))
+        .compose(signer -> deploy(vertx, config, database, verifier, signer, cluster))
         .map(deployments -> new Application(vertx, database, verifier, deployments))
         .onFailure(e -> verifier.close()))
       .onFailure(e -> database.close()));
@@ -68,14 +85,16 @@ public final class Application {
       .compose(keys -> TokenVerifier.create(vertx, config.auth(), keys));
   }
 
-  private static Future<List<String>> deploy(Vertx vertx, AppConfig config, Database database, TokenVerifier verifier) {
+  private static Future<List<String>> deploy(Vertx vertx, AppConfig config, Database database, TokenVerifier verifier,
+                                             UploadSigner signer, Cluster cluster) {
     List<String> deployments = new ArrayList<>();
     DeploymentOptions workers = new DeploymentOptions()
       .setThreadingModel(ThreadingModel.WORKER)
       .setInstances(AppConfig.instances(config.domain()));
     Future<Void> domains = Future.succeededFuture();
-    for (BiFunction<Pool, AppConfig, DomainVerticle> domain : DOMAINS) {
-      domains = domains.compose(v -> vertx.deployVerticle(() -> domain.apply(database.pool(), config), workers)
+    Parts parts = new Parts(database.pool(), config, signer);
+    for (Function<Parts, DomainVerticle> domain : DOMAINS) {
+      domains = domains.compose(v -> vertx.deployVerticle(() -> domain.apply(parts), workers)
         .map(id -> {
           deployments.add(id);
           return null;
@@ -83,7 +102,7 @@ public final class Application {
     }
     DeploymentOptions http = new DeploymentOptions().setInstances(AppConfig.instances(config.http()));
     return domains
-      .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, verifier, database), http))
+      .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, verifier, database, signer, cluster), http))
       .map(id -> {
         deployments.add(id);
         LOG.info("Vyoma 1:1 listening on http://{}:{}", config.http().getString("host"), config.http().getInteger("port"));

@@ -1,12 +1,14 @@
 package red.sessions.vyoma;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import red.sessions.vyoma.auth.DevKeys;
 import red.sessions.vyoma.auth.DevTokens;
 import red.sessions.vyoma.auth.TokenVerifier;
 import red.sessions.vyoma.platform.AppConfig;
+import red.sessions.vyoma.platform.Cluster;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -24,7 +26,7 @@ public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
   private static final String USAGE = """
-    usage: java -jar vyoma.jar [--conf FILE]
+    usage: java -jar vyoma.jar [--conf FILE] [--cluster]
            java -jar vyoma.jar token --sub USER_ID [--admin] [--ttl SECONDS] [--conf FILE]""";
 
   private Main() {
@@ -38,7 +40,7 @@ public final class Main {
     }
     Map<String, String> options = new HashMap<>();
     try {
-      Set<String> allowed = token ? Set.of("--conf", "--sub", "--admin", "--ttl") : Set.of("--conf");
+      Set<String> allowed = token ? Set.of("--conf", "--sub", "--admin", "--ttl") : Set.of("--conf", "--cluster");
       while (!arguments.isEmpty()) {
         String option = arguments.removeFirst();
         if (option.equals("--help") || option.equals("-h")) {
@@ -48,7 +50,7 @@ public final class Main {
         if (!allowed.contains(option)) {
           throw new IllegalArgumentException("unknown option " + option);
         }
-        boolean flag = option.equals("--admin");
+        boolean flag = option.equals("--admin") || option.equals("--cluster");
         if (!flag && arguments.isEmpty()) {
           throw new IllegalArgumentException(option + " needs a value");
         }
@@ -62,7 +64,7 @@ public final class Main {
       System.err.println(USAGE);
       System.exit(2);
     }
-    if (!serve(options.get("--conf"))) {
+    if (!serve(options.get("--conf"), options.containsKey("--cluster"))) {
       System.exit(1);
     }
   }
@@ -112,22 +114,33 @@ public final class Main {
     }
   }
 
-  /** Starts the server and returns; Vert.x's threads keep the JVM running until SIGTERM. */
-  private static boolean serve(String conf) {
+  /**
+   * Starts the server and returns; Vert.x's threads keep the JVM running until SIGTERM. With
+   * {@code --cluster} (or {@code cluster.enabled}) the node joins the Hazelcast cluster first.
+   */
+  private static boolean serve(String conf, boolean clusterFlag) {
     Vertx vertx = Vertx.vertx();
     Application application;
     try {
       AppConfig config = AppConfig.load(vertx, conf, System.getenv()).await();
-      application = Application.start(vertx, config).await();
+      Cluster cluster = null;
+      if (clusterFlag || config.cluster().getBoolean("enabled")) {
+        vertx.close().await();
+        cluster = Cluster.join(config.cluster(), new VertxOptions()).await();
+        vertx = cluster.vertx();
+        LOG.info("Joined the cluster: {}", cluster.status().encode());
+      }
+      application = Application.start(vertx, config, cluster).await();
       LOG.info("Get a token to call the API: java -jar target/vyoma.jar token --sub <user_id> [--admin]");
     } catch (Exception e) {
       LOG.error("Vyoma 1:1 could not start", e);
       vertx.close().await();
       return false;
     }
+    Vertx running = vertx;
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       LOG.info("Stopping: finishing requests in flight");
-      application.stop().eventually(vertx::close).await();
+      application.stop().eventually(running::close).await();
       LOG.info("Stopped");
     }, "vyoma-shutdown"));
     return true;

@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import red.sessions.vyoma.support.JavaProcess;
 import red.sessions.vyoma.support.TestServer;
 
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -34,15 +34,7 @@ class MainProcessTest {
 
   /** Runs Main in its own JVM; its log (stderr) goes to {@code stderr.log} in the data directory named by env. */
   private static Process java(Map<String, String> env, String... args) throws IOException {
-    String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    List<String> command = new ArrayList<>(List.of(javaBin, "-cp", System.getProperty("java.class.path"),
-      Main.class.getName()));
-    command.addAll(List.of(args));
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.environment().keySet().removeIf(name -> name.startsWith("VYOMA_"));
-    builder.environment().putAll(env);
-    builder.redirectError(Path.of(env.get("VYOMA_DATA_DIR")).resolve("stderr.log").toFile());
-    return builder.start();
+    return JavaProcess.start(env, Path.of(env.get("VYOMA_DATA_DIR")).resolve("stderr.log"), args);
   }
 
   private static String stdout(Process process) throws Exception {

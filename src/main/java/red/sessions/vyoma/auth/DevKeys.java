@@ -1,12 +1,10 @@
 package red.sessions.vyoma.auth;
 
+import red.sessions.vyoma.platform.SecretFiles;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPairGenerator;
@@ -34,32 +32,17 @@ public final class DevKeys {
   }
 
   public static DevKeys loadOrCreate(Path dataDir) throws IOException {
-    Path file = dataDir.resolve("keys").resolve("dev-jwt.pem");
-    if (!Files.exists(file)) {
-      create(file);
-    }
-    String privatePem = Files.readString(file, StandardCharsets.US_ASCII);
+    String privatePem = SecretFiles.readOrCreate(dataDir.resolve("keys").resolve("dev-jwt.pem"), DevKeys::newPrivatePem);
     return new DevKeys(privatePem, publicPemOf(privatePem));
   }
 
-  private static void create(Path file) throws IOException {
-    Files.createDirectories(file.getParent());
-    byte[] encoded;
+  private static String newPrivatePem() {
     try {
       KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
       generator.initialize(2048);
-      encoded = generator.generateKeyPair().getPrivate().getEncoded();
+      return pem("PRIVATE KEY", generator.generateKeyPair().getPrivate().getEncoded());
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("This JVM cannot generate RSA keys", e);
-    }
-    Path temporary = Files.createTempFile(file.getParent(), "dev-jwt", ".tmp",
-      PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-    Files.writeString(temporary, pem("PRIVATE KEY", encoded), StandardCharsets.US_ASCII);
-    try {
-      // Without REPLACE_EXISTING the move fails if another process created the key first; keep theirs.
-      Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE);
-    } catch (FileAlreadyExistsException e) {
-      Files.deleteIfExists(temporary);
     }
   }
 

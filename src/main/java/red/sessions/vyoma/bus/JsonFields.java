@@ -38,6 +38,19 @@ public final class JsonFields {
     return object;
   }
 
+  /** A JSON whole number within the bounds; a string such as {@code "5"} or a fraction such as {@code 4.5} is 400. */
+  public static int requiredInteger(JsonObject json, String field, String label, int min, int max) {
+    Object value = json.getValue(field);
+    if (value == null) {
+      throw ApiException.badRequest(label + " is required");
+    }
+    if ((value instanceof Integer || value instanceof Long) && ((Number) value).longValue() >= min
+      && ((Number) value).longValue() <= max) {
+      return ((Number) value).intValue();
+    }
+    throw ApiException.badRequest(label + " must be a whole number from " + min + " to " + max);
+  }
+
   public static JsonArray optionalArray(JsonObject json, String field, String label) {
     Object value = json.getValue(field);
     if (value == null) {

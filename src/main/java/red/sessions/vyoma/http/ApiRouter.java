@@ -10,9 +10,17 @@ import io.vertx.ext.web.handler.BodyHandler;
 import red.sessions.vyoma.auth.TokenVerifier;
 import red.sessions.vyoma.availability.AvailabilityApi;
 import red.sessions.vyoma.bookings.BookingsApi;
+import red.sessions.vyoma.files.FilesApi;
+import red.sessions.vyoma.files.FilesVerticle;
+import red.sessions.vyoma.files.LocalUploadHandler;
+import red.sessions.vyoma.files.UploadSigner;
 import red.sessions.vyoma.meetings.MeetingsApi;
+import red.sessions.vyoma.platform.AppConfig;
+import red.sessions.vyoma.platform.Cluster;
 import red.sessions.vyoma.platform.Database;
 import red.sessions.vyoma.profiles.ProfilesApi;
+import red.sessions.vyoma.reviews.ReviewsApi;
+import red.sessions.vyoma.search.SearchApi;
 import red.sessions.vyoma.sessions.SessionsApi;
 
 /**
@@ -23,14 +31,16 @@ final class ApiRouter {
 
   static final String JSON_UTF8 = "application/json; charset=utf-8";
   private static final String JSON = "application/json";
+  private static final String FILE_PATH = "/files/(?<key>.+)";
   private static final int[] ROUTER_ERRORS = {400, 401, 403, 404, 405, 406, 413, 415, 500};
 
   private ApiRouter() {
   }
 
-  static Router create(Vertx vertx, JsonObject httpConfig, long domainTimeoutMs, TokenVerifier verifier,
-                       Database database, Buffer openApi) {
-    long bodyLimit = httpConfig.getLong("body_limit_bytes");
+  static Router create(Vertx vertx, AppConfig config, TokenVerifier verifier, Database database, UploadSigner signer,
+                       Cluster cluster, Buffer openApi) {
+    long bodyLimit = config.http().getLong("body_limit_bytes");
+    long domainTimeoutMs = config.domain().getLong("request_timeout_ms");
     ErrorResponses errors = new ErrorResponses(bodyLimit);
     BodyHandler body = BodyHandler.create(false).setBodyLimit(bodyLimit);
     BearerAuthentication auth = new BearerAuthentication(verifier);
@@ -44,8 +54,18 @@ final class ApiRouter {
 
     router.get("/health").handler(ctx -> json(ctx, 200, new JsonObject().put("status", "UP")));
     router.get("/health/ready").handler(ctx -> database.ping()
-      .onSuccess(v -> json(ctx, 200, new JsonObject().put("status", "UP")
-        .put("checks", new JsonObject().put("database", "UP"))))
+      .onSuccess(v -> {
+        JsonObject checks = new JsonObject().put("database", "UP");
+        if (cluster != null) {
+          checks.put("cluster", cluster.status());
+        }
+        boolean clusterUp = cluster == null || "UP".equals(checks.getJsonObject("cluster").getString("status"));
+        if (clusterUp) {
+          json(ctx, 200, new JsonObject().put("status", "UP").put("checks", checks));
+        } else {
+          errors.send(ctx, 503, "this node has left the cluster");
+        }
+      })
       .onFailure(e -> errors.send(ctx, 503, "the database is unreachable")));
     router.get("/openapi.yaml").handler(ctx -> ctx.response()
       .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml; charset=utf-8")
@@ -54,6 +74,7 @@ final class ApiRouter {
     router.get("/profiles").handler(auth).handler(domain.to(ProfilesApi.ADDRESS, ProfilesApi.GET));
     router.post("/profiles").consumes(JSON).handler(body).handler(auth)
       .handler(domain.to(ProfilesApi.ADDRESS, ProfilesApi.SAVE));
+    router.get("/search/teachers").handler(auth).handler(domain.to(SearchApi.ADDRESS, SearchApi.TEACHERS));
 
     router.get("/availability").handler(auth).handler(domain.to(AvailabilityApi.ADDRESS, AvailabilityApi.LIST));
     router.post("/availability").consumes(JSON).handler(body).handler(auth)
@@ -68,6 +89,8 @@ final class ApiRouter {
       .handler(domain.to(BookingsApi.ADDRESS, BookingsApi.CHANGE_STATUS));
     router.get("/bookings/:booking_id/session").handler(auth)
       .handler(domain.to(SessionsApi.ADDRESS, SessionsApi.GET_BY_BOOKING));
+    router.post("/bookings/:booking_id/review").consumes(JSON).handler(body).handler(auth)
+      .handler(domain.to(ReviewsApi.ADDRESS, ReviewsApi.CREATE));
 
     router.post("/sessions").consumes(JSON).handler(body).handler(auth)
       .handler(domain.to(SessionsApi.ADDRESS, SessionsApi.CREATE));
@@ -82,6 +105,15 @@ final class ApiRouter {
       .handler(domain.to(MeetingsApi.ADDRESS, MeetingsApi.END));
     router.post("/attendees").consumes(JSON).handler(body).handler(auth)
       .handler(domain.to(MeetingsApi.ADDRESS, MeetingsApi.ADD_ATTENDEE));
+
+    router.post("/presigned-url").consumes(JSON).handler(body).handler(auth)
+      .handler(domain.to(FilesApi.ADDRESS, FilesApi.PRESIGN));
+    router.getWithRegex(FILE_PATH).handler(auth).handler(domain.to(FilesApi.ADDRESS, FilesApi.READ));
+    if ("local".equals(config.storage().getString("provider"))) {
+      // The signature in the URL is the credential, as with S3's pre-signed URLs: no bearer token here.
+      router.putWithRegex(FILE_PATH).handler(new LocalUploadHandler(FilesVerticle.localRoot(config.dataDir()), signer,
+        config.storage().getLong("max_upload_bytes")));
+    }
     return router;
   }
 

@@ -55,8 +55,14 @@ final class DomainCall {
         .map(message -> ApiReply.fromJson(message.body()))
         .onSuccess(reply -> {
           HttpServerResponse response = ctx.response().setStatusCode(reply.status());
+          if (reply.file() != null) {
+            reply.headers().forEach(header -> response.putHeader(header.getKey(), String.valueOf(header.getValue())));
+            response.sendFile(reply.file()).onFailure(ctx::fail);
+            return;
+          }
+          response.putHeader(HttpHeaders.CONTENT_TYPE, ApiRouter.JSON_UTF8);
           reply.headers().forEach(header -> response.putHeader(header.getKey(), String.valueOf(header.getValue())));
-          response.putHeader(HttpHeaders.CONTENT_TYPE, ApiRouter.JSON_UTF8).end(Json.encode(reply.body()));
+          response.end(Json.encode(reply.body()));
         })
         .onFailure(ctx::fail);
     };

@@ -10,6 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import red.sessions.vyoma.bus.ApiException;
 
 import java.util.Locale;
 
@@ -39,6 +40,9 @@ final class ErrorResponses {
     } else if (failure instanceof HttpException http) {
       status = http.getStatusCode();
       message = http.getPayload();
+    } else if (failure instanceof ApiException api) {
+      status = api.status();
+      message = api.getMessage();
     }
     if (status < 400 || status > 599) {
       status = 500;

@@ -6,7 +6,9 @@ import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.auth.TokenVerifier;
+import red.sessions.vyoma.files.UploadSigner;
 import red.sessions.vyoma.platform.AppConfig;
+import red.sessions.vyoma.platform.Cluster;
 import red.sessions.vyoma.platform.Database;
 
 import java.util.concurrent.TimeUnit;
@@ -20,23 +22,29 @@ public final class HttpVerticle extends VerticleBase {
   private final AppConfig config;
   private final TokenVerifier verifier;
   private final Database database;
+  private final UploadSigner signer;
+  private final Cluster cluster;
   private HttpServer server;
 
-  public HttpVerticle(AppConfig config, TokenVerifier verifier, Database database) {
+  /**
+   * @param cluster the cluster this node is in, reported by {@code /health/ready}; {@code null} for a single node
+   */
+  public HttpVerticle(AppConfig config, TokenVerifier verifier, Database database, UploadSigner signer, Cluster cluster) {
     this.config = config;
     this.verifier = verifier;
     this.database = database;
+    this.signer = signer;
+    this.cluster = cluster;
   }
 
   @Override
   public Future<?> start() {
     JsonObject http = config.http();
-    long domainTimeout = config.domain().getLong("request_timeout_ms");
     return vertx.fileSystem().readFile("openapi.yaml").compose(openApi -> {
       server = vertx.createHttpServer(new HttpServerOptions()
           .setHost(http.getString("host"))
           .setPort(http.getInteger("port")))
-        .requestHandler(ApiRouter.create(vertx, http, domainTimeout, verifier, database, openApi));
+        .requestHandler(ApiRouter.create(vertx, config, verifier, database, signer, cluster, openApi));
       return server.listen();
     });
   }

@@ -29,6 +29,8 @@ import java.util.function.Function;
 public final class MeetingsVerticle extends DomainVerticle {
 
   static final int MAX_NAME = 100;
+  /** When the provider last confirmed the meeting, in a directory record (epoch milliseconds). */
+  private static final String VERIFIED_AT = "verified_at";
 
   private final Pool pool;
   private final JsonObject config;
@@ -94,7 +96,7 @@ public final class MeetingsVerticle extends DomainVerticle {
     return store.meetingsEnded(sessionId)
       .compose(ended -> provider.createMeeting("session-" + sessionId, sessionId + "-" + ended))
       .compose(meetingData -> store.recordLive(sessionId, provider.name(), meetingData))
-      .compose(live -> directory.remember(live).map(live));
+      .compose(live -> directory.remember(verifiedNow(live)).map(live));
   }
 
   private Future<ApiReply> get(ApiRequest request) {
@@ -105,12 +107,27 @@ public final class MeetingsVerticle extends DomainVerticle {
         + " has no live meeting; start one with POST /meetings")))));
   }
 
-  /** The session's live meeting, once the provider confirms it still knows it; one it forgot is ended here too. */
+  /**
+   * The session's live meeting. The provider is asked whether it still knows the meeting at most every
+   * {@code meetings.verify_interval_seconds} (the time of the last answer travels with the record, so any
+   * node skips a check another just made); a meeting it forgot is ended here too.
+   */
   private Future<Optional<JsonObject>> liveMeetingOf(UUID sessionId) {
     return directory.liveMeetingOf(sessionId, () -> store.liveMeetingOf(sessionId))
-      .compose(live -> live.isEmpty() ? Future.succeededFuture(live)
+      .compose(live -> live.isEmpty() || recentlyVerified(live.get()) ? Future.succeededFuture(live)
         : provider.meetingExists(live.get().getString("meeting_id"))
-          .compose(exists -> exists ? Future.succeededFuture(live) : ended(live.get()).map(Optional.empty())));
+          .compose(exists -> exists
+            ? directory.remember(verifiedNow(live.get())).map(live)
+            : ended(live.get()).map(Optional.empty())));
+  }
+
+  private boolean recentlyVerified(JsonObject meeting) {
+    long verifiedAt = meeting.getLong(VERIFIED_AT, 0L);
+    return System.currentTimeMillis() - verifiedAt < config.getLong("verify_interval_seconds") * 1000;
+  }
+
+  private static JsonObject verifiedNow(JsonObject meeting) {
+    return meeting.put(VERIFIED_AT, System.currentTimeMillis());
   }
 
   private Future<Void> ended(JsonObject meeting) {

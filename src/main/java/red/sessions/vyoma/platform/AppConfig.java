@@ -118,6 +118,10 @@ public final class AppConfig {
     return json.getJsonObject("meetings");
   }
 
+  public JsonObject cluster() {
+    return json.getJsonObject("cluster");
+  }
+
   public JsonObject storage() {
     return json.getJsonObject("storage");
   }

@@ -56,9 +56,11 @@ final class SessionStore {
     VALUES (#{session_id}, #{author_id}, #{id}, #{text}, #{client_time})
     ON CONFLICT DO NOTHING""";
   private static final String ADD_FILE = """
-    INSERT INTO session_files (session_id, author_id, id, name, url, client_time)
-    VALUES (#{session_id}, #{author_id}, #{id}, #{name}, #{url}, #{client_time})
+    INSERT INTO session_files (session_id, author_id, id, name, url, file_key, client_time)
+    VALUES (#{session_id}, #{author_id}, #{id}, #{name}, #{url}, #{file_key}, #{client_time})
     ON CONFLICT DO NOTHING""";
+  private static final String OWN_FILES = """
+    SELECT count(*) AS owned FROM files WHERE key = ANY (#{keys}) AND owner_id = #{owner_id}""";
 
   private static final String CHANGE_STATUS = """
     UPDATE sessions SET status = #{status}, updated_at = now()
@@ -126,9 +128,26 @@ final class SessionStore {
       .compose(parties -> addAll(connection, ADD_NOTE, update.notes().stream().map(note -> params(id, caller, note.id(),
           note.timestamp(), Map.of("text", note.text())))
         .toList())
+        .compose(v -> requireOwnFiles(connection, update.files(), caller))
         .compose(v -> addAll(connection, ADD_FILE, update.files().stream().map(file -> params(id, caller, file.id(),
-          file.timestamp(), Map.of("name", file.name(), "url", file.url()))).toList()))
+          file.timestamp(), Map.of("name", file.name(), "url", file.url(), "file_key", file.key()))).toList()))
         .compose(v -> update.status() == null ? Future.succeededFuture() : changeStatus(connection, parties, update.status()))));
+  }
+
+  /** Files are shared by the user who uploaded them, through a URL this server issued them. */
+  private static Future<Void> requireOwnFiles(SqlClient connection, List<SessionUpdate.SharedFile> files, Caller caller) {
+    String[] keys = files.stream().map(SessionUpdate.SharedFile::key).distinct().toArray(String[]::new);
+    if (keys.length == 0) {
+      return Future.succeededFuture();
+    }
+    return SqlTemplate.forQuery(connection, OWN_FILES).mapTo(row -> row.getLong("owned"))
+      .execute(Map.of("keys", keys, "owner_id", caller.userId()))
+      .map(owned -> {
+        if (owned.iterator().next() != keys.length) {
+          throw ApiException.badRequest("files[].url must be a file you uploaded through POST /presigned-url");
+        }
+        return null;
+      });
   }
 
   private static Map<String, Object> params(UUID sessionId, Caller author, UUID id, OffsetDateTime clientTime,

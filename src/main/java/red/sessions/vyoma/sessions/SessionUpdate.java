@@ -30,7 +30,8 @@ record SessionUpdate(SessionStatus status, List<Note> notes, List<SharedFile> fi
   record Note(UUID id, String text, OffsetDateTime timestamp) {
   }
 
-  record SharedFile(UUID id, String name, String url, OffsetDateTime timestamp) {
+  /** A file to share: its URL as the client has it, and the key of the issued file it names. */
+  record SharedFile(UUID id, String name, String url, String key, OffsetDateTime timestamp) {
   }
 
   static SessionUpdate parse(JsonObject body, String authorId, String storageBaseUrl) {
@@ -49,7 +50,8 @@ record SessionUpdate(SessionStatus status, List<Note> notes, List<SharedFile> fi
         throw ApiException.badRequest("files[].url must be a file URL this server issued (" + storageBaseUrl + "…)");
       }
       OffsetDateTime timestamp = timestamp(item, "files[].timestamp");
-      files.add(new SharedFile(id(item, "files[].id", authorId, "file", name + "\n" + url, timestamp), name, url, timestamp));
+      files.add(new SharedFile(id(item, "files[].id", authorId, "file", name + "\n" + url, timestamp), name, url,
+        url.substring(storageBaseUrl.length()), timestamp));
     }
     if (status == null && notes.isEmpty() && files.isEmpty()) {
       throw ApiException.badRequest("send a status, notes or files to update the session");

@@ -199,7 +199,8 @@ class MeetingsTest {
         "VYOMA_MEETINGS_MEDIA_REGION", "eu-west-2",
         "VYOMA_MEETINGS_ATTEMPT_TIMEOUT_MS", "500",
         "VYOMA_MEETINGS_CALL_TIMEOUT_MS", "3000",
-        "VYOMA_MEETINGS_MAX_ATTEMPTS", "3"));
+        "VYOMA_MEETINGS_MAX_ATTEMPTS", "3",
+        "VYOMA_MEETINGS_VERIFY_INTERVAL_SECONDS", "0"));
     }
 
     @AfterAll

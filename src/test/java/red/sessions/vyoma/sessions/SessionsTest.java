@@ -220,8 +220,9 @@ class SessionsTest {
   @Test
   void bothPartiesAddNotesAndFilesStampedWithAuthorAndTimes() {
     Lesson lesson = seed.lesson(2);
+    String homework = seed.fileUrl(lesson.studentId(), "homework.pdf");
     update(lesson.sessionId(), lesson.studentId(), notes(note("  What is a photon?  ", "2026-03-04T10:15:30.123+05:30"))
-      .put("files", new JsonArray().add(file("homework.pdf", STORAGE + "abc/homework.pdf", "2026-03-04T10:16:00Z"))));
+      .put("files", new JsonArray().add(file("homework.pdf", homework, "2026-03-04T10:16:00Z"))));
     update(lesson.sessionId(), lesson.teacherId(), notes(note("A quantum of light.", "2026-03-04T04:47:00.5Z")));
 
     JsonObject session = read(lesson.sessionId(), lesson.teacherId());
@@ -245,7 +246,7 @@ class SessionsTest {
     assertEquals(1, files.size(), () -> "files " + files);
     JsonObject file = files.get(0);
     assertEquals("homework.pdf", file.getString("name"));
-    assertEquals(STORAGE + "abc/homework.pdf", file.getString("url"));
+    assertEquals(homework, file.getString("url"));
     assertEquals(lesson.studentId(), file.getString("author_id"));
     assertEquals("2026-03-04T10:16:00.000Z", file.getString("timestamp"));
     assertServerTime(file.getString("created_at"));
@@ -259,7 +260,7 @@ class SessionsTest {
   void aRetriedUpdateAddsNothingTwice() {
     Lesson lesson = seed.lesson(2);
     JsonObject body = notes(note("Chapter 3", "2026-03-04T10:00:00Z"), new JsonObject().put("text", "no time given"))
-      .put("files", new JsonArray().add(file("slides.pdf", STORAGE + "slides.pdf", "2026-03-04T10:00:00Z")));
+      .put("files", new JsonArray().add(file("slides.pdf", seed.fileUrl(lesson.studentId(), "slides.pdf"), "2026-03-04T10:00:00Z")));
     update(lesson.sessionId(), lesson.studentId(), body);
     update(lesson.sessionId(), lesson.studentId(), body);
     update(lesson.sessionId(), lesson.studentId(), body.copy());
@@ -317,10 +318,13 @@ class SessionsTest {
   @Test
   void aFileOutsideOurStorageIsRejectedWithEverythingElseInTheUpdate() {
     Lesson lesson = seed.lesson(2);
+    String fine = seed.fileUrl(lesson.studentId(), "fine.pdf");
+    String teachers = seed.fileUrl(lesson.teacherId(), "answers.pdf");
     for (String url : List.of("https://evil.example/files/x.pdf", "http://localhost:8080/filesystem/x.pdf",
-      "http://localhost:8080/other/x.pdf", "file:///etc/passwd")) {
+      "http://localhost:8080/other/x.pdf", "file:///etc/passwd", STORAGE + "uploads/never/issued/x.pdf",
+      STORAGE + "uploads/../../etc/passwd", teachers)) {
       JsonObject body = notes(note("see the attachment", "2026-03-04T10:00:00Z")).put("files", new JsonArray()
-        .add(file("fine.pdf", STORAGE + "fine.pdf", "2026-03-04T10:00:00Z"))
+        .add(file("fine.pdf", fine, "2026-03-04T10:00:00Z"))
         .add(file("x.pdf", url, "2026-03-04T10:00:00Z")));
       assertError(put(lesson.sessionId(), lesson.studentId(), body), 400);
     }

@@ -11,15 +11,16 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 import static red.sessions.vyoma.support.Api.assertJson;
 
 /** Test data made through the API, with fresh user ids so tests never see each other's data. */
 public final class Seed {
 
-  private final TestServer server;
+  private final Client server;
 
-  Seed(TestServer server) {
+  Seed(Client server) {
     this.server = server;
   }
 
@@ -74,6 +75,48 @@ public final class Seed {
     String sessionId = assertJson(server.api().post("/sessions", server.token(student),
       new JsonObject().put("booking_id", bookingId)), 201).getString("session_id");
     return new Lesson(student, teacher, bookingId, sessionId);
+  }
+
+  /**
+   * A one-hour booking of the student with the teacher, the given hours ahead in a slot of its own,
+   * confirmed by the teacher and completed.
+   */
+  public String completedBooking(String studentId, String teacherId, int hoursAhead) {
+    slot(teacherId, hoursAhead(hoursAhead), hoursAhead(hoursAhead + 1));
+    String bookingId = booking(studentId, teacherId, hoursAhead(hoursAhead), hoursAhead(hoursAhead + 1));
+    for (String status : List.of("confirmed", "completed")) {
+      assertJson(server.api().send(HttpMethod.PATCH, "/bookings/" + bookingId, server.token(teacherId),
+        new JsonObject().put("status", status)), 200);
+    }
+    return bookingId;
+  }
+
+  /** The student's review of their completed booking. */
+  public void review(String bookingId, String studentId, int rating) {
+    assertJson(server.api().post("/bookings/" + bookingId + "/review", server.token(studentId),
+      new JsonObject().put("rating", rating)), 201);
+  }
+
+  /** A completed lesson of a new student with the teacher, the given hours ahead, reviewed with the rating. */
+  public void rated(String teacherId, int hoursAhead, int rating) {
+    String student = student();
+    review(completedBooking(student, teacherId, hoursAhead), student, rating);
+  }
+
+  /** A made-up word of ten random letters: a topic no other test's topics resemble. */
+  public static String madeUpWord() {
+    StringBuilder word = new StringBuilder();
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    for (int i = 0; i < 10; i++) {
+      word.append((char) ('a' + random.nextInt(26)));
+    }
+    return word.toString();
+  }
+
+  /** The file_url of a PDF the user was issued an upload URL for (nothing uploaded). */
+  public String fileUrl(String userId, String fileName) {
+    return assertJson(server.api().post("/presigned-url", server.token(userId),
+      new JsonObject().put("file_name", fileName).put("content_type", "application/pdf")), 200).getString("file_url");
   }
 
   public static JsonObject bookingBody(String studentId, String teacherId, OffsetDateTime start, OffsetDateTime end) {

@@ -26,7 +26,7 @@ import java.util.Map;
  * Unless a test asks for the embedded default, every server shares one PostgreSQL started once per
  * test JVM, reached through {@code db.url} as an external database would be.
  */
-public final class TestServer implements AutoCloseable {
+public final class TestServer implements Client, AutoCloseable {
 
   private static EmbeddedPostgres sharedDatabase;
 
@@ -77,7 +77,7 @@ public final class TestServer implements AutoCloseable {
     Application application;
     try {
       config = AppConfig.load(vertx, null, env).await();
-      application = Application.start(vertx, config).await();
+      application = Application.start(vertx, config, null).await();
     } catch (RuntimeException e) {
       vertx.close().await();
       throw e;
@@ -89,7 +89,8 @@ public final class TestServer implements AutoCloseable {
     return new TestServer(vertx, application, config, tokens);
   }
 
-  private static synchronized String sharedDatabaseUrl() {
+  /** The PostgreSQL all test servers share, started on first use. */
+  public static synchronized String sharedDatabaseUrl() {
     if (sharedDatabase == null) {
       try {
         sharedDatabase = EmbeddedPostgres.builder().start();
@@ -124,13 +125,9 @@ public final class TestServer implements AutoCloseable {
     }
   }
 
+  @Override
   public Api api() {
     return new Api(client);
-  }
-
-  /** Builds users, slots and bookings through the API, as clients would. */
-  public Seed seed() {
-    return new Seed(this);
   }
 
   public AppConfig config() {
@@ -138,6 +135,7 @@ public final class TestServer implements AutoCloseable {
   }
 
   /** A token for the user, signed with this server's development key, valid for an hour. */
+  @Override
   public String token(String userId) {
     return tokens.mint(userId, false, 3600);
   }

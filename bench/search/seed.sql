@@ -1,0 +1,72 @@
+-- Seeds :teachers teacher profiles (3 to 5 topics each, from a vocabulary of school subjects plus a
+-- made-up topic per teacher, so the index holds many distinct keys), :teachers / 5 students, and
+-- completed bookings with reviews for most teachers. Profiles go in through the profiles table, so the
+-- app's trigger fills profile_topics exactly as POST /profiles does. Idempotent per run: ids are bench-*.
+\set ON_ERROR_STOP on
+
+CREATE TEMP TABLE vocabulary (n int PRIMARY KEY, topic text NOT NULL);
+INSERT INTO vocabulary (n, topic)
+SELECT row_number() OVER () - 1, topic FROM unnest(ARRAY[
+  'Calculus', 'Algebra', 'Linear Algebra', 'Geometry', 'Trigonometry', 'Statistics', 'Probability',
+  'Discrete Mathematics', 'Number Theory', 'Differential Equations', 'Real Analysis', 'Topology',
+  'Physics', 'Quantum Mechanics', 'Thermodynamics', 'Electromagnetism', 'Astronomy', 'Astrophysics',
+  'Chemistry', 'Organic Chemistry', 'Biochemistry', 'Biology', 'Genetics', 'Microbiology', 'Ecology',
+  'Anatomy', 'Physiology', 'Neuroscience', 'Psychology', 'Sociology', 'Anthropology', 'Philosophy',
+  'Ethics', 'Logic', 'Economics', 'Microeconomics', 'Macroeconomics', 'Accounting', 'Finance',
+  'Marketing', 'Management', 'Entrepreneurship', 'Law', 'Political Science', 'History',
+  'World History', 'Art History', 'Geography', 'Geology', 'Environmental Science', 'English',
+  'English Literature', 'Creative Writing', 'Grammar', 'Public Speaking', 'French', 'Spanish',
+  'German', 'Italian', 'Portuguese', 'Russian', 'Mandarin', 'Cantonese', 'Japanese', 'Korean',
+  'Hindi', 'Sanskrit', 'Tamil', 'Arabic', 'Hebrew', 'Latin', 'Greek', 'Python', 'Java', 'JavaScript',
+  'TypeScript', 'C', 'C++', 'C#', 'Go', 'Rust', 'Kotlin', 'Swift', 'Ruby', 'PHP', 'SQL', 'R',
+  'Data Science', 'Machine Learning', 'Deep Learning', 'Artificial Intelligence', 'Computer Vision',
+  'Natural Language Processing', 'Algorithms', 'Data Structures', 'Operating Systems',
+  'Computer Networks', 'Databases', 'Web Development', 'Android Development', 'iOS Development',
+  'Cloud Computing', 'DevOps', 'Cybersecurity', 'Cryptography', 'Blockchain', 'Game Development',
+  'Graphic Design', 'UX Design', 'Photography', 'Video Editing', 'Drawing', 'Painting', 'Sculpture',
+  'Piano', 'Guitar', 'Violin', 'Singing', 'Music Theory', 'Drums', 'Flute', 'Carnatic Music',
+  'Hindustani Music', 'Dance', 'Ballet', 'Yoga', 'Meditation', 'Chess', 'Nutrition', 'Cooking',
+  'Electrical Engineering', 'Mechanical Engineering', 'Civil Engineering', 'Robotics', 'Electronics',
+  'Signal Processing', 'Control Systems', 'SAT Prep', 'GRE Prep', 'GMAT Prep', 'IELTS', 'TOEFL',
+  'Excel', 'Public Policy', 'Journalism', 'Film Studies', 'Theatre', 'Architecture'
+]) AS topic;
+
+INSERT INTO profiles (user_id, role, name, email, bio, topics)
+SELECT 'bench-teacher-' || i, 'teacher', 'Bench Teacher ' || i, 'bench-teacher-' || i || '@example.com',
+       'Tutor number ' || i || ', patient and thorough.',
+       ARRAY(SELECT DISTINCT v.topic FROM vocabulary v
+              WHERE v.n IN (SELECT (hashtext(i || ':' || k) & 2147483647) % (SELECT count(*) FROM vocabulary)
+                              FROM generate_series(1, 2 + i % 3) AS k))
+       || ('Topic ' || substr(md5(i::text), 1, 8))
+  FROM generate_series(1, :teachers) AS i
+ON CONFLICT (user_id) DO NOTHING;
+
+INSERT INTO profiles (user_id, role, name, email)
+SELECT 'bench-student-' || i, 'student', 'Bench Student ' || i, 'bench-student-' || i || '@example.com'
+  FROM generate_series(1, greatest(:teachers / 5, 1)) AS i
+ON CONFLICT (user_id) DO NOTHING;
+
+-- Past lessons, already completed (the exclusion constraints only bind pending and confirmed ones),
+-- each reviewed: 0 to 5 per teacher.
+CREATE TEMP TABLE lessons AS
+SELECT gen_random_uuid() AS id, 'bench-teacher-' || i AS teacher_id,
+       'bench-student-' || (1 + (i * 7 + k) % greatest(:teachers / 5, 1)) AS student_id,
+       timestamptz '2025-01-01 00:00Z' + make_interval(hours => i * 6 + k) AS start_time,
+       1 + (hashtext(i || '/' || k) & 2147483647) % 5 AS rating
+  FROM generate_series(1, :teachers) AS i, generate_series(1, 5) AS k
+ WHERE k <= i % 6
+   AND NOT EXISTS (SELECT 1 FROM reviews r JOIN bookings b ON b.id = r.booking_id WHERE b.teacher_id = 'bench-teacher-' || i);
+
+INSERT INTO bookings (id, student_id, teacher_id, start_time, end_time, status)
+SELECT id, student_id, teacher_id, start_time, start_time + interval '1 hour', 'completed' FROM lessons;
+INSERT INTO reviews (booking_id, student_id, teacher_id, rating)
+SELECT id, student_id, teacher_id, rating FROM lessons;
+
+ANALYZE profiles;
+ANALYZE profile_topics;
+ANALYZE reviews;
+
+SELECT (SELECT count(*) FROM profiles WHERE role = 'teacher') AS teachers,
+       (SELECT count(*) FROM profile_topics) AS teacher_topics,
+       (SELECT count(DISTINCT topic_key) FROM profile_topics) AS distinct_topics,
+       (SELECT count(*) FROM reviews) AS reviews;

@@ -1,0 +1,19 @@
+package red.sessions.vyoma.files;
+
+import io.vertx.core.Future;
+import red.sessions.vyoma.bus.ApiReply;
+
+import java.time.Duration;
+
+/**
+ * Where uploaded files live: S3 (or an S3-compatible store) in production, the data directory by
+ * default. Clients upload straight to the store with a pre-signed PUT and read through this server.
+ */
+interface FileStorage {
+
+  /** A URL that accepts an HTTP PUT of the object with exactly this content type for {@code validFor}. */
+  String uploadUrl(String key, String contentType, Duration validFor);
+
+  /** The answer to a permitted read: the bytes themselves, or a redirect to a short-lived signed GET. */
+  Future<ApiReply> read(String key, String contentType, String fileName);
+}

@@ -1,0 +1,52 @@
+package red.sessions.vyoma.files;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.platform.Rows;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** The files SQL: which files were issued, to whom, and who may read them. */
+final class FileStore {
+
+  /** An issued file as the caller may see it. */
+  record Issued(String fileName, String contentType, boolean readable) {
+  }
+
+  private static final String ISSUE = """
+    INSERT INTO files (key, owner_id, file_name, content_type)
+    VALUES (#{key}, #{owner_id}, #{file_name}, #{content_type})""";
+
+  // Readable by its uploader, and by both parties of every session it was shared in.
+  private static final String FIND = """
+    SELECT f.file_name, f.content_type,
+           (f.owner_id = #{caller} OR EXISTS (
+              SELECT 1 FROM session_files sf
+                JOIN sessions s ON s.id = sf.session_id
+                JOIN bookings b ON b.id = s.booking_id
+               WHERE sf.file_key = f.key AND #{caller} IN (b.student_id, b.teacher_id))) AS readable
+      FROM files f WHERE f.key = #{key}""";
+
+  private final Pool pool;
+
+  FileStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<Void> issue(String key, String ownerId, String fileName, String contentType) {
+    return SqlTemplate.forUpdate(pool, ISSUE)
+      .execute(Map.of("key", key, "owner_id", ownerId, "file_name", fileName, "content_type", contentType))
+      .mapEmpty();
+  }
+
+  Future<Optional<Issued>> find(String key, Caller caller) {
+    return SqlTemplate.forQuery(pool, FIND)
+      .mapTo(row -> new Issued(row.getString("file_name"), row.getString("content_type"),
+        caller.admin() || row.getBoolean("readable")))
+      .execute(Map.of("key", key, "caller", caller.userId()))
+      .map(Rows::first);
+  }
+}

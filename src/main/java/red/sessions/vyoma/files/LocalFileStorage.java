@@ -1,0 +1,55 @@
+package red.sessions.vyoma.files;
+
+import io.vertx.core.Future;
+import io.vertx.core.file.FileSystem;
+import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.ApiReply;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The embedded default: objects under {@code <data_dir>/files}, uploaded to this server's own signed
+ * URLs ({@link LocalUploadHandler}) and streamed back from disk.
+ */
+final class LocalFileStorage implements FileStorage {
+
+  private final FileSystem fileSystem;
+  private final Path root;
+  private final String baseUrl;
+  private final UploadSigner signer;
+
+  LocalFileStorage(FileSystem fileSystem, Path root, String baseUrl, UploadSigner signer) {
+    this.fileSystem = fileSystem;
+    this.root = root;
+    this.baseUrl = baseUrl;
+    this.signer = signer;
+  }
+
+  @Override
+  public String uploadUrl(String key, String contentType, Duration validFor) {
+    long expiry = Instant.now().plus(validFor).getEpochSecond();
+    return baseUrl + key + "?expires=" + expiry + "&signature=" + signer.sign(key, contentType, expiry);
+  }
+
+  @Override
+  public Future<ApiReply> read(String key, String contentType, String fileName) {
+    String path = pathOf(root, key).toString();
+    return fileSystem.exists(path).map(exists -> {
+      if (!exists) {
+        throw ApiException.notFound("the file has not been uploaded yet");
+      }
+      return ApiReply.file(path, contentType, fileName);
+    });
+  }
+
+  /** Where a key's bytes live, refusing any key that would climb out of the root. */
+  static Path pathOf(Path root, String key) {
+    Path path = root.resolve(key).normalize();
+    if (!path.startsWith(root)) {
+      throw ApiException.badRequest("not a file key");
+    }
+    return path;
+  }
+}

@@ -1,0 +1,76 @@
+package red.sessions.vyoma.platform;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Clustered Vert.x over Hazelcast: {@code cluster.xml} (on the classpath, or named by the
+ * {@code vertx.hazelcast.config} system property) completed by the {@code cluster.*} configuration:
+ * TCP-IP members, port, interface, public address, and the event bus's own host and port.
+ */
+public final class Cluster {
+
+  private final HazelcastClusterManager manager;
+  private final Vertx vertx;
+
+  private Cluster(HazelcastClusterManager manager, Vertx vertx) {
+    this.manager = manager;
+    this.vertx = vertx;
+  }
+
+  /** Starts a clustered Vert.x that joins the members named in the configuration. */
+  public static Future<Cluster> join(JsonObject config, VertxOptions options) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast(config));
+    EventBusOptions eventBus = options.getEventBusOptions();
+    setIfPresent(config.getString("eventbus_host"), eventBus::setHost);
+    setIfPresent(config.getString("eventbus_public_host"), eventBus::setClusterPublicHost);
+    if (config.getInteger("eventbus_port") > 0) {
+      eventBus.setPort(config.getInteger("eventbus_port"));
+    }
+    return Vertx.builder().with(options).withClusterManager(manager).buildClustered()
+      .map(vertx -> new Cluster(manager, vertx));
+  }
+
+  private static Config hazelcast(JsonObject config) {
+    Config hazelcast = ConfigUtil.loadConfig();
+    hazelcast.setClusterName(config.getString("name"));
+    NetworkConfig network = hazelcast.getNetworkConfig();
+    network.setPort(config.getInteger("port"));
+    List<String> members = config.getJsonArray("members").stream().map(String::valueOf).toList();
+    network.getJoin().getMulticastConfig().setEnabled(false);
+    network.getJoin().getTcpIpConfig().setEnabled(true).setMembers(members);
+    setIfPresent(config.getString("interface"), address -> network.getInterfaces().setEnabled(true).addInterface(address));
+    setIfPresent(config.getString("public_host"), network::setPublicAddress);
+    return hazelcast;
+  }
+
+  private static void setIfPresent(String value, Consumer<String> setter) {
+    if (value != null && !value.isBlank()) {
+      setter.accept(value);
+    }
+  }
+
+  /** The clustered Vert.x instance this node runs on. */
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  /** Membership as {@code /health/ready} reports it. */
+  public JsonObject status() {
+    return new JsonObject()
+      .put("status", manager.isActive() ? "UP" : "DOWN")
+      .put("node_id", manager.getNodeId())
+      .put("members", manager.getNodes().size());
+  }
+
+}

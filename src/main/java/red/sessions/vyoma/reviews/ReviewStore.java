@@ -1,0 +1,72 @@
+package red.sessions.vyoma.reviews;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.Times;
+import red.sessions.vyoma.platform.Rows;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/** The reviews SQL. "Once per booking" is the table's primary key; the rest is guarded by the insert itself. */
+final class ReviewStore {
+
+  // A row to insert exists only when the booking is completed and the caller is its student.
+  private static final String INSERT = """
+    INSERT INTO reviews (booking_id, student_id, teacher_id, rating, comment)
+    SELECT id, student_id, teacher_id, #{rating}, #{comment}
+      FROM bookings
+     WHERE id = #{booking_id} AND status = 'completed' AND student_id = #{caller}
+    RETURNING booking_id, student_id, teacher_id, rating, comment, created_at""";
+
+  private static final String BOOKING = """
+    SELECT b.student_id, b.status, EXISTS (SELECT 1 FROM reviews r WHERE r.booking_id = b.id) AS reviewed
+      FROM bookings b WHERE b.id = #{booking_id}""";
+
+  private final Pool pool;
+
+  ReviewStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** The review as stored; a booking that may not be reviewed by the caller fails with the reason why. */
+  Future<JsonObject> create(UUID bookingId, Caller caller, ReviewInput review) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("booking_id", bookingId);
+    params.put("caller", caller.userId());
+    params.put("rating", review.rating());
+    params.put("comment", review.comment());
+    return SqlTemplate.forUpdate(pool, INSERT).mapTo(ReviewStore::review).execute(params)
+      .compose(rows -> Rows.first(rows).map(Future::succeededFuture)
+        .orElseGet(() -> whyNotReviewable(bookingId, caller)));
+  }
+
+  private Future<JsonObject> whyNotReviewable(UUID bookingId, Caller caller) {
+    return SqlTemplate.forQuery(pool, BOOKING).execute(Map.of("booking_id", bookingId)).map(rows -> {
+      Row booking = Rows.first(rows).orElseThrow(() -> ApiException.notFound("no booking " + bookingId));
+      if (!caller.userId().equals(booking.getString("student_id"))) {
+        throw ApiException.forbidden("only the booking's student may review it");
+      }
+      if (booking.getBoolean("reviewed")) {
+        throw ReviewsVerticle.ALREADY_REVIEWED;
+      }
+      throw ApiException.conflict("only a completed booking can be reviewed; this one is " + booking.getString("status"));
+    });
+  }
+
+  private static JsonObject review(Row row) {
+    return new JsonObject()
+      .put("booking_id", row.getUUID("booking_id").toString())
+      .put("student_id", row.getString("student_id"))
+      .put("teacher_id", row.getString("teacher_id"))
+      .put("rating", row.getInteger("rating"))
+      .put("comment", row.getString("comment"))
+      .put("created_at", Times.format(row.getOffsetDateTime("created_at")));
+  }
+}

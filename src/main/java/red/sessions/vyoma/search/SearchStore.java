@@ -1,0 +1,88 @@
+package red.sessions.vyoma.search;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import red.sessions.vyoma.bus.Page;
+import red.sessions.vyoma.platform.Rows;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The search SQL. Teachers' topics live lower-cased in {@code profile_topics} (kept in step with
+ * profiles by a trigger) under a trigram GIN index, which serves all three ways a topic matches.
+ */
+final class SearchStore {
+
+  /** Shorter queries hold no trigram, so a substring match could not use the index; they match by similarity only. */
+  static final int SHORTEST_SUBSTRING = 3;
+
+  // similarity 0.2 lets a swapped pair of letters through ("pyhton" is 0.27 from "python"); word similarity
+  // 0.6 lets a word's beginning find it ("calc" is 0.8 within "calculus"). The planner prices trigram
+  // matching like any cheap operator, so it readily scans every topic, or every profile to join a page,
+  // where the indexes read a few hundred rows (see bench/search); here a full scan is the last resort.
+  private static final String SETTINGS = """
+    SET LOCAL pg_trgm.similarity_threshold = 0.2;
+    SET LOCAL pg_trgm.word_similarity_threshold = 0.6;
+    SET LOCAL enable_seqscan = off""";
+
+  // A teacher scores by their best topic: how alike the whole topic and the query are, or how well the
+  // query matches a part of the topic, whichever is higher. Every match needs its rating (the mean of its
+  // reviews, from the reviews' teacher index) to be ranked; only the page's teachers need their profiles.
+  private static final String TEACHERS = """
+    WITH matches AS (
+      SELECT user_id,
+             max(greatest(similarity(topic_key, lower(#{query})), word_similarity(lower(#{query}), topic_key))) AS score
+        FROM profile_topics
+       WHERE topic_key % lower(#{query}) OR lower(#{query}) <% topic_key OR topic_key LIKE lower(#{substring})
+       GROUP BY user_id),
+    page AS (
+      SELECT m.user_id, m.score, r.rating, r.reviews
+        FROM matches m
+        CROSS JOIN LATERAL (
+          SELECT round(avg(v.rating), 2)::float8 AS rating, count(*) AS reviews
+            FROM reviews v WHERE v.teacher_id = m.user_id) r
+       ORDER BY m.score DESC, r.rating DESC NULLS LAST, m.user_id
+       LIMIT #{limit} OFFSET #{offset})
+    SELECT p.user_id, p.name, p.bio, p.topics, page.rating, page.reviews
+      FROM page JOIN profiles p ON p.user_id = page.user_id
+     ORDER BY page.score DESC, page.rating DESC NULLS LAST, page.user_id""";
+
+  private final Pool pool;
+
+  SearchStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  /** One page of the teachers whose topics match the query, best match first, then higher rating. */
+  Future<JsonArray> teachers(String query, Page page) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("query", query);
+    params.put("substring", query.length() < SHORTEST_SUBSTRING ? null : "%" + escapeLike(query) + "%");
+    params.put("limit", page.limit());
+    params.put("offset", page.offset());
+    return pool.withTransaction(connection -> connection.query(SETTINGS).execute()
+      .compose(set -> SqlTemplate.forQuery(connection, TEACHERS).mapTo(SearchStore::teacher).execute(params)))
+      .map(rows -> Rows.toArray(rows, teacher -> teacher));
+  }
+
+  /** The query as a literal part of a LIKE pattern: its wildcards and the escape character match themselves. */
+  static String escapeLike(String text) {
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+  }
+
+  private static JsonObject teacher(Row row) {
+    return new JsonObject()
+      .put("user_id", row.getString("user_id"))
+      .put("name", row.getString("name"))
+      .put("bio", row.getString("bio"))
+      .put("topics", new JsonArray(List.of(row.getArrayOfStrings("topics"))))
+      .put("rating", row.getDouble("rating"))
+      .put("reviews", row.getLong("reviews"));
+  }
+}

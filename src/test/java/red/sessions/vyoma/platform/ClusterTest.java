@@ -1,0 +1,209 @@
+package red.sessions.vyoma.platform;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import red.sessions.vyoma.support.FakeChime;
+import red.sessions.vyoma.support.Node;
+import red.sessions.vyoma.support.Seed;
+import red.sessions.vyoma.support.Seed.Lesson;
+import red.sessions.vyoma.support.TestServer;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static red.sessions.vyoma.support.Api.assertError;
+import static red.sessions.vyoma.support.Api.assertJson;
+import static red.sessions.vyoma.support.Seed.bookingBody;
+import static red.sessions.vyoma.support.Seed.hoursAhead;
+
+/**
+ * Two nodes of the real jar's main class in JVMs of their own, clustered with Hazelcast on loopback,
+ * sharing one PostgreSQL; meetings come from Chime through the AWS SDK (a local Chime-protocol server).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterTest {
+
+  private static Vertx vertx;
+  private static FakeChime chime;
+  private static Node a;
+  private static Node b;
+
+  @BeforeAll
+  static void startTwoNodes() {
+    vertx = Vertx.vertx();
+    chime = FakeChime.start(vertx);
+    int clusterPortA = TestServer.freePort();
+    int clusterPortB = TestServer.freePort();
+    Map<String, String> env = new HashMap<>(Map.of(
+      "VYOMA_DB_URL", TestServer.sharedDatabaseUrl(),
+      "VYOMA_DATA_DIR", TestServer.temporaryDirectory().toString(),
+      "VYOMA_CLUSTER_NAME", "vyoma-test-" + UUID.randomUUID(),
+      "VYOMA_CLUSTER_MEMBERS", "127.0.0.1:" + clusterPortA + ",127.0.0.1:" + clusterPortB,
+      "VYOMA_MEETINGS_PROVIDER", "chime",
+      "VYOMA_MEETINGS_ENDPOINT", chime.endpoint(),
+      "VYOMA_HTTP_INSTANCES", "1",
+      "VYOMA_DOMAIN_INSTANCES", "1"));
+    env.put("AWS_ACCESS_KEY_ID", System.getProperty("aws.accessKeyId"));
+    env.put("AWS_SECRET_ACCESS_KEY", System.getProperty("aws.secretAccessKey"));
+    a = Node.start("a", with(env, "VYOMA_CLUSTER_PORT", clusterPortA));
+    b = Node.start("b", with(env, "VYOMA_CLUSTER_PORT", clusterPortB));
+    a.awaitReady(2);
+    b.awaitReady(2);
+  }
+
+  private static Map<String, String> with(Map<String, String> env, String key, int port) {
+    Map<String, String> node = new HashMap<>(env);
+    node.put(key, String.valueOf(port));
+    node.put("VYOMA_HTTP_PORT", String.valueOf(TestServer.freePort()));
+    return node;
+  }
+
+  @AfterAll
+  static void stopNodes() {
+    for (Node node : new Node[] {a, b}) {
+      if (node != null) {
+        node.kill();
+      }
+    }
+    chime.close();
+    vertx.close().await();
+  }
+
+  private static JsonObject join(Node node, String userId, String sessionId) {
+    HttpResponse<Buffer> response = node.api().post("/meetings", node.token(userId), new JsonObject().put("session_id", sessionId));
+    assertTrue(response.statusCode() == 200 || response.statusCode() == 201, response::bodyAsString);
+    return response.bodyAsJsonObject();
+  }
+
+  private static HttpResponse<Buffer> attend(Node node, String userId, String meetingId) {
+    return node.api().post("/attendees", node.token(userId),
+      new JsonObject().put("meeting_id", meetingId).put("user_id", userId).put("name", "Name of " + userId));
+  }
+
+  private static long chimeCalls(String method, String path) {
+    return chime.requests().stream()
+      .filter(r -> r.getString("method").equals(method) && r.getString("path").equals(path)).count();
+  }
+
+  @Test
+  @Order(1)
+  void aMeetingAndAttendeeMadeOnOneNodeAreTheSameOnTheOtherWithoutAskingChime() {
+    Lesson lesson = a.seed().lesson(2);
+    JsonObject created = join(a, lesson.studentId(), lesson.sessionId());
+    String meetingId = created.getString("meeting_id");
+
+    assertEquals(created, assertJson(b.api().get("/meetings/" + lesson.sessionId(), b.token(lesson.teacherId())), 200));
+    assertEquals(created, join(b, lesson.teacherId(), lesson.sessionId()));
+    assertEquals(1, chime.meetingsCreated());
+    assertEquals(0, chimeCalls("GET", "/meetings/" + meetingId), "node b answered from the cluster map");
+
+    JsonObject attendee = assertJson(attend(a, lesson.studentId(), meetingId), 201);
+    assertEquals(attendee, assertJson(attend(b, lesson.studentId(), meetingId), 200));
+    assertEquals(1, chimeCalls("POST", "/meetings/" + meetingId + "/attendees"));
+  }
+
+  @Test
+  @Order(2)
+  void overlappingBookingsSentToBothNodesAtOnceYieldOne() {
+    Seed seed = a.seed();
+    String teacher = seed.teacher("Chemistry");
+    seed.slot(teacher, hoursAhead(1), hoursAhead(5));
+    List<String> students = IntStream.range(0, 20).mapToObj(i -> seed.student()).toList();
+    List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
+    for (int i = 0; i < students.size(); i++) {
+      Node node = i % 2 == 0 ? a : b;
+      calls.add(node.api().request(HttpMethod.POST, "/bookings").bearerTokenAuthentication(node.token(students.get(i)))
+        .sendJsonObject(bookingBody(students.get(i), teacher, hoursAhead(2).plusMinutes(i), hoursAhead(3).plusMinutes(i))));
+    }
+    List<HttpResponse<Buffer>> responses = Future.all(calls).await().list();
+    assertEquals(1, responses.stream().filter(r -> r.statusCode() == 201).count());
+    responses.stream().filter(r -> r.statusCode() != 201).forEach(r -> assertError(r, 409));
+  }
+
+  @Test
+  @Order(3)
+  void theSurvivorOfAKilledNodeLosesNoLookupAndTheNodeRejoins() {
+    Lesson lesson = a.seed().lesson(2);
+    JsonObject meeting = join(a, lesson.studentId(), lesson.sessionId());
+    String meetingId = meeting.getString("meeting_id");
+    JsonObject attendee = assertJson(attend(a, lesson.studentId(), meetingId), 201);
+    long getsBefore = chimeCalls("GET", "/meetings/" + meetingId);
+
+    a.kill();
+
+    String teacherToken = b.token(lesson.teacherId());
+    assertEquals(meeting, eventually(() -> b.api().get("/meetings/" + lesson.sessionId(), teacherToken)));
+    assertEquals(attendee, assertJson(attend(b, lesson.studentId(), meetingId), 200));
+    assertEquals(getsBefore, chimeCalls("GET", "/meetings/" + meetingId), "served from the map's backup");
+    assertEquals(1, chimeCalls("POST", "/meetings/" + meetingId + "/attendees"));
+    assertJson(b.api().get("/profiles?user_id=" + lesson.teacherId(), teacherToken), 200);
+    assertEquals(lesson.bookingId(), assertJson(b.api().get("/bookings/" + lesson.bookingId(), teacherToken), 200)
+      .getString("booking_id"));
+    assertEquals(200, b.api().get("/availability?teacher_id=" + lesson.teacherId(), teacherToken).statusCode());
+    assertJson(b.api().get("/sessions/" + lesson.sessionId(), teacherToken), 200);
+    b.awaitReady(1);
+
+    a.restart().awaitReady(2);
+    assertEquals(meeting, assertJson(a.api().get("/meetings/" + lesson.sessionId(), a.token(lesson.studentId())), 200));
+  }
+
+  @Test
+  @Order(4)
+  void aNodeStoppingGracefullyFailsNoRequestOfTheOther() throws InterruptedException {
+    Lesson lesson = b.seed().lesson(2);
+    join(b, lesson.studentId(), lesson.sessionId());
+    String token = b.token(lesson.studentId());
+    AtomicBoolean stopping = new AtomicBoolean(true);
+    List<Integer> statuses = new ArrayList<>();
+    Thread traffic = new Thread(() -> {
+      while (stopping.get()) {
+        statuses.add(b.api().get("/meetings/" + lesson.sessionId(), token).statusCode());
+        statuses.add(b.api().get("/bookings/" + lesson.bookingId(), token).statusCode());
+      }
+    });
+    traffic.start();
+    Thread.sleep(500);
+    assertEquals(143, a.stop(), "node a ended through its SIGTERM shutdown");
+    Thread.sleep(1000);
+    stopping.set(false);
+    traffic.join();
+
+    assertTrue(statuses.size() > 10, "traffic flowed: " + statuses.size());
+    assertEquals(List.of(200), statuses.stream().distinct().toList(), "every request of node b succeeded");
+    b.awaitReady(1);
+    a = null;
+  }
+
+  /** The response's JSON once the node answers 200, retrying while the cluster reorganises. */
+  private static JsonObject eventually(Supplier<HttpResponse<Buffer>> call) {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(45));
+    HttpResponse<Buffer> last = null;
+    while (Instant.now().isBefore(deadline)) {
+      last = call.get();
+      if (last.statusCode() == 200) {
+        return last.bodyAsJsonObject();
+      }
+    }
+    throw new AssertionError("no 200 within 45 s; last: " + (last == null ? null : last.bodyAsString()));
+  }
+}

@@ -1,0 +1,146 @@
+package red.sessions.vyoma.support;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.ext.web.client.WebClientOptions;
+import red.sessions.vyoma.auth.DevTokens;
+import red.sessions.vyoma.platform.AppConfig;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One clustered node: {@code Main --cluster} in a JVM of its own, as an operator starts it, reached over
+ * HTTP on loopback. Tokens are signed with the development key of the data directory the node uses.
+ */
+public final class Node implements Client {
+
+  private static final Vertx VERTX = Vertx.vertx();
+
+  private final String name;
+  private final Map<String, String> env;
+  private final Path log;
+  private final WebClient client;
+  private final DevTokens tokens;
+  private Process process;
+
+  private Node(String name, Map<String, String> env) throws IOException {
+    this.name = name;
+    this.env = env;
+    Path dataDir = Path.of(env.get("VYOMA_DATA_DIR"));
+    this.log = Files.createTempFile("vyoma-node-" + name, ".log");
+    this.client = WebClient.create(VERTX, new WebClientOptions().setDefaultHost("127.0.0.1")
+      .setDefaultPort(Integer.parseInt(env.get("VYOMA_HTTP_PORT"))), new PoolOptions().setHttp1MaxSize(50));
+    JsonObject auth = AppConfig.load(VERTX, null, Map.of()).await().auth();
+    this.tokens = new DevTokens(VERTX, TestServer.devKeys(dataDir), auth);
+  }
+
+  /** Starts the node; {@link #awaitReady} waits for it to serve. */
+  public static Node start(String name, Map<String, String> env) {
+    try {
+      Node node = new Node(name, new HashMap<>(env));
+      node.launch();
+      return node;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private void launch() throws IOException {
+    process = JavaProcess.start(env, log, "--cluster");
+  }
+
+  /** Waits until the node is ready and sees the given number of cluster members. */
+  public Node awaitReady(int members) {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
+    String last = "nothing";
+    while (Instant.now().isBefore(deadline)) {
+      if (!process.isAlive()) {
+        throw new AssertionError("node " + name + " exited: " + log());
+      }
+      try {
+        HttpResponse<Buffer> ready = client.get("/health/ready").send().await();
+        last = ready.bodyAsString();
+        if (ready.statusCode() == 200
+          && ready.bodyAsJsonObject().getJsonObject("checks").getJsonObject("cluster").getInteger("members") == members) {
+          return this;
+        }
+      } catch (Exception notYetListening) {
+        last = notYetListening.toString();
+      }
+      sleep(500);
+    }
+    throw new AssertionError("node " + name + " not ready with " + members + " members; last answer: " + last);
+  }
+
+  /** SIGKILL: the node dies at once, leaving the cluster to notice. */
+  public void kill() {
+    process.destroyForcibly();
+    waitForExit();
+  }
+
+  /** SIGTERM: the node finishes its requests and leaves the cluster; returns its exit code. */
+  public int stop() {
+    process.destroy();
+    return waitForExit();
+  }
+
+  public Node restart() {
+    try {
+      launch();
+      return this;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private int waitForExit() {
+    try {
+      if (!process.waitFor(60, TimeUnit.SECONDS)) {
+        throw new AssertionError("node " + name + " did not stop: " + log());
+      }
+      return process.exitValue();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public String log() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  @Override
+  public Api api() {
+    return new Api(client);
+  }
+
+  @Override
+  public String token(String userId) {
+    return tokens.mint(userId, false, 3600);
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
