@@ -1,10 +1,12 @@
 package red.sessions.vyoma.http;
 
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
 import red.sessions.vyoma.auth.TokenVerifier;
 import red.sessions.vyoma.files.UploadSigner;
 import red.sessions.vyoma.platform.AppConfig;
@@ -40,13 +42,21 @@ public final class HttpVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     JsonObject http = config.http();
-    return vertx.fileSystem().readFile("openapi.yaml").compose(openApi -> {
+    Future<Buffer> openApi = vertx.fileSystem().readFile("openapi.yaml");
+    Future<Buffer> swaggerUi = vertx.fileSystem().readFile("swagger-ui.properties");
+    return Future.all(openApi, swaggerUi).compose(read -> {
+      Router router = ApiRouter.create(vertx, config, verifier, database, signer, cluster, openApi.result());
+      DocsRoutes.mount(router, swaggerUiVersion(swaggerUi.result()));
       server = vertx.createHttpServer(new HttpServerOptions()
           .setHost(http.getString("host"))
           .setPort(http.getInteger("port")))
-        .requestHandler(ApiRouter.create(vertx, config, verifier, database, signer, cluster, openApi));
+        .requestHandler(router);
       return server.listen();
     });
+  }
+
+  private static String swaggerUiVersion(Buffer properties) {
+    return properties.toString().strip().substring("version=".length());
   }
 
   /** Stops accepting connections and lets requests in flight finish, up to the shutdown timeout. */
