@@ -105,7 +105,7 @@ public final class Application {
       .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, verifier, database, signer, cluster), http))
       .map(id -> {
         deployments.add(id);
-        LOG.info("Vyoma 1:1 listening on http://{}:{}", config.http().getString("host"), config.http().getInteger("port"));
+        LOG.info("Vyoma 1:1 listening on {}", HttpVerticle.url(config));
         return deployments;
       })
       .recover(e -> undeploy(vertx, deployments).transform(ignored -> Future.failedFuture(e)));

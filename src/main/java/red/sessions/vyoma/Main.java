@@ -1,7 +1,6 @@
 package red.sessions.vyoma;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.VertxOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import red.sessions.vyoma.auth.DevKeys;
@@ -119,22 +118,25 @@ public final class Main {
    * {@code --cluster} (or {@code cluster.enabled}) the node joins the Hazelcast cluster first.
    */
   private static boolean serve(String conf, boolean clusterFlag) {
-    Vertx vertx = Vertx.vertx();
+    Vertx vertx = null;
     Application application;
     try {
-      AppConfig config = AppConfig.load(vertx, conf, System.getenv()).await();
+      AppConfig config = AppConfig.loadBeforeVertx(conf, System.getenv());
       Cluster cluster = null;
       if (clusterFlag || config.cluster().getBoolean("enabled")) {
-        vertx.close().await();
-        cluster = Cluster.join(config.cluster(), new VertxOptions()).await();
+        cluster = Cluster.join(config.cluster(), config.vertxOptions()).await();
         vertx = cluster.vertx();
         LOG.info("Joined the cluster: {}", cluster.status().encode());
+      } else {
+        vertx = Vertx.vertx(config.vertxOptions());
       }
       application = Application.start(vertx, config, cluster).await();
       LOG.info("Get a token to call the API: java -jar target/vyoma.jar token --sub <user_id> [--admin]");
     } catch (Exception e) {
       LOG.error("Vyoma 1:1 could not start", e);
-      vertx.close().await();
+      if (vertx != null) {
+        vertx.close().await();
+      }
       return false;
     }
     Vertx running = vertx;

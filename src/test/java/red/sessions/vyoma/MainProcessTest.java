@@ -1,6 +1,8 @@
 package red.sessions.vyoma;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -19,6 +21,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -113,6 +116,99 @@ class MainProcessTest {
     } finally {
       server.destroyForcibly();
     }
+  }
+
+  @Test
+  void jsonLogsAreOneObjectPerLineWithAccessFieldsAndNoSecrets() throws Exception {
+    Path dataDir = TestServer.temporaryDirectory();
+    int port = TestServer.freePort();
+    String base = "http://127.0.0.1:" + port;
+    Map<String, String> env = Map.of(
+      "VYOMA_DATA_DIR", dataDir.toString(),
+      "VYOMA_DB_URL", TestServer.sharedDatabaseUrl(),
+      "VYOMA_HTTP_PORT", String.valueOf(port),
+      "VYOMA_HTTP_INSTANCES", "1",
+      "VYOMA_DOMAIN_INSTANCES", "1",
+      "VYOMA_STORAGE_BASE_URL", base + "/files/",
+      "VYOMA_LOG_FORMAT", "json");
+    String token = stdout(java(env, "token", "--sub", "alice")).strip();
+    Process server = java(env);
+    try {
+      awaitReady(port);
+      HttpClient http = HttpClient.newHttpClient();
+      HttpResponse<String> presigned = http.send(HttpRequest.newBuilder(URI.create(base + "/presigned-url"))
+          .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+          .header("X-Request-Id", "json-log-presign")
+          .POST(HttpRequest.BodyPublishers.ofString("{\"file_name\":\"notes.pdf\",\"content_type\":\"application/pdf\"}"))
+          .build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, presigned.statusCode(), presigned.body());
+      String uploadUrl = new JsonObject(presigned.body()).getString("upload_url");
+      String signature = uploadUrl.replaceAll(".*[?&]signature=([^&]+).*", "$1");
+      assertTrue(signature.length() >= 16 && !signature.equals(uploadUrl), uploadUrl);
+      HttpResponse<String> upload = http.send(HttpRequest.newBuilder(URI.create(uploadUrl))
+          .header("Content-Type", "application/pdf").header("X-Request-Id", "json-log-upload")
+          .PUT(HttpRequest.BodyPublishers.ofString("%PDF-1.4 lesson notes")).build(), HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, upload.statusCode(), upload.body());
+
+      Path log = dataDir.resolve("stderr.log");
+      Map<String, Map<String, String>> access = awaitAccessLines(log, List.of("json-log-presign", "json-log-upload"));
+      Map<String, String> presign = access.get("json-log-presign");
+      assertEquals(Map.of("method", "POST", "route", "/presigned-url", "path", "/presigned-url", "status", "200",
+        "request_id", "json-log-presign", "user_id", "alice"), without(presign, "duration_ms"));
+      assertTrue(Long.parseLong(presign.get("duration_ms")) >= 0);
+      Map<String, String> uploaded = access.get("json-log-upload");
+      assertEquals("PUT", uploaded.get("method"));
+      assertEquals("/files/:key", uploaded.get("route"));
+      assertEquals("200", uploaded.get("status"));
+      assertEquals("-", uploaded.get("user_id"), "the signature, not a token, is the upload's credential");
+      assertTrue(uploaded.get("path").startsWith("/files/uploads/alice/"), uploaded.get("path"));
+
+      String text = Files.readString(log);
+      assertFalse(text.contains(token), "no token in the log");
+      assertFalse(text.contains(token.substring(token.lastIndexOf('.') + 1)), "not even a token's signature");
+      assertFalse(text.contains(signature), "no upload signature in the log");
+      assertFalse(text.contains("signature="), "no query string in the log");
+    } finally {
+      server.destroy();
+      assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server stopped");
+    }
+  }
+
+  /**
+   * Waits for the access lines of these request ids and returns their key/values by request id, having
+   * checked that every line of the log so far is a JSON object.
+   */
+  private static Map<String, Map<String, String>> awaitAccessLines(Path log, List<String> requestIds) throws Exception {
+    Instant deadline = Instant.now().plusSeconds(10);
+    while (true) {
+      Map<String, Map<String, String>> access = new HashMap<>();
+      for (String line : Files.readAllLines(log)) {
+        JsonObject event = new JsonObject(line);
+        assertTrue(event.getLong("timestamp") > 0 && event.getString("level") != null, line);
+        if ("vyoma.access".equals(event.getString("loggerName"))) {
+          Map<String, String> fields = keyValues(event.getJsonArray("kvpList"));
+          access.put(fields.get("request_id"), fields);
+        }
+      }
+      if (access.keySet().containsAll(requestIds) || Instant.now().isAfter(deadline)) {
+        assertTrue(access.keySet().containsAll(requestIds), "access lines of " + requestIds + " in " + access);
+        return access;
+      }
+      Thread.sleep(100);
+    }
+  }
+
+  /** logback's JsonEncoder writes an event's key/values as a list of one-entry objects. */
+  private static Map<String, String> keyValues(JsonArray kvpList) {
+    Map<String, String> fields = new HashMap<>();
+    kvpList.stream().map(JsonObject.class::cast).forEach(kv -> kv.forEach(e -> fields.put(e.getKey(), String.valueOf(e.getValue()))));
+    return fields;
+  }
+
+  private static Map<String, String> without(Map<String, String> fields, String key) {
+    Map<String, String> rest = new HashMap<>(fields);
+    rest.remove(key);
+    return rest;
   }
 
   private static void awaitReady(int port) throws Exception {

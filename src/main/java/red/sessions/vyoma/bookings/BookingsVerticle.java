@@ -7,10 +7,12 @@ import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.ApiException;
 import red.sessions.vyoma.bus.ApiReply;
 import red.sessions.vyoma.bus.ApiRequest;
+import red.sessions.vyoma.bus.DomainCounter;
 import red.sessions.vyoma.bus.DomainVerticle;
 import red.sessions.vyoma.bus.JsonFields;
 import red.sessions.vyoma.bus.Page;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Function;
@@ -23,6 +25,10 @@ public final class BookingsVerticle extends DomainVerticle {
 
   static final int MAX_IDEMPOTENCY_KEY = 255;
   static final int MAX_REASON = 500;
+  private static final DomainCounter CREATED = new DomainCounter("vyoma.bookings.made",
+    "Bookings created (a replayed idempotent request is not a new booking)");
+  private static final DomainCounter CANCELLED = new DomainCounter("vyoma.bookings.cancelled",
+    "Bookings cancelled by either party");
 
   private final BookingStore store;
 
@@ -42,6 +48,11 @@ public final class BookingsVerticle extends DomainVerticle {
       BookingsApi.GET, this::get,
       BookingsApi.CREATE, this::create,
       BookingsApi.CHANGE_STATUS, this::changeStatus);
+  }
+
+  @Override
+  protected List<DomainCounter> counters() {
+    return List.of(CREATED, CANCELLED);
   }
 
   private Future<ApiReply> list(ApiRequest request) {
@@ -79,6 +90,9 @@ public final class BookingsVerticle extends DomainVerticle {
       throw ApiException.badRequest("Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters");
     }
     return store.create(booking, request.caller().userId(), key).map(created -> {
+      if (!created.replayed()) {
+        count(CREATED);
+      }
       ApiReply reply = ApiReply.created(new JsonObject()
         .put("booking_id", created.bookingId().toString())
         .put("message", "Booking created successfully"));
@@ -99,7 +113,12 @@ public final class BookingsVerticle extends DomainVerticle {
     }
     Integer version = expectedVersion(request.header("if-match"));
     return store.changeStatus(id, to, reason, request.caller(), version).compose(changed -> changed
-      .map(booking -> Future.succeededFuture(ApiReply.ok(booking.json()).withHeader("ETag", booking.etag())))
+      .map(booking -> {
+        if (to == BookingStatus.CANCELLED) {
+          count(CANCELLED);
+        }
+        return Future.succeededFuture(ApiReply.ok(booking.json()).withHeader("ETag", booking.etag()));
+      })
       .orElseGet(() -> visible(id, request.caller()).map(booking -> {
         throw whyUnchanged(booking, to, request.caller(), version);
       })));

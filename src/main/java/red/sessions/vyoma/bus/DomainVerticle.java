@@ -1,5 +1,7 @@
 package red.sessions.vyoma.bus;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -8,9 +10,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import red.sessions.vyoma.platform.Metrics;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * The shape every domain verticle shares: it consumes API calls on its own address, runs the action
@@ -18,16 +23,20 @@ import java.util.function.Function;
  * a {@code ReplyException} whose failure code is the HTTP status: an {@link ApiException} as it is;
  * a constraint the database enforced as the domain's answer for that constraint, or else 409 for
  * unique, exclusion and foreign-key violations and 400 for check violations; anything else as a
- * logged 500 that reveals nothing.
+ * logged 500 that reveals nothing. Every 409 is counted ({@code vyoma_conflicts_total} by domain and
+ * action), and so are the business events a domain declares in {@link #counters()}.
  */
 public abstract class DomainVerticle extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(DomainVerticle.class);
+  private static final String CONFLICTS = "vyoma.conflicts";
 
   private final String address;
   private final Map<String, ApiException> constraintAnswers;
   private Map<String, Function<ApiRequest, Future<ApiReply>>> actions;
   private MessageConsumer<JsonObject> consumer;
+  private MeterRegistry meters;
+  private Map<String, Counter> conflicts;
 
   /**
    * @param constraintAnswers what to answer, by constraint name, when the database refuses a write
@@ -40,9 +49,30 @@ public abstract class DomainVerticle extends VerticleBase {
   /** The actions this domain answers, by name; called once when the verticle starts. */
   protected abstract Map<String, Function<ApiRequest, Future<ApiReply>>> actions();
 
+  /** The business events this domain counts; registered at start, so they read 0 until the first one. */
+  protected List<DomainCounter> counters() {
+    return List.of();
+  }
+
+  /** One more of a business event, counted where it has succeeded. */
+  protected final void count(DomainCounter counter) {
+    register(counter).increment();
+  }
+
+  private Counter register(DomainCounter counter) {
+    return Counter.builder(counter.name()).description(counter.description()).register(meters);
+  }
+
   @Override
   public Future<?> start() {
     actions = actions();
+    meters = Metrics.registry(vertx);
+    counters().forEach(this::register);
+    conflicts = actions.keySet().stream().collect(Collectors.toMap(Function.identity(), action -> Counter.builder(CONFLICTS)
+      .description("Requests refused with 409 because they conflict with the current state (e.g. a double booking)")
+      .tag("domain", address)
+      .tag("action", action)
+      .register(meters)));
     consumer = vertx.eventBus().localConsumer(address, this::dispatch);
     return consumer.completion();
   }
@@ -76,6 +106,9 @@ public abstract class DomainVerticle extends VerticleBase {
       LOG.error("request {} failed in {} {}", message.headers().get(ApiRequest.REQUEST_ID_HEADER), address, action, failure);
       message.fail(500, "internal error");
     } else {
+      if (answer.status() == 409) {
+        conflicts.get(action).increment();
+      }
       message.fail(answer.status(), answer.getMessage());
     }
   }

@@ -1,5 +1,6 @@
 package red.sessions.vyoma.http;
 
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -7,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import red.sessions.vyoma.auth.TokenVerifier;
 import red.sessions.vyoma.availability.AvailabilityApi;
 import red.sessions.vyoma.bookings.BookingsApi;
@@ -18,20 +20,23 @@ import red.sessions.vyoma.meetings.MeetingsApi;
 import red.sessions.vyoma.platform.AppConfig;
 import red.sessions.vyoma.platform.Cluster;
 import red.sessions.vyoma.platform.Database;
+import red.sessions.vyoma.platform.Metrics;
 import red.sessions.vyoma.profiles.ProfilesApi;
 import red.sessions.vyoma.reviews.ReviewsApi;
 import red.sessions.vyoma.search.SearchApi;
 import red.sessions.vyoma.sessions.SessionsApi;
 
 /**
- * Every route the server has, in one table. Open routes: health and the OpenAPI file. Every other route
- * authenticates the caller and hands the call to the domain that owns it.
+ * Every route the server has, in one table. Open routes: health, metrics, CORS preflights and the OpenAPI
+ * file. Every other route authenticates the caller and hands the call to the domain that owns it.
  */
 final class ApiRouter {
 
   static final String JSON_UTF8 = "application/json; charset=utf-8";
   private static final String JSON = "application/json";
   private static final String FILE_PATH = "/files/(?<key>.+)";
+  /** The file routes' template, in metrics and the access log (the regex is not one). */
+  private static final String FILE_ROUTE = "/files/:key";
   private static final int[] ROUTER_ERRORS = {400, 401, 403, 404, 405, 406, 413, 415, 500};
 
   private ApiRouter() {
@@ -42,12 +47,13 @@ final class ApiRouter {
     long bodyLimit = config.http().getLong("body_limit_bytes");
     long domainTimeoutMs = config.domain().getLong("request_timeout_ms");
     ErrorResponses errors = new ErrorResponses(bodyLimit);
-    BodyHandler body = BodyHandler.create(false).setBodyLimit(bodyLimit);
-    BearerAuthentication auth = new BearerAuthentication(verifier);
+    Handler<RoutingContext> body = AccessLog.notingRoute(BodyHandler.create(false).setBodyLimit(bodyLimit));
+    Handler<RoutingContext> auth = AccessLog.notingRoute(new BearerAuthentication(verifier));
     DomainCall domain = new DomainCall(domainTimeoutMs);
 
     Router router = Router.router(vertx);
     router.route().handler(RequestIds::assign).handler(AccessLog::record).failureHandler(errors::handle);
+    Cors.forOrigins(config.cors().getJsonArray("allowed_origins")).ifPresent(cors -> router.route().handler(cors));
     for (int status : ROUTER_ERRORS) {
       router.errorHandler(status, errors::handle);
     }
@@ -67,6 +73,10 @@ final class ApiRouter {
         }
       })
       .onFailure(e -> errors.send(ctx, 503, "the database is unreachable")));
+    if (config.metrics().getInteger("port") == 0) {
+      Metrics.prometheus(vertx).ifPresent(registry -> router.get(Listeners.METRICS_PATH)
+        .handler(PrometheusScrapingHandler.create(registry)));
+    }
     router.get("/openapi.yaml").handler(ctx -> ctx.response()
       .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml; charset=utf-8")
       .end(openApi));
@@ -108,11 +118,11 @@ final class ApiRouter {
 
     router.post("/presigned-url").consumes(JSON).handler(body).handler(auth)
       .handler(domain.to(FilesApi.ADDRESS, FilesApi.PRESIGN));
-    router.getWithRegex(FILE_PATH).handler(auth).handler(domain.to(FilesApi.ADDRESS, FilesApi.READ));
+    router.getWithRegex(FILE_PATH).setName(FILE_ROUTE).handler(auth).handler(domain.to(FilesApi.ADDRESS, FilesApi.READ));
     if ("local".equals(config.storage().getString("provider"))) {
       // The signature in the URL is the credential, as with S3's pre-signed URLs: no bearer token here.
-      router.putWithRegex(FILE_PATH).handler(new LocalUploadHandler(FilesVerticle.localRoot(config.dataDir()), signer,
-        config.storage().getLong("max_upload_bytes")));
+      router.putWithRegex(FILE_PATH).setName(FILE_ROUTE).handler(AccessLog.notingRoute(new LocalUploadHandler(
+        FilesVerticle.localRoot(config.dataDir()), signer, config.storage().getLong("max_upload_bytes"))));
     }
     return router;
   }

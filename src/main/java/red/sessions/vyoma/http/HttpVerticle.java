@@ -4,8 +4,6 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
-import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import red.sessions.vyoma.auth.TokenVerifier;
 import red.sessions.vyoma.files.UploadSigner;
@@ -13,6 +11,7 @@ import red.sessions.vyoma.platform.AppConfig;
 import red.sessions.vyoma.platform.Cluster;
 import red.sessions.vyoma.platform.Database;
 
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,6 +26,8 @@ public final class HttpVerticle extends VerticleBase {
   private final UploadSigner signer;
   private final Cluster cluster;
   private HttpServer server;
+  /** The redirect and metrics servers, when configured. */
+  private List<HttpServer> beside = List.of();
 
   /**
    * @param cluster the cluster this node is in, reported by {@code /health/ready}; {@code null} for a single node
@@ -41,18 +42,19 @@ public final class HttpVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    JsonObject http = config.http();
     Future<Buffer> openApi = vertx.fileSystem().readFile("openapi.yaml");
     Future<Buffer> swaggerUi = vertx.fileSystem().readFile("swagger-ui.properties");
     return Future.all(openApi, swaggerUi).compose(read -> {
       Router router = ApiRouter.create(vertx, config, verifier, database, signer, cluster, openApi.result());
       DocsRoutes.mount(router, swaggerUiVersion(swaggerUi.result()));
-      server = vertx.createHttpServer(new HttpServerOptions()
-          .setHost(http.getString("host"))
-          .setPort(http.getInteger("port")))
-        .requestHandler(router);
-      return server.listen();
+      server = vertx.createHttpServer(Listeners.api(config)).requestHandler(router);
+      return server.listen().compose(listening -> Listeners.besideApi(vertx, config)).onSuccess(started -> beside = started);
     });
+  }
+
+  /** Where the API is served, for the startup log: https when a certificate is configured. */
+  public static String url(AppConfig config) {
+    return Listeners.apiUrl(config);
   }
 
   private static String swaggerUiVersion(Buffer properties) {
@@ -62,6 +64,7 @@ public final class HttpVerticle extends VerticleBase {
   /** Stops accepting connections and lets requests in flight finish, up to the shutdown timeout. */
   @Override
   public Future<?> stop() {
-    return server.shutdown(config.http().getInteger("shutdown_timeout_seconds"), TimeUnit.SECONDS);
+    return server.shutdown(config.http().getInteger("shutdown_timeout_seconds"), TimeUnit.SECONDS)
+      .eventually(() -> Future.all(beside.stream().map(HttpServer::close).toList()));
   }
 }

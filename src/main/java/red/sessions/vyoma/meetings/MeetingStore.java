@@ -41,6 +41,10 @@ final class MeetingStore {
   record Stored(JsonObject record, boolean live) {
   }
 
+  /** The session's live meeting after recording one, and whether this call's meeting is the one recorded. */
+  record Recorded(JsonObject live, boolean inserted) {
+  }
+
   private final Pool pool;
 
   MeetingStore(Pool pool) {
@@ -67,15 +71,16 @@ final class MeetingStore {
   }
 
   /** Records the meeting as the session's live one unless another already is; the live one either way. */
-  Future<JsonObject> recordLive(UUID sessionId, String provider, JsonObject meetingData) {
+  Future<Recorded> recordLive(UUID sessionId, String provider, JsonObject meetingData) {
     Map<String, Object> params = Map.of(
       "meeting_id", meetingData.getString("MeetingId"),
       "session_id", sessionId,
       "provider", provider,
       "meeting_data", meetingData);
     return SqlTemplate.forUpdate(pool, INSERT).execute(params)
-      .compose(v -> liveMeetingOf(sessionId))
-      .map(live -> live.orElseThrow(() -> new IllegalStateException("session " + sessionId + " has no live meeting")));
+      .compose(inserted -> liveMeetingOf(sessionId).map(live -> new Recorded(
+        live.orElseThrow(() -> new IllegalStateException("session " + sessionId + " has no live meeting")),
+        inserted.rowCount() == 1)));
   }
 
   Future<Void> end(String meetingId) {

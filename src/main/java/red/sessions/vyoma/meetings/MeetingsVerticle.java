@@ -7,6 +7,7 @@ import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.ApiException;
 import red.sessions.vyoma.bus.ApiReply;
 import red.sessions.vyoma.bus.ApiRequest;
+import red.sessions.vyoma.bus.DomainCounter;
 import red.sessions.vyoma.bus.DomainVerticle;
 import red.sessions.vyoma.bus.JsonFields;
 import red.sessions.vyoma.sessions.SessionParties;
@@ -15,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -31,6 +33,8 @@ public final class MeetingsVerticle extends DomainVerticle {
   static final int MAX_NAME = 100;
   /** When the provider last confirmed the meeting, in a directory record (epoch milliseconds). */
   private static final String VERIFIED_AT = "verified_at";
+  private static final DomainCounter STARTED = new DomainCounter("vyoma.meetings.started",
+    "Meetings started with the meeting provider");
 
   private final Pool pool;
   private final JsonObject config;
@@ -75,6 +79,11 @@ public final class MeetingsVerticle extends DomainVerticle {
       MeetingsApi.ADD_ATTENDEE, this::addAttendee);
   }
 
+  @Override
+  protected List<DomainCounter> counters() {
+    return List.of(STARTED);
+  }
+
   private Future<ApiReply> join(ApiRequest request) {
     UUID sessionId = JsonFields.uuid(JsonFields.requiredString(request.requiredBody(), "session_id", "session_id"), "session_id");
     return SessionParties.require(pool, sessionId, request.caller())
@@ -96,6 +105,12 @@ public final class MeetingsVerticle extends DomainVerticle {
     return store.meetingsEnded(sessionId)
       .compose(ended -> provider.createMeeting("session-" + sessionId, sessionId + "-" + ended))
       .compose(meetingData -> store.recordLive(sessionId, provider.name(), meetingData))
+      .map(recorded -> {
+        if (recorded.inserted()) {
+          count(STARTED);
+        }
+        return recorded.live();
+      })
       .compose(live -> directory.remember(verifiedNow(live)).map(live));
   }
 

@@ -5,6 +5,7 @@ import io.vertx.config.ConfigRetrieverOptions;
 import io.vertx.config.ConfigStoreOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -44,6 +45,19 @@ public final class AppConfig {
     return retriever.getConfig()
       .eventually(retriever::close)
       .map(fromFiles -> new AppConfig(withEnvironment(fromFiles, env, "")));
+  }
+
+  /**
+   * Loads the configuration before the Vert.x that serves exists, since that one is built from it
+   * ({@link #vertxOptions()}): a short-lived Vert.x reads the files. Blocks; not for an event loop.
+   */
+  public static AppConfig loadBeforeVertx(String overrideFile, Map<String, String> env) {
+    Vertx reader = Vertx.vertx();
+    try {
+      return load(reader, overrideFile, env).await();
+    } finally {
+      reader.close().await();
+    }
   }
 
   private static ConfigStoreOptions fileStore(String path) {
@@ -124,6 +138,23 @@ public final class AppConfig {
 
   public JsonObject storage() {
     return json.getJsonObject("storage");
+  }
+
+  public JsonObject metrics() {
+    return json.getJsonObject("metrics");
+  }
+
+  public JsonObject cors() {
+    return json.getJsonObject("cors");
+  }
+
+  public JsonObject tls() {
+    return json.getJsonObject("tls");
+  }
+
+  /** How every Vert.x that serves is built (single node, clustered, tests): with metrics when they are on. */
+  public VertxOptions vertxOptions() {
+    return new VertxOptions().setMetricsOptions(Metrics.options(metrics()));
   }
 
   /** Instances of a verticle kind: the configured number, or one per core when it is 0. */

@@ -1,22 +1,15 @@
 package red.sessions.vyoma.availability;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
-import red.sessions.vyoma.support.Api;
-import red.sessions.vyoma.support.Seed;
-import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.ServerTest;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -40,27 +33,11 @@ import static red.sessions.vyoma.support.Api.assertJson;
 import static red.sessions.vyoma.support.Seed.hoursAhead;
 import static red.sessions.vyoma.support.Seed.times;
 
-@ExtendWith(VertxExtension.class)
-class AvailabilityTest {
+class AvailabilityTest extends ServerTest {
 
   private static final DateTimeFormatter UTC_MILLIS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'");
   private static final DateTimeFormatter WITH_OFFSET = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssxxx");
 
-  private static TestServer server;
-  private static Api api;
-  private static Seed seed;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.api();
-    seed = server.seed();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   /** A token for a signed-in user who has no profile at all. */
   static String anyone() {

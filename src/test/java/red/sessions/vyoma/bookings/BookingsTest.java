@@ -1,20 +1,13 @@
 package red.sessions.vyoma.bookings;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import red.sessions.vyoma.support.Api;
-import red.sessions.vyoma.support.Seed;
-import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.ServerTest;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -31,24 +24,8 @@ import static red.sessions.vyoma.support.Api.assertJson;
 import static red.sessions.vyoma.support.Seed.bookingBody;
 import static red.sessions.vyoma.support.Seed.hoursAhead;
 
-@ExtendWith(VertxExtension.class)
-class BookingsTest {
+class BookingsTest extends ServerTest {
 
-  private static TestServer server;
-  private static Api api;
-  private static Seed seed;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.api();
-    seed = server.seed();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   /** A teacher with one slot from 1 to 5 hours ahead. */
   private static String teacherWithSlot() {

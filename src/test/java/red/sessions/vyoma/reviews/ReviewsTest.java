@@ -6,14 +6,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import red.sessions.vyoma.support.Api;
-import red.sessions.vyoma.support.Seed;
-import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.ServerTest;
 
 import java.util.List;
 import java.util.stream.IntStream;
@@ -26,24 +20,8 @@ import static red.sessions.vyoma.support.Api.assertJson;
 import static red.sessions.vyoma.support.Seed.hoursAhead;
 import static red.sessions.vyoma.support.Seed.madeUpWord;
 
-@ExtendWith(VertxExtension.class)
-class ReviewsTest {
+class ReviewsTest extends ServerTest {
 
-  private static TestServer server;
-  private static Api api;
-  private static Seed seed;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.api();
-    seed = server.seed();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   private static HttpResponse<Buffer> review(String bookingId, String userToken, JsonObject body) {
     return api.post("/bookings/" + bookingId + "/review", userToken, body);

@@ -2,14 +2,8 @@ package red.sessions.vyoma.search;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import red.sessions.vyoma.support.Api;
-import red.sessions.vyoma.support.Seed;
-import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.ServerTest;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -29,24 +23,8 @@ import static red.sessions.vyoma.support.Seed.madeUpWord;
  * Teachers from other test classes share the database, so each test searches for made-up words of its
  * own and looks only at its own teachers in the results.
  */
-@ExtendWith(VertxExtension.class)
-class SearchTest {
+class SearchTest extends ServerTest {
 
-  private static TestServer server;
-  private static Api api;
-  private static Seed seed;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.api();
-    seed = server.seed();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   private static JsonArray search(String query, String parameters) {
     String uri = "/search/teachers?topic=" + URLEncoder.encode(query, StandardCharsets.UTF_8) + parameters;

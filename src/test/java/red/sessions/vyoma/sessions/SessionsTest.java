@@ -1,21 +1,15 @@
 package red.sessions.vyoma.sessions;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
-import red.sessions.vyoma.support.Api;
-import red.sessions.vyoma.support.Seed;
 import red.sessions.vyoma.support.Seed.Lesson;
-import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.ServerTest;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -34,26 +28,13 @@ import static red.sessions.vyoma.support.Api.assertError;
 import static red.sessions.vyoma.support.Api.assertJson;
 import static red.sessions.vyoma.support.Seed.hoursAhead;
 
-@ExtendWith(VertxExtension.class)
-class SessionsTest {
+class SessionsTest extends ServerTest {
 
   private static final String STORAGE = "http://localhost:8080/files/";
 
-  private static TestServer server;
-  private static Api api;
-  private static Seed seed;
-
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.api();
-    seed = server.seed();
+  static void storageIsTheDefault() {
     assertEquals(STORAGE, server.config().storage().getString("base_url"));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   /** A new student and teacher with a pending booking 2 to 3 hours ahead, and no session yet. */

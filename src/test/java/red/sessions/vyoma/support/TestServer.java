@@ -65,7 +65,6 @@ public final class TestServer implements Client, AutoCloseable {
   }
 
   private static TestServer startWith(Map<String, String> settings) {
-    Vertx vertx = Vertx.vertx();
     Map<String, String> env = new HashMap<>();
     env.put("VYOMA_HTTP_HOST", "127.0.0.1");
     env.put("VYOMA_HTTP_PORT", String.valueOf(freePort()));
@@ -73,10 +72,10 @@ public final class TestServer implements Client, AutoCloseable {
     env.put("VYOMA_DOMAIN_INSTANCES", "2");
     env.putIfAbsent("VYOMA_DATA_DIR", temporaryDirectory().toString());
     env.putAll(settings);
-    AppConfig config;
+    AppConfig config = AppConfig.loadBeforeVertx(null, env);
+    Vertx vertx = Vertx.vertx(config.vertxOptions());
     Application application;
     try {
-      config = AppConfig.load(vertx, null, env).await();
       application = Application.start(vertx, config, null).await();
     } catch (RuntimeException e) {
       vertx.close().await();
