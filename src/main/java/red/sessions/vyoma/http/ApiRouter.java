@@ -43,13 +43,13 @@ final class ApiRouter {
   }
 
   static Router create(Vertx vertx, AppConfig config, TokenVerifier verifier, Database database, UploadSigner signer,
-                       Cluster cluster, Buffer openApi) {
+                       Cluster cluster, Buffer openApi, RequestValidation validation) {
     long bodyLimit = config.http().getLong("body_limit_bytes");
     long domainTimeoutMs = config.domain().getLong("request_timeout_ms");
     ErrorResponses errors = new ErrorResponses(bodyLimit);
     Handler<RoutingContext> body = AccessLog.notingRoute(BodyHandler.create(false).setBodyLimit(bodyLimit));
     Handler<RoutingContext> auth = AccessLog.notingRoute(new BearerAuthentication(verifier));
-    DomainCall domain = new DomainCall(domainTimeoutMs);
+    DomainCall domain = new DomainCall(domainTimeoutMs, validation);
 
     Router router = Router.router(vertx);
     router.route().handler(RequestIds::assign).handler(AccessLog::record).failureHandler(errors::handle);

@@ -20,11 +20,14 @@ import red.sessions.vyoma.bus.ApiRequest;
 final class DomainCall {
 
   private final long timeoutMs;
+  private final RequestValidation validation;
 
-  DomainCall(long timeoutMs) {
+  DomainCall(long timeoutMs, RequestValidation validation) {
     this.timeoutMs = timeoutMs;
+    this.validation = validation;
   }
 
+  /** Validates the request against its documented operation, then sends it to the domain. */
   Handler<RoutingContext> to(String address, String action) {
     return ctx -> {
       JsonObject body;
@@ -34,38 +37,42 @@ final class DomainCall {
         ctx.fail(e);
         return;
       }
-      JsonObject query = new JsonObject();
-      ctx.queryParams().names().forEach(name -> query.put(name, ctx.queryParams().get(name)));
-      JsonObject path = new JsonObject();
-      ctx.pathParams().forEach(path::put);
-      JsonObject headers = new JsonObject();
-      ApiRequest.FORWARDED_HEADERS.forEach(name -> {
-        String value = ctx.request().getHeader(name);
-        if (value != null) {
-          headers.put(name, value);
-        }
-      });
-      ApiRequest request = new ApiRequest(BearerAuthentication.caller(ctx), path, query, headers, body);
-      DeliveryOptions delivery = new DeliveryOptions()
-        .setLocalOnly(true)
-        .setSendTimeout(timeoutMs)
-        .addHeader(ApiRequest.ACTION_HEADER, action)
-        .addHeader(ApiRequest.REQUEST_ID_HEADER, RequestIds.of(ctx));
-      ctx.vertx().eventBus().<JsonObject>request(address, request.toJson(), delivery)
-        .map(message -> ApiReply.fromJson(message.body()))
-        .onSuccess(reply -> {
-          HttpServerResponse response = ctx.response().setStatusCode(reply.status());
-          if (reply.file() != null) {
-            reply.headers().forEach(header -> response.putHeader(header.getKey(), String.valueOf(header.getValue())));
-            response.sendFile(reply.file()).onFailure(ctx::fail);
-            return;
-          }
-          response.putHeader(HttpHeaders.CONTENT_TYPE, ApiRouter.JSON_UTF8);
-          reply.headers().forEach(header -> response.putHeader(header.getKey(), String.valueOf(header.getValue())));
-          response.end(Json.encode(reply.body()));
-        })
-        .onFailure(ctx::fail);
+      validation.check(ctx).onSuccess(valid -> send(ctx, address, action, body)).onFailure(ctx::fail);
     };
+  }
+
+  private void send(RoutingContext ctx, String address, String action, JsonObject body) {
+    JsonObject query = new JsonObject();
+    ctx.queryParams().names().forEach(name -> query.put(name, ctx.queryParams().get(name)));
+    JsonObject path = new JsonObject();
+    ctx.pathParams().forEach(path::put);
+    JsonObject headers = new JsonObject();
+    ApiRequest.FORWARDED_HEADERS.forEach(name -> {
+      String value = ctx.request().getHeader(name);
+      if (value != null) {
+        headers.put(name, value);
+      }
+    });
+    ApiRequest request = new ApiRequest(BearerAuthentication.caller(ctx), path, query, headers, body);
+    DeliveryOptions delivery = new DeliveryOptions()
+      .setLocalOnly(true)
+      .setSendTimeout(timeoutMs)
+      .addHeader(ApiRequest.ACTION_HEADER, action)
+      .addHeader(ApiRequest.REQUEST_ID_HEADER, RequestIds.of(ctx));
+    ctx.vertx().eventBus().<JsonObject>request(address, request.toJson(), delivery)
+      .map(message -> ApiReply.fromJson(message.body()))
+      .onSuccess(reply -> {
+        HttpServerResponse response = ctx.response().setStatusCode(reply.status());
+        if (reply.file() != null) {
+          reply.headers().forEach(header -> response.putHeader(header.getKey(), String.valueOf(header.getValue())));
+          response.sendFile(reply.file()).onFailure(ctx::fail);
+          return;
+        }
+        response.putHeader(HttpHeaders.CONTENT_TYPE, ApiRouter.JSON_UTF8);
+        reply.headers().forEach(header -> response.putHeader(header.getKey(), String.valueOf(header.getValue())));
+        response.end(Json.encode(reply.body()));
+      })
+      .onFailure(ctx::fail);
   }
 
   /** The body as a JSON object; {@code null} when the request has none. */

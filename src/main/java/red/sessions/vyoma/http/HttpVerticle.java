@@ -44,8 +44,10 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Future<Buffer> openApi = vertx.fileSystem().readFile("openapi.yaml");
     Future<Buffer> swaggerUi = vertx.fileSystem().readFile("swagger-ui.properties");
-    return Future.all(openApi, swaggerUi).compose(read -> {
-      Router router = ApiRouter.create(vertx, config, verifier, database, signer, cluster, openApi.result());
+    Future<RequestValidation> validation = RequestValidation.load(vertx);
+    return Future.all(openApi, swaggerUi, validation).compose(read -> {
+      Router router = ApiRouter.create(vertx, config, verifier, database, signer, cluster, openApi.result(),
+        validation.result());
       DocsRoutes.mount(router, swaggerUiVersion(swaggerUi.result()));
       server = vertx.createHttpServer(Listeners.api(config)).requestHandler(router);
       return server.listen().compose(listening -> Listeners.besideApi(vertx, config)).onSuccess(started -> beside = started);

@@ -109,4 +109,16 @@ class HttpErrorsTest {
     assertTrue(response.bodyAsString().startsWith("openapi: 3"));
     assertTrue(response.bodyAsString().contains("/profiles:"));
   }
+
+  @Test
+  void requestsAreCheckedAgainstTheOpenApiFileBeforeAnyDomain() {
+    JsonObject body = new JsonObject().put("student_id", 42).put("teacher_id", "t")
+      .put("start_time", "2030-01-07T10:00:00Z").put("end_time", "2030-01-07T11:00:00Z");
+    JsonObject wrongType = assertError(api.post("/bookings", token, body), 400);
+    assertTrue(wrongType.getString("message").contains("request body is invalid"), wrongType::encode);
+    assertTrue(wrongType.getString("message").contains("student_id"), wrongType::encode);
+
+    JsonObject badQuery = assertError(api.get("/availability?limit=many", token), 400);
+    assertTrue(badQuery.getString("message").contains("limit"), badQuery::encode);
+  }
 }

@@ -57,7 +57,7 @@ class OpenApiContractTest {
       // The verifier, database, signer and cluster are only stored by the handlers that use them
       // (BearerAuthentication, LocalUploadHandler) or captured by handler lambdas (/health/ready): building
       // the route table touches none of them, and this test never runs a handler.
-      Router router = ApiRouter.create(vertx, config, null, null, null, null, Buffer.buffer());
+      Router router = ApiRouter.create(vertx, config, null, null, null, null, Buffer.buffer(), null);
       served = servedOperations(router);
     } finally {
       vertx.close().await();
