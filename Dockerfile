@@ -19,4 +19,6 @@ ENV VYOMA_DATA_DIR=/data \
 EXPOSE 8080 5701
 HEALTHCHECK --interval=15s --timeout=3s --start-period=60s \
   CMD curl -fsS http://localhost:8080/health || exit 1
+# java -jar takes the --add-opens Hazelcast needs from the jar's manifest (Add-Opens, Add-Exports).
+# Add --cluster (and VYOMA_CLUSTER_* settings) to run clustered nodes.
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/vyoma.jar"]
