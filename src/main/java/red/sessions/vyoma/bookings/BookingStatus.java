@@ -33,6 +33,10 @@ enum BookingStatus {
     return reachableFrom.toArray(String[]::new);
   }
 
+  boolean isReachableFrom(String status) {
+    return reachableFrom.contains(status);
+  }
+
   boolean teacherOnly() {
     return teacherOnly;
   }

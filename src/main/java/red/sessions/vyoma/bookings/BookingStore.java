@@ -52,14 +52,14 @@ final class BookingStore {
     SELECT request_hash, booking_id FROM booking_idempotency_keys WHERE caller_id = #{caller_id} AND key = #{key}""";
 
   // Compare-and-set: the row changes only from a status the target is reachable from, only for a party
-  // allowed to make that change, and only at the expected version when the client sent one.
+  // allowed to make that change, and only at the expected version.
   private static final String CHANGE_STATUS = """
     UPDATE bookings
        SET status = #{status}, cancel_reason = #{reason}, version = version + 1, updated_at = now()
      WHERE id = #{id}
        AND status = ANY (#{from})
        AND (#{admin} OR teacher_id = #{caller} OR (NOT #{teacher_only} AND student_id = #{caller}))
-       AND (#{version}::integer IS NULL OR version = #{version})
+       AND version = #{version}
     RETURNING\s""" + Booking.COLUMNS;
 
   private final Pool pool;
@@ -132,7 +132,7 @@ final class BookingStore {
   }
 
   /** The changed booking, or empty when the compare-and-set matched nothing. */
-  Future<Optional<Booking>> changeStatus(UUID id, BookingStatus to, String reason, Caller caller, Integer version) {
+  Future<Optional<Booking>> changeStatus(UUID id, BookingStatus to, String reason, Caller caller, int version) {
     Map<String, Object> params = new HashMap<>();
     params.put("id", id);
     params.put("status", to.wire());

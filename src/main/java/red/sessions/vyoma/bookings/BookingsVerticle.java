@@ -111,28 +111,37 @@ public final class BookingsVerticle extends DomainVerticle {
     if (reason != null) {
       reason = JsonFields.bounded(reason, "reason", 0, MAX_REASON);
     }
-    Integer version = expectedVersion(request.header("if-match"));
-    return store.changeStatus(id, to, reason, request.caller(), version).compose(changed -> changed
+    Integer ifMatch = expectedVersion(request.header("if-match"));
+    Caller caller = request.caller();
+    // Without If-Match the change applies to the booking as this request finds it: the compare-and-set is
+    // on that version, so of two changes racing from one state only one wins, whichever they are.
+    Future<Integer> version = ifMatch != null ? Future.succeededFuture(ifMatch) : visible(id, caller).map(Booking::version);
+    String cancelReason = reason;
+    return version.compose(expected -> store.changeStatus(id, to, cancelReason, caller, expected).compose(changed -> changed
       .map(booking -> {
         if (to == BookingStatus.CANCELLED) {
           count(CANCELLED);
         }
         return Future.succeededFuture(ApiReply.ok(booking.json()).withHeader("ETag", booking.etag()));
       })
-      .orElseGet(() -> visible(id, request.caller()).map(booking -> {
-        throw whyUnchanged(booking, to, request.caller(), version);
-      })));
+      .orElseGet(() -> visible(id, caller).map(booking -> {
+        throw whyUnchanged(booking, to, caller, expected, ifMatch != null);
+      }))));
   }
 
   /** Why the compare-and-set changed nothing, given the booking as it is now. */
-  private static ApiException whyUnchanged(Booking booking, BookingStatus to, Caller caller, Integer version) {
+  private static ApiException whyUnchanged(Booking booking, BookingStatus to, Caller caller, int expected,
+                                           boolean clientSentVersion) {
     if (to.teacherOnly() && !caller.actsFor(booking.teacherId())) {
       return ApiException.forbidden("only the teacher may set a booking to " + to.wire());
     }
-    if (version != null && version != booking.version()) {
+    if (clientSentVersion && expected != booking.version()) {
       return new ApiException(412, "the booking changed since you read it; read it again");
     }
-    return ApiException.conflict("a " + booking.status() + " booking cannot become " + to.wire());
+    if (!to.isReachableFrom(booking.status())) {
+      return ApiException.conflict("a " + booking.status() + " booking cannot become " + to.wire());
+    }
+    return ApiException.conflict("the booking changed at the same moment; read it again");
   }
 
   /** The version named by an {@code If-Match} header ({@code "3"} or {@code W/"3"}), or null without one. */

@@ -290,6 +290,15 @@ class BookingsTest extends ServerTest {
   }
 
   @Test
+  void aCancelAfterAConfirmStillWorks() {
+    String teacher = teacherWithSlot();
+    String student = seed.student();
+    String id = seed.booking(student, teacher, hoursAhead(2), hoursAhead(3));
+    assertJson(patch(id, teacher, "confirmed"), 200);
+    assertEquals("cancelled", assertJson(patch(id, student, "cancelled"), 200).getString("status"));
+  }
+
+  @Test
   void concurrentCancelsOfOneBookingHaveOneWinner() {
     String teacher = teacherWithSlot();
     String student = seed.student();
