@@ -62,7 +62,7 @@ public final class BookingsVerticle extends DomainVerticle {
       throw ApiException.badRequest("query parameter student_id or teacher_id is required");
     }
     Caller caller = request.caller();
-    if (!caller.admin() && !caller.userId().equals(studentId) && !caller.userId().equals(teacherId)) {
+    if (!caller.actsForOneOf(studentId, teacherId)) {
       throw ApiException.forbidden("you may list only your own bookings");
     }
     return store.list(studentId, teacherId, Page.of(request)).map(ApiReply::ok);

@@ -30,7 +30,7 @@ public record SessionParties(UUID sessionId, UUID bookingId, String studentId, S
       .execute(Map.of("session_id", sessionId))
       .map(rows -> {
         SessionParties parties = Rows.first(rows).orElseThrow(() -> ApiException.notFound("no session " + sessionId));
-        if (!caller.admin() && !caller.userId().equals(parties.studentId()) && !caller.userId().equals(parties.teacherId())) {
+        if (!caller.actsForOneOf(parties.studentId(), parties.teacherId())) {
           throw ApiException.forbidden("only the booking's student and teacher may reach its session");
         }
         return parties;
