@@ -3,6 +3,7 @@ package red.sessions.vyoma;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
+import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
@@ -11,7 +12,7 @@ import red.sessions.vyoma.auth.DevKeys;
 import red.sessions.vyoma.auth.TokenVerifier;
 import red.sessions.vyoma.availability.AvailabilityVerticle;
 import red.sessions.vyoma.bookings.BookingsVerticle;
-import red.sessions.vyoma.bus.DomainVerticle;
+import red.sessions.vyoma.bus.LocalServices;
 import red.sessions.vyoma.files.FilesVerticle;
 import red.sessions.vyoma.files.UploadSigner;
 import red.sessions.vyoma.http.HttpVerticle;
@@ -42,7 +43,7 @@ public final class Application {
   }
 
   /** Every domain verticle; each owns its event-bus address and its SQL. */
-  private static final List<Function<Parts, DomainVerticle>> DOMAINS = List.of(
+  private static final List<Function<Parts, VerticleBase>> DOMAINS = List.of(
     parts -> new ProfilesVerticle(parts.pool()),
     parts -> new AvailabilityVerticle(parts.pool()),
     parts -> new BookingsVerticle(parts.pool()),
@@ -88,12 +89,13 @@ public final class Application {
   private static Future<List<String>> deploy(Vertx vertx, AppConfig config, Database database, TokenVerifier verifier,
                                              UploadSigner signer, Cluster cluster) {
     List<String> deployments = new ArrayList<>();
+    LocalServices.register(vertx);
     DeploymentOptions workers = new DeploymentOptions()
       .setThreadingModel(ThreadingModel.WORKER)
       .setInstances(AppConfig.instances(config.domain()));
     Future<Void> domains = Future.succeededFuture();
     Parts parts = new Parts(database.pool(), config, signer);
-    for (Function<Parts, DomainVerticle> domain : DOMAINS) {
+    for (Function<Parts, VerticleBase> domain : DOMAINS) {
       domains = domains.compose(v -> vertx.deployVerticle(() -> domain.apply(parts), workers)
         .map(id -> {
           deployments.add(id);

@@ -8,7 +8,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.platform.Rows;
-import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.Page;
 import red.sessions.vyoma.bus.TimeRange;
 import red.sessions.vyoma.bus.Times;
@@ -79,15 +79,15 @@ final class AvailabilityStore {
       .mapTo(row -> row.getString("teacher_id"))
       .execute(params)
       .compose(rows -> {
-        String teacherId = Rows.first(rows).orElseThrow(() -> ApiException.notFound("no availability slot " + id));
+        String teacherId = Rows.first(rows).orElseThrow(() -> DomainException.notFound("no availability slot " + id));
         if (!caller.actsFor(teacherId)) {
-          throw ApiException.forbidden("only the slot's teacher may delete it");
+          throw DomainException.forbidden("only the slot's teacher may delete it");
         }
         return SqlTemplate.forQuery(connection, HOLDS_ACTIVE_BOOKING).mapTo(row -> row.getBoolean("held")).execute(params);
       })
       .compose(held -> {
         if (held.iterator().next()) {
-          throw ApiException.conflict("the slot holds a pending or confirmed booking; cancel it first");
+          throw DomainException.conflict("the slot holds a pending or confirmed booking; cancel it first");
         }
         return SqlTemplate.forUpdate(connection, DELETE).execute(params);
       })

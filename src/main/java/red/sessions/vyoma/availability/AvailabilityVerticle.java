@@ -3,10 +3,10 @@ package red.sessions.vyoma.availability;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.ApiReply;
 import red.sessions.vyoma.bus.ApiRequest;
-import red.sessions.vyoma.bus.DomainVerticle;
+import red.sessions.vyoma.bus.RequestVerticle;
 import red.sessions.vyoma.bus.JsonFields;
 import red.sessions.vyoma.bus.Page;
 import red.sessions.vyoma.bus.TimeRange;
@@ -21,7 +21,7 @@ import java.util.function.Function;
  * Availability: teachers publish slots of 15 minutes to 24 hours, in the future, never overlapping
  * one another; anyone signed in lists them. A slot holding an active booking cannot be deleted.
  */
-public final class AvailabilityVerticle extends DomainVerticle {
+public final class AvailabilityVerticle extends RequestVerticle {
 
   static final Duration SHORTEST = Duration.ofMinutes(15);
   static final Duration LONGEST = Duration.ofHours(24);
@@ -30,7 +30,7 @@ public final class AvailabilityVerticle extends DomainVerticle {
 
   public AvailabilityVerticle(Pool pool) {
     super(AvailabilityApi.ADDRESS, Map.of(
-      "availability_slots_no_overlap", ApiException.conflict("the slot overlaps another slot of the teacher")));
+      "availability_slots_no_overlap", DomainException.conflict("the slot overlaps another slot of the teacher")));
     this.store = new AvailabilityStore(pool);
   }
 
@@ -47,7 +47,7 @@ public final class AvailabilityVerticle extends DomainVerticle {
     OffsetDateTime from = query.containsKey("from") ? Times.parseQuery(query.getString("from"), "from") : null;
     OffsetDateTime to = query.containsKey("to") ? Times.parseQuery(query.getString("to"), "to") : null;
     if (from != null && to != null && !from.isBefore(to)) {
-      throw ApiException.badRequest("from must be before to");
+      throw DomainException.invalid("from must be before to");
     }
     return store.list(query.getString("teacher_id"), from, to, Page.of(request)).map(ApiReply::ok);
   }
@@ -56,11 +56,11 @@ public final class AvailabilityVerticle extends DomainVerticle {
     JsonObject body = request.requiredBody();
     String teacherId = JsonFields.requiredString(body, "teacher_id", "teacher_id");
     if (!request.caller().actsFor(teacherId)) {
-      throw ApiException.forbidden("a teacher publishes only their own availability");
+      throw DomainException.forbidden("a teacher publishes only their own availability");
     }
     TimeRange time = TimeRange.parseFuture(body, SHORTEST, LONGEST);
     return store.create(teacherId, time).map(created -> {
-      String id = created.orElseThrow(() -> ApiException.forbidden(
+      String id = created.orElseThrow(() -> DomainException.forbidden(
         "only teachers publish availability: " + teacherId + " has no teacher profile")).toString();
       return ApiReply.created(new JsonObject().put("id", id).put("message", "Availability slot created successfully"));
     });

@@ -1,6 +1,6 @@
 package red.sessions.vyoma.bookings;
 
-import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.DomainException;
 
 import java.util.Arrays;
 import java.util.List;
@@ -10,7 +10,7 @@ import java.util.Locale;
  * A booking's lifecycle: pending → confirmed (by the teacher) → completed (by either party);
  * pending or confirmed → cancelled (by either party). Nothing else moves, and nothing moves back.
  */
-enum BookingStatus {
+public enum BookingStatus {
   PENDING(List.of(), false),
   CONFIRMED(List.of("pending"), true),
   COMPLETED(List.of("confirmed"), false),
@@ -25,7 +25,7 @@ enum BookingStatus {
     this.teacherOnly = teacherOnly;
   }
 
-  String wire() {
+  public String wire() {
     return name().toLowerCase(Locale.ROOT);
   }
 
@@ -41,11 +41,15 @@ enum BookingStatus {
     return teacherOnly;
   }
 
+  static BookingStatus fromWire(String value) {
+    return valueOf(value.toUpperCase(Locale.ROOT));
+  }
+
   /** A status a booking can be changed to; {@code pending} is only ever the first. */
   static BookingStatus target(String value) {
     return Arrays.stream(values())
       .filter(status -> status != PENDING && status.wire().equals(value))
       .findFirst()
-      .orElseThrow(() -> ApiException.badRequest("status must be confirmed, cancelled or completed"));
+      .orElseThrow(() -> DomainException.invalid("status must be confirmed, cancelled or completed"));
   }
 }

@@ -1,26 +1,22 @@
 package red.sessions.vyoma.bookings;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.platform.Rows;
-import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.Page;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /** The bookings SQL. Overlaps are refused by the table's exclusion constraints, not checked here. */
 final class BookingStore {
-
-  /** A booking made, or the one an earlier request with the same idempotency key made. */
-  record Created(UUID bookingId, boolean replayed) {
-  }
 
   private static final String LIST = "SELECT " + Booking.COLUMNS + """
      FROM bookings
@@ -68,14 +64,14 @@ final class BookingStore {
     this.pool = pool;
   }
 
-  Future<JsonArray> list(String studentId, String teacherId, Page page) {
+  Future<List<Booking>> list(String studentId, String teacherId, Page page) {
     Map<String, Object> params = new HashMap<>();
     params.put("student_id", studentId);
     params.put("teacher_id", teacherId);
     params.put("limit", page.limit());
     params.put("offset", page.offset());
     return SqlTemplate.forQuery(pool, LIST).mapTo(Booking::of).execute(params)
-      .map(rows -> Rows.toArray(rows, Booking::json));
+      .map(Rows::toList);
   }
 
   Future<Optional<Booking>> find(UUID id) {
@@ -87,16 +83,16 @@ final class BookingStore {
    * Makes the booking. With an idempotency key the key is claimed first, in the same transaction, so
    * a retry arriving while the first attempt runs waits for it and then answers what it made.
    */
-  Future<Created> create(NewBooking booking, String callerId, String idempotencyKey) {
+  Future<CreatedBooking> create(NewBooking booking, String callerId, String idempotencyKey) {
     if (idempotencyKey == null) {
-      return insert(pool, booking).map(id -> new Created(id, false));
+      return insert(pool, booking).map(id -> new CreatedBooking(id, false));
     }
     Map<String, Object> key = Map.of("caller_id", callerId, "key", idempotencyKey, "hash", booking.fingerprint());
     return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, CLAIM_KEY).execute(key)
       .compose(claim -> claim.rowCount() == 1
         ? insert(connection, booking).compose(id -> SqlTemplate.forUpdate(connection, RECORD_KEY)
             .execute(Map.of("booking_id", id, "caller_id", callerId, "key", idempotencyKey))
-            .map(v -> new Created(id, false)))
+            .map(v -> new CreatedBooking(id, false)))
         : replay(connection, key)));
   }
 
@@ -116,18 +112,18 @@ final class BookingStore {
       .execute(Map.of("teacher_id", teacherId))
       .map(rows -> {
         throw rows.iterator().next()
-          ? ApiException.conflict("the time is not inside one of the teacher's availability slots")
-          : ApiException.badRequest("teacher_id " + teacherId + " is not a teacher");
+          ? DomainException.conflict("the time is not inside one of the teacher's availability slots")
+          : DomainException.invalid("teacher_id " + teacherId + " is not a teacher");
       });
   }
 
-  private Future<Created> replay(SqlClient client, Map<String, Object> key) {
+  private Future<CreatedBooking> replay(SqlClient client, Map<String, Object> key) {
     return SqlTemplate.forQuery(client, FIND_KEY).execute(key).map(rows -> {
       var row = rows.iterator().next();
       if (!row.getString("request_hash").equals(key.get("hash"))) {
-        throw new ApiException(422, "this Idempotency-Key was used for a different booking request");
+        throw new DomainException(DomainException.Reason.KEY_REUSED, "this Idempotency-Key was used for a different booking request");
       }
-      return new Created(row.getUUID("booking_id"), true);
+      return new CreatedBooking(row.getUUID("booking_id"), true);
     });
   }
 

@@ -37,7 +37,7 @@ public record ApiRequest(Caller caller, JsonObject path, JsonObject query, JsonO
   public String requiredQuery(String name) {
     String value = query.getString(name);
     if (value == null || value.isBlank()) {
-      throw ApiException.badRequest("query parameter " + name + " is required");
+      throw DomainException.invalid("query parameter " + name + " is required");
     }
     return value;
   }
@@ -55,7 +55,7 @@ public record ApiRequest(Caller caller, JsonObject path, JsonObject query, JsonO
   /** The JSON body; calls that need one fail with 400 without it. */
   public JsonObject requiredBody() {
     if (body == null) {
-      throw ApiException.badRequest("a JSON object body is required");
+      throw DomainException.invalid("a JSON object body is required");
     }
     return body;
   }

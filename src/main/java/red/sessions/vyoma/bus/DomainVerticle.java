@@ -4,50 +4,51 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import red.sessions.vyoma.platform.Metrics;
 
+import java.lang.reflect.Method;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * The shape every domain verticle shares: it consumes API calls on its own address, runs the action
- * named in the message's {@code action} header, and replies with an {@link ApiReply}. Failures become
- * a {@code ReplyException} whose failure code is the HTTP status: an {@link ApiException} as it is;
- * a constraint the database enforced as the domain's answer for that constraint, or else 409 for
- * unique, exclusion and foreign-key violations and 400 for check violations; anything else as a
- * logged 500 that reveals nothing. Every 409 is counted ({@code vyoma_conflicts_total} by domain and
- * action), and so are the business events a domain declares in {@link #counters()}.
+ * The shape every domain verticle shares: it serves its domain's typed service at the domain's address
+ * ({@link LocalServices}), on this node. Failures reach the caller as the domain's {@link DomainException}:
+ * one the domain raised as it is; a constraint the database enforced as the domain's answer for that
+ * constraint, or else a conflict for unique, exclusion and foreign-key violations and invalid input for
+ * check violations; anything else unchanged, for the HTTP front to log and answer as an internal error.
+ * Every conflict is counted ({@code vyoma_conflicts_total} by domain and action, the action being the
+ * method's name in kebab case), and so are the business events a domain declares in {@link #counters()}.
+ *
+ * @param <S> the domain's service interface, which the verticle implements
  */
-public abstract class DomainVerticle extends VerticleBase {
+public abstract class DomainVerticle<S> extends VerticleBase {
 
-  private static final Logger LOG = LoggerFactory.getLogger(DomainVerticle.class);
   private static final String CONFLICTS = "vyoma.conflicts";
 
   private final String address;
-  private final Map<String, ApiException> constraintAnswers;
-  private Map<String, Function<ApiRequest, Future<ApiReply>>> actions;
-  private MessageConsumer<JsonObject> consumer;
+  private final Class<S> type;
+  private final Map<String, DomainException> constraintAnswers;
+  private MessageConsumer<?> consumer;
   private MeterRegistry meters;
-  private Map<String, Counter> conflicts;
+  private Map<Method, Counter> conflicts;
 
   /**
    * @param constraintAnswers what to answer, by constraint name, when the database refuses a write
    */
-  protected DomainVerticle(String address, Map<String, ApiException> constraintAnswers) {
+  protected DomainVerticle(String address, Class<S> type, Map<String, DomainException> constraintAnswers) {
     this.address = address;
+    this.type = type;
     this.constraintAnswers = constraintAnswers;
+    if (!type.isInstance(this)) {
+      throw new IllegalStateException(getClass().getSimpleName() + " does not implement " + type.getSimpleName());
+    }
   }
-
-  /** The actions this domain answers, by name; called once when the verticle starts. */
-  protected abstract Map<String, Function<ApiRequest, Future<ApiReply>>> actions();
 
   /** The business events this domain counts; registered at start, so they read 0 until the first one. */
   protected List<DomainCounter> counters() {
@@ -65,16 +66,14 @@ public abstract class DomainVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    actions = actions();
     meters = Metrics.registry(vertx);
     counters().forEach(this::register);
-    conflicts = actions.keySet().stream().collect(Collectors.toMap(Function.identity(), action -> Counter.builder(CONFLICTS)
+    conflicts = Arrays.stream(type.getMethods()).collect(Collectors.toMap(Function.identity(), method -> Counter.builder(CONFLICTS)
       .description("Requests refused with 409 because they conflict with the current state (e.g. a double booking)")
       .tag("domain", address)
-      .tag("action", action)
+      .tag("action", kebabCase(method.getName()))
       .register(meters)));
-    consumer = vertx.eventBus().localConsumer(address, this::dispatch);
-    return consumer.completion();
+    return LocalServices.serve(vertx, address, type, type.cast(this), this::answer).onSuccess(served -> consumer = served);
   }
 
   @Override
@@ -82,50 +81,33 @@ public abstract class DomainVerticle extends VerticleBase {
     return consumer.unregister();
   }
 
-  private void dispatch(Message<JsonObject> message) {
-    String action = message.headers().get(ApiRequest.ACTION_HEADER);
-    Function<ApiRequest, Future<ApiReply>> handler = actions.get(action);
-    if (handler == null) {
-      message.fail(500, "no action " + action + " at " + address);
-      return;
-    }
-    Future<ApiReply> reply;
-    try {
-      reply = handler.apply(ApiRequest.fromJson(message.body()));
-    } catch (RuntimeException e) {
-      reply = Future.failedFuture(e);
-    }
-    reply.onSuccess(result -> message.reply(result.toJson()))
-      .onFailure(failure -> fail(message, action, failure));
-  }
-
-  private void fail(Message<JsonObject> message, String action, Throwable failure) {
-    ApiException answer = failure instanceof ApiException api ? api
+  private Throwable answer(Method method, Throwable failure) {
+    DomainException answer = failure instanceof DomainException domain ? domain
       : failure instanceof PgException pg ? constraintAnswer(pg) : null;
-    if (answer == null) {
-      LOG.error("request {} failed in {} {}", message.headers().get(ApiRequest.REQUEST_ID_HEADER), address, action, failure);
-      message.fail(500, "internal error");
-    } else {
-      if (answer.status() == 409) {
-        conflicts.get(action).increment();
-      }
-      message.fail(answer.status(), answer.getMessage());
+    if (answer != null && answer.reason() == DomainException.Reason.CONFLICT) {
+      conflicts.get(method).increment();
     }
+    return answer != null ? answer : failure;
   }
 
-  private ApiException constraintAnswer(PgException failure) {
+  private DomainException constraintAnswer(PgException failure) {
     String state = failure.getSqlState();
     if (state == null || !state.startsWith("23")) {
       return null;
     }
-    ApiException known = failure.getConstraint() != null ? constraintAnswers.get(failure.getConstraint()) : null;
+    DomainException known = failure.getConstraint() != null ? constraintAnswers.get(failure.getConstraint()) : null;
     if (known != null) {
       return known;
     }
     return switch (state) {
-      case "23505", "23P01", "23503" -> ApiException.conflict("the request conflicts with the current state of the resource");
-      case "23514" -> ApiException.badRequest("a value is out of the allowed range");
+      case "23505", "23P01", "23503" -> DomainException.conflict("the request conflicts with the current state of the resource");
+      case "23514" -> DomainException.invalid("a value is out of the allowed range");
       default -> null;
     };
+  }
+
+  /** {@code changeStatus} is {@code change-status}, as actions have always been named in the metrics. */
+  private static String kebabCase(String name) {
+    return name.replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase(Locale.ROOT);
   }
 }

@@ -17,7 +17,7 @@ public final class JsonFields {
       return null;
     }
     if (!(value instanceof String text)) {
-      throw ApiException.badRequest(label + " must be a string");
+      throw DomainException.invalid(label + " must be a string");
     }
     return text;
   }
@@ -25,7 +25,7 @@ public final class JsonFields {
   public static String requiredString(JsonObject json, String field, String label) {
     String value = optionalString(json, field, label);
     if (value == null || value.isBlank()) {
-      throw ApiException.badRequest(label + " is required");
+      throw DomainException.invalid(label + " is required");
     }
     return value;
   }
@@ -33,7 +33,7 @@ public final class JsonFields {
   public static JsonObject requiredObject(JsonObject json, String field, String label) {
     Object value = json.getValue(field);
     if (!(value instanceof JsonObject object)) {
-      throw ApiException.badRequest(label + (value == null ? " is required" : " must be an object"));
+      throw DomainException.invalid(label + (value == null ? " is required" : " must be an object"));
     }
     return object;
   }
@@ -42,13 +42,13 @@ public final class JsonFields {
   public static int requiredInteger(JsonObject json, String field, String label, int min, int max) {
     Object value = json.getValue(field);
     if (value == null) {
-      throw ApiException.badRequest(label + " is required");
+      throw DomainException.invalid(label + " is required");
     }
     if ((value instanceof Integer || value instanceof Long) && ((Number) value).longValue() >= min
       && ((Number) value).longValue() <= max) {
       return ((Number) value).intValue();
     }
-    throw ApiException.badRequest(label + " must be a whole number from " + min + " to " + max);
+    throw DomainException.invalid(label + " must be a whole number from " + min + " to " + max);
   }
 
   public static JsonArray optionalArray(JsonObject json, String field, String label) {
@@ -57,7 +57,7 @@ public final class JsonFields {
       return null;
     }
     if (!(value instanceof JsonArray array)) {
-      throw ApiException.badRequest(label + " must be an array");
+      throw DomainException.invalid(label + " must be an array");
     }
     return array;
   }
@@ -72,14 +72,14 @@ public final class JsonFields {
     } catch (IllegalArgumentException notAUuid) {
       // answered below
     }
-    throw ApiException.badRequest(label + " must be a UUID");
+    throw DomainException.invalid(label + " must be a UUID");
   }
 
   /** A string whose trimmed length lies within the bounds. */
   public static String bounded(String value, String label, int min, int max) {
     String trimmed = value.strip();
     if (trimmed.length() < min || trimmed.length() > max) {
-      throw ApiException.badRequest(label + " must be " + min + " to " + max + " characters");
+      throw DomainException.invalid(label + " must be " + min + " to " + max + " characters");
     }
     return trimmed;
   }

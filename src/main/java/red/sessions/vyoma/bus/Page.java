@@ -6,13 +6,16 @@ public record Page(int limit, int offset) {
   public static final int DEFAULT_LIMIT = 100;
   public static final int MAX_LIMIT = 500;
 
-  public static Page of(ApiRequest request) {
-    return new Page(number(request, "limit", DEFAULT_LIMIT, 1, MAX_LIMIT),
-      number(request, "offset", 0, 0, Integer.MAX_VALUE));
+  /** The page the query values ask for ({@code null} when absent); anything out of range is invalid. */
+  public static Page of(String limit, String offset) {
+    return new Page(number("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT), number("offset", offset, 0, 0, Integer.MAX_VALUE));
   }
 
-  private static int number(ApiRequest request, String name, int fallback, int min, int max) {
-    String value = request.query().getString(name);
+  public static Page of(ApiRequest request) {
+    return of(request.query().getString("limit"), request.query().getString("offset"));
+  }
+
+  private static int number(String name, String value, int fallback, int min, int max) {
     if (value == null) {
       return fallback;
     }
@@ -24,6 +27,6 @@ public record Page(int limit, int offset) {
     } catch (NumberFormatException notANumber) {
       // answered below
     }
-    throw ApiException.badRequest(name + " must be a whole number from " + min + " to " + max);
+    throw DomainException.invalid(name + " must be a whole number from " + min + " to " + max);
   }
 }

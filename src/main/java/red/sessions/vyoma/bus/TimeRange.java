@@ -13,15 +13,15 @@ public record TimeRange(OffsetDateTime start, OffsetDateTime end) {
     OffsetDateTime start = Times.parse(JsonFields.requiredString(body, "start_time", "start_time"), "start_time");
     OffsetDateTime end = Times.parse(JsonFields.requiredString(body, "end_time", "end_time"), "end_time");
     if (!start.isBefore(end)) {
-      throw ApiException.badRequest("start_time must be before end_time");
+      throw DomainException.invalid("start_time must be before end_time");
     }
     Duration length = Duration.between(start, end);
     if (length.compareTo(shortest) < 0 || length.compareTo(longest) > 0) {
-      throw ApiException.badRequest("the time from start_time to end_time must be between "
+      throw DomainException.invalid("the time from start_time to end_time must be between "
         + Times.describe(shortest) + " and " + Times.describe(longest));
     }
     if (!start.toInstant().isAfter(Instant.now())) {
-      throw ApiException.badRequest("start_time must be in the future");
+      throw DomainException.invalid("start_time must be in the future");
     }
     return new TimeRange(start, end);
   }

@@ -27,11 +27,11 @@ public final class Times {
     try {
       OffsetDateTime time = OffsetDateTime.parse(value, DateTimeFormatter.ISO_OFFSET_DATE_TIME);
       if (time.getYear() < 1970 || time.getYear() > 9999) {
-        throw ApiException.badRequest(label + " is out of range");
+        throw DomainException.invalid(label + " is out of range");
       }
       return time.truncatedTo(ChronoUnit.MICROS);
     } catch (DateTimeParseException e) {
-      throw ApiException.badRequest(label + " must be an ISO-8601 time with an offset, e.g. 2026-12-01T09:00:00Z");
+      throw DomainException.invalid(label + " must be an ISO-8601 time with an offset, e.g. 2026-12-01T09:00:00Z");
     }
   }
 

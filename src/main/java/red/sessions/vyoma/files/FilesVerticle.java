@@ -3,10 +3,10 @@ package red.sessions.vyoma.files;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.ApiReply;
 import red.sessions.vyoma.bus.ApiRequest;
-import red.sessions.vyoma.bus.DomainVerticle;
+import red.sessions.vyoma.bus.RequestVerticle;
 import red.sessions.vyoma.bus.JsonFields;
 import red.sessions.vyoma.bus.Times;
 
@@ -26,7 +26,7 @@ import java.util.stream.Collectors;
  * allowed content types only, expiring quickly; and reads, allowed to the uploader and to the parties of
  * every session the file was shared in.
  */
-public final class FilesVerticle extends DomainVerticle {
+public final class FilesVerticle extends RequestVerticle {
 
   /** Longer names are refused; shorter ones are cut to {@link FileNames#MAX_NAME} by sanitising. */
   static final int MAX_CLIENT_FILE_NAME = 1024;
@@ -88,7 +88,7 @@ public final class FilesVerticle extends DomainVerticle {
       JsonFields.requiredString(body, "file_name", "file_name"), "file_name", 1, MAX_CLIENT_FILE_NAME));
     String contentType = JsonFields.requiredString(body, "content_type", "content_type").strip().toLowerCase(Locale.ROOT);
     if (!allowedTypes.contains(contentType)) {
-      throw ApiException.badRequest("content_type " + contentType + " is not accepted; allowed: " + allowedTypes);
+      throw DomainException.invalid("content_type " + contentType + " is not accepted; allowed: " + allowedTypes);
     }
     String owner = request.caller().userId();
     String key = "uploads/" + FileNames.segment(owner) + "/" + UUID.randomUUID() + "/" + fileName;
@@ -106,9 +106,9 @@ public final class FilesVerticle extends DomainVerticle {
   private Future<ApiReply> read(ApiRequest request) {
     String key = request.path().getString("key");
     return store.find(key, request.caller()).compose(found -> {
-      FileStore.Issued file = found.orElseThrow(() -> ApiException.notFound("no file " + key));
+      FileStore.Issued file = found.orElseThrow(() -> DomainException.notFound("no file " + key));
       if (!file.readable()) {
-        throw ApiException.forbidden("only the uploader and the parties of sessions it was shared in may read this file");
+        throw DomainException.forbidden("only the uploader and the parties of sessions it was shared in may read this file");
       }
       return storage.read(key, file.contentType(), file.fileName());
     });

@@ -2,7 +2,7 @@ package red.sessions.vyoma.files;
 
 import io.vertx.core.Future;
 import io.vertx.core.file.FileSystem;
-import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.ApiReply;
 
 import java.nio.file.Path;
@@ -38,7 +38,7 @@ final class LocalFileStorage implements FileStorage {
     String path = pathOf(root, key).toString();
     return fileSystem.exists(path).map(exists -> {
       if (!exists) {
-        throw ApiException.notFound("the file has not been uploaded yet");
+        throw DomainException.notFound("the file has not been uploaded yet");
       }
       return ApiReply.file(path, contentType, fileName);
     });
@@ -48,7 +48,7 @@ final class LocalFileStorage implements FileStorage {
   static Path pathOf(Path root, String key) {
     Path path = root.resolve(key).normalize();
     if (!path.startsWith(root)) {
-      throw ApiException.badRequest("not a file key");
+      throw DomainException.invalid("not a file key");
     }
     return path;
   }

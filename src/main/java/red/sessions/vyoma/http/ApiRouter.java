@@ -11,7 +11,7 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import red.sessions.vyoma.auth.TokenVerifier;
 import red.sessions.vyoma.availability.AvailabilityApi;
-import red.sessions.vyoma.bookings.BookingsApi;
+import red.sessions.vyoma.bookings.BookingService;
 import red.sessions.vyoma.files.FilesApi;
 import red.sessions.vyoma.files.FilesVerticle;
 import red.sessions.vyoma.files.LocalUploadHandler;
@@ -21,7 +21,7 @@ import red.sessions.vyoma.platform.AppConfig;
 import red.sessions.vyoma.platform.Cluster;
 import red.sessions.vyoma.platform.Database;
 import red.sessions.vyoma.platform.Metrics;
-import red.sessions.vyoma.profiles.ProfilesApi;
+import red.sessions.vyoma.profiles.ProfileService;
 import red.sessions.vyoma.reviews.ReviewsApi;
 import red.sessions.vyoma.search.SearchApi;
 import red.sessions.vyoma.sessions.SessionsApi;
@@ -43,13 +43,14 @@ final class ApiRouter {
   }
 
   static Router create(Vertx vertx, AppConfig config, TokenVerifier verifier, Database database, UploadSigner signer,
-                       Cluster cluster, Buffer openApi, RequestValidation validation) {
+                       Cluster cluster, Buffer openApi, ContractValidation validation) {
     long bodyLimit = config.http().getLong("body_limit_bytes");
     long domainTimeoutMs = config.domain().getLong("request_timeout_ms");
     ErrorResponses errors = new ErrorResponses(bodyLimit);
     Handler<RoutingContext> body = AccessLog.notingRoute(BodyHandler.create(false).setBodyLimit(bodyLimit));
     Handler<RoutingContext> auth = AccessLog.notingRoute(new BearerAuthentication(verifier));
     DomainCall domain = new DomainCall(domainTimeoutMs, validation);
+    Services services = new Services(vertx, domainTimeoutMs);
 
     Router router = Router.router(vertx);
     router.route().handler(RequestIds::assign).handler(AccessLog::record).failureHandler(errors::handle);
@@ -81,9 +82,8 @@ final class ApiRouter {
       .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml; charset=utf-8")
       .end(openApi));
 
-    router.get("/profiles").handler(auth).handler(domain.to(ProfilesApi.ADDRESS, ProfilesApi.GET));
-    router.post("/profiles").consumes(JSON).handler(body).handler(auth)
-      .handler(domain.to(ProfilesApi.ADDRESS, ProfilesApi.SAVE));
+    Endpoints api = new Endpoints(router, validation, auth, body);
+    ProfileRoutes.mount(api, services.of(ProfileService.class, ProfileService.ADDRESS));
     router.get("/search/teachers").handler(auth).handler(domain.to(SearchApi.ADDRESS, SearchApi.TEACHERS));
 
     router.get("/availability").handler(auth).handler(domain.to(AvailabilityApi.ADDRESS, AvailabilityApi.LIST));
@@ -91,12 +91,7 @@ final class ApiRouter {
       .handler(domain.to(AvailabilityApi.ADDRESS, AvailabilityApi.CREATE));
     router.delete("/availability/:id").handler(auth).handler(domain.to(AvailabilityApi.ADDRESS, AvailabilityApi.DELETE));
 
-    router.get("/bookings").handler(auth).handler(domain.to(BookingsApi.ADDRESS, BookingsApi.LIST));
-    router.post("/bookings").consumes(JSON).handler(body).handler(auth)
-      .handler(domain.to(BookingsApi.ADDRESS, BookingsApi.CREATE));
-    router.get("/bookings/:booking_id").handler(auth).handler(domain.to(BookingsApi.ADDRESS, BookingsApi.GET));
-    router.patch("/bookings/:booking_id").consumes(JSON).handler(body).handler(auth)
-      .handler(domain.to(BookingsApi.ADDRESS, BookingsApi.CHANGE_STATUS));
+    BookingRoutes.mount(api, services.of(BookingService.class, BookingService.ADDRESS));
     router.get("/bookings/:booking_id/session").handler(auth)
       .handler(domain.to(SessionsApi.ADDRESS, SessionsApi.GET_BY_BOOKING));
     router.post("/bookings/:booking_id/review").consumes(JSON).handler(body).handler(auth)

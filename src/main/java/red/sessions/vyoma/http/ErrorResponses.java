@@ -10,7 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.DomainException;
 
 import java.util.Locale;
 
@@ -40,9 +40,9 @@ final class ErrorResponses {
     } else if (failure instanceof HttpException http) {
       status = http.getStatusCode();
       message = http.getPayload();
-    } else if (failure instanceof ApiException api) {
-      status = api.status();
-      message = api.getMessage();
+    } else if (failure instanceof DomainException refused) {
+      status = status(refused.reason());
+      message = refused.getMessage();
     }
     if (status < 400 || status > 599) {
       status = 500;
@@ -54,6 +54,20 @@ final class ErrorResponses {
       LOG.warn("request {} could not be served: {}", RequestIds.of(ctx), failure.toString());
     }
     send(ctx, status, message != null ? message : defaultMessage(ctx, status));
+  }
+
+  /** What each reason a domain refuses a call for is in HTTP. */
+  static int status(DomainException.Reason reason) {
+    return switch (reason) {
+      case INVALID -> 400;
+      case FORBIDDEN -> 403;
+      case NOT_FOUND -> 404;
+      case CONFLICT -> 409;
+      case STALE -> 412;
+      case KEY_REUSED -> 422;
+      case DEPENDENCY_REFUSED -> 502;
+      case DEPENDENCY_UNAVAILABLE -> 503;
+    };
   }
 
   void send(RoutingContext ctx, int status, String message) {

@@ -44,7 +44,7 @@ public final class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     Future<Buffer> openApi = vertx.fileSystem().readFile("openapi.yaml");
     Future<Buffer> swaggerUi = vertx.fileSystem().readFile("swagger-ui.properties");
-    Future<RequestValidation> validation = RequestValidation.load(vertx);
+    Future<ContractValidation> validation = ContractValidation.load(vertx);
     return Future.all(openApi, swaggerUi, validation).compose(read -> {
       Router router = ApiRouter.create(vertx, config, verifier, database, signer, cluster, openApi.result(),
         validation.result());

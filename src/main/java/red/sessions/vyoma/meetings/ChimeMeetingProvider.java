@@ -5,7 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.DomainException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.exception.SdkClientException;
@@ -107,11 +107,11 @@ final class ChimeMeetingProvider implements MeetingProvider {
       || cause instanceof SdkClientException
       || cause instanceof AwsServiceException aws && (aws.isThrottlingException() || aws.statusCode() >= 500)) {
       LOG.warn("Chime is unavailable: {}", cause.toString());
-      return new ApiException(503, "the meeting service is busy or unavailable; try again shortly");
+      return new DomainException(DomainException.Reason.DEPENDENCY_UNAVAILABLE, "the meeting service is busy or unavailable; try again shortly");
     }
     if (cause instanceof ChimeSdkMeetingsException refused) {
       LOG.error("Chime refused a request: {} {}", refused.statusCode(), refused.awsErrorDetails().errorCode(), refused);
-      return new ApiException(502, "the meeting service refused the request");
+      return new DomainException(DomainException.Reason.DEPENDENCY_REFUSED, "the meeting service refused the request");
     }
     return cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
   }

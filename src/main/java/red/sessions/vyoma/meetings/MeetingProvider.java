@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
  * Where video meetings come from: Amazon Chime SDK Meetings in production, a local stand-in by default.
  * Meetings and attendees are JSON in Chime's own shape ({@code Meeting}, {@code Attendee}) so client
  * SDKs can join with them as they are. Failures are {@link MeetingGoneException} for a meeting the
- * provider no longer knows, or an {@code ApiException} (503 when the provider is throttling or down,
+ * provider no longer knows, or an {@code DomainException} (503 when the provider is throttling or down,
  * 502 when it refused the request).
  */
 public interface MeetingProvider {

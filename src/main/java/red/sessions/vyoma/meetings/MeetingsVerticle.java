@@ -4,11 +4,11 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import red.sessions.vyoma.auth.Caller;
-import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.ApiReply;
 import red.sessions.vyoma.bus.ApiRequest;
 import red.sessions.vyoma.bus.DomainCounter;
-import red.sessions.vyoma.bus.DomainVerticle;
+import red.sessions.vyoma.bus.RequestVerticle;
 import red.sessions.vyoma.bus.JsonFields;
 import red.sessions.vyoma.sessions.SessionParties;
 
@@ -28,7 +28,7 @@ import java.util.function.Function;
  * and otherwise creates one whose request token derives from the session, so simultaneous joins and
  * retries, on any node, end up in the same meeting.
  */
-public final class MeetingsVerticle extends DomainVerticle {
+public final class MeetingsVerticle extends RequestVerticle {
 
   static final int MAX_NAME = 100;
   /** When the provider last confirmed the meeting, in a directory record (epoch milliseconds). */
@@ -89,10 +89,10 @@ public final class MeetingsVerticle extends DomainVerticle {
     return SessionParties.require(pool, sessionId, request.caller())
       .compose(parties -> {
         if (parties.bookingCancelled()) {
-          throw ApiException.conflict("the booking was cancelled; its session has no meeting");
+          throw DomainException.conflict("the booking was cancelled; its session has no meeting");
         }
         if ("completed".equals(parties.sessionStatus())) {
-          throw ApiException.conflict("the session is completed");
+          throw DomainException.conflict("the session is completed");
         }
         return liveMeetingOf(sessionId);
       })
@@ -118,7 +118,7 @@ public final class MeetingsVerticle extends DomainVerticle {
     UUID sessionId = request.pathUuid("session_id");
     return SessionParties.require(pool, sessionId, request.caller())
       .compose(parties -> liveMeetingOf(sessionId))
-      .map(live -> ApiReply.ok(meetingBody(live.orElseThrow(() -> ApiException.notFound("session " + sessionId
+      .map(live -> ApiReply.ok(meetingBody(live.orElseThrow(() -> DomainException.notFound("session " + sessionId
         + " has no live meeting; start one with POST /meetings")))));
   }
 
@@ -163,12 +163,12 @@ public final class MeetingsVerticle extends DomainVerticle {
     String userId = JsonFields.requiredString(body, "user_id", "user_id");
     String name = JsonFields.bounded(JsonFields.requiredString(body, "name", "name"), "name", 1, MAX_NAME);
     if (!request.caller().userId().equals(userId)) {
-      throw ApiException.forbidden("you can join a meeting only as yourself");
+      throw DomainException.forbidden("you can join a meeting only as yourself");
     }
     return meetingOfParty(meetingId, request.caller())
       .compose(stored -> {
         if (!stored.live()) {
-          throw ApiException.notFound("meeting " + meetingId + " has ended");
+          throw DomainException.notFound("meeting " + meetingId + " has ended");
         }
         return directory.attendee(meetingId, userId, () -> store.attendee(meetingId, userId))
           .compose(existing -> existing.isPresent()
@@ -181,7 +181,7 @@ public final class MeetingsVerticle extends DomainVerticle {
     String meetingId = meeting.getString("meeting_id");
     return provider.createAttendee(meetingId, externalUserId(userId))
       .recover(failure -> failure instanceof MeetingGoneException
-        ? ended(meeting).compose(v -> Future.failedFuture(ApiException.notFound("meeting " + meetingId + " has ended")))
+        ? ended(meeting).compose(v -> Future.failedFuture(DomainException.notFound("meeting " + meetingId + " has ended")))
         : Future.failedFuture(failure))
       .compose(attendeeData -> store.recordAttendee(meetingId, userId, name, attendeeData))
       .compose(attendee -> directory.remember(meetingId, userId, attendee).map(attendee));
@@ -194,7 +194,7 @@ public final class MeetingsVerticle extends DomainVerticle {
         ? Future.succeededFuture(Optional.of(new MeetingStore.Stored(cached.get(), true)))
         : store.meeting(meetingId))
       .compose(found -> {
-        MeetingStore.Stored stored = found.orElseThrow(() -> ApiException.notFound("no meeting " + meetingId));
+        MeetingStore.Stored stored = found.orElseThrow(() -> DomainException.notFound("no meeting " + meetingId));
         return SessionParties.require(pool, UUID.fromString(stored.record().getString("session_id")), caller).map(stored);
       });
   }

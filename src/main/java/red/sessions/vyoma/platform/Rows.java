@@ -3,6 +3,8 @@ package red.sessions.vyoma.platform;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.RowSet;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -16,6 +18,13 @@ public final class Rows {
   public static <T> Optional<T> first(RowSet<T> rows) {
     var iterator = rows.iterator();
     return iterator.hasNext() ? Optional.of(iterator.next()) : Optional.empty();
+  }
+
+  /** Every row, in query order. */
+  public static <T> List<T> toList(RowSet<T> rows) {
+    List<T> list = new ArrayList<>(rows.size());
+    rows.forEach(list::add);
+    return list;
   }
 
   /** Every row, as a JSON array in query order. */

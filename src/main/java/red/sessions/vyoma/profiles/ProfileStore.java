@@ -1,14 +1,10 @@
 package red.sessions.vyoma.profiles;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.platform.Rows;
-import red.sessions.vyoma.bus.Times;
 
 import java.util.List;
 import java.util.Map;
@@ -16,10 +12,6 @@ import java.util.Optional;
 
 /** The profiles SQL. */
 final class ProfileStore {
-
-  /** What a save did: the profile's id, and whether the profile is new. */
-  record Saved(String profileId, boolean created) {
-  }
 
   // The email is shown to the profile's own user and to anyone who shares a booking with them.
   private static final String FIND = """
@@ -46,22 +38,24 @@ final class ProfileStore {
   }
 
   /** The profile as the caller may see it: without the email unless they are its user or share a booking. */
-  Future<Optional<JsonObject>> find(String userId, Caller caller) {
+  Future<Optional<Profile>> find(String userId, Caller caller) {
     return SqlTemplate.forQuery(pool, FIND)
-      .mapTo(row -> {
-        JsonObject profile = toJson(row);
-        if (!caller.admin() && !row.getBoolean("shares_email")) {
-          profile.remove("email");
-        }
-        return profile;
-      })
+      .mapTo(row -> new Profile(
+        row.getString("user_id"),
+        Role.fromWire(row.getString("role")),
+        row.getString("name"),
+        caller.admin() || row.getBoolean("shares_email") ? row.getString("email") : null,
+        row.getString("bio"),
+        List.of(row.getArrayOfStrings("topics")),
+        row.getOffsetDateTime("created_at"),
+        row.getOffsetDateTime("updated_at")))
       .execute(Map.of("user_id", userId, "caller", caller.userId()))
       .map(Rows::first);
   }
 
-  Future<Saved> save(ProfileInput profile) {
+  Future<SavedProfile> save(ProfileInput profile) {
     return SqlTemplate.forUpdate(pool, UPSERT)
-      .mapTo(row -> new Saved(row.getUUID("id").toString(), row.getBoolean("created")))
+      .mapTo(row -> new SavedProfile(row.getUUID("id"), row.getBoolean("created")))
       .execute(Map.of(
         "user_id", profile.userId(),
         "role", profile.role().wire(),
@@ -70,17 +64,5 @@ final class ProfileStore {
         "bio", profile.bio(),
         "topics", profile.topics().toArray(String[]::new)))
       .map(rows -> rows.iterator().next());
-  }
-
-  private static JsonObject toJson(Row row) {
-    return new JsonObject()
-      .put("user_id", row.getString("user_id"))
-      .put("role", row.getString("role"))
-      .put("name", row.getString("name"))
-      .put("email", row.getString("email"))
-      .put("bio", row.getString("bio"))
-      .put("topics", new JsonArray(List.of(row.getArrayOfStrings("topics"))))
-      .put("created_at", Times.format(row.getOffsetDateTime("created_at")))
-      .put("updated_at", Times.format(row.getOffsetDateTime("updated_at")));
   }
 }

@@ -1,6 +1,6 @@
 package red.sessions.vyoma.profiles;
 
-import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.DomainException;
 
 import java.util.Locale;
 
@@ -18,6 +18,6 @@ public enum Role {
         return role;
       }
     }
-    throw ApiException.badRequest("role must be student or teacher");
+    throw DomainException.invalid("role must be student or teacher");
   }
 }

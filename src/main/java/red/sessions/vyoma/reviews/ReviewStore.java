@@ -6,7 +6,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
-import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.Times;
 import red.sessions.vyoma.platform.Rows;
 
@@ -49,14 +49,14 @@ final class ReviewStore {
 
   private Future<JsonObject> whyNotReviewable(UUID bookingId, Caller caller) {
     return SqlTemplate.forQuery(pool, BOOKING).execute(Map.of("booking_id", bookingId)).map(rows -> {
-      Row booking = Rows.first(rows).orElseThrow(() -> ApiException.notFound("no booking " + bookingId));
+      Row booking = Rows.first(rows).orElseThrow(() -> DomainException.notFound("no booking " + bookingId));
       if (!caller.userId().equals(booking.getString("student_id"))) {
-        throw ApiException.forbidden("only the booking's student may review it");
+        throw DomainException.forbidden("only the booking's student may review it");
       }
       if (booking.getBoolean("reviewed")) {
         throw ReviewsVerticle.ALREADY_REVIEWED;
       }
-      throw ApiException.conflict("only a completed booking can be reviewed; this one is " + booking.getString("status"));
+      throw DomainException.conflict("only a completed booking can be reviewed; this one is " + booking.getString("status"));
     });
   }
 

@@ -2,10 +2,10 @@ package red.sessions.vyoma.reviews;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.ApiReply;
 import red.sessions.vyoma.bus.ApiRequest;
-import red.sessions.vyoma.bus.DomainVerticle;
+import red.sessions.vyoma.bus.RequestVerticle;
 
 import java.util.Map;
 import java.util.UUID;
@@ -16,9 +16,9 @@ import java.util.function.Function;
  * teacher's rating, shown in search, is the mean of their reviews. A review is the student's own word,
  * so not even an admin writes one for them.
  */
-public final class ReviewsVerticle extends DomainVerticle {
+public final class ReviewsVerticle extends RequestVerticle {
 
-  static final ApiException ALREADY_REVIEWED = ApiException.conflict("the booking has already been reviewed");
+  static final DomainException ALREADY_REVIEWED = DomainException.conflict("the booking has already been reviewed");
 
   private final ReviewStore store;
 

@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import red.sessions.vyoma.bus.ApiReply;
 import red.sessions.vyoma.bus.ApiRequest;
-import red.sessions.vyoma.bus.DomainVerticle;
+import red.sessions.vyoma.bus.RequestVerticle;
 import red.sessions.vyoma.bus.JsonFields;
 import red.sessions.vyoma.bus.Page;
 
@@ -15,7 +15,7 @@ import java.util.function.Function;
  * Search: anyone signed in finds teachers by topic, ignoring case and tolerating small typos and partial
  * words; the best match comes first, then the better rated teacher.
  */
-public final class SearchVerticle extends DomainVerticle {
+public final class SearchVerticle extends RequestVerticle {
 
   static final int MAX_QUERY = 100;
 

@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
-import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.platform.Rows;
 
 import java.util.Map;
@@ -29,9 +29,9 @@ public record SessionParties(UUID sessionId, UUID bookingId, String studentId, S
         row.getString("teacher_id"), row.getString("status"), row.getString("booking_status")))
       .execute(Map.of("session_id", sessionId))
       .map(rows -> {
-        SessionParties parties = Rows.first(rows).orElseThrow(() -> ApiException.notFound("no session " + sessionId));
+        SessionParties parties = Rows.first(rows).orElseThrow(() -> DomainException.notFound("no session " + sessionId));
         if (!caller.actsForOneOf(parties.studentId(), parties.teacherId())) {
-          throw ApiException.forbidden("only the booking's student and teacher may reach its session");
+          throw DomainException.forbidden("only the booking's student and teacher may reach its session");
         }
         return parties;
       });

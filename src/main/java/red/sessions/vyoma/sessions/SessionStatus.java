@@ -1,6 +1,6 @@
 package red.sessions.vyoma.sessions;
 
-import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.DomainException;
 
 import java.util.Arrays;
 import java.util.List;
@@ -28,6 +28,6 @@ enum SessionStatus {
 
   static SessionStatus fromWire(String value) {
     return Arrays.stream(values()).filter(status -> status.wire().equals(value)).findFirst()
-      .orElseThrow(() -> ApiException.badRequest("status must be pending, active or completed"));
+      .orElseThrow(() -> DomainException.invalid("status must be pending, active or completed"));
   }
 }

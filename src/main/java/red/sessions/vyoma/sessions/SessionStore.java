@@ -8,7 +8,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
-import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.Times;
 import red.sessions.vyoma.platform.Rows;
 
@@ -85,7 +85,7 @@ final class SessionStore {
       .compose(inserted -> Rows.first(inserted).map(id -> Future.succeededFuture(new Created(id, true)))
         .orElseGet(() -> SqlTemplate.forQuery(pool, BY_BOOKING).mapTo(row -> row.getUUID("id")).execute(params)
           .map(existing -> new Created(Rows.first(existing)
-            .orElseThrow(() -> ApiException.conflict("the booking was cancelled; it gets no session")), false))));
+            .orElseThrow(() -> DomainException.conflict("the booking was cancelled; it gets no session")), false))));
   }
 
   /** The booking's session, if it has one; the caller must be a party of the booking. */
@@ -98,9 +98,9 @@ final class SessionStore {
 
   private Future<Void> requireBookingParty(UUID bookingId, Caller caller) {
     return SqlTemplate.forQuery(pool, BOOKING_PARTIES).execute(Map.of("booking_id", bookingId)).map(rows -> {
-      Row booking = Rows.first(rows).orElseThrow(() -> ApiException.notFound("no booking " + bookingId));
+      Row booking = Rows.first(rows).orElseThrow(() -> DomainException.notFound("no booking " + bookingId));
       if (!caller.actsForOneOf(booking.getString("student_id"), booking.getString("teacher_id"))) {
-        throw ApiException.forbidden("only the booking's student and teacher may reach its session");
+        throw DomainException.forbidden("only the booking's student and teacher may reach its session");
       }
       return null;
     });
@@ -112,7 +112,7 @@ final class SessionStore {
     return SessionParties.require(pool, id, caller)
       .compose(parties -> SqlTemplate.forQuery(pool, SESSION).mapTo(SessionStore::session).execute(params))
       .compose(sessions -> {
-        JsonObject session = Rows.first(sessions).orElseThrow(() -> ApiException.notFound("no session " + id));
+        JsonObject session = Rows.first(sessions).orElseThrow(() -> DomainException.notFound("no session " + id));
         return SqlTemplate.forQuery(pool, NOTES).execute(params)
           .map(notes -> session.put("notes", items(notes, row -> new JsonObject().put("text", row.getString("text")))))
           .compose(v -> SqlTemplate.forQuery(pool, FILES).execute(params))
@@ -143,7 +143,7 @@ final class SessionStore {
       .execute(Map.of("keys", keys, "owner_id", caller.userId()))
       .map(owned -> {
         if (owned.iterator().next() != keys.length) {
-          throw ApiException.badRequest("files[].url must be a file you uploaded through POST /presigned-url");
+          throw DomainException.invalid("files[].url must be a file you uploaded through POST /presigned-url");
         }
         return null;
       });
@@ -165,7 +165,7 @@ final class SessionStore {
 
   private static Future<Void> changeStatus(SqlClient connection, SessionParties parties, SessionStatus to) {
     if (parties.bookingCancelled()) {
-      throw ApiException.conflict("the booking was cancelled; its session cannot change");
+      throw DomainException.conflict("the booking was cancelled; its session cannot change");
     }
     Map<String, Object> params = Map.of("id", parties.sessionId(), "status", to.wire(), "from", to.reachableFrom());
     return SqlTemplate.forUpdate(connection, CHANGE_STATUS).execute(params).compose(changed -> {
@@ -184,7 +184,7 @@ final class SessionStore {
       .map(current -> {
         String status = current.iterator().next();
         if (!status.equals(to.wire())) {
-          throw ApiException.conflict("a " + status + " session cannot go back to " + to.wire());
+          throw DomainException.conflict("a " + status + " session cannot go back to " + to.wire());
         }
         return null;
       });
@@ -194,7 +194,7 @@ final class SessionStore {
     return SqlTemplate.forUpdate(connection, COMPLETE_BOOKING).execute(Map.of("booking_id", bookingId))
       .map(completed -> {
         if (completed.rowCount() == 0) {
-          throw ApiException.conflict("the booking must be confirmed before its session completes");
+          throw DomainException.conflict("the booking must be confirmed before its session completes");
         }
         return null;
       });

@@ -2,7 +2,7 @@ package red.sessions.vyoma.sessions;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.JsonFields;
 import red.sessions.vyoma.bus.Times;
 
@@ -47,14 +47,14 @@ record SessionUpdate(SessionStatus status, List<Note> notes, List<SharedFile> fi
       String name = JsonFields.bounded(JsonFields.requiredString(item, "name", "files[].name"), "files[].name", 1, MAX_FILE_NAME);
       String url = JsonFields.bounded(JsonFields.requiredString(item, "url", "files[].url"), "files[].url", 1, MAX_URL);
       if (!isUnder(url, storageBaseUrl)) {
-        throw ApiException.badRequest("files[].url must be a file URL this server issued (" + storageBaseUrl + "…)");
+        throw DomainException.invalid("files[].url must be a file URL this server issued (" + storageBaseUrl + "…)");
       }
       OffsetDateTime timestamp = timestamp(item, "files[].timestamp");
       files.add(new SharedFile(id(item, "files[].id", authorId, "file", name + "\n" + url, timestamp), name, url,
         url.substring(storageBaseUrl.length()), timestamp));
     }
     if (status == null && notes.isEmpty() && files.isEmpty()) {
-      throw ApiException.badRequest("send a status, notes or files to update the session");
+      throw DomainException.invalid("send a status, notes or files to update the session");
     }
     return new SessionUpdate(status == null ? null : SessionStatus.fromWire(status), notes, files);
   }
@@ -75,12 +75,12 @@ record SessionUpdate(SessionStatus status, List<Note> notes, List<SharedFile> fi
       return List.of();
     }
     if (array.size() > max) {
-      throw ApiException.badRequest(field + " holds at most " + max + " items per update");
+      throw DomainException.invalid(field + " holds at most " + max + " items per update");
     }
     List<JsonObject> items = new ArrayList<>();
     for (Object item : array) {
       if (!(item instanceof JsonObject object)) {
-        throw ApiException.badRequest(field + " must be an array of objects");
+        throw DomainException.invalid(field + " must be an array of objects");
       }
       items.add(object);
     }

@@ -3,10 +3,10 @@ package red.sessions.vyoma.sessions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.ApiReply;
 import red.sessions.vyoma.bus.ApiRequest;
-import red.sessions.vyoma.bus.DomainVerticle;
+import red.sessions.vyoma.bus.RequestVerticle;
 import red.sessions.vyoma.bus.JsonFields;
 
 import java.util.Map;
@@ -17,7 +17,7 @@ import java.util.function.Function;
  * Sessions: one per booking, reached only by the booking's two parties (and admins). Its notes and
  * files are only ever added to, each stamped with its author and the server's time.
  */
-public final class SessionsVerticle extends DomainVerticle {
+public final class SessionsVerticle extends RequestVerticle {
 
   private final SessionStore store;
   private final String storageBaseUrl;
@@ -54,7 +54,7 @@ public final class SessionsVerticle extends DomainVerticle {
   private Future<ApiReply> getByBooking(ApiRequest request) {
     UUID bookingId = request.pathUuid("booking_id");
     return store.sessionOfBooking(bookingId, request.caller())
-      .compose(session -> store.read(session.orElseThrow(() -> ApiException.notFound("booking " + bookingId
+      .compose(session -> store.read(session.orElseThrow(() -> DomainException.notFound("booking " + bookingId
         + " has no session; create it with POST /sessions")), request.caller()))
       .map(ApiReply::ok);
   }

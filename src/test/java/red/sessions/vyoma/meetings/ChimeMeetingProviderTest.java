@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.support.FakeChime;
 
 import java.io.IOException;
@@ -110,7 +110,7 @@ class ChimeMeetingProviderTest {
     return provider.createMeeting("session-" + UUID.randomUUID(), token()).await();
   }
 
-  private static void assertSafeMessage(ApiException failure) {
+  private static void assertSafeMessage(DomainException failure) {
     String message = failure.getMessage();
     assertNotNull(message);
     assertFalse(message.isBlank());
@@ -328,9 +328,9 @@ class ChimeMeetingProviderTest {
   void throttlingPastTheRetriesIsUnavailableWithoutAwsDetails() {
     fake.throttleNext(50);
 
-    ApiException failure = assertThrows(ApiException.class, () -> newMeeting());
+    DomainException failure = assertThrows(DomainException.class, () -> newMeeting());
 
-    assertEquals(503, failure.status());
+    assertEquals(DomainException.Reason.DEPENDENCY_UNAVAILABLE, failure.reason());
     assertSafeMessage(failure);
     assertEquals(shippedConfig.getInteger("max_attempts"), fake.requests("POST", "/meetings").size());
     assertEquals(0, fake.meetingsCreated());
@@ -346,9 +346,9 @@ class ChimeMeetingProviderTest {
     String id = newMeeting().getString("MeetingId");
     fake.failNext(50, status, errorType);
 
-    ApiException failure = assertThrows(ApiException.class, () -> provider.createAttendee(id, "user-ada").await());
+    DomainException failure = assertThrows(DomainException.class, () -> provider.createAttendee(id, "user-ada").await());
 
-    assertEquals(503, failure.status());
+    assertEquals(DomainException.Reason.DEPENDENCY_UNAVAILABLE, failure.reason());
     assertSafeMessage(failure);
     assertEquals(shippedConfig.getInteger("max_attempts"), fake.requests("POST", "/meetings/" + id + "/attendees").size());
   }
@@ -357,9 +357,9 @@ class ChimeMeetingProviderTest {
   void chimesLimitExceededIsUnavailable() {
     fake.failNext(50, 400, "LimitExceededException");
 
-    ApiException failure = assertThrows(ApiException.class, () -> newMeeting());
+    DomainException failure = assertThrows(DomainException.class, () -> newMeeting());
 
-    assertEquals(503, failure.status());
+    assertEquals(DomainException.Reason.DEPENDENCY_UNAVAILABLE, failure.reason());
     assertSafeMessage(failure);
   }
 
@@ -373,9 +373,9 @@ class ChimeMeetingProviderTest {
   void aChimeRefusalIsABadGatewayAndIsNotRetried(int status, String errorType) {
     fake.failNext(1, status, errorType);
 
-    ApiException failure = assertThrows(ApiException.class, () -> newMeeting());
+    DomainException failure = assertThrows(DomainException.class, () -> newMeeting());
 
-    assertEquals(502, failure.status());
+    assertEquals(DomainException.Reason.DEPENDENCY_REFUSED, failure.reason());
     assertSafeMessage(failure);
     assertEquals(1, fake.requests().size(), fake.requests()::toString);
     assertEquals(0, fake.meetingsCreated());
@@ -385,12 +385,12 @@ class ChimeMeetingProviderTest {
   void aRefusalOfTheMeetingChecksIsABadGatewayNotAnEnding() {
     String id = newMeeting().getString("MeetingId");
     fake.failNext(1, 403, "ForbiddenException");
-    ApiException exists = assertThrows(ApiException.class, () -> provider.meetingExists(id).await());
-    assertEquals(502, exists.status());
+    DomainException exists = assertThrows(DomainException.class, () -> provider.meetingExists(id).await());
+    assertEquals(DomainException.Reason.DEPENDENCY_REFUSED, exists.reason());
 
     fake.failNext(1, 400, "BadRequestException");
-    ApiException delete = assertThrows(ApiException.class, () -> provider.deleteMeeting(id).await());
-    assertEquals(502, delete.status());
+    DomainException delete = assertThrows(DomainException.class, () -> provider.deleteMeeting(id).await());
+    assertEquals(DomainException.Reason.DEPENDENCY_REFUSED, delete.reason());
 
     assertNotNull(fake.meeting(id));
   }
@@ -400,11 +400,11 @@ class ChimeMeetingProviderTest {
     fake.hangNext(50);
 
     long started = System.nanoTime();
-    ApiException failure = assertThrows(ApiException.class,
+    DomainException failure = assertThrows(DomainException.class,
       () -> impatient.createMeeting("session-42", token()).await());
     long tookMs = (System.nanoTime() - started) / 1_000_000;
 
-    assertEquals(503, failure.status());
+    assertEquals(DomainException.Reason.DEPENDENCY_UNAVAILABLE, failure.reason());
     assertSafeMessage(failure);
     assertTrue(tookMs < 3000, () -> "took " + tookMs + " ms");
     assertTrue(tookMs >= 300, () -> "took " + tookMs + " ms");

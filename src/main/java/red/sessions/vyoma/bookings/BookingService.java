@@ -1,0 +1,29 @@
+package red.sessions.vyoma.bookings;
+
+import io.vertx.core.Future;
+import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.bus.Page;
+
+import java.util.List;
+import java.util.UUID;
+
+/** The bookings domain, served on the event bus at {@link #ADDRESS}. */
+public interface BookingService {
+
+  String ADDRESS = "vyoma.bookings";
+
+  /** The bookings of the student, the teacher, or both together; only those users (or an admin) may list them. */
+  Future<List<Booking>> list(Caller caller, String studentId, String teacherId, Page page);
+
+  /** One booking, for its two parties and admins. */
+  Future<Booking> get(Caller caller, UUID bookingId);
+
+  /**
+   * Books the time for the student it names. With an idempotency key (1 to 255 characters, scoped to the
+   * caller), asking again for the same booking answers the first one, replayed.
+   */
+  Future<CreatedBooking> create(Caller caller, NewBooking booking, String idempotencyKey);
+
+  /** Moves the booking along its lifecycle; stale when the change names a version the booking has left. */
+  Future<Booking> changeStatus(Caller caller, UUID bookingId, StatusChange change);
+}

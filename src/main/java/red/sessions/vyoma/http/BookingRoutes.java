@@ -1,0 +1,74 @@
+package red.sessions.vyoma.http;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.handler.HttpException;
+import red.sessions.vyoma.bookings.Booking;
+import red.sessions.vyoma.bookings.BookingService;
+import red.sessions.vyoma.bookings.NewBooking;
+import red.sessions.vyoma.bookings.StatusChange;
+import red.sessions.vyoma.bus.Times;
+
+/**
+ * {@code /bookings}: the seed's shapes, plus what HTTP adds to them: the booking's version as its
+ * {@code ETag}, {@code If-Match} to change it only at the version last seen, and {@code Idempotency-Key}
+ * with {@code Idempotent-Replayed} on the answer to a retry.
+ */
+final class BookingRoutes {
+
+  private BookingRoutes() {
+  }
+
+  static void mount(Endpoints api, BookingService bookings) {
+    api.get("/bookings", call -> bookings.list(call.caller(), call.query("student_id"), call.query("teacher_id"), call.page())
+      .map(list -> Reply.ok(new JsonArray(list.stream().map(BookingRoutes::json).toList()))));
+    api.post("/bookings", call -> bookings.create(call.caller(), NewBooking.parse(call.body()), call.header("Idempotency-Key"))
+      .map(created -> {
+        Reply reply = Reply.created(new JsonObject()
+          .put("booking_id", created.bookingId().toString())
+          .put("message", "Booking created successfully"));
+        return created.replayed() ? reply.header("Idempotent-Replayed", "true") : reply;
+      }));
+    api.get("/bookings/:booking_id", call -> bookings.get(call.caller(), call.pathUuid("booking_id"))
+      .map(BookingRoutes::withETag));
+    api.patch("/bookings/:booking_id", call -> bookings.changeStatus(call.caller(), call.pathUuid("booking_id"),
+        StatusChange.parse(call.body(), expectedVersion(call.header("If-Match"))))
+      .map(BookingRoutes::withETag));
+  }
+
+  private static Reply withETag(Booking booking) {
+    return Reply.ok(json(booking)).header("ETag", "\"" + booking.version() + "\"");
+  }
+
+  /** The version named by an {@code If-Match} header ({@code "3"} or {@code W/"3"}), or null without one. */
+  private static Integer expectedVersion(String ifMatch) {
+    if (ifMatch == null) {
+      return null;
+    }
+    String tag = ifMatch.strip();
+    if (tag.startsWith("W/")) {
+      tag = tag.substring(2);
+    }
+    if (tag.length() > 2 && tag.startsWith("\"") && tag.endsWith("\"")) {
+      try {
+        return Integer.parseInt(tag.substring(1, tag.length() - 1));
+      } catch (NumberFormatException notOurs) {
+        // answered below
+      }
+    }
+    throw new HttpException(412, "If-Match must be an ETag this server sent for the booking");
+  }
+
+  private static JsonObject json(Booking booking) {
+    return new JsonObject()
+      .put("booking_id", booking.bookingId().toString())
+      .put("student_id", booking.studentId())
+      .put("teacher_id", booking.teacherId())
+      .put("start_time", Times.format(booking.startTime()))
+      .put("end_time", Times.format(booking.endTime()))
+      .put("status", booking.status().wire())
+      .put("cancel_reason", booking.cancelReason())
+      .put("created_at", Times.format(booking.createdAt()))
+      .put("updated_at", Times.format(booking.updatedAt()));
+  }
+}

@@ -1,0 +1,242 @@
+package red.sessions.vyoma.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+import io.vertx.json.schema.JsonSchemaValidationException;
+import io.vertx.json.schema.OutputUnit;
+import io.vertx.json.schema.SchemaRepository;
+import io.vertx.json.schema.Validator;
+import io.vertx.openapi.contract.Location;
+import io.vertx.openapi.contract.MediaType;
+import io.vertx.openapi.contract.OpenAPIContract;
+import io.vertx.openapi.contract.Operation;
+import io.vertx.openapi.contract.Parameter;
+import io.vertx.openapi.contract.RequestBody;
+import io.vertx.openapi.validation.SchemaValidationException;
+import io.vertx.openapi.validation.ValidationContext;
+import io.vertx.openapi.validation.ValidatorException;
+import io.vertx.openapi.validation.transformer.FormTransformer;
+import io.vertx.openapi.validation.transformer.ParameterTransformer;
+import io.vertx.openapi.validation.transformer.SimpleTransformer;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+import org.yaml.snakeyaml.nodes.Tag;
+
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Checks each API request against its operation in {@code openapi.yaml} (parameters and body schema) before
+ * it reaches a domain, so the published contract is the one enforced. Everything is compiled when the HTTP
+ * verticle starts, one schema validator per parameter and body, and a request is checked on the event loop
+ * with the body as the route already parsed it. A request that does not fit is 400 in the error shape,
+ * naming what is wrong, in vertx-openapi's words; the domains still check their own rules.
+ */
+final class ContractValidation {
+
+  private static final Pattern ROUTE_PARAMETER = Pattern.compile(":([A-Za-z_][A-Za-z0-9_]*)");
+  private static final ParameterTransformer FORM = new FormTransformer();
+  private static final ParameterTransformer SIMPLE = new SimpleTransformer();
+
+  private final Map<String, OperationCheck> operations;
+
+  private ContractValidation(Map<String, OperationCheck> operations) {
+    this.operations = operations;
+  }
+
+  static Future<ContractValidation> load(Vertx vertx) {
+    return vertx.fileSystem().readFile("openapi.yaml")
+      .compose(yaml -> vertx.executeBlocking(() -> forValidation(yaml.toString())))
+      .compose(document -> OpenAPIContract.from(vertx, document))
+      .map(ContractValidation::compile);
+  }
+
+  private static ContractValidation compile(OpenAPIContract contract) {
+    SchemaRepository schemas = contract.getSchemaRepository();
+    Map<String, OperationCheck> operations = new HashMap<>();
+    for (Operation operation : contract.operations()) {
+      List<ParameterCheck> parameters = operation.getParameters().stream()
+        .map(parameter -> new ParameterCheck(parameter, schemas.validator(parameter.getSchema())))
+        .toList();
+      operations.put(key(operation.getHttpMethod(), operation.getOpenAPIPath()),
+        new OperationCheck(parameters, bodyCheck(operation.getRequestBody(), schemas)));
+    }
+    return new ContractValidation(operations);
+  }
+
+  private static BodyCheck bodyCheck(RequestBody body, SchemaRepository schemas) {
+    if (body == null) {
+      return null;
+    }
+    MediaType json = body.getContent().get("application/json");
+    if (json == null || json.getSchema() == null) {
+      throw new IllegalStateException("the server only takes JSON request bodies; openapi.yaml names " + body.getContent().keySet());
+    }
+    return new BodyCheck(body.isRequired(), schemas.validator(json.getSchema()));
+  }
+
+  /**
+   * The check of the operation at this method and OpenAPI path ({@code /bookings/{booking_id}}); a route
+   * the document does not describe has none, which fails startup rather than a request.
+   */
+  OperationCheck operation(HttpMethod method, String openApiPath) {
+    OperationCheck check = operations.get(key(method, openApiPath));
+    if (check == null) {
+      throw new IllegalStateException(method + " " + openApiPath + " is not in openapi.yaml");
+    }
+    return check;
+  }
+
+  /** A route's path as OpenAPI writes it: {@code /bookings/:booking_id} is {@code /bookings/{booking_id}}. */
+  static String openApiPath(String routePath) {
+    return ROUTE_PARAMETER.matcher(routePath).replaceAll("{$1}");
+  }
+
+  private static String key(HttpMethod method, String path) {
+    return method.name() + " " + path;
+  }
+
+  /** One operation's parameters and body, checked in the order the document lists them. */
+  record OperationCheck(List<ParameterCheck> parameters, BodyCheck body) {
+
+    /** Fails with a 400 naming the first part of the request that does not fit. */
+    void check(RoutingContext ctx, JsonObject parsedBody) {
+      for (ParameterCheck parameter : parameters) {
+        parameter.check(ctx);
+      }
+      if (body != null) {
+        body.check(parsedBody);
+      }
+    }
+  }
+
+  private record ParameterCheck(Parameter parameter, Validator schema) {
+
+    void check(RoutingContext ctx) {
+      String raw = raw(ctx);
+      if (raw == null) {
+        if (parameter.isRequired()) {
+          throw invalid(ValidatorException.createMissingRequiredParameter(parameter));
+        }
+        return;
+      }
+      Object value;
+      try {
+        value = typed(raw);
+      } catch (ValidatorException e) {
+        throw invalid(e);
+      }
+      OutputUnit result = schema.validate(value);
+      try {
+        result.checkValidity();
+      } catch (JsonSchemaValidationException e) {
+        throw invalid(SchemaValidationException.createInvalidValueParameter(parameter, result, e));
+      }
+    }
+
+    /** The value as the client sent it, decoded once (path and query values by the router). */
+    private String raw(RoutingContext ctx) {
+      Location in = parameter.getIn();
+      return switch (in) {
+        case PATH -> ctx.pathParam(parameter.getName());
+        case QUERY -> ctx.queryParams().get(parameter.getName());
+        case HEADER -> ctx.request().getHeader(parameter.getName());
+        case COOKIE -> ctx.request().getCookie(parameter.getName()) == null ? null
+          : ctx.request().getCookie(parameter.getName()).getValue();
+      };
+    }
+
+    /**
+     * The value as its schema reads it: a string stays as it came; a number or boolean is converted when it
+     * is one (and otherwise left as text, for the schema to refuse by type); arrays and objects are split by
+     * the parameter's style, as vertx-openapi does.
+     */
+    private Object typed(String raw) {
+      if (parameter.getSchemaType() == null) {
+        return raw;
+      }
+      return switch (parameter.getSchemaType()) {
+        case STRING -> raw;
+        case INTEGER -> wholeNumber(raw);
+        case NUMBER -> number(raw);
+        case BOOLEAN -> "true".equals(raw) ? Boolean.TRUE : "false".equals(raw) ? Boolean.FALSE : raw;
+        default -> (parameter.getIn() == Location.QUERY ? FORM : SIMPLE).transform(parameter, raw);
+      };
+    }
+
+    private static Object wholeNumber(String raw) {
+      try {
+        return Long.parseLong(raw);
+      } catch (NumberFormatException notWhole) {
+        return number(raw);
+      }
+    }
+
+    private static Object number(String raw) {
+      try {
+        return new BigDecimal(raw);
+      } catch (NumberFormatException notANumber) {
+        return raw;
+      }
+    }
+  }
+
+  private record BodyCheck(boolean required, Validator schema) {
+
+    void check(JsonObject body) {
+      if (body == null) {
+        if (required) {
+          throw new HttpException(400, "The related request does not contain the required body.");
+        }
+        return;
+      }
+      OutputUnit result = schema.validate(body);
+      try {
+        result.checkValidity();
+      } catch (JsonSchemaValidationException e) {
+        throw invalid(SchemaValidationException.createInvalidValueBody(result, ValidationContext.REQUEST, e));
+      }
+    }
+  }
+
+  private static HttpException invalid(ValidatorException e) {
+    return new HttpException(400, e.getMessage());
+  }
+
+  /**
+   * The requests of the document as the validator reads them. Its first server is relative ({@code /},
+   * so the docs page calls the server that serves it), which the contract parser cannot read; every server
+   * the file lists has the base path {@code /}, so one absolute URL with that base path reads the same.
+   * Responses are not validated, and the parser refuses some of their media types (YAML, files), so they
+   * are left out; so is the raw upload, which never reaches a domain.
+   */
+  private static JsonObject forValidation(String yaml) {
+    JsonObject document = new JsonObject(new Yaml(new TimestampsAsText()).<Map<String, Object>>load(yaml));
+    document.put("servers", new JsonArray().add(new JsonObject().put("url", "http://localhost/")));
+    JsonObject paths = document.getJsonObject("paths");
+    paths.getJsonObject("/files/{key}").remove("put");
+    paths.forEach(path -> ((JsonObject) path.getValue()).forEach(item -> {
+      if (item.getValue() instanceof JsonObject operation && operation.containsKey("responses")) {
+        operation.put("responses", new JsonObject().put("default", new JsonObject().put("description", "any")));
+      }
+    }));
+    return document;
+  }
+
+  /** YAML timestamps (in examples) stay text, as JSON has no time type. */
+  private static final class TimestampsAsText extends SafeConstructor {
+    TimestampsAsText() {
+      super(new LoaderOptions());
+      yamlConstructors.put(Tag.TIMESTAMP, yamlConstructors.get(Tag.STR));
+    }
+  }
+}

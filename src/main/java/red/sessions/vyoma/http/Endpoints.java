@@ -1,0 +1,108 @@
+package red.sessions.vyoma.http;
+
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RequestBody;
+import io.vertx.ext.web.Route;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.HttpException;
+
+import java.util.function.Function;
+
+/**
+ * The API's operations as the route table declares them. Each is its method and path, checked against its
+ * operation in the contract (found once, when the route is declared), authenticated, and answered by its
+ * endpoint: one call of a domain service whose result the endpoint turns into a {@link Reply}. An operation
+ * with a request body takes JSON only, parsed once and checked before the endpoint runs.
+ */
+final class Endpoints {
+
+  private static final String JSON = "application/json";
+
+  private final Router router;
+  private final ContractValidation validation;
+  private final Handler<RoutingContext> authentication;
+  private final Handler<RoutingContext> bodies;
+
+  Endpoints(Router router, ContractValidation validation, Handler<RoutingContext> authentication,
+            Handler<RoutingContext> bodies) {
+    this.router = router;
+    this.validation = validation;
+    this.authentication = authentication;
+    this.bodies = bodies;
+  }
+
+  void get(String path, Function<ApiCall, Future<Reply>> endpoint) {
+    route(HttpMethod.GET, path, endpoint);
+  }
+
+  void post(String path, Function<ApiCall, Future<Reply>> endpoint) {
+    route(HttpMethod.POST, path, endpoint);
+  }
+
+  void put(String path, Function<ApiCall, Future<Reply>> endpoint) {
+    route(HttpMethod.PUT, path, endpoint);
+  }
+
+  void patch(String path, Function<ApiCall, Future<Reply>> endpoint) {
+    route(HttpMethod.PATCH, path, endpoint);
+  }
+
+  void delete(String path, Function<ApiCall, Future<Reply>> endpoint) {
+    route(HttpMethod.DELETE, path, endpoint);
+  }
+
+  private void route(HttpMethod method, String path, Function<ApiCall, Future<Reply>> endpoint) {
+    ContractValidation.OperationCheck check = validation.operation(method, ContractValidation.openApiPath(path));
+    Route route = router.route(method, path);
+    if (check.body() != null) {
+      route.consumes(JSON).handler(bodies);
+    }
+    route.handler(authentication).handler(ctx -> answer(ctx, check, endpoint));
+  }
+
+  private static void answer(RoutingContext ctx, ContractValidation.OperationCheck check,
+                             Function<ApiCall, Future<Reply>> endpoint) {
+    Future<Reply> reply;
+    try {
+      JsonObject body = jsonBody(ctx.body());
+      check.check(ctx, body);
+      reply = endpoint.apply(new ApiCall(ctx, body));
+    } catch (RuntimeException e) {
+      ctx.fail(e);
+      return;
+    }
+    reply.onSuccess(answer -> write(ctx, answer)).onFailure(ctx::fail);
+  }
+
+  private static void write(RoutingContext ctx, Reply reply) {
+    HttpServerResponse response = ctx.response().setStatusCode(reply.status())
+      .putHeader(HttpHeaders.CONTENT_TYPE, ApiRouter.JSON_UTF8);
+    reply.headers().forEach(response::putHeader);
+    response.end(Json.encode(reply.body()));
+  }
+
+  /** The body as a JSON object; {@code null} when the request has none. */
+  static JsonObject jsonBody(RequestBody body) {
+    if (body == null || !body.available() || body.isEmpty()) {
+      return null;
+    }
+    Object value;
+    try {
+      value = Json.decodeValue(body.buffer());
+    } catch (DecodeException e) {
+      throw new HttpException(400, "the request body is not valid JSON");
+    }
+    if (!(value instanceof JsonObject object)) {
+      throw new HttpException(400, "the request body must be a JSON object");
+    }
+    return object;
+  }
+}
