@@ -1,20 +1,17 @@
 package red.sessions.vyoma.availability;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.platform.Rows;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.Page;
 import red.sessions.vyoma.bus.TimeRange;
-import red.sessions.vyoma.bus.Times;
 
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -52,7 +49,7 @@ final class AvailabilityStore {
     this.pool = pool;
   }
 
-  Future<JsonArray> list(String teacherId, OffsetDateTime from, OffsetDateTime to, Page page) {
+  Future<List<Slot>> list(String teacherId, OffsetDateTime from, OffsetDateTime to, Page page) {
     Map<String, Object> params = new HashMap<>();
     params.put("teacher_id", teacherId);
     params.put("from", from);
@@ -60,9 +57,10 @@ final class AvailabilityStore {
     params.put("limit", page.limit());
     params.put("offset", page.offset());
     return SqlTemplate.forQuery(pool, LIST)
-      .mapTo(AvailabilityStore::toJson)
+      .mapTo(row -> new Slot(row.getUUID("id"), row.getString("teacher_id"), row.getOffsetDateTime("start_time"),
+        row.getOffsetDateTime("end_time"), row.getBoolean("is_booked")))
       .execute(params)
-      .map(rows -> Rows.toArray(rows, slot -> slot));
+      .map(Rows::toList);
   }
 
   /** The new slot's id, or empty when {@code teacherId} has no teacher profile. */
@@ -92,14 +90,5 @@ final class AvailabilityStore {
         return SqlTemplate.forUpdate(connection, DELETE).execute(params);
       })
       .mapEmpty());
-  }
-
-  private static JsonObject toJson(Row row) {
-    return new JsonObject()
-      .put("id", row.getUUID("id").toString())
-      .put("teacher_id", row.getString("teacher_id"))
-      .put("start_time", Times.format(row.getOffsetDateTime("start_time")))
-      .put("end_time", Times.format(row.getOffsetDateTime("end_time")))
-      .put("is_booked", row.getBoolean("is_booked"));
   }
 }

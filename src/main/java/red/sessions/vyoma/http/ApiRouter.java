@@ -10,7 +10,7 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.micrometer.PrometheusScrapingHandler;
 import red.sessions.vyoma.auth.TokenVerifier;
-import red.sessions.vyoma.availability.AvailabilityApi;
+import red.sessions.vyoma.availability.AvailabilityService;
 import red.sessions.vyoma.bookings.BookingService;
 import red.sessions.vyoma.files.FilesApi;
 import red.sessions.vyoma.files.FilesVerticle;
@@ -22,8 +22,8 @@ import red.sessions.vyoma.platform.Cluster;
 import red.sessions.vyoma.platform.Database;
 import red.sessions.vyoma.platform.Metrics;
 import red.sessions.vyoma.profiles.ProfileService;
-import red.sessions.vyoma.reviews.ReviewsApi;
-import red.sessions.vyoma.search.SearchApi;
+import red.sessions.vyoma.reviews.ReviewService;
+import red.sessions.vyoma.search.SearchService;
 import red.sessions.vyoma.sessions.SessionsApi;
 
 /**
@@ -84,18 +84,14 @@ final class ApiRouter {
 
     Endpoints api = new Endpoints(router, validation, auth, body);
     ProfileRoutes.mount(api, services.of(ProfileService.class, ProfileService.ADDRESS));
-    router.get("/search/teachers").handler(auth).handler(domain.to(SearchApi.ADDRESS, SearchApi.TEACHERS));
+    SearchRoutes.mount(api, services.of(SearchService.class, SearchService.ADDRESS));
 
-    router.get("/availability").handler(auth).handler(domain.to(AvailabilityApi.ADDRESS, AvailabilityApi.LIST));
-    router.post("/availability").consumes(JSON).handler(body).handler(auth)
-      .handler(domain.to(AvailabilityApi.ADDRESS, AvailabilityApi.CREATE));
-    router.delete("/availability/:id").handler(auth).handler(domain.to(AvailabilityApi.ADDRESS, AvailabilityApi.DELETE));
+    AvailabilityRoutes.mount(api, services.of(AvailabilityService.class, AvailabilityService.ADDRESS));
 
     BookingRoutes.mount(api, services.of(BookingService.class, BookingService.ADDRESS));
     router.get("/bookings/:booking_id/session").handler(auth)
       .handler(domain.to(SessionsApi.ADDRESS, SessionsApi.GET_BY_BOOKING));
-    router.post("/bookings/:booking_id/review").consumes(JSON).handler(body).handler(auth)
-      .handler(domain.to(ReviewsApi.ADDRESS, ReviewsApi.CREATE));
+    ReviewRoutes.mount(api, services.of(ReviewService.class, ReviewService.ADDRESS));
 
     router.post("/sessions").consumes(JSON).handler(body).handler(auth)
       .handler(domain.to(SessionsApi.ADDRESS, SessionsApi.CREATE));

@@ -1,13 +1,11 @@
 package red.sessions.vyoma.reviews;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
-import red.sessions.vyoma.bus.Times;
 import red.sessions.vyoma.platform.Rows;
 
 import java.util.HashMap;
@@ -36,7 +34,7 @@ final class ReviewStore {
   }
 
   /** The review as stored; a booking that may not be reviewed by the caller fails with the reason why. */
-  Future<JsonObject> create(UUID bookingId, Caller caller, ReviewInput review) {
+  Future<Review> create(UUID bookingId, Caller caller, ReviewInput review) {
     Map<String, Object> params = new HashMap<>();
     params.put("booking_id", bookingId);
     params.put("caller", caller.userId());
@@ -47,7 +45,7 @@ final class ReviewStore {
         .orElseGet(() -> whyNotReviewable(bookingId, caller)));
   }
 
-  private Future<JsonObject> whyNotReviewable(UUID bookingId, Caller caller) {
+  private Future<Review> whyNotReviewable(UUID bookingId, Caller caller) {
     return SqlTemplate.forQuery(pool, BOOKING).execute(Map.of("booking_id", bookingId)).map(rows -> {
       Row booking = Rows.first(rows).orElseThrow(() -> DomainException.notFound("no booking " + bookingId));
       if (!caller.userId().equals(booking.getString("student_id"))) {
@@ -60,13 +58,8 @@ final class ReviewStore {
     });
   }
 
-  private static JsonObject review(Row row) {
-    return new JsonObject()
-      .put("booking_id", row.getUUID("booking_id").toString())
-      .put("student_id", row.getString("student_id"))
-      .put("teacher_id", row.getString("teacher_id"))
-      .put("rating", row.getInteger("rating"))
-      .put("comment", row.getString("comment"))
-      .put("created_at", Times.format(row.getOffsetDateTime("created_at")));
+  private static Review review(Row row) {
+    return new Review(row.getUUID("booking_id"), row.getString("student_id"), row.getString("teacher_id"),
+      row.getInteger("rating"), row.getString("comment"), row.getOffsetDateTime("created_at"));
   }
 }

@@ -1,8 +1,6 @@
 package red.sessions.vyoma.search;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
@@ -60,7 +58,7 @@ final class SearchStore {
   }
 
   /** One page of the teachers whose topics match the query, best match first, then higher rating. */
-  Future<JsonArray> teachers(String query, Page page) {
+  Future<List<TeacherMatch>> teachers(String query, Page page) {
     Map<String, Object> params = new HashMap<>();
     params.put("query", query);
     params.put("substring", query.length() < SHORTEST_SUBSTRING ? null : "%" + escapeLike(query) + "%");
@@ -68,7 +66,7 @@ final class SearchStore {
     params.put("offset", page.offset());
     return pool.withTransaction(connection -> connection.query(SETTINGS).execute()
       .compose(set -> SqlTemplate.forQuery(connection, TEACHERS).mapTo(SearchStore::teacher).execute(params)))
-      .map(rows -> Rows.toArray(rows, teacher -> teacher));
+      .map(Rows::toList);
   }
 
   /** The query as a literal part of a LIKE pattern: its wildcards and the escape character match themselves. */
@@ -76,13 +74,8 @@ final class SearchStore {
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
   }
 
-  private static JsonObject teacher(Row row) {
-    return new JsonObject()
-      .put("user_id", row.getString("user_id"))
-      .put("name", row.getString("name"))
-      .put("bio", row.getString("bio"))
-      .put("topics", new JsonArray(List.of(row.getArrayOfStrings("topics"))))
-      .put("rating", row.getDouble("rating"))
-      .put("reviews", row.getLong("reviews"));
+  private static TeacherMatch teacher(Row row) {
+    return new TeacherMatch(row.getString("user_id"), row.getString("name"), row.getString("bio"),
+      List.of(row.getArrayOfStrings("topics")), row.getDouble("rating"), row.getLong("reviews"));
   }
 }

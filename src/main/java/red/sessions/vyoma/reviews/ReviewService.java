@@ -1,0 +1,15 @@
+package red.sessions.vyoma.reviews;
+
+import io.vertx.core.Future;
+import red.sessions.vyoma.auth.Caller;
+
+import java.util.UUID;
+
+/** The reviews domain, served on the event bus at {@link #ADDRESS}. */
+public interface ReviewService {
+
+  String ADDRESS = "vyoma.reviews";
+
+  /** The student's review of their completed booking, once per booking. */
+  Future<Review> create(Caller caller, UUID bookingId, ReviewInput review);
+}
