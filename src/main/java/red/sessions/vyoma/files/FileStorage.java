@@ -1,7 +1,6 @@
 package red.sessions.vyoma.files;
 
 import io.vertx.core.Future;
-import red.sessions.vyoma.bus.ApiReply;
 
 import java.time.Duration;
 
@@ -14,6 +13,6 @@ interface FileStorage {
   /** A URL that accepts an HTTP PUT of the object with exactly this content type for {@code validFor}. */
   String uploadUrl(String key, String contentType, Duration validFor);
 
-  /** The answer to a permitted read: the bytes themselves, or a redirect to a short-lived signed GET. */
-  Future<ApiReply> read(String key, String contentType, String fileName);
+  /** How a permitted read is served: from the local store, or from a short-lived signed GET. */
+  Future<FileRead> read(String key, String contentType, String fileName);
 }

@@ -3,22 +3,18 @@ package red.sessions.vyoma.files;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
-import red.sessions.vyoma.bus.ApiReply;
-import red.sessions.vyoma.bus.ApiRequest;
-import red.sessions.vyoma.bus.RequestVerticle;
+import red.sessions.vyoma.bus.DomainVerticle;
 import red.sessions.vyoma.bus.JsonFields;
-import red.sessions.vyoma.bus.Times;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -26,7 +22,7 @@ import java.util.stream.Collectors;
  * allowed content types only, expiring quickly; and reads, allowed to the uploader and to the parties of
  * every session the file was shared in.
  */
-public final class FilesVerticle extends RequestVerticle {
+public final class FilesVerticle extends DomainVerticle<FileService> implements FileService {
 
   /** Longer names are refused; shorter ones are cut to {@link FileNames#MAX_NAME} by sanitising. */
   static final int MAX_CLIENT_FILE_NAME = 1024;
@@ -40,7 +36,7 @@ public final class FilesVerticle extends RequestVerticle {
   private Set<String> allowedTypes;
 
   public FilesVerticle(Pool pool, JsonObject storageConfig, Path dataDir, UploadSigner signer) {
-    super(FilesApi.ADDRESS, Map.of());
+    super(ADDRESS, FileService.class, Map.of());
     this.pool = pool;
     this.config = storageConfig;
     this.dataDir = dataDir;
@@ -75,37 +71,30 @@ public final class FilesVerticle extends RequestVerticle {
     return dataDir.resolve("files").toAbsolutePath().normalize();
   }
 
-  @Override
-  protected Map<String, Function<ApiRequest, Future<ApiReply>>> actions() {
-    return Map.of(
-      FilesApi.PRESIGN, this::presign,
-      FilesApi.READ, this::read);
+  /** Where the local store keeps the bytes of a key (one that cannot climb out of the store). */
+  public static Path localFile(Path dataDir, String key) {
+    return LocalFileStorage.pathOf(localRoot(dataDir), key);
   }
 
-  private Future<ApiReply> presign(ApiRequest request) {
-    JsonObject body = request.requiredBody();
-    String fileName = FileNames.sanitize(JsonFields.bounded(
-      JsonFields.requiredString(body, "file_name", "file_name"), "file_name", 1, MAX_CLIENT_FILE_NAME));
-    String contentType = JsonFields.requiredString(body, "content_type", "content_type").strip().toLowerCase(Locale.ROOT);
-    if (!allowedTypes.contains(contentType)) {
-      throw DomainException.invalid("content_type " + contentType + " is not accepted; allowed: " + allowedTypes);
+  @Override
+  public Future<UploadGrant> presign(Caller caller, String fileName, String contentType) {
+    String safeName = FileNames.sanitize(JsonFields.bounded(fileName, "file_name", 1, MAX_CLIENT_FILE_NAME));
+    String type = contentType.strip().toLowerCase(Locale.ROOT);
+    if (!allowedTypes.contains(type)) {
+      throw DomainException.invalid("content_type " + type + " is not accepted; allowed: " + allowedTypes);
     }
-    String owner = request.caller().userId();
-    String key = "uploads/" + FileNames.segment(owner) + "/" + UUID.randomUUID() + "/" + fileName;
+    String owner = caller.userId();
+    String key = "uploads/" + FileNames.segment(owner) + "/" + UUID.randomUUID() + "/" + safeName;
     Duration validFor = Duration.ofSeconds(config.getLong("upload_expiry_seconds"));
     Instant expires = Instant.now().plus(validFor);
-    String uploadUrl = storage.uploadUrl(key, contentType, validFor);
-    return store.issue(key, owner, fileName, contentType).map(v -> ApiReply.ok(new JsonObject()
-      .put("upload_url", uploadUrl)
-      .put("file_url", config.getString("base_url") + key)
-      .put("method", "PUT")
-      .put("headers", new JsonObject().put("Content-Type", contentType))
-      .put("expires_at", Times.format(expires.atOffset(ZoneOffset.UTC)))));
+    String uploadUrl = storage.uploadUrl(key, type, validFor);
+    return store.issue(key, owner, safeName, type)
+      .map(v -> new UploadGrant(uploadUrl, config.getString("base_url") + key, type, expires));
   }
 
-  private Future<ApiReply> read(ApiRequest request) {
-    String key = request.path().getString("key");
-    return store.find(key, request.caller()).compose(found -> {
+  @Override
+  public Future<FileRead> read(Caller caller, String key) {
+    return store.find(key, caller).compose(found -> {
       FileStore.Issued file = found.orElseThrow(() -> DomainException.notFound("no file " + key));
       if (!file.readable()) {
         throw DomainException.forbidden("only the uploader and the parties of sessions it was shared in may read this file");

@@ -3,7 +3,6 @@ package red.sessions.vyoma.files;
 import io.vertx.core.Future;
 import io.vertx.core.file.FileSystem;
 import red.sessions.vyoma.bus.DomainException;
-import red.sessions.vyoma.bus.ApiReply;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,13 +33,12 @@ final class LocalFileStorage implements FileStorage {
   }
 
   @Override
-  public Future<ApiReply> read(String key, String contentType, String fileName) {
-    String path = pathOf(root, key).toString();
-    return fileSystem.exists(path).map(exists -> {
+  public Future<FileRead> read(String key, String contentType, String fileName) {
+    return fileSystem.exists(pathOf(root, key).toString()).map(exists -> {
       if (!exists) {
         throw DomainException.notFound("the file has not been uploaded yet");
       }
-      return ApiReply.file(path, contentType, fileName);
+      return new FileRead.Stored(key, contentType, fileName);
     });
   }
 

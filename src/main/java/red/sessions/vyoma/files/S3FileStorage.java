@@ -2,7 +2,6 @@ package red.sessions.vyoma.files;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import red.sessions.vyoma.bus.ApiReply;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
@@ -46,14 +45,14 @@ final class S3FileStorage implements FileStorage, AutoCloseable {
   }
 
   @Override
-  public Future<ApiReply> read(String key, String contentType, String fileName) {
+  public Future<FileRead> read(String key, String contentType, String fileName) {
     String url = presigner.presignGetObject(request -> request
         .signatureDuration(downloadExpiry)
         .getObjectRequest(object -> object.bucket(bucket).key(key)
           .responseContentType(contentType)
           .responseContentDisposition("inline; filename=\"" + fileName + "\"")))
       .url().toString();
-    return Future.succeededFuture(ApiReply.redirect(url));
+    return Future.succeededFuture(new FileRead.Redirect(url));
   }
 
   @Override

@@ -12,7 +12,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import red.sessions.vyoma.auth.TokenVerifier;
 import red.sessions.vyoma.availability.AvailabilityService;
 import red.sessions.vyoma.bookings.BookingService;
-import red.sessions.vyoma.files.FilesApi;
+import red.sessions.vyoma.files.FileService;
 import red.sessions.vyoma.files.FilesVerticle;
 import red.sessions.vyoma.files.LocalUploadHandler;
 import red.sessions.vyoma.files.UploadSigner;
@@ -34,9 +34,6 @@ final class ApiRouter {
 
   static final String JSON_UTF8 = "application/json; charset=utf-8";
   private static final String JSON = "application/json";
-  private static final String FILE_PATH = "/files/(?<key>.+)";
-  /** The file routes' template, in metrics and the access log (the regex is not one). */
-  private static final String FILE_ROUTE = "/files/:key";
   private static final int[] ROUTER_ERRORS = {400, 401, 403, 404, 405, 406, 413, 415, 500};
 
   private ApiRouter() {
@@ -107,12 +104,10 @@ final class ApiRouter {
     router.post("/attendees").consumes(JSON).handler(body).handler(auth)
       .handler(domain.to(MeetingsApi.ADDRESS, MeetingsApi.ADD_ATTENDEE));
 
-    router.post("/presigned-url").consumes(JSON).handler(body).handler(auth)
-      .handler(domain.to(FilesApi.ADDRESS, FilesApi.PRESIGN));
-    router.getWithRegex(FILE_PATH).setName(FILE_ROUTE).handler(auth).handler(domain.to(FilesApi.ADDRESS, FilesApi.READ));
+    FileRoutes.mount(api, services.of(FileService.class, FileService.ADDRESS), config.dataDir());
     if ("local".equals(config.storage().getString("provider"))) {
       // The signature in the URL is the credential, as with S3's pre-signed URLs: no bearer token here.
-      router.putWithRegex(FILE_PATH).setName(FILE_ROUTE).handler(AccessLog.notingRoute(new LocalUploadHandler(
+      router.putWithRegex(FileRoutes.FILE_PATH).setName(FileRoutes.FILE_ROUTE).handler(AccessLog.notingRoute(new LocalUploadHandler(
         FilesVerticle.localRoot(config.dataDir()), signer, config.storage().getLong("max_upload_bytes"))));
     }
     return router;

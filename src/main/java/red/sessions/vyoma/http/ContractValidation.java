@@ -108,6 +108,9 @@ final class ContractValidation {
   /** One operation's parameters and body, checked in the order the document lists them. */
   record OperationCheck(List<ParameterCheck> parameters, BodyCheck body) {
 
+    /** For a route no OpenAPI path template can match: nothing to check. */
+    static final OperationCheck NONE = new OperationCheck(List.of(), null);
+
     /** Fails with a 400 naming the first part of the request that does not fit. */
     void check(RoutingContext ctx, JsonObject parsedBody) {
       for (ParameterCheck parameter : parameters) {

@@ -59,6 +59,15 @@ final class Endpoints {
     route(HttpMethod.DELETE, path, endpoint);
   }
 
+  /**
+   * A {@code GET} whose path is a pattern, named by its template: a path parameter holding slashes, which
+   * OpenAPI path templates cannot match, so there is no operation to check it against beyond its name.
+   */
+  void getMatching(String regex, String template, Function<ApiCall, Future<Reply>> endpoint) {
+    router.getWithRegex(regex).setName(template).handler(authentication)
+      .handler(ctx -> answer(ctx, ContractValidation.OperationCheck.NONE, endpoint));
+  }
+
   private void route(HttpMethod method, String path, Function<ApiCall, Future<Reply>> endpoint) {
     ContractValidation.OperationCheck check = validation.operation(method, ContractValidation.openApiPath(path));
     Route route = router.route(method, path);
@@ -83,8 +92,13 @@ final class Endpoints {
   }
 
   private static void write(RoutingContext ctx, Reply reply) {
-    HttpServerResponse response = ctx.response().setStatusCode(reply.status())
-      .putHeader(HttpHeaders.CONTENT_TYPE, ApiRouter.JSON_UTF8);
+    HttpServerResponse response = ctx.response().setStatusCode(reply.status());
+    if (reply.file() != null) {
+      reply.headers().forEach(response::putHeader);
+      response.sendFile(reply.file()).onFailure(ctx::fail);
+      return;
+    }
+    response.putHeader(HttpHeaders.CONTENT_TYPE, ApiRouter.JSON_UTF8);
     reply.headers().forEach(response::putHeader);
     response.end(Json.encode(reply.body()));
   }

@@ -1,0 +1,16 @@
+package red.sessions.vyoma.files;
+
+import io.vertx.core.Future;
+import red.sessions.vyoma.auth.Caller;
+
+/** The files domain, served on the event bus at {@link #ADDRESS}. */
+public interface FileService {
+
+  String ADDRESS = "vyoma.files";
+
+  /** A short-lived URL through which the caller uploads one file of an allowed content type. */
+  Future<UploadGrant> presign(Caller caller, String fileName, String contentType);
+
+  /** How the caller reads the file: only its uploader and the parties of sessions it was shared in may. */
+  Future<FileRead> read(Caller caller, String key);
+}
