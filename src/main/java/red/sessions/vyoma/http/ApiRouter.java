@@ -16,7 +16,7 @@ import red.sessions.vyoma.files.FileService;
 import red.sessions.vyoma.files.FilesVerticle;
 import red.sessions.vyoma.files.LocalUploadHandler;
 import red.sessions.vyoma.files.UploadSigner;
-import red.sessions.vyoma.meetings.MeetingsApi;
+import red.sessions.vyoma.meetings.MeetingService;
 import red.sessions.vyoma.platform.AppConfig;
 import red.sessions.vyoma.platform.Cluster;
 import red.sessions.vyoma.platform.Database;
@@ -96,13 +96,7 @@ final class ApiRouter {
     router.put("/sessions/:id").consumes(JSON).handler(body).handler(auth)
       .handler(domain.to(SessionsApi.ADDRESS, SessionsApi.UPDATE));
 
-    router.post("/meetings").consumes(JSON).handler(body).handler(auth)
-      .handler(domain.to(MeetingsApi.ADDRESS, MeetingsApi.JOIN));
-    router.get("/meetings/:session_id").handler(auth).handler(domain.to(MeetingsApi.ADDRESS, MeetingsApi.GET));
-    router.delete("/meetings").consumes(JSON).handler(body).handler(auth)
-      .handler(domain.to(MeetingsApi.ADDRESS, MeetingsApi.END));
-    router.post("/attendees").consumes(JSON).handler(body).handler(auth)
-      .handler(domain.to(MeetingsApi.ADDRESS, MeetingsApi.ADD_ATTENDEE));
+    MeetingRoutes.mount(api, services.of(MeetingService.class, MeetingService.ADDRESS));
 
     FileRoutes.mount(api, services.of(FileService.class, FileService.ADDRESS), config.dataDir());
     if ("local".equals(config.storage().getString("provider"))) {

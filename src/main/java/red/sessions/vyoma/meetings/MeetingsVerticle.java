@@ -5,11 +5,8 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
-import red.sessions.vyoma.bus.ApiReply;
-import red.sessions.vyoma.bus.ApiRequest;
 import red.sessions.vyoma.bus.DomainCounter;
-import red.sessions.vyoma.bus.RequestVerticle;
-import red.sessions.vyoma.bus.JsonFields;
+import red.sessions.vyoma.bus.DomainVerticle;
 import red.sessions.vyoma.sessions.SessionParties;
 
 import java.nio.charset.StandardCharsets;
@@ -20,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
 
 /**
  * Video meetings for sessions, and their attendees, reached only by the session's two parties (and
@@ -28,9 +24,8 @@ import java.util.function.Function;
  * and otherwise creates one whose request token derives from the session, so simultaneous joins and
  * retries, on any node, end up in the same meeting.
  */
-public final class MeetingsVerticle extends RequestVerticle {
+public final class MeetingsVerticle extends DomainVerticle<MeetingService> implements MeetingService {
 
-  static final int MAX_NAME = 100;
   /** When the provider last confirmed the meeting, in a directory record (epoch milliseconds). */
   private static final String VERIFIED_AT = "verified_at";
   private static final DomainCounter STARTED = new DomainCounter("vyoma.meetings.started",
@@ -43,7 +38,7 @@ public final class MeetingsVerticle extends RequestVerticle {
   private MeetingDirectory directory;
 
   public MeetingsVerticle(Pool pool, JsonObject meetingsConfig) {
-    super(MeetingsApi.ADDRESS, Map.of());
+    super(ADDRESS, MeetingService.class, Map.of());
     this.pool = pool;
     this.config = meetingsConfig;
   }
@@ -71,22 +66,13 @@ public final class MeetingsVerticle extends RequestVerticle {
   }
 
   @Override
-  protected Map<String, Function<ApiRequest, Future<ApiReply>>> actions() {
-    return Map.of(
-      MeetingsApi.JOIN, this::join,
-      MeetingsApi.GET, this::get,
-      MeetingsApi.END, this::end,
-      MeetingsApi.ADD_ATTENDEE, this::addAttendee);
-  }
-
-  @Override
   protected List<DomainCounter> counters() {
     return List.of(STARTED);
   }
 
-  private Future<ApiReply> join(ApiRequest request) {
-    UUID sessionId = JsonFields.uuid(JsonFields.requiredString(request.requiredBody(), "session_id", "session_id"), "session_id");
-    return SessionParties.require(pool, sessionId, request.caller())
+  @Override
+  public Future<Joined<Meeting>> join(Caller caller, UUID sessionId) {
+    return SessionParties.require(pool, sessionId, caller)
       .compose(parties -> {
         if (parties.bookingCancelled()) {
           throw DomainException.conflict("the booking was cancelled; its session has no meeting");
@@ -97,8 +83,8 @@ public final class MeetingsVerticle extends RequestVerticle {
         return liveMeetingOf(sessionId);
       })
       .compose(live -> live.isPresent()
-        ? Future.succeededFuture(ApiReply.ok(meetingBody(live.get())))
-        : createMeeting(sessionId).map(created -> ApiReply.created(meetingBody(created))));
+        ? Future.succeededFuture(new Joined<>(Meeting.of(live.get()), false))
+        : createMeeting(sessionId).map(created -> new Joined<>(Meeting.of(created), true)));
   }
 
   private Future<JsonObject> createMeeting(UUID sessionId) {
@@ -114,12 +100,12 @@ public final class MeetingsVerticle extends RequestVerticle {
       .compose(live -> directory.remember(verifiedNow(live)).map(live));
   }
 
-  private Future<ApiReply> get(ApiRequest request) {
-    UUID sessionId = request.pathUuid("session_id");
-    return SessionParties.require(pool, sessionId, request.caller())
+  @Override
+  public Future<Meeting> live(Caller caller, UUID sessionId) {
+    return SessionParties.require(pool, sessionId, caller)
       .compose(parties -> liveMeetingOf(sessionId))
-      .map(live -> ApiReply.ok(meetingBody(live.orElseThrow(() -> DomainException.notFound("session " + sessionId
-        + " has no live meeting; start one with POST /meetings")))));
+      .map(live -> Meeting.of(live.orElseThrow(() -> DomainException.notFound("session " + sessionId
+        + " has no live meeting; start one with POST /meetings"))));
   }
 
   /**
@@ -149,31 +135,29 @@ public final class MeetingsVerticle extends RequestVerticle {
     return store.end(meeting.getString("meeting_id")).compose(v -> directory.forget(meeting));
   }
 
-  private Future<ApiReply> end(ApiRequest request) {
-    String meetingId = JsonFields.requiredString(request.requiredBody(), "meeting_id", "meeting_id");
-    return meetingOfParty(meetingId, request.caller())
+  @Override
+  public Future<Void> end(Caller caller, String meetingId) {
+    return meetingOfParty(meetingId, caller)
       .compose(stored -> !stored.live() ? Future.succeededFuture()
-        : provider.deleteMeeting(meetingId).compose(v -> ended(stored.record())))
-      .map(v -> ApiReply.ok(new JsonObject().put("message", "Meeting ended successfully")));
+        : provider.deleteMeeting(meetingId).compose(v -> ended(stored.record())));
   }
 
-  private Future<ApiReply> addAttendee(ApiRequest request) {
-    JsonObject body = request.requiredBody();
-    String meetingId = JsonFields.requiredString(body, "meeting_id", "meeting_id");
-    String userId = JsonFields.requiredString(body, "user_id", "user_id");
-    String name = JsonFields.bounded(JsonFields.requiredString(body, "name", "name"), "name", 1, MAX_NAME);
-    if (!request.caller().userId().equals(userId)) {
+  @Override
+  public Future<Joined<Attendee>> attend(Caller caller, NewAttendee attendee) {
+    String meetingId = attendee.meetingId();
+    String userId = attendee.userId();
+    if (!caller.userId().equals(userId)) {
       throw DomainException.forbidden("you can join a meeting only as yourself");
     }
-    return meetingOfParty(meetingId, request.caller())
+    return meetingOfParty(meetingId, caller)
       .compose(stored -> {
         if (!stored.live()) {
           throw DomainException.notFound("meeting " + meetingId + " has ended");
         }
         return directory.attendee(meetingId, userId, () -> store.attendee(meetingId, userId))
           .compose(existing -> existing.isPresent()
-            ? Future.succeededFuture(ApiReply.ok(existing.get()))
-            : createAttendee(stored.record(), userId, name).map(ApiReply::created));
+            ? Future.succeededFuture(new Joined<>(Attendee.of(existing.get()), false))
+            : createAttendee(stored.record(), userId, attendee.name()).map(created -> new Joined<>(Attendee.of(created), true)));
       });
   }
 
@@ -197,12 +181,6 @@ public final class MeetingsVerticle extends RequestVerticle {
         MeetingStore.Stored stored = found.orElseThrow(() -> DomainException.notFound("no meeting " + meetingId));
         return SessionParties.require(pool, UUID.fromString(stored.record().getString("session_id")), caller).map(stored);
       });
-  }
-
-  private static JsonObject meetingBody(JsonObject meeting) {
-    return new JsonObject()
-      .put("meeting_id", meeting.getString("meeting_id"))
-      .put("meeting_data", meeting.getJsonObject("meeting_data"));
   }
 
   /** Chime takes external user ids of 2 to 64 characters; longer user ids are replaced by their hash. */

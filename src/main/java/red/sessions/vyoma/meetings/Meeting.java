@@ -1,0 +1,11 @@
+package red.sessions.vyoma.meetings;
+
+import io.vertx.core.json.JsonObject;
+
+/** A meeting: its id and the provider's {@code Meeting} object, as the Chime client SDKs take it. */
+public record Meeting(String meetingId, JsonObject meetingData) {
+
+  static Meeting of(JsonObject record) {
+    return new Meeting(record.getString("meeting_id"), record.getJsonObject("meeting_data"));
+  }
+}

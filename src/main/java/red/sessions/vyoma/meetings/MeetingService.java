@@ -1,0 +1,24 @@
+package red.sessions.vyoma.meetings;
+
+import io.vertx.core.Future;
+import red.sessions.vyoma.auth.Caller;
+
+import java.util.UUID;
+
+/** The meetings domain, served on the event bus at {@link #ADDRESS}; only a session's two parties (and admins) reach it. */
+public interface MeetingService {
+
+  String ADDRESS = "vyoma.meetings";
+
+  /** The session's live meeting, started when it has none. */
+  Future<Joined<Meeting>> join(Caller caller, UUID sessionId);
+
+  /** The session's live meeting; not found when it has none (one the provider ended by itself included). */
+  Future<Meeting> live(Caller caller, UUID sessionId);
+
+  /** Ends the meeting; ending one that has already ended changes nothing. */
+  Future<Void> end(Caller caller, String meetingId);
+
+  /** The caller's attendee in the live meeting, created on first join. */
+  Future<Joined<Attendee>> attend(Caller caller, NewAttendee attendee);
+}
