@@ -56,8 +56,10 @@ class OpenApiContractTest {
     try {
       // The verifier, database, signer and cluster are only stored by the handlers that use them
       // (BearerAuthentication, LocalUploadHandler) or captured by handler lambdas (/health/ready): building
-      // the route table touches none of them, and this test never runs a handler.
-      Router router = ApiRouter.create(vertx, config, null, null, null, null, Buffer.buffer(), null);
+      // the route table touches none of them, and this test never runs a handler. The contract's checks are
+      // looked up as each typed endpoint is declared, so the route table needs them.
+      Router router = ApiRouter.create(vertx, config, null, null, null, null, Buffer.buffer(),
+        ContractValidation.load(vertx).await());
       served = servedOperations(router);
     } finally {
       vertx.close().await();
