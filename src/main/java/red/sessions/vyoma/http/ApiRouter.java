@@ -24,7 +24,7 @@ import red.sessions.vyoma.platform.Metrics;
 import red.sessions.vyoma.profiles.ProfileService;
 import red.sessions.vyoma.reviews.ReviewsApi;
 import red.sessions.vyoma.search.SearchApi;
-import red.sessions.vyoma.sessions.SessionsApi;
+import red.sessions.vyoma.sessions.SessionService;
 
 /**
  * Every route the server has, in one table. Open routes: health, metrics, CORS preflights and the OpenAPI
@@ -92,16 +92,10 @@ final class ApiRouter {
     router.delete("/availability/:id").handler(auth).handler(domain.to(AvailabilityApi.ADDRESS, AvailabilityApi.DELETE));
 
     BookingRoutes.mount(api, services.of(BookingService.class, BookingService.ADDRESS));
-    router.get("/bookings/:booking_id/session").handler(auth)
-      .handler(domain.to(SessionsApi.ADDRESS, SessionsApi.GET_BY_BOOKING));
     router.post("/bookings/:booking_id/review").consumes(JSON).handler(body).handler(auth)
       .handler(domain.to(ReviewsApi.ADDRESS, ReviewsApi.CREATE));
 
-    router.post("/sessions").consumes(JSON).handler(body).handler(auth)
-      .handler(domain.to(SessionsApi.ADDRESS, SessionsApi.CREATE));
-    router.get("/sessions/:id").handler(auth).handler(domain.to(SessionsApi.ADDRESS, SessionsApi.GET));
-    router.put("/sessions/:id").consumes(JSON).handler(body).handler(auth)
-      .handler(domain.to(SessionsApi.ADDRESS, SessionsApi.UPDATE));
+    SessionRoutes.mount(api, services.of(SessionService.class, SessionService.ADDRESS));
 
     router.post("/meetings").consumes(JSON).handler(body).handler(auth)
       .handler(domain.to(MeetingsApi.ADDRESS, MeetingsApi.JOIN));
