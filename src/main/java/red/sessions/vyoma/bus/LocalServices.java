@@ -72,17 +72,7 @@ public final class LocalServices {
     }
     result
       .onSuccess(value -> message.reply(value, ANSWER))
-      .onFailure(failure -> message.reply(answered(failures.apply(call.method(), failure))));
-  }
-
-  /** A failure as a service answers it: carried back by reference. */
-  static ReplyException answered(Throwable failure) {
-    return new Failed(failure);
-  }
-
-  /** The failure a service answered, or the bus's own failure (no answer in time, nothing at the address). */
-  public static Throwable cause(Throwable failure) {
-    return failure instanceof Failed failed ? failed.getCause() : failure;
+      .onFailure(failure -> message.reply(new Failed(failures.apply(call.method(), failure))));
   }
 
   /**
@@ -103,7 +93,7 @@ public final class LocalServices {
       }
       return vertx.eventBus().request(address, new Call(method, args), delivery).transform(answer -> answer.succeeded()
         ? Future.succeededFuture(answer.result().body())
-        : Future.failedFuture(cause(answer.cause())));
+        : Future.failedFuture(answer.cause() instanceof Failed failed ? failed.getCause() : answer.cause()));
     });
     return type.cast(proxy);
   }

@@ -11,10 +11,6 @@ public record Page(int limit, int offset) {
     return new Page(number("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT), number("offset", offset, 0, 0, Integer.MAX_VALUE));
   }
 
-  public static Page of(ApiRequest request) {
-    return of(request.query().getString("limit"), request.query().getString("offset"));
-  }
-
   private static int number(String name, String value, int fallback, int min, int max) {
     if (value == null) {
       return fallback;

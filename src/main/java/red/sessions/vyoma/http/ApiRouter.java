@@ -24,16 +24,17 @@ import red.sessions.vyoma.platform.Metrics;
 import red.sessions.vyoma.profiles.ProfileService;
 import red.sessions.vyoma.reviews.ReviewService;
 import red.sessions.vyoma.search.SearchService;
-import red.sessions.vyoma.sessions.SessionsApi;
+import red.sessions.vyoma.sessions.SessionService;
 
 /**
- * Every route the server has, in one table. Open routes: health, metrics, CORS preflights and the OpenAPI
- * file. Every other route authenticates the caller and hands the call to the domain that owns it.
+ * Every route the server has, in one table. Open routes: health, metrics, CORS preflights, the OpenAPI
+ * file and the local store's signed uploads. Every other route is an operation of the contract ({@link
+ * Endpoints}), mounted by its domain's routes class: authenticated, checked, and answered by one call of the
+ * domain's service.
  */
 final class ApiRouter {
 
   static final String JSON_UTF8 = "application/json; charset=utf-8";
-  private static final String JSON = "application/json";
   private static final int[] ROUTER_ERRORS = {400, 401, 403, 404, 405, 406, 413, 415, 500};
 
   private ApiRouter() {
@@ -46,7 +47,6 @@ final class ApiRouter {
     ErrorResponses errors = new ErrorResponses(bodyLimit);
     Handler<RoutingContext> body = AccessLog.notingRoute(BodyHandler.create(false).setBodyLimit(bodyLimit));
     Handler<RoutingContext> auth = AccessLog.notingRoute(new BearerAuthentication(verifier));
-    DomainCall domain = new DomainCall(domainTimeoutMs, validation);
     Services services = new Services(vertx, domainTimeoutMs);
 
     Router router = Router.router(vertx);
@@ -86,15 +86,9 @@ final class ApiRouter {
     AvailabilityRoutes.mount(api, services.of(AvailabilityService.class, AvailabilityService.ADDRESS));
 
     BookingRoutes.mount(api, services.of(BookingService.class, BookingService.ADDRESS));
-    router.get("/bookings/:booking_id/session").handler(auth)
-      .handler(domain.to(SessionsApi.ADDRESS, SessionsApi.GET_BY_BOOKING));
     ReviewRoutes.mount(api, services.of(ReviewService.class, ReviewService.ADDRESS));
 
-    router.post("/sessions").consumes(JSON).handler(body).handler(auth)
-      .handler(domain.to(SessionsApi.ADDRESS, SessionsApi.CREATE));
-    router.get("/sessions/:id").handler(auth).handler(domain.to(SessionsApi.ADDRESS, SessionsApi.GET));
-    router.put("/sessions/:id").consumes(JSON).handler(body).handler(auth)
-      .handler(domain.to(SessionsApi.ADDRESS, SessionsApi.UPDATE));
+    SessionRoutes.mount(api, services.of(SessionService.class, SessionService.ADDRESS));
 
     MeetingRoutes.mount(api, services.of(MeetingService.class, MeetingService.ADDRESS));
 

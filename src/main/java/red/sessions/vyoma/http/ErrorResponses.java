@@ -2,7 +2,6 @@ package red.sessions.vyoma.http;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -16,8 +15,9 @@ import java.util.Locale;
 
 /**
  * The one place failures become responses: {@code {"error", "message", "status_code"}} with the matching
- * status. A domain's {@code ReplyException} keeps its failure code and message; a domain that did not
- * answer is 503; anything unexpected is a 500 that is logged with the request id and tells nothing.
+ * status. A domain's {@link DomainException} is the status of its reason, with its message; a domain that
+ * did not answer in time (an event-bus failure) is 503; anything unexpected is a 500 that is logged, once,
+ * with the request id and tells nothing.
  */
 final class ErrorResponses {
 
@@ -33,10 +33,8 @@ final class ErrorResponses {
     Throwable failure = ctx.failure();
     int status = ctx.statusCode();
     String message = null;
-    if (failure instanceof ReplyException reply) {
-      boolean answered = reply.failureType() == ReplyFailure.RECIPIENT_FAILURE;
-      status = answered ? reply.failureCode() : 503;
-      message = answered ? reply.getMessage() : null;
+    if (failure instanceof ReplyException) {
+      status = 503;
     } else if (failure instanceof HttpException http) {
       status = http.getStatusCode();
       message = http.getPayload();

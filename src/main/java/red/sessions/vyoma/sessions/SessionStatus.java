@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** A session moves pending → active → completed, never backwards. */
-enum SessionStatus {
+public enum SessionStatus {
   PENDING(List.of()),
   ACTIVE(List.of("pending")),
   COMPLETED(List.of("pending", "active"));
@@ -18,7 +18,7 @@ enum SessionStatus {
     this.reachableFrom = reachableFrom;
   }
 
-  String wire() {
+  public String wire() {
     return name().toLowerCase(Locale.ROOT);
   }
 

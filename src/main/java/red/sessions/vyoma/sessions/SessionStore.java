@@ -1,7 +1,6 @@
 package red.sessions.vyoma.sessions;
 
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -9,7 +8,6 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
-import red.sessions.vyoma.bus.Times;
 import red.sessions.vyoma.platform.Rows;
 
 import java.time.OffsetDateTime;
@@ -18,14 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.function.Function;
 
 /** The sessions SQL: sessions, and the notes and files their parties add. */
 final class SessionStore {
-
-  /** A session made, or the one the booking already had. */
-  record Created(UUID sessionId, boolean created) {
-  }
 
   private static final String BOOKING_PARTIES = """
     SELECT student_id, teacher_id FROM bookings WHERE id = #{booking_id}""";
@@ -73,18 +66,23 @@ final class SessionStore {
      WHERE id = #{booking_id} AND status = 'confirmed'""";
 
   private final Pool pool;
+  private final String storageBaseUrl;
 
-  SessionStore(Pool pool) {
+  /**
+   * @param storageBaseUrl what every URL of an issued file starts with; the rest is the file's key
+   */
+  SessionStore(Pool pool, String storageBaseUrl) {
     this.pool = pool;
+    this.storageBaseUrl = storageBaseUrl;
   }
 
-  Future<Created> create(UUID bookingId, Caller caller) {
+  Future<CreatedSession> create(UUID bookingId, Caller caller) {
     Map<String, Object> params = Map.of("booking_id", bookingId);
     return requireBookingParty(bookingId, caller)
       .compose(v -> SqlTemplate.forUpdate(pool, CREATE).mapTo(row -> row.getUUID("id")).execute(params))
-      .compose(inserted -> Rows.first(inserted).map(id -> Future.succeededFuture(new Created(id, true)))
+      .compose(inserted -> Rows.first(inserted).map(id -> Future.succeededFuture(new CreatedSession(id, true)))
         .orElseGet(() -> SqlTemplate.forQuery(pool, BY_BOOKING).mapTo(row -> row.getUUID("id")).execute(params)
-          .map(existing -> new Created(Rows.first(existing)
+          .map(existing -> new CreatedSession(Rows.first(existing)
             .orElseThrow(() -> DomainException.conflict("the booking was cancelled; it gets no session")), false))));
   }
 
@@ -107,35 +105,35 @@ final class SessionStore {
   }
 
   /** The whole session with its live meeting, notes and files; the caller must be a party. */
-  Future<JsonObject> read(UUID id, Caller caller) {
+  Future<Session> read(UUID id, Caller caller) {
     Map<String, Object> params = Map.of("id", id);
     return SessionParties.require(pool, id, caller)
-      .compose(parties -> SqlTemplate.forQuery(pool, SESSION).mapTo(SessionStore::session).execute(params))
+      .compose(parties -> SqlTemplate.forQuery(pool, SESSION).execute(params))
       .compose(sessions -> {
-        JsonObject session = Rows.first(sessions).orElseThrow(() -> DomainException.notFound("no session " + id));
-        return SqlTemplate.forQuery(pool, NOTES).execute(params)
-          .map(notes -> session.put("notes", items(notes, row -> new JsonObject().put("text", row.getString("text")))))
-          .compose(v -> SqlTemplate.forQuery(pool, FILES).execute(params))
-          .map(files -> session.put("files", items(files, row -> new JsonObject()
-            .put("name", row.getString("name")).put("url", row.getString("url")))));
+        Row session = Rows.first(sessions).orElseThrow(() -> DomainException.notFound("no session " + id));
+        return SqlTemplate.forQuery(pool, NOTES).mapTo(SessionStore::note).execute(params)
+          .compose(notes -> SqlTemplate.forQuery(pool, FILES).mapTo(SessionStore::file).execute(params)
+            .map(files -> session(session, Rows.toList(notes), Rows.toList(files))));
       });
   }
 
   /** Adds the notes and files and moves the status, all or nothing. */
   Future<Void> update(UUID id, SessionUpdate update, Caller caller) {
+    // The files' keys are read before the session is: a URL this server never issued is invalid from anyone.
+    String[] keys = update.files().stream().map(file -> file.key(storageBaseUrl)).distinct().toArray(String[]::new);
+    List<Map<String, Object>> notes = update.notes().stream().map(note -> params(id, caller, note.id(caller.userId()),
+      note.timestamp(), Map.of("text", note.text()))).toList();
+    List<Map<String, Object>> files = update.files().stream().map(file -> params(id, caller, file.id(caller.userId()),
+      file.timestamp(), Map.of("name", file.name(), "url", file.url(), "file_key", file.key(storageBaseUrl)))).toList();
     return pool.withTransaction(connection -> SessionParties.require(connection, id, caller)
-      .compose(parties -> addAll(connection, ADD_NOTE, update.notes().stream().map(note -> params(id, caller, note.id(),
-          note.timestamp(), Map.of("text", note.text())))
-        .toList())
-        .compose(v -> requireOwnFiles(connection, update.files(), caller))
-        .compose(v -> addAll(connection, ADD_FILE, update.files().stream().map(file -> params(id, caller, file.id(),
-          file.timestamp(), Map.of("name", file.name(), "url", file.url(), "file_key", file.key()))).toList()))
+      .compose(parties -> addAll(connection, ADD_NOTE, notes)
+        .compose(v -> requireOwnFiles(connection, keys, caller))
+        .compose(v -> addAll(connection, ADD_FILE, files))
         .compose(v -> update.status() == null ? Future.succeededFuture() : changeStatus(connection, parties, update.status()))));
   }
 
   /** Files are shared by the user who uploaded them, through a URL this server issued them. */
-  private static Future<Void> requireOwnFiles(SqlClient connection, List<SessionUpdate.SharedFile> files, Caller caller) {
-    String[] keys = files.stream().map(SessionUpdate.SharedFile::key).distinct().toArray(String[]::new);
+  private static Future<Void> requireOwnFiles(SqlClient connection, String[] keys, Caller caller) {
     if (keys.length == 0) {
       return Future.succeededFuture();
     }
@@ -200,33 +198,35 @@ final class SessionStore {
       });
   }
 
-  private static JsonObject session(Row row) {
-    Object meeting = row.getValue("meeting_data");
-    return new JsonObject()
-      .put("session_id", row.getUUID("id").toString())
-      .put("booking_id", row.getUUID("booking_id").toString())
-      .put("student_id", row.getString("student_id"))
-      .put("teacher_id", row.getString("teacher_id"))
-      .put("start_time", Times.format(row.getOffsetDateTime("start_time")))
-      .put("end_time", Times.format(row.getOffsetDateTime("end_time")))
-      .put("status", row.getString("status"))
-      .put("meeting_data", meeting instanceof JsonObject data ? data : new JsonObject())
-      .put("created_at", Times.format(row.getOffsetDateTime("created_at")))
-      .put("updated_at", Times.format(row.getOffsetDateTime("updated_at")));
+  private static Session session(Row row, List<Session.Note> notes, List<Session.SharedFile> files) {
+    return new Session(
+      row.getUUID("id"),
+      row.getUUID("booking_id"),
+      row.getString("student_id"),
+      row.getString("teacher_id"),
+      row.getOffsetDateTime("start_time"),
+      row.getOffsetDateTime("end_time"),
+      SessionStatus.fromWire(row.getString("status")),
+      row.getValue("meeting_data") instanceof JsonObject meeting ? meeting : null,
+      row.getOffsetDateTime("created_at"),
+      row.getOffsetDateTime("updated_at"),
+      notes,
+      files);
   }
 
-  /** Notes or files in the order they were added, each with its id, author, times and content. */
-  private static JsonArray items(Iterable<Row> rows, Function<Row, JsonObject> content) {
-    JsonArray items = new JsonArray();
-    for (Row row : rows) {
-      OffsetDateTime added = row.getOffsetDateTime("created_at");
-      OffsetDateTime sent = row.getOffsetDateTime("client_time");
-      items.add(content.apply(row)
-        .put("id", row.getUUID("id").toString())
-        .put("author_id", row.getString("author_id"))
-        .put("timestamp", Times.format(sent != null ? sent : added))
-        .put("created_at", Times.format(added)));
-    }
-    return items;
+  private static Session.Note note(Row row) {
+    return new Session.Note(row.getUUID("id"), row.getString("author_id"), row.getString("text"), timestamp(row),
+      row.getOffsetDateTime("created_at"));
+  }
+
+  private static Session.SharedFile file(Row row) {
+    return new Session.SharedFile(row.getUUID("id"), row.getString("author_id"), row.getString("name"),
+      row.getString("url"), timestamp(row), row.getOffsetDateTime("created_at"));
+  }
+
+  /** The time the author sent with a note or file, or else when it was added. */
+  private static OffsetDateTime timestamp(Row row) {
+    OffsetDateTime sent = row.getOffsetDateTime("client_time");
+    return sent != null ? sent : row.getOffsetDateTime("created_at");
   }
 }

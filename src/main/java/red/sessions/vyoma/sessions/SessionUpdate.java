@@ -17,9 +17,9 @@ import java.util.UUID;
 /**
  * A validated {@code PUT /sessions/{id}} body: a status to move to and notes and files to add. Each note
  * and file has an id: the client's own {@code id} when it sends one, otherwise one derived from its
- * content, so a retried PUT names the same rows and adds nothing twice.
+ * author and content, so a retried PUT names the same rows and adds nothing twice.
  */
-record SessionUpdate(SessionStatus status, List<Note> notes, List<SharedFile> files) {
+public record SessionUpdate(SessionStatus status, List<Note> notes, List<SharedFile> files) {
 
   static final int MAX_NOTES = 100;
   static final int MAX_FILES = 20;
@@ -27,31 +27,44 @@ record SessionUpdate(SessionStatus status, List<Note> notes, List<SharedFile> fi
   static final int MAX_FILE_NAME = 255;
   static final int MAX_URL = 2048;
 
-  record Note(UUID id, String text, OffsetDateTime timestamp) {
+  /** A note to add; {@code clientId} is the client's own id for it, or {@code null}. */
+  public record Note(UUID clientId, String text, OffsetDateTime timestamp) {
+
+    UUID id(String authorId) {
+      return clientId != null ? clientId : derivedId("note", authorId, timestamp, text);
+    }
   }
 
-  /** A file to share: its URL as the client has it, and the key of the issued file it names. */
-  record SharedFile(UUID id, String name, String url, String key, OffsetDateTime timestamp) {
+  /** A file to share, by its URL as the client has it; {@code clientId} is the client's own id for it, or {@code null}. */
+  public record SharedFile(UUID clientId, String name, String url, OffsetDateTime timestamp) {
+
+    UUID id(String authorId) {
+      return clientId != null ? clientId : derivedId("file", authorId, timestamp, name + "\n" + url);
+    }
+
+    /** The key of the issued file the URL names; a URL outside the storage is invalid. */
+    String key(String storageBaseUrl) {
+      if (!isUnder(url, storageBaseUrl)) {
+        throw DomainException.invalid("files[].url must be a file URL this server issued (" + storageBaseUrl + "…)");
+      }
+      return url.substring(storageBaseUrl.length());
+    }
   }
 
-  static SessionUpdate parse(JsonObject body, String authorId, String storageBaseUrl) {
+  public static SessionUpdate parse(JsonObject body) {
     String status = JsonFields.optionalString(body, "status", "status");
     List<Note> notes = new ArrayList<>();
     for (JsonObject item : items(body, "notes", MAX_NOTES)) {
       String text = JsonFields.bounded(JsonFields.requiredString(item, "text", "notes[].text"), "notes[].text", 1, MAX_TEXT);
       OffsetDateTime timestamp = timestamp(item, "notes[].timestamp");
-      notes.add(new Note(id(item, "notes[].id", authorId, "note", text, timestamp), text, timestamp));
+      notes.add(new Note(clientId(item, "notes[].id"), text, timestamp));
     }
     List<SharedFile> files = new ArrayList<>();
     for (JsonObject item : items(body, "files", MAX_FILES)) {
       String name = JsonFields.bounded(JsonFields.requiredString(item, "name", "files[].name"), "files[].name", 1, MAX_FILE_NAME);
       String url = JsonFields.bounded(JsonFields.requiredString(item, "url", "files[].url"), "files[].url", 1, MAX_URL);
-      if (!isUnder(url, storageBaseUrl)) {
-        throw DomainException.invalid("files[].url must be a file URL this server issued (" + storageBaseUrl + "…)");
-      }
       OffsetDateTime timestamp = timestamp(item, "files[].timestamp");
-      files.add(new SharedFile(id(item, "files[].id", authorId, "file", name + "\n" + url, timestamp), name, url,
-        url.substring(storageBaseUrl.length()), timestamp));
+      files.add(new SharedFile(clientId(item, "files[].id"), name, url, timestamp));
     }
     if (status == null && notes.isEmpty() && files.isEmpty()) {
       throw DomainException.invalid("send a status, notes or files to update the session");
@@ -92,11 +105,12 @@ record SessionUpdate(SessionStatus status, List<Note> notes, List<SharedFile> fi
     return value == null ? null : Times.parse(value, label);
   }
 
-  private static UUID id(JsonObject item, String label, String authorId, String kind, String content, OffsetDateTime timestamp) {
+  private static UUID clientId(JsonObject item, String label) {
     String given = JsonFields.optionalString(item, "id", label);
-    if (given != null) {
-      return JsonFields.uuid(given, label);
-    }
+    return given == null ? null : JsonFields.uuid(given, label);
+  }
+
+  private static UUID derivedId(String kind, String authorId, OffsetDateTime timestamp, String content) {
     String seed = String.join("\n", kind, authorId, String.valueOf(timestamp == null ? null : timestamp.toInstant()), content);
     return UUID.nameUUIDFromBytes(seed.getBytes(StandardCharsets.UTF_8));
   }
