@@ -319,7 +319,8 @@ class MeetingsTest {
   @Nested
   class WithChimeCheckedOncePerInterval extends ChimeBacked {
 
-    private static final Duration INTERVAL = Duration.ofSeconds(2);
+    // Long enough for a few requests on a loaded machine; each test sleeps through it once.
+    private static final Duration INTERVAL = Duration.ofSeconds(3);
     /** Past the interval by more than the clock's granularity. */
     private static final Duration PAST = INTERVAL.plusMillis(100);
 
