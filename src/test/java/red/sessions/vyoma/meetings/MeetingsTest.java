@@ -19,6 +19,8 @@ import red.sessions.vyoma.support.FakeChime;
 import red.sessions.vyoma.support.Seed.Lesson;
 import red.sessions.vyoma.support.TestServer;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.IntFunction;
@@ -181,13 +183,20 @@ class MeetingsTest {
     }
   }
 
-  /** The same flows with the Chime provider: the real AWS SDK against a local Chime-protocol server. */
-  @Nested
+  /**
+   * A server of its own whose meetings come from Chime through the real AWS SDK, against a local
+   * Chime-protocol server that forgets everything before each test.
+   */
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-  class WithChime {
+  abstract class ChimeBacked {
 
-    private FakeChime chime;
-    private TestServer chimeServer;
+    private final long verifyIntervalSeconds;
+    FakeChime chime;
+    TestServer chimeServer;
+
+    ChimeBacked(long verifyIntervalSeconds) {
+      this.verifyIntervalSeconds = verifyIntervalSeconds;
+    }
 
     @BeforeAll
     void start() {
@@ -200,7 +209,7 @@ class MeetingsTest {
         "VYOMA_MEETINGS_ATTEMPT_TIMEOUT_MS", "500",
         "VYOMA_MEETINGS_CALL_TIMEOUT_MS", "3000",
         "VYOMA_MEETINGS_MAX_ATTEMPTS", "3",
-        "VYOMA_MEETINGS_VERIFY_INTERVAL_SECONDS", "0"));
+        "VYOMA_MEETINGS_VERIFY_INTERVAL_SECONDS", String.valueOf(verifyIntervalSeconds)));
     }
 
     @AfterAll
@@ -212,6 +221,15 @@ class MeetingsTest {
     @BeforeEach
     void resetChime() {
       chime.reset();
+    }
+  }
+
+  /** The same flows with the Chime provider, which is asked about a meeting every time it is served. */
+  @Nested
+  class WithChime extends ChimeBacked {
+
+    WithChime() {
+      super(0);
     }
 
     private List<JsonObject> requests(String method, String pathPrefix) {
@@ -291,6 +309,87 @@ class MeetingsTest {
       assertError(join(chimeServer, lesson.studentId(), lesson.sessionId()), 503);
       chime.reset();
       assertJson(join(chimeServer, lesson.studentId(), lesson.sessionId()), 201);
+    }
+  }
+
+  /**
+   * Chime asked whether a meeting still runs at most once per {@code meetings.verify_interval_seconds}:
+   * in between, meetings and attendees are served from what the server holds, even one Chime has ended.
+   */
+  @Nested
+  class WithChimeCheckedOncePerInterval extends ChimeBacked {
+
+    // Long enough for a few requests on a loaded machine; each test sleeps through it once.
+    private static final Duration INTERVAL = Duration.ofSeconds(3);
+    /** Past the interval by more than the clock's granularity. */
+    private static final Duration PAST = INTERVAL.plusMillis(100);
+
+    WithChimeCheckedOncePerInterval() {
+      super(INTERVAL.toSeconds());
+    }
+
+    private HttpResponse<Buffer> meetingOf(String userId, String sessionId) {
+      return chimeServer.api().get("/meetings/" + sessionId, chimeServer.token(userId));
+    }
+
+    /**
+     * The calls so far were answered before an interval that began at {@code start} or later could end: had
+     * they taken longer, their not asking Chime would prove nothing.
+     */
+    private void assertStillWithinTheInterval(Instant start) {
+      assertTrue(Instant.now().isBefore(start.plus(INTERVAL)), "the calls outlasted the verify interval");
+    }
+
+    private static void sleepUntil(Instant moment) throws InterruptedException {
+      Thread.sleep(Math.max(0, Duration.between(Instant.now(), moment).toMillis()));
+    }
+
+    @Test
+    void aMeetingIsCheckedOncePerIntervalAndServedWithoutAskingChimeInBetween() throws InterruptedException {
+      Lesson lesson = chimeServer.seed().lesson(2);
+      Instant joining = Instant.now();
+      JsonObject created = assertJson(join(chimeServer, lesson.studentId(), lesson.sessionId()), 201);
+      Instant confirmed = Instant.now();
+      String meetingId = created.getString("meeting_id");
+      JsonObject attendee = assertJson(attend(chimeServer, lesson.studentId(), meetingId), 201);
+      assertEquals(List.of("CreateMeeting", "CreateAttendee"), chime.operations());
+
+      assertEquals(created, assertJson(meetingOf(lesson.teacherId(), lesson.sessionId()), 200));
+      assertEquals(created, assertJson(join(chimeServer, lesson.teacherId(), lesson.sessionId()), 200));
+      assertEquals(attendee, assertJson(attend(chimeServer, lesson.studentId(), meetingId), 200));
+      assertStillWithinTheInterval(joining);
+      assertEquals(List.of("CreateMeeting", "CreateAttendee"), chime.operations(), "served without asking Chime");
+
+      sleepUntil(confirmed.plus(PAST));
+      Instant checking = Instant.now();
+      assertEquals(created, assertJson(meetingOf(lesson.teacherId(), lesson.sessionId()), 200));
+      assertEquals(List.of("CreateMeeting", "CreateAttendee", "GetMeeting"), chime.operations(), "one check");
+
+      assertEquals(created, assertJson(join(chimeServer, lesson.studentId(), lesson.sessionId()), 200));
+      assertEquals(created, assertJson(meetingOf(lesson.studentId(), lesson.sessionId()), 200));
+      assertStillWithinTheInterval(checking);
+      assertEquals(List.of("CreateMeeting", "CreateAttendee", "GetMeeting"), chime.operations(),
+        "the check started a new interval");
+    }
+
+    @Test
+    void aMeetingChimeEndedIsServedUntilTheIntervalEndsAndIsThen404() throws InterruptedException {
+      Lesson lesson = chimeServer.seed().lesson(2);
+      Instant joining = Instant.now();
+      JsonObject first = assertJson(join(chimeServer, lesson.studentId(), lesson.sessionId()), 201);
+      Instant confirmed = Instant.now();
+      chime.endByItself(first.getString("meeting_id"));
+
+      assertEquals(first, assertJson(meetingOf(lesson.teacherId(), lesson.sessionId()), 200));
+      assertEquals(first, assertJson(join(chimeServer, lesson.teacherId(), lesson.sessionId()), 200));
+      assertStillWithinTheInterval(joining);
+      assertEquals(List.of("CreateMeeting"), chime.operations(), "not asked yet, so not known to have ended");
+
+      sleepUntil(confirmed.plus(PAST));
+      assertError(meetingOf(lesson.teacherId(), lesson.sessionId()), 404);
+      assertEquals(List.of("CreateMeeting", "GetMeeting"), chime.operations(), "one check");
+      JsonObject second = assertJson(join(chimeServer, lesson.studentId(), lesson.sessionId()), 201);
+      assertNotEquals(first.getString("meeting_id"), second.getString("meeting_id"));
     }
   }
 }

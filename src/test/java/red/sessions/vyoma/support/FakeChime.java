@@ -68,7 +68,10 @@ public final class FakeChime implements AutoCloseable {
     return "http://127.0.0.1:" + server.actualPort();
   }
 
-  /** Every request received, in order: {@code method}, {@code path}, {@code headers} (lower-case names), {@code body}. */
+  /**
+   * Every request received, in order: {@code operation} (as in {@link #operations()}), {@code method}, {@code path},
+   * {@code headers} (lower-case names), {@code body}.
+   */
   public List<JsonObject> requests() {
     synchronized (lock) {
       return requests.stream().map(JsonObject::copy).toList();
@@ -80,6 +83,17 @@ public final class FakeChime implements AutoCloseable {
     return requests().stream()
       .filter(request -> request.getString("method").equals(method) && request.getString("path").equals(path))
       .toList();
+  }
+
+  /**
+   * The Chime operation of every request received, in order ({@code CreateMeeting}, {@code GetMeeting},
+   * {@code DeleteMeeting}, {@code CreateAttendee}): each call is there, a repeated {@code CreateMeeting}
+   * answered with the existing meeting and an attempt answered with a fault too.
+   */
+  public List<String> operations() {
+    synchronized (lock) {
+      return requests.stream().map(request -> request.getString("operation")).toList();
+    }
   }
 
   /** Distinct meetings ever created (since start or the last {@link #reset()}). */
@@ -209,8 +223,12 @@ public final class FakeChime implements AutoCloseable {
       }
     }
     String path = request.path();
-    requests.add(new JsonObject().put("method", request.method().name()).put("path", path).put("headers", headers)
-      .put("body", body));
+    HttpMethod method = request.method();
+    Matcher attendeesPath = ATTENDEES.matcher(path);
+    Matcher meetingPath = MEETING.matcher(path);
+    String operation = operation(method, path, meetingPath.matches(), attendeesPath.matches());
+    requests.add(new JsonObject().put("operation", operation).put("method", method.name()).put("path", path)
+      .put("headers", headers).put("body", body));
 
     Fault fault = faults.poll();
     if (fault == Fault.HANG) {
@@ -226,23 +244,33 @@ public final class FakeChime implements AutoCloseable {
     if (badJson) {
       return error(400, "BadRequestException", "The request body is not JSON.");
     }
-    HttpMethod method = request.method();
-    Matcher attendeesPath = ATTENDEES.matcher(path);
-    Matcher meetingPath = MEETING.matcher(path);
+    JsonObject input = body == null ? new JsonObject() : body;
+    return switch (operation) {
+      case "CreateMeeting" -> createMeeting(input);
+      case "GetMeeting" -> {
+        JsonObject meeting = meetings.get(meetingPath.group(1));
+        yield meeting == null ? notFound() : ok(200, new JsonObject().put("Meeting", meeting.copy()));
+      }
+      case "DeleteMeeting" -> forget(meetingPath.group(1)) ? ok(204, null) : notFound();
+      case "CreateAttendee" -> createAttendee(attendeesPath.group(1), input);
+      default -> error(404, "UnknownOperationException", "No operation " + method.name() + " " + path);
+    };
+  }
+
+  private static String operation(HttpMethod method, String path, boolean meetingPath, boolean attendeesPath) {
     if (method == HttpMethod.POST && path.equals("/meetings")) {
-      return createMeeting(body == null ? new JsonObject() : body);
+      return "CreateMeeting";
     }
-    if (method == HttpMethod.GET && meetingPath.matches()) {
-      JsonObject meeting = meetings.get(meetingPath.group(1));
-      return meeting == null ? notFound() : ok(200, new JsonObject().put("Meeting", meeting.copy()));
+    if (method == HttpMethod.GET && meetingPath) {
+      return "GetMeeting";
     }
-    if (method == HttpMethod.DELETE && meetingPath.matches()) {
-      return forget(meetingPath.group(1)) ? ok(204, null) : notFound();
+    if (method == HttpMethod.DELETE && meetingPath) {
+      return "DeleteMeeting";
     }
-    if (method == HttpMethod.POST && attendeesPath.matches()) {
-      return createAttendee(attendeesPath.group(1), body == null ? new JsonObject() : body);
+    if (method == HttpMethod.POST && attendeesPath) {
+      return "CreateAttendee";
     }
-    return error(404, "UnknownOperationException", "No operation " + method.name() + " " + path);
+    return "Unknown";
   }
 
   private Answer createMeeting(JsonObject body) {
