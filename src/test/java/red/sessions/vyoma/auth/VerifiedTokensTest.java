@@ -83,6 +83,17 @@ class VerifiedTokensTest {
   }
 
   @Test
+  void aTokenRememberedAgainTakesNoMoreRoom() {
+    VerifiedTokens tokens = new VerifiedTokens(2, clock);
+    for (int i = 0; i < 5; i++) {
+      tokens.remember("again", new Caller("a", false), now + 60);
+    }
+    tokens.remember("other", new Caller("b", false), now + 60);
+    assertEquals("a", tokens.find("again").userId());
+    assertEquals("b", tokens.find("other").userId());
+  }
+
+  @Test
   void expiredEntriesMakeRoomBeforeLiveOnesAreDropped() {
     VerifiedTokens tokens = new VerifiedTokens(4, clock);
     tokens.remember("short-1", new Caller("a", false), now + 10);
