@@ -1,5 +1,7 @@
 package red.sessions.vyoma.auth;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
@@ -12,9 +14,11 @@ import io.vertx.ext.auth.jwt.JWTAuthOptions;
 import io.vertx.ext.web.client.WebClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import red.sessions.vyoma.platform.Metrics;
 
 import java.security.KeyFactory;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Clock;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -23,17 +27,32 @@ import java.util.stream.Collectors;
  * Verifies bearer tokens. The keys come from one of three places, first configured wins: a JWKS URL
  * (refreshed periodically, e.g. a Cognito user pool), a PEM public key, or the local development key.
  * Only the configured algorithms are accepted, so {@code alg: none} and HMAC tokens are always refused;
- * {@code exp} is required; {@code iss} and {@code aud} are checked when configured.
+ * {@code exp} is required; {@code iss} and {@code aud} are checked when configured. A token that passed is
+ * remembered ({@link VerifiedTokens}) until its {@code exp}, so its next calls skip the signature check.
  */
 public final class TokenVerifier {
 
   private static final Logger LOG = LoggerFactory.getLogger(TokenVerifier.class);
+  private static final String ACCEPTED = "vyoma.auth.tokens.accepted";
+
+  /**
+   * The keys tokens are checked with and the tokens verified with those very keys, swapped as one: a
+   * verification still running on the old keys when they change remembers its token in the old cache,
+   * which nothing reads any more.
+   *
+   * @param jwks the published keys these came from; empty for a PEM or development key
+   */
+  private record Keys(JWTAuth jwt, JsonArray jwks, VerifiedTokens verified) {
+  }
 
   private final Vertx vertx;
   private final JsonObject config;
   private final Set<String> algorithms;
   private final JWTOptions checks;
-  private volatile JWTAuth jwt;
+  private final int cacheSize;
+  private final Counter acceptedBySignature;
+  private final Counter acceptedFromCache;
+  private volatile Keys keys;
   private WebClient jwksClient;
   private long refreshTimer = -1;
 
@@ -42,6 +61,10 @@ public final class TokenVerifier {
     this.config = config;
     this.algorithms = config.getJsonArray("algorithms").stream().map(String::valueOf).collect(Collectors.toSet());
     this.checks = new JWTOptions().setLeeway(config.getInteger("leeway_seconds"));
+    this.cacheSize = config.getInteger("token_cache_size");
+    MeterRegistry meters = Metrics.registry(vertx);
+    this.acceptedBySignature = accepted("signature", meters);
+    this.acceptedFromCache = accepted("cache", meters);
     String issuer = config.getString("issuer", "");
     if (!issuer.isBlank()) {
       checks.setIssuer(issuer);
@@ -50,6 +73,13 @@ public final class TokenVerifier {
     if (!audience.isBlank()) {
       checks.setAudience(List.of(audience));
     }
+  }
+
+  private static Counter accepted(String by, MeterRegistry meters) {
+    return Counter.builder(ACCEPTED)
+      .description("Tokens accepted: by=signature after a full check, by=cache on a repeat of a token checked before")
+      .tag("by", by)
+      .register(meters);
   }
 
   /** True when tokens come from an issuer other than this server's development key. */
@@ -86,7 +116,7 @@ public final class TokenVerifier {
         options.addPubSecKey(new PubSecKeyOptions().setAlgorithm(DevKeys.ALGORITHM).setId(DevKeys.KEY_ID)
           .setBuffer(devKeys.publicPem()));
       }
-      verifier.jwt = JWTAuth.create(vertx, options);
+      verifier.keys = verifier.newKeys(options, new JsonArray());
       return verifier;
     });
   }
@@ -109,23 +139,38 @@ public final class TokenVerifier {
       if (response.statusCode() != 200) {
         throw new IllegalStateException("JWKS " + url + " answered " + response.statusCode());
       }
-      JsonArray keys = response.bodyAsJsonObject().getJsonArray("keys", new JsonArray());
-      JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(checks);
-      keys.stream().map(JsonObject.class::cast)
+      JsonArray published = response.bodyAsJsonObject().getJsonArray("keys", new JsonArray());
+      JsonArray signing = new JsonArray(published.stream().map(JsonObject.class::cast)
         .filter(key -> !"enc".equals(key.getString("use")))
         .filter(key -> algorithms.contains(key.getString("alg")))
-        .forEach(options::addJwk);
-      if (options.getJwks().isEmpty()) {
+        .collect(Collectors.toList()));
+      if (signing.isEmpty()) {
         throw new IllegalStateException("JWKS " + url + " has no signing key for " + algorithms);
       }
-      jwt = JWTAuth.create(vertx, options);
+      Keys current = keys;
+      // The same keys again (the usual refresh) keep the tokens verified with them.
+      if (current == null || !current.jwks().equals(signing)) {
+        JWTAuthOptions options = new JWTAuthOptions().setJWTOptions(checks);
+        signing.forEach(key -> options.addJwk((JsonObject) key));
+        keys = newKeys(options, signing);
+      }
       return null;
     });
   }
 
+  private Keys newKeys(JWTAuthOptions options, JsonArray jwks) {
+    return new Keys(JWTAuth.create(vertx, options), jwks, new VerifiedTokens(cacheSize, Clock.systemUTC()));
+  }
+
   /** The caller the token names, or a failed future when the token is not acceptable. */
   public Future<Caller> verify(String token) {
-    return jwt.authenticate(new TokenCredentials(token)).map(user -> {
+    Keys current = keys;
+    Caller known = current.verified().find(token);
+    if (known != null) {
+      acceptedFromCache.increment();
+      return Future.succeededFuture(known);
+    }
+    return current.jwt().authenticate(new TokenCredentials(token)).map(user -> {
       JsonObject claims = user.attributes().getJsonObject("accessToken");
       String subject = claims.getString("sub");
       if (!claims.containsKey("exp")) {
@@ -134,7 +179,10 @@ public final class TokenVerifier {
       if (subject == null || subject.isBlank()) {
         throw new IllegalArgumentException("token has no sub");
       }
-      return new Caller(subject, isAdmin(claims.getValue(config.getString("admin_claim"))));
+      Caller caller = new Caller(subject, isAdmin(claims.getValue(config.getString("admin_claim"))));
+      current.verified().remember(token, caller, claims.getLong("exp"));
+      acceptedBySignature.increment();
+      return caller;
     });
   }
 

@@ -17,11 +17,6 @@ import red.sessions.vyoma.support.JwtForge;
 import red.sessions.vyoma.support.TestServer;
 
 import java.nio.charset.StandardCharsets;
-import java.security.KeyFactory;
-import java.security.interfaces.RSAPublicKey;
-import java.security.spec.X509EncodedKeySpec;
-import java.util.Arrays;
-import java.util.Base64;
 import java.time.Instant;
 import java.util.Map;
 
@@ -217,23 +212,13 @@ class AuthenticationTest {
     private TestServer jwks;
 
     @BeforeAll
-    void start() throws Exception {
-      RSAPublicKey key = (RSAPublicKey) KeyFactory.getInstance("RSA")
-        .generatePublic(new X509EncodedKeySpec(DevKeys.derOf(issuer.publicPem())));
-      Base64.Encoder url = Base64.getUrlEncoder().withoutPadding();
-      JsonObject jwk = new JsonObject().put("kty", "RSA").put("alg", "RS256").put("use", "sig").put("kid", "k1")
-        .put("n", url.encodeToString(unsigned(key.getModulus().toByteArray())))
-        .put("e", url.encodeToString(unsigned(key.getPublicExponent().toByteArray())));
-      String body = new JsonObject().put("keys", new JsonArray().add(jwk)).encode();
+    void start() {
+      String body = new JsonObject().put("keys", new JsonArray().add(JwtForge.jwk(issuer.publicPem(), "k1"))).encode();
       jwksServer = server.vertx().createHttpServer()
         .requestHandler(request -> request.response().putHeader("Content-Type", "application/json").end(body))
         .listen(0, "127.0.0.1").await();
       jwks = TestServer.start(Map.of(
         "VYOMA_AUTH_JWKS_URL", "http://127.0.0.1:" + jwksServer.actualPort() + "/.well-known/jwks.json"));
-    }
-
-    private byte[] unsigned(byte[] twosComplement) {
-      return twosComplement[0] == 0 ? Arrays.copyOfRange(twosComplement, 1, twosComplement.length) : twosComplement;
     }
 
     @AfterAll
