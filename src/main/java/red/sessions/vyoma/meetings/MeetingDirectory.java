@@ -12,7 +12,9 @@ import java.util.function.Supplier;
 /**
  * Meeting and attendee lookups shared by every node: Vert.x async maps, held by Hazelcast (with backups)
  * when clustered and in memory otherwise. PostgreSQL stays the record: a miss here is read from the
- * database and remembered, so a restart or a lost node loses nothing.
+ * database and remembered, so a restart or a lost node loses nothing. When clustered, each node keeps a
+ * near cache of the maps ({@code conf/cluster.xml}), invalidated as entries change; a cached meeting is
+ * served only when the database still holds it live (the callers check), so an ended one never is.
  */
 final class MeetingDirectory {
 
@@ -33,9 +35,13 @@ final class MeetingDirectory {
     return Future.all(meetings, attendees).map(v -> new MeetingDirectory(meetings.result(), attendees.result()));
   }
 
-  /** The session's live meeting record, from the map or else from {@code load} (then remembered). */
-  Future<Optional<JsonObject>> liveMeetingOf(UUID sessionId, Supplier<Future<Optional<JsonObject>>> load) {
-    return meetings.get(bySession(sessionId.toString())).compose(hit -> hit != null
+  /**
+   * The session's live meeting record, from the map when it holds that very meeting ({@code liveMeetingId}),
+   * or else from {@code load} (then remembered).
+   */
+  Future<Optional<JsonObject>> liveMeetingOf(UUID sessionId, String liveMeetingId,
+                                             Supplier<Future<Optional<JsonObject>>> load) {
+    return meetings.get(bySession(sessionId.toString())).compose(hit -> hit != null && liveMeetingId.equals(hit.getString("meeting_id"))
       ? Future.succeededFuture(Optional.of(hit))
       : load.get().compose(found -> found.isPresent() ? remember(found.get()).map(found) : Future.succeededFuture(found)));
   }

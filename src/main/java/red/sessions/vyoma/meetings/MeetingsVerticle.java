@@ -80,7 +80,7 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
         if ("completed".equals(parties.sessionStatus())) {
           throw DomainException.conflict("the session is completed");
         }
-        return liveMeetingOf(sessionId);
+        return liveMeetingOf(parties);
       })
       .compose(live -> live.isPresent()
         ? Future.succeededFuture(new Joined<>(Meeting.of(live.get()), false))
@@ -103,7 +103,7 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
   @Override
   public Future<Meeting> live(Caller caller, UUID sessionId) {
     return SessionParties.require(pool, sessionId, caller)
-      .compose(parties -> liveMeetingOf(sessionId))
+      .compose(this::liveMeetingOf)
       .map(live -> Meeting.of(live.orElseThrow(() -> DomainException.notFound("session " + sessionId
         + " has no live meeting; start one with POST /meetings"))));
   }
@@ -111,10 +111,15 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
   /**
    * The session's live meeting. The provider is asked whether it still knows the meeting at most every
    * {@code meetings.verify_interval_seconds} (the time of the last answer travels with the record, so any
-   * node skips a check another just made); a meeting it forgot is ended here too.
+   * node skips a check another just made); a meeting it forgot is ended here too. Only the meeting the
+   * database holds live is served: a cached record of another is stale and read again.
    */
-  private Future<Optional<JsonObject>> liveMeetingOf(UUID sessionId) {
-    return directory.liveMeetingOf(sessionId, () -> store.liveMeetingOf(sessionId))
+  private Future<Optional<JsonObject>> liveMeetingOf(SessionParties parties) {
+    if (parties.liveMeetingId() == null) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    UUID sessionId = parties.sessionId();
+    return directory.liveMeetingOf(sessionId, parties.liveMeetingId(), () -> store.liveMeetingOf(sessionId))
       .compose(live -> live.isEmpty() || recentlyVerified(live.get()) ? Future.succeededFuture(live)
         : provider.meetingExists(live.get().getString("meeting_id"))
           .compose(exists -> exists
@@ -171,7 +176,10 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
       .compose(attendee -> directory.remember(meetingId, userId, attendee).map(attendee));
   }
 
-  /** The meeting, live or ended, if the caller is a party of its session. */
+  /**
+   * The meeting, live or ended, if the caller is a party of its session; live only while the database
+   * still holds it as its session's live meeting, whatever a cached record says.
+   */
   private Future<MeetingStore.Stored> meetingOfParty(String meetingId, Caller caller) {
     return directory.liveMeeting(meetingId)
       .compose(cached -> cached.isPresent()
@@ -179,7 +187,8 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
         : store.meeting(meetingId))
       .compose(found -> {
         MeetingStore.Stored stored = found.orElseThrow(() -> DomainException.notFound("no meeting " + meetingId));
-        return SessionParties.require(pool, UUID.fromString(stored.record().getString("session_id")), caller).map(stored);
+        return SessionParties.require(pool, UUID.fromString(stored.record().getString("session_id")), caller)
+          .map(parties -> new MeetingStore.Stored(stored.record(), stored.live() && meetingId.equals(parties.liveMeetingId())));
       });
   }
 

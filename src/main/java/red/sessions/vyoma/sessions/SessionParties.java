@@ -13,12 +13,17 @@ import java.util.UUID;
 /**
  * Who may reach a session, and everything that hangs off it (its meetings and attendees): the two
  * parties of its booking, and admins. Anyone else gets 403; an unknown session 404.
+ *
+ * @param liveMeetingId the session's live meeting as the database has it now, or {@code null}: what any
+ *                      cached copy of a meeting is checked against, so an ended one is never served
  */
 public record SessionParties(UUID sessionId, UUID bookingId, String studentId, String teacherId,
-                             String sessionStatus, String bookingStatus) {
+                             String sessionStatus, String bookingStatus, String liveMeetingId) {
 
+  // The live meeting comes with the parties in one round trip (the partial unique index on live meetings).
   private static final String LOAD = """
-    SELECT s.id, s.booking_id, s.status, b.student_id, b.teacher_id, b.status AS booking_status
+    SELECT s.id, s.booking_id, s.status, b.student_id, b.teacher_id, b.status AS booking_status,
+           (SELECT m.meeting_id FROM meetings m WHERE m.session_id = s.id AND m.ended_at IS NULL) AS live_meeting_id
       FROM sessions s JOIN bookings b ON b.id = s.booking_id
      WHERE s.id = #{session_id}""";
 
@@ -26,7 +31,8 @@ public record SessionParties(UUID sessionId, UUID bookingId, String studentId, S
   public static Future<SessionParties> require(SqlClient client, UUID sessionId, Caller caller) {
     return SqlTemplate.forQuery(client, LOAD)
       .mapTo(row -> new SessionParties(row.getUUID("id"), row.getUUID("booking_id"), row.getString("student_id"),
-        row.getString("teacher_id"), row.getString("status"), row.getString("booking_status")))
+        row.getString("teacher_id"), row.getString("status"), row.getString("booking_status"),
+        row.getString("live_meeting_id")))
       .execute(Map.of("session_id", sessionId))
       .map(rows -> {
         SessionParties parties = Rows.first(rows).orElseThrow(() -> DomainException.notFound("no session " + sessionId));

@@ -34,6 +34,7 @@ import java.util.function.Supplier;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static red.sessions.vyoma.support.Api.assertError;
 import static red.sessions.vyoma.support.Api.assertJson;
@@ -120,6 +121,29 @@ class ClusterTest {
     List<String> askedForAttendee = chime.operations();
     assertEquals(attendee, assertJson(attend(b, lesson.studentId(), meetingId), 200));
     assertEquals(askedForAttendee, chime.operations(), "node b found the attendee in the cluster map");
+  }
+
+  @Test
+  @Order(1)
+  void aMeetingEndedOnOneNodeIsNeverServedByTheOtherFromItsNearCache() {
+    Lesson lesson = a.seed().lesson(2);
+    String meetingId = join(a, lesson.studentId(), lesson.sessionId()).getString("meeting_id");
+    String teacherToken = b.token(lesson.teacherId());
+    // Read on b, twice, so its near cache holds the meeting and the teacher's attendee.
+    assertJson(attend(b, lesson.teacherId(), meetingId), 201);
+    for (int read = 0; read < 2; read++) {
+      assertJson(b.api().get("/meetings/" + lesson.sessionId(), teacherToken), 200);
+      assertJson(attend(b, lesson.teacherId(), meetingId), 200);
+    }
+
+    assertJson(a.api().send(HttpMethod.DELETE, "/meetings", a.token(lesson.studentId()),
+      new JsonObject().put("meeting_id", meetingId)), 200);
+
+    // At once, before any invalidation could be relied on to have reached b.
+    assertError(b.api().get("/meetings/" + lesson.sessionId(), teacherToken), 404);
+    assertError(attend(b, lesson.teacherId(), meetingId), 404);
+    assertNotEquals(meetingId, join(b, lesson.teacherId(), lesson.sessionId()).getString("meeting_id"),
+      "joining starts a new meeting");
   }
 
   @Test
