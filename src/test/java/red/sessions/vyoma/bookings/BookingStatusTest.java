@@ -1,0 +1,81 @@
+package red.sessions.vyoma.bookings;
+
+import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.support.Samples;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class BookingStatusTest {
+
+  /** Every move the lifecycle allows, as "from→to"; any other pair is refused. */
+  private static final Set<String> ALLOWED = Set.of(
+    "pending→confirmed", "confirmed→completed", "pending→cancelled", "confirmed→cancelled");
+
+  private static final List<String> WIRE = List.of("pending", "confirmed", "completed", "cancelled");
+
+  @Test
+  void statusesTravelInLowerCase() {
+    assertEquals(WIRE, Arrays.stream(BookingStatus.values()).map(BookingStatus::wire).toList());
+  }
+
+  @Test
+  void onlyTheAllowedMovesAreReachable() {
+    for (BookingStatus to : BookingStatus.values()) {
+      for (String from : WIRE) {
+        assertEquals(ALLOWED.contains(from + "→" + to.wire()), to.isReachableFrom(from), from + "→" + to.wire());
+      }
+    }
+  }
+
+  @Test
+  void theStatusesTheDatabaseChecksAreTheReachableOnes() {
+    assertArrayEquals(new String[0], BookingStatus.PENDING.reachableFrom());
+    assertArrayEquals(new String[] {"pending"}, BookingStatus.CONFIRMED.reachableFrom());
+    assertArrayEquals(new String[] {"confirmed"}, BookingStatus.COMPLETED.reachableFrom());
+    assertArrayEquals(new String[] {"pending", "confirmed"}, BookingStatus.CANCELLED.reachableFrom());
+  }
+
+  @Test
+  void onlyConfirmingIsForTheTeacherAlone() {
+    assertEquals(List.of(BookingStatus.CONFIRMED),
+      Arrays.stream(BookingStatus.values()).filter(BookingStatus::teacherOnly).toList());
+  }
+
+  @Test
+  void aBookingCanBeChangedToConfirmedCancelledOrCompleted() {
+    assertEquals(BookingStatus.CONFIRMED, BookingStatus.target("confirmed"));
+    assertEquals(BookingStatus.CANCELLED, BookingStatus.target("cancelled"));
+    assertEquals(BookingStatus.COMPLETED, BookingStatus.target("completed"));
+  }
+
+  @Test
+  void pendingIsNoTarget() {
+    assertRefused("pending");
+  }
+
+  @Test
+  void targetsAreMatchedExactly() {
+    assertRefused("CONFIRMED");
+    assertRefused(" confirmed");
+    assertRefused("");
+    assertRefused(null);
+  }
+
+  @Test
+  void noOtherWordIsATarget() {
+    Samples.check(random -> assertRefused(Samples.string(random)));
+  }
+
+  private static void assertRefused(String value) {
+    ApiException e = assertThrows(ApiException.class, () -> BookingStatus.target(value));
+    assertEquals(400, e.status());
+    assertEquals("status must be confirmed, cancelled or completed", e.getMessage());
+  }
+}

@@ -1,0 +1,112 @@
+package red.sessions.vyoma.bookings;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.TimeRange;
+import red.sessions.vyoma.support.Samples;
+
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+class NewBookingTest {
+
+  private static final OffsetDateTime START = OffsetDateTime.now(ZoneOffset.UTC).plusDays(1).truncatedTo(ChronoUnit.HOURS);
+  private static final Caller SAM = new Caller("sam", false);
+
+  private static JsonObject body(String studentId, String teacherId, OffsetDateTime start, OffsetDateTime end) {
+    return new JsonObject().put("student_id", studentId).put("teacher_id", teacherId)
+      .put("start_time", start.toString()).put("end_time", end.toString());
+  }
+
+  private static NewBooking booking(String studentId, String teacherId, String start, String end) {
+    return new NewBooking(studentId, teacherId, new TimeRange(OffsetDateTime.parse(start), OffsetDateTime.parse(end)));
+  }
+
+  private static void assertRefused(int status, String message, JsonObject body, Caller caller) {
+    ApiException e = assertThrows(ApiException.class, () -> NewBooking.parse(body, caller));
+    assertEquals(status, e.status());
+    assertEquals(message, e.getMessage());
+  }
+
+  @Test
+  void aStudentBooksALessonWithATeacher() {
+    NewBooking booking = NewBooking.parse(body("sam", "alice", START, START.plusHours(1)), SAM);
+    assertEquals(new NewBooking("sam", "alice", new TimeRange(START, START.plusHours(1))), booking);
+  }
+
+  @Test
+  void anAdminBooksForAStudent() {
+    NewBooking booking = NewBooking.parse(body("sam", "alice", START, START.plusHours(1)), new Caller("root", true));
+    assertEquals("sam", booking.studentId());
+  }
+
+  @Test
+  void nobodyElseBooksInAStudentsName() {
+    assertRefused(403, "a booking is made only by the student it names",
+      body("sam", "alice", START, START.plusHours(1)), new Caller("alice", false));
+  }
+
+  @Test
+  void aStudentDoesNotBookThemself() {
+    assertRefused(400, "student_id and teacher_id must be different users",
+      body("sam", "sam", START, START.plusHours(1)), SAM);
+  }
+
+  @Test
+  void bothPartiesAreRequired() {
+    assertRefused(400, "student_id is required", body("sam", "alice", START, START.plusHours(1)).put("student_id", " "), SAM);
+    assertRefused(400, "teacher_id is required", body("sam", "alice", START, START.plusHours(1)).putNull("teacher_id"), SAM);
+  }
+
+  @Test
+  void aLessonLastsFrom15MinutesTo8Hours() {
+    NewBooking.parse(body("sam", "alice", START, START.plusMinutes(15)), SAM);
+    NewBooking.parse(body("sam", "alice", START, START.plusHours(8)), SAM);
+    String length = "the time from start_time to end_time must be between 15 min and 8 h";
+    assertRefused(400, length, body("sam", "alice", START, START.plusMinutes(14)), SAM);
+    assertRefused(400, length, body("sam", "alice", START, START.plusHours(8).plusMinutes(1)), SAM);
+  }
+
+  @Test
+  void theFingerprintIsTheSha256OfTheCanonicalRequest() {
+    // Stored with every idempotency key: a new form would turn a retry across an upgrade into a 409.
+    assertEquals("e6c71f8289cde373d6053a1bf4201e06a6fa5be050917629b57aacf64ece2b01",
+      booking("sam", "alice", "2030-01-07T09:00:00Z", "2030-01-07T10:00:00Z").fingerprint());
+  }
+
+  @Test
+  void theSameLessonWrittenWithAnotherOffsetHasTheSameFingerprint() {
+    assertEquals(booking("sam", "alice", "2030-01-07T09:00:00Z", "2030-01-07T10:00:00Z").fingerprint(),
+      booking("sam", "alice", "2030-01-07T14:30:00+05:30", "2030-01-07T05:00:00-05:00").fingerprint());
+  }
+
+  @Test
+  void fieldsCannotTradeCharactersWithoutChangingTheFingerprint() {
+    assertNotEquals(booking("sa", "malice", "2030-01-07T09:00:00Z", "2030-01-07T10:00:00Z").fingerprint(),
+      booking("sam", "alice", "2030-01-07T09:00:00Z", "2030-01-07T10:00:00Z").fingerprint());
+  }
+
+  @Test
+  void anyDifferenceInTheBookingChangesItsFingerprint() {
+    String start = "2030-01-07T09:00:00Z";
+    String end = "2030-01-07T10:00:00Z";
+    Samples.check(random -> {
+      String student = Samples.nonBlank(random);
+      String teacher = Samples.nonBlank(random);
+      String other = Samples.nonBlank(random);
+      String fingerprint = booking(student, teacher, start, end).fingerprint();
+      assertEquals(fingerprint, booking(student, teacher, start, end).fingerprint());
+      assertEquals(other.equals(student), fingerprint.equals(booking(other, teacher, start, end).fingerprint()));
+      assertEquals(other.equals(teacher), fingerprint.equals(booking(student, other, start, end).fingerprint()));
+      assertNotEquals(fingerprint, booking(student, teacher, "2030-01-07T09:00:00.000001Z", end).fingerprint());
+      assertNotEquals(fingerprint, booking(student, teacher, start, "2030-01-07T10:15:00Z").fingerprint());
+    });
+  }
+}

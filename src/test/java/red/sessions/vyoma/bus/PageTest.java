@@ -1,0 +1,48 @@
+package red.sessions.vyoma.bus;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.auth.Caller;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static red.sessions.vyoma.bus.TimesTest.assertBadRequest;
+
+class PageTest {
+
+  private static Page page(JsonObject query) {
+    return Page.of(new ApiRequest(new Caller("sam", false), new JsonObject(), query, new JsonObject(), null));
+  }
+
+  @Test
+  void withoutParametersAPageIsTheFirst100() {
+    assertEquals(new Page(100, 0), page(new JsonObject()));
+  }
+
+  @Test
+  void limitAndOffsetAreRead() {
+    assertEquals(new Page(20, 40), page(new JsonObject().put("limit", "20").put("offset", "40")));
+  }
+
+  @Test
+  void theLimitRunsFrom1To500() {
+    assertEquals(1, page(new JsonObject().put("limit", "1")).limit());
+    assertEquals(500, page(new JsonObject().put("limit", "500")).limit());
+    assertBadRequest("limit must be a whole number from 1 to 500", () -> page(new JsonObject().put("limit", "0")));
+    assertBadRequest("limit must be a whole number from 1 to 500", () -> page(new JsonObject().put("limit", "501")));
+  }
+
+  @Test
+  void theOffsetIsNotNegative() {
+    assertEquals(0, page(new JsonObject().put("offset", "0")).offset());
+    assertEquals(Integer.MAX_VALUE, page(new JsonObject().put("offset", String.valueOf(Integer.MAX_VALUE))).offset());
+    assertBadRequest("offset must be a whole number from 0 to 2147483647", () -> page(new JsonObject().put("offset", "-1")));
+  }
+
+  @Test
+  void aNumberIsWrittenInDigits() {
+    assertBadRequest("limit must be a whole number from 1 to 500", () -> page(new JsonObject().put("limit", "ten")));
+    assertBadRequest("limit must be a whole number from 1 to 500", () -> page(new JsonObject().put("limit", "2.5")));
+    assertBadRequest("offset must be a whole number from 0 to 2147483647",
+      () -> page(new JsonObject().put("offset", "2147483648")));
+  }
+}
