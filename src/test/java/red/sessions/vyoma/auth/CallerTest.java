@@ -34,16 +34,4 @@ class CallerTest {
     assertFalse(SAM.actsForOneOf("alice", null));
     assertFalse(SAM.actsForOneOf());
   }
-
-  @Test
-  void aCallerTravelsOverTheBusUnchanged() {
-    assertEquals(new JsonObject().put("user_id", "root").put("admin", true), ADMIN.toJson());
-    assertEquals(ADMIN, Caller.fromJson(ADMIN.toJson()));
-    assertEquals(SAM, Caller.fromJson(SAM.toJson()));
-  }
-
-  @Test
-  void aCallerWithoutTheAdminFlagIsNoAdmin() {
-    assertEquals(SAM, Caller.fromJson(new JsonObject().put("user_id", "sam")));
-  }
 }

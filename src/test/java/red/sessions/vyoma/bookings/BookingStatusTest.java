@@ -1,7 +1,7 @@
 package red.sessions.vyoma.bookings;
 
 import org.junit.jupiter.api.Test;
-import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.support.Samples;
 
 import java.util.Arrays;
@@ -74,8 +74,8 @@ class BookingStatusTest {
   }
 
   private static void assertRefused(String value) {
-    ApiException e = assertThrows(ApiException.class, () -> BookingStatus.target(value));
-    assertEquals(400, e.status());
+    DomainException e = assertThrows(DomainException.class, () -> BookingStatus.target(value));
+    assertEquals(DomainException.Reason.INVALID, e.reason());
     assertEquals("status must be confirmed, cancelled or completed", e.getMessage());
   }
 }

@@ -2,7 +2,6 @@ package red.sessions.vyoma.bus;
 
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
-import red.sessions.vyoma.auth.Caller;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static red.sessions.vyoma.bus.TimesTest.assertBadRequest;
@@ -10,7 +9,7 @@ import static red.sessions.vyoma.bus.TimesTest.assertBadRequest;
 class PageTest {
 
   private static Page page(JsonObject query) {
-    return Page.of(new ApiRequest(new Caller("sam", false), new JsonObject(), query, new JsonObject(), null));
+    return Page.of(query.getString("limit"), query.getString("offset"));
   }
 
   @Test

@@ -77,8 +77,8 @@ class TimesTest {
   }
 
   static void assertBadRequest(String message, Runnable call) {
-    ApiException e = assertThrows(ApiException.class, call::run);
-    assertEquals(400, e.status());
+    DomainException e = assertThrows(DomainException.class, call::run);
+    assertEquals(DomainException.Reason.INVALID, e.reason());
     assertEquals(message, e.getMessage());
   }
 }

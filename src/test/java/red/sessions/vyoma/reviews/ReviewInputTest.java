@@ -2,7 +2,7 @@ package red.sessions.vyoma.reviews;
 
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
-import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.DomainException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 class ReviewInputTest {
 
   private static void assertRefused(String message, JsonObject body) {
-    ApiException e = assertThrows(ApiException.class, () -> ReviewInput.parse(body));
-    assertEquals(400, e.status());
+    DomainException e = assertThrows(DomainException.class, () -> ReviewInput.parse(body));
+    assertEquals(DomainException.Reason.INVALID, e.reason());
     assertEquals(message, e.getMessage());
   }
 

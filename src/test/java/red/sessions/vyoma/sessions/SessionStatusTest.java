@@ -1,7 +1,7 @@
 package red.sessions.vyoma.sessions;
 
 import org.junit.jupiter.api.Test;
-import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.support.Samples;
 
 import java.util.Arrays;
@@ -43,8 +43,8 @@ class SessionStatusTest {
   void anythingElseIsRefused() {
     Samples.check(random -> {
       String value = Samples.string(random);
-      ApiException e = assertThrows(ApiException.class, () -> SessionStatus.fromWire(value), value);
-      assertEquals(400, e.status());
+      DomainException e = assertThrows(DomainException.class, () -> SessionStatus.fromWire(value), value);
+      assertEquals(DomainException.Reason.INVALID, e.reason());
       assertEquals("status must be pending, active or completed", e.getMessage());
     });
   }

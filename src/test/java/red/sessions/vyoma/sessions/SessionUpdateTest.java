@@ -3,7 +3,7 @@ package red.sessions.vyoma.sessions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
-import red.sessions.vyoma.bus.ApiException;
+import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.support.Samples;
 
 import java.time.OffsetDateTime;
@@ -57,8 +57,8 @@ class SessionUpdateTest {
   }
 
   private static void assertRefused(String message, JsonObject body) {
-    ApiException e = assertThrows(ApiException.class, () -> parse(body));
-    assertEquals(400, e.status());
+    DomainException e = assertThrows(DomainException.class, () -> parse(body));
+    assertEquals(DomainException.Reason.INVALID, e.reason());
     assertEquals(message, e.getMessage());
   }
 
