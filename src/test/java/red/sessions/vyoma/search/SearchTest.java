@@ -2,17 +2,27 @@ package red.sessions.vyoma.search;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import red.sessions.vyoma.support.ServerTest;
+import red.sessions.vyoma.support.TestServer;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static red.sessions.vyoma.support.Api.assertError;
@@ -21,10 +31,84 @@ import static red.sessions.vyoma.support.Seed.madeUpWord;
 
 /**
  * Teachers from other test classes share the database, so each test searches for made-up words of its
- * own and looks only at its own teachers in the results.
+ * own and looks only at its own teachers in the results. The tests of the thresholds ask PostgreSQL how
+ * alike their topics and queries are, so they check that each pair really is on the side of a threshold
+ * it means to be.
  */
 class SearchTest extends ServerTest {
 
+  /** The thresholds the README promises: pg_trgm similarity of the whole topic, word similarity within it. */
+  private static final double SIMILARITY = 0.2;
+  private static final double WORD_SIMILARITY = 0.6;
+
+  private static Pool database;
+
+  @BeforeAll
+  static void connectToTheDatabase() {
+    database = PgBuilder.pool().connectingTo(TestServer.sharedDatabaseUrl()).using(server.vertx()).build();
+  }
+
+  @AfterAll
+  static void disconnectFromTheDatabase() {
+    database.close().await();
+  }
+
+  /** pg_trgm's measures of a query against a topic, as the search takes them, and whether the topic contains it. */
+  private record Likeness(double similarity, double wordSimilarity, boolean contains) {
+
+    boolean bySimilarity() {
+      return similarity >= SIMILARITY;
+    }
+
+    boolean byWordSimilarity() {
+      return wordSimilarity >= WORD_SIMILARITY;
+    }
+
+    /** The score the search ranks by. */
+    double score() {
+      return Math.max(similarity, wordSimilarity);
+    }
+  }
+
+  /** The search's own expressions: the topic's key is its lower case, and the LIKE pattern is the query's. */
+  private static Likeness likeness(String query, String topic) {
+    Row row = database.preparedQuery("""
+        SELECT similarity(lower($2), lower($1)) AS similarity, word_similarity(lower($1), lower($2)) AS word_similarity,
+               strpos(lower($2), lower($1)) > 0 AS contains""")
+      .execute(Tuple.of(query, topic)).await().iterator().next();
+    return new Likeness(row.getDouble("similarity"), row.getDouble("word_similarity"), row.getBoolean("contains"));
+  }
+
+  /**
+   * A made-up word of different letters, and the letters it lacks. Topics padded with those share with
+   * the word exactly the trigrams a test builds in, so the test decides how alike they are.
+   */
+  private record Letters(String word, String others) {
+
+    static Letters madeUp(int length) {
+      String letters = shuffled("abcdefghijklmnopqrstuvwxyz");
+      return new Letters(letters.substring(0, length), letters.substring(length));
+    }
+
+    static Letters madeUp() {
+      return madeUp(10);
+    }
+
+    /** So many of the letters the word lacks, each once: no trigram in common with the word, nor with itself. */
+    String padding(int length) {
+      return shuffled(others).substring(0, length);
+    }
+
+    private static String shuffled(String letters) {
+      List<String> shuffled = new ArrayList<>(letters.chars().mapToObj(Character::toString).toList());
+      Collections.shuffle(shuffled);
+      return String.join("", shuffled);
+    }
+  }
+
+  private static void assertWithin(double lowest, double belowThis, double measure, String what) {
+    assertTrue(lowest <= measure && measure < belowThis, () -> what + " is " + measure + ", not in [" + lowest + ", " + belowThis + ")");
+  }
 
   private static JsonArray search(String query, String parameters) {
     String uri = "/search/teachers?topic=" + URLEncoder.encode(query, StandardCharsets.UTF_8) + parameters;
@@ -101,6 +185,108 @@ class SearchTest extends ServerTest {
     assertEquals(List.of(python), ours(search("pyhton"), python, calculus));
     assertEquals(List.of(calculus), ours(search("calc"), python, calculus));
     assertEquals(List.of(calculus), ours(search("calculsu"), python, calculus));
+  }
+
+  @Test
+  void aTopicJustAsSimilarAsTheThresholdIsFoundAndOneJustLessSimilarIsNot() {
+    // Both topics begin with the query's first five letters (5 of its 11 trigrams, far from the word
+    // similarity); two more letters of padding take the whole topic from 5/24 to 5/26 alike.
+    Letters letters = Letters.madeUp();
+    String query = letters.word();
+    String above = capitalized(query.substring(0, 5) + letters.padding(12));
+    String below = capitalized(query.substring(0, 5) + letters.padding(14));
+    Likeness justAbove = likeness(query, above);
+    Likeness justBelow = likeness(query, below);
+    assertWithin(SIMILARITY, SIMILARITY + 0.01, justAbove.similarity(), above);
+    assertWithin(SIMILARITY - 0.01, SIMILARITY, justBelow.similarity(), below);
+    for (Likeness likeness : List.of(justAbove, justBelow)) {
+      assertFalse(likeness.byWordSimilarity() || likeness.contains(), likeness::toString);
+    }
+
+    String found = seed.teacher(above);
+    String notFound = seed.teacher(below);
+    assertEquals(List.of(found), ours(search(query), found, notFound));
+  }
+
+  @Test
+  void aQueryJustAsSimilarAsTheThresholdToAWordOfATopicFindsItAndOneJustLessSimilarDoesNot() {
+    // The topics' first words are the query's first nine letters (9 of its 14 trigrams) or eight (8 of
+    // 14); padding words make the whole topics far less alike than the similarity threshold.
+    Letters letters = Letters.madeUp(13);
+    String query = letters.word();
+    String padding = " " + letters.padding(12) + " " + letters.padding(12) + " " + letters.padding(12);
+    String above = capitalized(query.substring(0, 9)) + padding;
+    String below = capitalized(query.substring(0, 8)) + padding;
+    Likeness justAbove = likeness(query, above);
+    Likeness justBelow = likeness(query, below);
+    assertWithin(WORD_SIMILARITY, WORD_SIMILARITY + 0.05, justAbove.wordSimilarity(), above);
+    assertWithin(WORD_SIMILARITY - 0.05, WORD_SIMILARITY, justBelow.wordSimilarity(), below);
+    for (Likeness likeness : List.of(justAbove, justBelow)) {
+      assertFalse(likeness.bySimilarity() || likeness.contains(), likeness::toString);
+    }
+
+    String found = seed.teacher(above);
+    String notFound = seed.teacher(below);
+    assertEquals(List.of(found), ours(search(query), found, notFound));
+  }
+
+  @Test
+  void aTopicThatContainsTheQueryIsFoundInAnyCaseThoughNeitherSimilarityWouldFindIt() {
+    // Four letters from the middle of the word share two of its trigrams: as "chem" finds "Biochemistry".
+    Letters letters = Letters.madeUp();
+    String topic = capitalized(letters.word());
+    String query = letters.word().substring(3, 7);
+    Likeness likeness = likeness(query, topic);
+    assertTrue(likeness.contains() && !likeness.bySimilarity() && !likeness.byWordSimilarity(), likeness::toString);
+
+    String teacher = seed.teacher(topic);
+    for (String asked : List.of(query, query.toUpperCase(Locale.ROOT), capitalized(query))) {
+      assertEquals(List.of(teacher), ours(search(asked), teacher), asked);
+    }
+  }
+
+  @Test
+  void aQueryUnderThreeLettersFindsTheStartOfAWordButNotItsMiddle() {
+    Letters letters = Letters.madeUp();
+    String word = letters.word();
+    String start = word.substring(0, 2);
+    String middle = word.substring(3, 5);
+    String threeInTheMiddle = word.substring(3, 6);
+    Likeness startLikeness = likeness(start, word);
+    assertTrue(startLikeness.byWordSimilarity() && !startLikeness.bySimilarity(), startLikeness::toString);
+    for (String contained : List.of(middle, threeInTheMiddle)) {
+      Likeness likeness = likeness(contained, word);
+      assertTrue(likeness.contains() && !likeness.bySimilarity() && !likeness.byWordSimilarity(), likeness::toString);
+    }
+
+    String teacher = seed.teacher(capitalized(word));
+    assertEquals(List.of(teacher), ours(search(start), teacher), "two letters beginning the word are 2/3 of its start");
+    assertEquals(List.of(), ours(search(middle), teacher), "two letters are too short to be looked for inside a word");
+    assertEquals(List.of(teacher), ours(search(threeInTheMiddle), teacher), "three letters are looked for inside");
+  }
+
+  @Test
+  void theQueryAsAWholeWordOfATopicTiesWithTheExactTopicAndTiesGoByRatingAfterTheBetterMatch() {
+    Letters letters = Letters.madeUp();
+    String query = letters.word();
+    String exactTopic = capitalized(query);
+    String firstWordTopic = capitalized(query) + " " + letters.padding(8);
+    String lastWordTopic = capitalized(letters.padding(8)) + " " + query;
+    String partialTopic = capitalized(query.substring(0, 7));
+    for (String topic : List.of(exactTopic, firstWordTopic, lastWordTopic)) {
+      assertEquals(1.0, likeness(query, topic).score(), topic);
+    }
+    assertTrue(likeness(query, partialTopic).score() < 1, partialTopic);
+
+    String exact = seed.teacher(exactTopic);
+    String firstWord = seed.teacher(firstWordTopic);
+    String lastWord = seed.teacher(lastWordTopic);
+    String partial = seed.teacher(partialTopic);
+    seed.rated(firstWord, 2, 3);
+    seed.rated(lastWord, 2, 5);
+    seed.rated(partial, 2, 5);
+
+    assertEquals(List.of(lastWord, firstWord, exact, partial), ours(search(query), exact, firstWord, lastWord, partial));
   }
 
   @Test

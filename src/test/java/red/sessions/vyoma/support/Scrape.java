@@ -5,14 +5,22 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /** A Prometheus text exposition, read back as samples: a metric name, its labels and its value. */
 public final class Scrape {
 
   private static final Pattern SAMPLE = Pattern.compile("^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\\{(.*)})? (\\S+)$");
   private static final Pattern LABEL = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)=\"((?:[^\"\\\\]|\\\\.)*)\"");
+  /** How many samples a failure lists: a histogram's buckets would bury the message. */
+  private static final int LISTED = 20;
 
   public record Sample(String name, Map<String, String> labels, double value) {
+
+    @Override
+    public String toString() {
+      return name + labels + " " + value;
+    }
   }
 
   private final List<Sample> samples;
@@ -43,13 +51,44 @@ public final class Scrape {
       .toList();
   }
 
-  /** The value of the one sample of this metric with these labels (among others); 0 when there is none. */
+  /** The value of the one sample of this metric with these labels (among others); an AssertionError when there is none. */
   public double value(String name, Map<String, String> labels) {
-    List<Sample> found = find(name, labels);
+    List<Sample> found = some(name, labels);
     if (found.size() > 1) {
       throw new AssertionError(found.size() + " samples of " + name + " match " + labels + ": " + found);
     }
-    return found.isEmpty() ? 0 : found.get(0).value();
+    return found.get(0).value();
+  }
+
+  /**
+   * The value of the one sample of this metric with these labels, or 0 while there is none: for a
+   * series the server creates on its first event, such as a request counter before that request.
+   */
+  public double valueOrZero(String name, Map<String, String> labels) {
+    return find(name, labels).isEmpty() ? 0 : value(name, labels);
+  }
+
+  /** The sum of the samples of this metric with these labels (among others), of which there must be some. */
+  public double sum(String name, Map<String, String> labels) {
+    return some(name, labels).stream().mapToDouble(Sample::value).sum();
+  }
+
+  private List<Sample> some(String name, Map<String, String> labels) {
+    List<Sample> found = find(name, labels);
+    if (found.isEmpty()) {
+      throw new AssertionError("no sample of " + name + " has the labels " + labels + "; " + describe(name));
+    }
+    return found;
+  }
+
+  /** The samples of this metric, as a failure message lists them. */
+  public String describe(String name) {
+    List<Sample> named = find(name, Map.of());
+    if (named.isEmpty()) {
+      return "there is no " + name + " at all";
+    }
+    String listed = named.stream().limit(LISTED).map(Sample::toString).collect(Collectors.joining(", "));
+    return "the samples of " + name + " are " + listed + (named.size() > LISTED ? " and " + (named.size() - LISTED) + " more" : "");
   }
 
   public boolean has(String name) {
