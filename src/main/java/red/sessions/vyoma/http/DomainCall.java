@@ -37,7 +37,12 @@ final class DomainCall {
         ctx.fail(e);
         return;
       }
-      validation.check(ctx).onSuccess(valid -> send(ctx, address, action, body)).onFailure(ctx::fail);
+      // map, not onSuccess: an exception thrown while sending (a bug, such as a route with no caller) then
+      // fails the request with 500 instead of leaving it unanswered for good.
+      validation.check(ctx).<Void>map(valid -> {
+        send(ctx, address, action, body);
+        return null;
+      }).onFailure(ctx::fail);
     };
   }
 
