@@ -7,6 +7,8 @@ import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 
+import java.time.Duration;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
@@ -28,7 +30,15 @@ public final class Api {
   }
 
   public HttpResponse<Buffer> send(HttpMethod method, String uri, String token, JsonObject body) {
-    HttpRequest<Buffer> request = client.request(method, uri);
+    return send(client.request(method, uri), token, body);
+  }
+
+  /** As {@link #send(HttpMethod, String, String, JsonObject)}, failing when no answer comes within the timeout. */
+  public HttpResponse<Buffer> send(HttpMethod method, String uri, String token, JsonObject body, Duration timeout) {
+    return send(client.request(method, uri).timeout(timeout.toMillis()), token, body);
+  }
+
+  private static HttpResponse<Buffer> send(HttpRequest<Buffer> request, String token, JsonObject body) {
     if (token != null) {
       request.bearerTokenAuthentication(token);
     }
