@@ -26,6 +26,13 @@ class BookingStatusTest {
   }
 
   @Test
+  void aStoredStatusIsReadBackFromItsWireForm() {
+    for (BookingStatus status : BookingStatus.values()) {
+      assertEquals(status, BookingStatus.fromWire(status.wire()));
+    }
+  }
+
+  @Test
   void onlyTheAllowedMovesAreReachable() {
     for (BookingStatus to : BookingStatus.values()) {
       for (String from : WIRE) {

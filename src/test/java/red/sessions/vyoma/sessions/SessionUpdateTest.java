@@ -3,6 +3,7 @@ package red.sessions.vyoma.sessions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.support.Samples;
 
@@ -23,7 +24,7 @@ class SessionUpdateTest {
   private static final String URL = BASE + "uploads/sam/1b4e28ba-2fa1-11d2-883f-0016d3cca427/notes.pdf";
 
   private static SessionUpdate parse(JsonObject body) {
-    return SessionUpdate.parse(body, "sam", BASE);
+    return SessionUpdate.parse(body);
   }
 
   private static JsonObject note(String text) {
@@ -48,16 +49,24 @@ class SessionUpdateTest {
     return longer;
   }
 
+  private static SessionUpdate.SharedFile sharedFile(JsonObject file) {
+    return parse(files(file)).files().get(0);
+  }
+
   private static UUID noteId(String authorId, JsonObject note) {
-    return SessionUpdate.parse(notes(note), authorId, BASE).notes().get(0).id();
+    return parse(notes(note)).notes().get(0).id(authorId);
   }
 
   private static UUID fileId(JsonObject file) {
-    return parse(files(file)).files().get(0).id();
+    return sharedFile(file).id("sam");
   }
 
   private static void assertRefused(String message, JsonObject body) {
-    DomainException e = assertThrows(DomainException.class, () -> parse(body));
+    assertRefused(message, () -> parse(body));
+  }
+
+  private static void assertRefused(String message, Executable action) {
+    DomainException e = assertThrows(DomainException.class, action);
     assertEquals(DomainException.Reason.INVALID, e.reason());
     assertEquals(message, e.getMessage());
   }
@@ -126,10 +135,10 @@ class SessionUpdateTest {
 
   @Test
   void aFileNamesTheKeyOfItsUrlUnderTheStorageBase() {
-    SessionUpdate.SharedFile file = parse(files(file(" notes.pdf ", URL).put("timestamp", "2030-01-07T09:15:00Z"))).files().get(0);
+    SessionUpdate.SharedFile file = sharedFile(file(" notes.pdf ", URL).put("timestamp", "2030-01-07T09:15:00Z"));
     assertEquals("notes.pdf", file.name());
     assertEquals(URL, file.url());
-    assertEquals("uploads/sam/1b4e28ba-2fa1-11d2-883f-0016d3cca427/notes.pdf", file.key());
+    assertEquals("uploads/sam/1b4e28ba-2fa1-11d2-883f-0016d3cca427/notes.pdf", file.key(BASE));
     assertEquals(OffsetDateTime.parse("2030-01-07T09:15:00Z"), file.timestamp());
   }
 
@@ -140,24 +149,34 @@ class SessionUpdateTest {
     assertRefused("files[].name must be 1 to 255 characters", files(file("x".repeat(256), URL)));
     assertEquals(255, parse(files(file("x".repeat(255), URL))).files().get(0).name().length());
     String longest = BASE + "k".repeat(2048 - BASE.length());
-    assertEquals(longest, parse(files(file("notes.pdf", longest))).files().get(0).url());
+    assertEquals(longest, sharedFile(file("notes.pdf", longest)).url());
     assertRefused("files[].url must be 1 to 2048 characters", files(file("notes.pdf", longest + "k")));
   }
 
   @Test
   void aFileUrlMustBeOneThisServerIssued() {
     String message = "files[].url must be a file URL this server issued (" + BASE + "…)";
-    assertRefused(message, files(file("notes.pdf", "https://elsewhere.example/files/notes.pdf")));
-    assertRefused(message, files(file("notes.pdf", BASE + "../admin")));
-    assertRefused(message, files(file("notes.pdf", BASE + "uploads/./sam/notes.pdf")));
-    assertRefused(message, files(file("notes.pdf", BASE + "uploads/sam/my notes.pdf")));
+    for (String url : List.of("https://elsewhere.example/files/notes.pdf", BASE + "../admin",
+      BASE + "uploads/./sam/notes.pdf", BASE + "uploads/sam/my notes.pdf")) {
+      SessionUpdate.SharedFile file = sharedFile(file("notes.pdf", url));
+      assertRefused(message, () -> file.key(BASE));
+    }
+  }
+
+  @Test
+  void aUrlIssuedUnderAnotherStorageBaseIsRefused() {
+    SessionUpdate.SharedFile file = sharedFile(file("notes.pdf", URL));
+    String other = "https://bucket.example/files/";
+    assertRefused("files[].url must be a file URL this server issued (" + other + "…)", () -> file.key(other));
   }
 
   @Test
   void aClientsOwnIdIsKept() {
     UUID id = UUID.randomUUID();
     assertEquals(id, noteId("sam", note("Revise").put("id", id.toString())));
+    assertEquals(id, noteId("alice", note("Revise").put("id", id.toString())));
     assertEquals(id, fileId(file("notes.pdf", URL).put("id", id.toString())));
+    assertEquals(id, sharedFile(file("notes.pdf", URL).put("id", id.toString())).id("alice"));
     assertRefused("notes[].id must be a UUID", notes(note("Revise").put("id", "note-1")));
     assertRefused("files[].id must be a UUID", files(file("notes.pdf", URL).put("id", "file-1")));
   }
@@ -181,6 +200,7 @@ class SessionUpdateTest {
     assertNotEquals(id, fileId(file("notes-2.pdf", URL)));
     assertNotEquals(id, fileId(file("notes.pdf", URL + "2")));
     assertNotEquals(id, fileId(file("notes.pdf", URL).put("timestamp", "2030-01-07T09:15:00Z")));
+    assertNotEquals(id, sharedFile(file("notes.pdf", URL)).id("alice"));
   }
 
   @Test
