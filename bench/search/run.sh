@@ -7,68 +7,23 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
+. "$here/../lib.sh"
 TEACHERS=${TEACHERS:-10000}
 ROUNDS=${ROUNDS:-50}
-JAR=${JAR:-$root/target/vyoma.jar}
-PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
-QUERIES=("pyhton" "calc" "machine learning" "Organic Chemistry" "go" "zzzzqqq")
 
-[ -f "$JAR" ] || { echo "no $JAR: build it first with mvn -q -DskipTests package (or set JAR)" >&2; exit 1; }
-[ -x "$PG_BIN/initdb" ] || { echo "no PostgreSQL server binaries (apt-get install postgresql, or set PG_BIN)" >&2; exit 1; }
-
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
-  done
-}
-
-work=$(mktemp -d /tmp/vyoma-bench.XXXXXX)
-db_port=$(free_port)
-http_port=$(free_port)
-app_pid=""
-
-# PostgreSQL refuses to run as root; the Debian package's postgres user runs it then.
-as_postgres() {
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
-
-cleanup() {
-  [ -n "$app_pid" ] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null || true
-  as_postgres "$PG_BIN/pg_ctl" -D "$work/pg" -m fast stop >/dev/null 2>&1 || true
-  if [ "${KEEP:-0}" = 1 ]; then echo "kept $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
-
-[ "$(id -u)" = 0 ] && chown postgres "$work"
-as_postgres "$PG_BIN/initdb" -D "$work/pg" -A trust -U postgres --no-sync >/dev/null
+bench_setup
 # auto_explain is loaded but silent (-1) until the plans are wanted; set in the file, not on the command
 # line, so that ALTER SYSTEM can switch it on and off.
-cat >>"$work/pg/postgresql.conf" <<EOF
-listen_addresses = '127.0.0.1'
-fsync = off
+pg_start <<EOF
 shared_preload_libraries = 'auto_explain'
 auto_explain.log_min_duration = -1
 auto_explain.log_analyze = on
 auto_explain.log_buffers = on
 EOF
-as_postgres "$PG_BIN/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w start -o "-p $db_port -k $work" >/dev/null
-psql_db() { psql -X -q -h 127.0.0.1 -p "$db_port" -U postgres -d postgres -v ON_ERROR_STOP=1 "$@"; }
-
-echo "== PostgreSQL $("$PG_BIN/postgres" --version | awk '{print $3}') on port $db_port; app on port $http_port"
-mkdir -p "$work/app"
-VYOMA_DATA_DIR="$work/app" VYOMA_HTTP_HOST=127.0.0.1 VYOMA_HTTP_PORT="$http_port" \
-  VYOMA_DB_URL="postgresql://postgres@127.0.0.1:$db_port/postgres" VYOMA_LOG_LEVEL=WARN \
-  java -jar "$JAR" >"$work/app.log" 2>&1 &
-app_pid=$!
-for _ in $(seq 1 120); do
-  curl -fs "http://127.0.0.1:$http_port/health/ready" >/dev/null 2>&1 && break
-  kill -0 "$app_pid" 2>/dev/null || { cat "$work/app.log" >&2; exit 1; }
-  sleep 0.5
-done
-token=$(VYOMA_DATA_DIR="$work/app" java -jar "$JAR" token --sub bench-searcher 2>/dev/null)
+http_port=$(free_port)
+echo "== app on port $http_port"
+VYOMA_LOG_LEVEL=WARN jar_start app "$http_port"
+token=$(jar_token --sub bench-searcher)
 
 echo "== Seeding $TEACHERS teachers (the app's migrations ran at its start)"
 start=$(date +%s.%N)
@@ -84,7 +39,7 @@ search() {
 psql_db -c "ALTER SYSTEM SET auto_explain.log_min_duration = 0" -c "SELECT pg_reload_conf()" >/dev/null
 sleep 1
 failed=0
-for query in "${QUERIES[@]}"; do
+for query in "${SEARCH_QUERIES[@]}"; do
   offset=$(stat -c %s "$work/pg.log")
   results=$(curl -fs -H "Authorization: Bearer $token" --get --data-urlencode "topic=$query" \
     "http://127.0.0.1:$http_port/search/teachers" | grep -o '"user_id"' | wc -l || true)
@@ -112,7 +67,7 @@ sleep 1
 echo
 echo "== HTTP timings over $ROUNDS requests per query (curl time_total, ms; auto_explain off)"
 printf '%-20s %8s %8s %8s %8s\n' topic mean p50 p95 max
-for query in "${QUERIES[@]}"; do
+for query in "${SEARCH_QUERIES[@]}"; do
   for _ in 1 2 3 4 5; do search "$query" >/dev/null; done
   for _ in $(seq 1 "$ROUNDS"); do search "$query"; done | sort -n | awk -v q="$query" '
     { t[NR] = $1 * 1000; sum += t[NR] }

@@ -1,0 +1,334 @@
+#!/usr/bin/env bash
+# The server against a bare reference app of the same SQL, under wrk, on one throwaway PostgreSQL (the
+# Debian `postgresql` package's binaries): what the server's own layers (authentication, validation, the
+# event bus, the access log, clustering) cost per request. Seeds through the API, warms up, then runs
+# interleaved rounds and prints, per workload, both sides' req/s and p99 and their ratio, and the
+# server's peak RSS. Builds target/vyoma.jar and bench/reference when missing or older than their
+# sources. Not part of `mvn verify`. See README.md here.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+jar_given=${JAR:+1}
+. "$here/lib.sh"
+
+QUICK=${QUICK:-0}
+if [ "$QUICK" = 1 ]; then
+  DURATION=${DURATION:-2s} WARMUP=${WARMUP:-1s} ROUNDS=${ROUNDS:-1} MEETINGS=${MEETINGS:-20}
+else
+  DURATION=${DURATION:-10s} WARMUP=${WARMUP:-5s} ROUNDS=${ROUNDS:-3} MEETINGS=${MEETINGS:-100}
+fi
+TEACHERS=${TEACHERS:-1000}
+STUDENTS=${STUDENTS:-9000}
+THREADS=2
+CONNECTIONS=32
+REF_JAR=$here/reference/target/reference.jar
+
+# wrk's durations (10s, 2m) in whole seconds, for pgbench -T.
+seconds() {
+  case $1 in
+    *m) echo $((${1%m} * 60)) ;;
+    *s) echo "${1%s}" ;;
+    *) echo "$1" ;;
+  esac
+}
+
+# Booking k takes 15 minutes of teacher k % TEACHERS's slots; with 24-hour slots that is 96 per teacher
+# and day. Enough days for 5,000 bookings a second on both sides, warm-ups included.
+booking_seconds=$((2 * ($(seconds "$WARMUP") + ROUNDS * $(seconds "$DURATION"))))
+SLOT_DAYS=${SLOT_DAYS:-$(((booking_seconds * 5000 + TEACHERS * 96 - 1) / (TEACHERS * 96)))}
+[ "$MEETINGS" -le "$TEACHERS" ] || { echo "MEETINGS must be at most TEACHERS" >&2; exit 1; }
+
+# Builds a jar with Maven when it is missing or a source is newer.
+build() {
+  local project=$1 jar=$2
+  shift 2
+  if [ -f "$jar" ] && [ -z "$(cd "$project" && find "$@" -newer "$jar" -print -quit)" ]; then
+    return
+  fi
+  echo "== mvn -q -DskipTests package in $project"
+  (cd "$project" && mvn -B -q -DskipTests package)
+}
+
+[ -n "$jar_given" ] || build "$bench_root" "$JAR" pom.xml src/main conf
+build "$here/reference" "$REF_JAR" pom.xml src
+bench_need 'command -v wrk' wrk
+bench_setup
+# Room for both apps' pools, pgbench's 32 clients and four cluster nodes.
+pg_start <<EOF
+max_connections = 200
+EOF
+
+app_port=$(free_port)
+ref_port=$(free_port)
+app_url=http://127.0.0.1:$app_port
+ref_url=http://127.0.0.1:$ref_port
+jar_start app "$app_port"
+app_pid=$last_pid
+REF_HTTP_PORT=$ref_port REF_DB_URL=$db_url bench_spawn reference java -jar "$REF_JAR"
+ref_pid=$last_pid
+wait_ready "$ref_url/health" "$ref_pid" "$work/reference.log"
+echo "== server on port $app_port (pid $app_pid), reference on port $ref_port (pid $ref_pid)"
+
+admin=$(jar_token --sub bench-admin --admin)
+reader=bench-student-1
+reader_token=$(jar_token --sub "$reader")
+printf 'Authorization: Bearer %s\nContent-Type: application/json\n' "$admin" >"$work/admin.headers"
+
+# Lessons start at UTC midnight the day after tomorrow, safely in the future.
+day0=$(date -u -d "$(date -u +%F) + 2 days" +%s)
+
+# Sends one phase of seed.sql's requests to the server, 16 at a time; every answer must be 2xx.
+seed() {
+  local phase=$1 started codes
+  started=$(date +%s.%N)
+  psql_db -At -v phase="$phase" -v teachers="$TEACHERS" -v students="$STUDENTS" -v slot_days="$SLOT_DAYS" \
+    -v day0="$day0" -v meetings="$MEETINGS" -v base_url="$app_url" -v headers="$work/admin.headers" \
+    -f "$here/seed.sql" | sed '$d' >"$work/$phase.curl" # the last entry's `next` would open an empty one
+  # curl 7.88 draws its parallel progress meter even with -s alone.
+  curl -s --no-progress-meter --parallel --parallel-max 16 -K "$work/$phase.curl" >"$work/$phase.answers" || true
+  codes=$(awk '{ print $1 }' "$work/$phase.answers" | sort | uniq -c | awk '{ printf "%s%s x%s", sep, $2, $1; sep = ", " }')
+  printf '   %-9s %6d requests in %5.1f s: %s\n' "$phase" "$(grep -c '^url = ' "$work/$phase.curl")" \
+    "$(echo "$(date +%s.%N) - $started" | bc)" "$codes"
+  if grep -qv '^2' "$work/$phase.answers" \
+    || [ "$(wc -l <"$work/$phase.answers")" != "$(grep -c '^url = ' "$work/$phase.curl")" ]; then
+    echo "!! seeding $phase: not every request was answered 2xx:" >&2
+    grep -v '^2' "$work/$phase.answers" | sort | uniq -c | head -n 5 >&2
+    exit 1
+  fi
+}
+
+echo "== Seeding through the API: $TEACHERS teachers, $STUDENTS students, $SLOT_DAYS 24-hour slots per teacher, $MEETINGS meetings"
+for phase in profiles slots bookings confirm sessions meetings; do
+  seed "$phase"
+done
+psql_db -c "VACUUM ANALYZE"
+sessions=$(psql_db -At -c "SELECT string_agg(session_id::text, ',') FROM meetings WHERE ended_at IS NULL")
+booking_next=$MEETINGS
+booking_capacity=$((TEACHERS * SLOT_DAYS * 96))
+
+declare -A wrk_pid
+
+# wrk_go NAME THREADS CONNECTIONS DURATION URL WORKLOAD HEADER ARGS… starts wrk with wrk.lua in the background.
+wrk_go() {
+  local name=$1 threads=$2 connections=$3 duration=$4 url=$5 workload=$6 header=$7
+  shift 7
+  bench_spawn "$name" wrk -t"$threads" -c"$connections" -d"$duration" -s "$here/wrk.lua" "$url" \
+    -- "$workload" "$header" "$threads" "$@"
+  wrk_pid[$name]=$last_pid
+}
+
+# Waits for wrk NAME and sets w_rps, w_p99_ms, w_non2xx, w_s5xx, w_used… from its BENCH line.
+wrk_result() {
+  local name=$1 line pair
+  wait "${wrk_pid[$name]}" || { cat "$work/$name.log" >&2; exit 1; }
+  bench_forget "${wrk_pid[$name]}"
+  line=$(grep '^BENCH ' "$work/$name.log") || { cat "$work/$name.log" >&2; exit 1; }
+  for pair in ${line#BENCH }; do
+    printf -v "w_${pair%%=*}" '%s' "${pair#*=}"
+  done
+}
+
+# One wrk run at the full -t2 -c32; sets result to "req/s p99_ms non-2xx 5xx".
+wrk_once() {
+  wrk_go wrk "$THREADS" "$CONNECTIONS" "$@"
+  wrk_result wrk
+  result="$w_rps $w_p99_ms $w_non2xx $w_s5xx"
+}
+
+profiles_server() { wrk_once "$1" "$app_url" profiles "Authorization: Bearer $reader_token" "$TEACHERS" "$STUDENTS"; }
+profiles_reference() { wrk_once "$1" "$ref_url" profiles "X-Bench-Caller: $reader" "$TEACHERS" "$STUDENTS"; }
+
+bookings_server() { bookings "$1" "$app_url" "Authorization: Bearer $admin"; }
+bookings_reference() { bookings "$1" "$ref_url" "X-Bench-Caller: bench-admin"; }
+bookings() {
+  wrk_once "$1" "$2" bookings "$3" "$TEACHERS" "$STUDENTS" "$booking_next" "$day0"
+  booking_next=$((booking_next + w_used))
+}
+
+search_server() { wrk_once "$1" "$app_url" search "Authorization: Bearer $reader_token" "$(IFS='|'; echo "${SEARCH_QUERIES[*]}")"; }
+
+# The reference for search is the store's SQL itself, one pgbench script per query, at wrk's concurrency.
+search_scripts=()
+for i in "${!SEARCH_QUERIES[@]}"; do
+  query=${SEARCH_QUERIES[$i]}
+  pattern=NULL
+  [ "${#query}" -lt 3 ] || pattern="'%$query%'"
+  sed -e "s/@query@/'$query'/g" -e "s/@substring@/$pattern/g" "$here/search.pgbench" >"$work/search-$i.pgbench"
+  search_scripts+=(-f "$work/search-$i.pgbench")
+done
+search_reference() {
+  rm -f "$work"/pgbench-log.*
+  "$PG_BIN/pgbench" -h 127.0.0.1 -p "$db_port" -U postgres -n -M simple -c "$CONNECTIONS" -j "$THREADS" \
+    -T "$(seconds "$1")" -l --log-prefix="$work/pgbench-log" "${search_scripts[@]}" postgres >"$work/pgbench.out" 2>&1 \
+    || { cat "$work/pgbench.out" >&2; exit 1; }
+  local tps failed p99
+  tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$work/pgbench.out")
+  failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$work/pgbench.out")
+  # Per-transaction log: the third field is the latency in microseconds.
+  p99=$(cat "$work"/pgbench-log.* | awk '{ print $3 }' | sort -n \
+    | awk '{ t[NR] = $1 } END { i = int(NR * 0.99 + 0.5); if (i < 1) i = 1; printf "%.2f", t[i] / 1000 }')
+  result="$tps $p99 ${failed:-0} ${failed:-0}"
+}
+
+meetings_clustered() { meetings "$1" "$cluster_a_url" "$cluster_b_url"; }
+meetings_unclustered() { meetings "$1" "$solo_a_url" "$solo_b_url"; }
+# One wrk per node, -t1 -c16 each, at the same time; req/s add up, p99 is the worse node's.
+meetings() {
+  wrk_go meetings-a 1 $((CONNECTIONS / 2)) "$1" "$2" meetings "Authorization: Bearer $admin" "$sessions"
+  wrk_go meetings-b 1 $((CONNECTIONS / 2)) "$1" "$3" meetings "Authorization: Bearer $admin" "$sessions"
+  wrk_result meetings-a
+  local rps=$w_rps p99=$w_p99_ms non2xx=$w_non2xx s5xx=$w_s5xx
+  wrk_result meetings-b
+  result="$(echo "$rps + $w_rps" | bc) $(printf '%s\n%s\n' "$p99" "$w_p99_ms" | sort -g | tail -n 1)"
+  result="$result $((non2xx + w_non2xx)) $((s5xx + w_s5xx))"
+}
+
+# The references must do the same work: the same profile JSON for the same caller (with and without the
+# shared-booking email), and the same search results from the store's SQL as from the server.
+for user in bench-teacher-1 bench-teacher-2 "$reader"; do
+  server_answer=$(curl -fs -H "Authorization: Bearer $reader_token" "$app_url/profiles?user_id=$user")
+  reference_answer=$(curl -fs -H "X-Bench-Caller: $reader" "$ref_url/profiles?user_id=$user")
+  [ "$server_answer" = "$reference_answer" ] \
+    || { printf '!! GET /profiles?user_id=%s differs:\n%s\n%s\n' "$user" "$server_answer" "$reference_answer" >&2; exit 1; }
+done
+for i in "${!SEARCH_QUERIES[@]}"; do
+  server_ids=$(curl -fs -H "Authorization: Bearer $reader_token" --get --data-urlencode "topic=${SEARCH_QUERIES[$i]}" \
+    "$app_url/search/teachers" | { grep -o '"user_id":"[^"]*"' || true; } | cut -d'"' -f4 | tr '\n' ' ')
+  reference_ids=$(psql_db -At -f "$work/search-$i.pgbench" | cut -d'|' -f1 | tr '\n' ' ')
+  [ "$server_ids" = "$reference_ids" ] \
+    || { printf '!! search for %s differs:\n%s\n%s\n' "${SEARCH_QUERIES[$i]}" "$server_ids" "$reference_ids" >&2; exit 1; }
+done
+echo "== The references answer as the server does (3 profiles, ${#SEARCH_QUERIES[@]} searches)"
+
+results=$work/results
+: >"$results"
+# interleave WORKLOAD A B: a warm-up of each, then ROUNDS rounds of A then B (functions WORKLOAD_A and
+# WORKLOAD_B, each taking a duration and setting result).
+interleave() {
+  local workload=$1 a=$2 b=$3 round side
+  printf '   warm-up (%s each)\n' "$WARMUP"
+  "${workload}_$a" "$WARMUP"
+  "${workload}_$b" "$WARMUP"
+  for round in $(seq 1 "$ROUNDS"); do
+    for side in "$a" "$b"; do
+      "${workload}_$side" "$DURATION"
+      echo "$workload $side $round $result" >>"$results"
+      read -r rps p99 non2xx s5xx <<<"$result"
+      printf '   round %d %-12s %10.1f req/s  p99 %8.2f ms  non-2xx %d  5xx %d\n' "$round" "$side" "$rps" "$p99" "$non2xx" "$s5xx"
+    done
+  done
+}
+
+# Peak resident set (VmHWM) of a process, in MiB.
+peak_rss() {
+  awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"
+}
+
+echo "== Rounds: $ROUNDS x $DURATION per side after a $WARMUP warm-up; wrk -t$THREADS -c$CONNECTIONS"
+echo "-- 1. GET /profiles?user_id= over $((TEACHERS + STUDENTS)) profiles (server: bearer token of $reader; reference: no auth)"
+interleave profiles server reference
+echo "-- 2. POST /bookings, every one distinct ($TEACHERS teachers, capacity $booking_capacity bookings)"
+interleave bookings server reference
+echo "-- 3. GET /search/teachers?topic= over $TEACHERS teachers (reference: the same SQL by pgbench -c$CONNECTIONS -j$THREADS)"
+interleave search server reference
+
+server_rss=$(peak_rss "$app_pid")
+reference_rss=$(peak_rss "$ref_pid")
+bench_stop "$app_pid"
+bench_stop "$ref_pid"
+
+echo "-- 4. GET /meetings/{session_id} over $MEETINGS sessions, two nodes, one wrk -t1 -c$((CONNECTIONS / 2)) each: clustered vs unclustered"
+solo_a_port=$(free_port) solo_b_port=$(free_port) cluster_a_port=$(free_port) cluster_b_port=$(free_port)
+solo_a_url=http://127.0.0.1:$solo_a_port solo_b_url=http://127.0.0.1:$solo_b_port
+cluster_a_url=http://127.0.0.1:$cluster_a_port cluster_b_url=http://127.0.0.1:$cluster_b_port
+node_pids=()
+jar_start solo-a "$solo_a_port"
+node_pids+=("$last_pid")
+jar_start solo-b "$solo_b_port"
+node_pids+=("$last_pid")
+hazelcast_a=$(free_port) hazelcast_b=$(free_port)
+# A cluster of their own: another cluster on this machine (the tests') has another name and other ports.
+cluster_node() {
+  VYOMA_CLUSTER_NAME=bench-$$ VYOMA_CLUSTER_MEMBERS=127.0.0.1:$hazelcast_a,127.0.0.1:$hazelcast_b VYOMA_CLUSTER_PORT=$3 \
+    jar_start "$1" "$2" --cluster
+  node_pids+=("$last_pid")
+}
+cluster_node cluster-a "$cluster_a_port" "$hazelcast_a"
+cluster_node cluster-b "$cluster_b_port" "$hazelcast_b"
+for _ in $(seq 1 120); do
+  curl -fs "$cluster_a_url/health/ready" | grep -q '"members":2' && break
+  sleep 0.5
+done
+curl -fs "$cluster_a_url/health/ready" | grep -q '"members":2' || { echo "!! the two nodes never formed one cluster" >&2; exit 1; }
+interleave meetings clustered unclustered
+node_rss=$(for pid in "${node_pids[@]}"; do printf '%s ' "$(peak_rss "$pid")"; done)
+
+failed=0
+read -r teacher_overlaps student_overlaps active <<<"$(psql_db -At -F ' ' <<'SQL'
+-- Independently of the constraints: an active booking that starts before an earlier one of the same
+-- teacher (student) ends overlaps it.
+WITH active AS (SELECT * FROM bookings WHERE status IN ('pending', 'confirmed')),
+by_teacher AS (
+  SELECT start_time, max(end_time) OVER (PARTITION BY teacher_id ORDER BY start_time, id
+                                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier_end
+    FROM active),
+by_student AS (
+  SELECT start_time, max(end_time) OVER (PARTITION BY student_id ORDER BY start_time, id
+                                          ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS earlier_end
+    FROM active)
+SELECT (SELECT count(*) FROM by_teacher WHERE earlier_end > start_time),
+       (SELECT count(*) FROM by_student WHERE earlier_end > start_time),
+       (SELECT count(*) FROM active)
+SQL
+)"
+
+echo
+echo "== Summary: median of $ROUNDS rounds of $DURATION (p99 in ms; ratio = server / reference, or clustered / unclustered)"
+awk '
+  function median(list, n,    sorted, i, j, t) {
+    for (i = 1; i <= n; i++) sorted[i] = list[i]
+    for (i = 2; i <= n; i++) for (j = i; j > 1 && sorted[j - 1] > sorted[j]; j--) { t = sorted[j]; sorted[j] = sorted[j - 1]; sorted[j - 1] = t }
+    return n % 2 ? sorted[(n + 1) / 2] : (sorted[n / 2] + sorted[n / 2 + 1]) / 2
+  }
+  {
+    if (!($1 in first)) { first[$1] = $2; order[++workloads] = $1 }
+    side = $2 == first[$1] ? "a" : "b"
+    k = $1 SUBSEP side
+    n[k]++; rps[k, n[k]] = $4; p99[k, n[k]] = $5; bad[k] += $6; fatal[k] += $7
+  }
+  END {
+    label["profiles"] = "1. GET /profiles?user_id="
+    label["bookings"] = "2. POST /bookings"
+    label["search"] = "3. GET /search/teachers (ref: pgbench)"
+    label["meetings"] = "4. GET /meetings/{id} (clustered | unclustered)"
+    printf "%-44s %10s %8s | %10s %8s | %7s %7s | %s\n", "workload", "req/s", "p99", "req/s", "p99", "req/s", "p99", "non-2xx (5xx) of each"
+    for (w = 1; w <= workloads; w++) {
+      name = order[w]
+      for (s = 1; s <= 2; s++) {
+        side = s == 1 ? "a" : "b"; k = name SUBSEP side
+        delete r; delete p
+        for (i = 1; i <= n[k]; i++) { r[i] = rps[k, i]; p[i] = p99[k, i] }
+        mr[side] = median(r, n[k]); mp[side] = median(p, n[k])
+      }
+      printf "%-44s %10.1f %8.2f | %10.1f %8.2f | %7.2f %7.2f | %d (%d) | %d (%d)\n", label[name],
+        mr["a"], mp["a"], mr["b"], mp["b"], mr["a"] / mr["b"], mp["a"] / mp["b"],
+        bad[name, "a"], fatal[name, "a"], bad[name, "b"], fatal[name, "b"]
+    }
+  }' "$results"
+echo "server peak RSS (VmHWM) over workloads 1-3: $server_rss MiB; reference: $reference_rss MiB"
+echo "peak RSS of the nodes of workload 4 (unclustered a b, clustered a b): ${node_rss% } MiB"
+echo "bookings: $active active; overlapping a teacher's: $teacher_overlaps, a student's: $student_overlaps; 5xx: $(awk '$1 == "bookings" { s += $7 } END { print s + 0 }' "$results")"
+
+if awk '$7 > 0 { found = 1 } END { exit !found }' "$results"; then
+  echo "!! some requests were answered 5xx"
+  failed=1
+fi
+if [ "$teacher_overlaps" != 0 ] || [ "$student_overlaps" != 0 ]; then
+  echo "!! active bookings overlap"
+  failed=1
+fi
+if [ "$booking_next" -gt "$booking_capacity" ]; then
+  echo "!! bookings ran past the teachers' slots ($booking_next > $booking_capacity): raise SLOT_DAYS"
+  failed=1
+fi
+exit "$failed"

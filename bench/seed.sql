@@ -1,0 +1,71 @@
+-- The seed of bench/run.sh, made through the API: this prints the requests of one phase (:phase) as a curl
+-- config (-K), which run.sh sends with curl --parallel as the admin (:headers names the file holding the
+-- Authorization and Content-Type headers). The later phases read back the ids the earlier ones made.
+--   profiles  :teachers teachers (bench-teacher-N, topics as bench/search seeds them) and :students
+--             students (bench-student-N)
+--   slots     :slot_days adjacent 24-hour availability slots per teacher from :day0 (epoch seconds, UTC midnight)
+--   bookings  the first :meetings bookings of wrk.lua's sequence (booking k: teacher k % teachers, student
+--             k % students, 15 minutes at day0 + floor(k / teachers) * 15 min)
+--   confirm   PATCH each of them to confirmed (as their teacher could)
+--   sessions  POST /sessions for each
+--   meetings  POST /meetings for each session
+\set ON_ERROR_STOP on
+\ir topics.sql
+
+CREATE FUNCTION pg_temp.quoted(value text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT '"' || replace(replace(value, '\', '\\'), '"', '\"') || '"'
+$$;
+
+-- psql does not expand its variables inside a function's body; settings carry them there.
+SET bench.base_url = :'base_url';
+SET bench.headers = :'headers';
+CREATE FUNCTION pg_temp.request(method text, path text, body json) RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT concat_ws(E'\n',
+    'request = ' || method,
+    'url = ' || pg_temp.quoted(current_setting('bench.base_url') || path),
+    'header = ' || pg_temp.quoted('@' || current_setting('bench.headers')),
+    'data = ' || pg_temp.quoted(body::text),
+    'output = "/dev/null"',
+    'write-out = "%{http_code} %{errormsg}\n"',
+    'next')
+$$;
+
+CREATE FUNCTION pg_temp.utc(epoch bigint) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+  SELECT to_char(to_timestamp(epoch) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+$$;
+
+SELECT :'phase' = 'profiles' AS is_profiles, :'phase' = 'slots' AS is_slots, :'phase' = 'bookings' AS is_bookings,
+       :'phase' = 'confirm' AS is_confirm, :'phase' = 'sessions' AS is_sessions, :'phase' = 'meetings' AS is_meetings
+\gset
+
+\if :is_profiles
+SELECT pg_temp.request('POST', '/profiles', json_build_object(
+         'user_id', 'bench-teacher-' || i, 'role', 'teacher',
+         'profile_data', json_build_object('name', 'Bench Teacher ' || i, 'email', 'bench-teacher-' || i || '@example.com',
+           'bio', 'Tutor number ' || i || ', patient and thorough.', 'topics', pg_temp.teacher_topics(i))))
+  FROM generate_series(1, :teachers) AS i
+UNION ALL
+SELECT pg_temp.request('POST', '/profiles', json_build_object(
+         'user_id', 'bench-student-' || i, 'role', 'student',
+         'profile_data', json_build_object('name', 'Bench Student ' || i, 'email', 'bench-student-' || i || '@example.com')))
+  FROM generate_series(1, :students) AS i;
+\elif :is_slots
+SELECT pg_temp.request('POST', '/availability', json_build_object(
+         'teacher_id', 'bench-teacher-' || i,
+         'start_time', pg_temp.utc(:day0 + d * 86400), 'end_time', pg_temp.utc(:day0 + (d + 1) * 86400)))
+  FROM generate_series(1, :teachers) AS i, generate_series(0, :slot_days - 1) AS d;
+\elif :is_bookings
+SELECT pg_temp.request('POST', '/bookings', json_build_object(
+         'student_id', 'bench-student-' || (k % :students + 1), 'teacher_id', 'bench-teacher-' || (k % :teachers + 1),
+         'start_time', pg_temp.utc(:day0 + k / :teachers * 900), 'end_time', pg_temp.utc(:day0 + k / :teachers * 900 + 900)))
+  FROM generate_series(0, :meetings - 1) AS k;
+\elif :is_confirm
+SELECT pg_temp.request('PATCH', '/bookings/' || id, json_build_object('status', 'confirmed'))
+  FROM bookings WHERE status = 'pending';
+\elif :is_sessions
+SELECT pg_temp.request('POST', '/sessions', json_build_object('booking_id', id))
+  FROM bookings WHERE status = 'confirmed';
+\elif :is_meetings
+SELECT pg_temp.request('POST', '/meetings', json_build_object('session_id', id))
+  FROM sessions;
+\endif
