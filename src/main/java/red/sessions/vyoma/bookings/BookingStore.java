@@ -31,6 +31,13 @@ final class BookingStore {
 
   private static final String FIND = "SELECT " + Booking.COLUMNS + " FROM bookings WHERE id = #{id}";
 
+  // Bookings of one teacher, or of one student, are made one at a time. Two overlapping inserts that check
+  // an exclusion constraint at the same moment each find the other's row and wait for it: a deadlock that
+  // PostgreSQL breaks a second later by failing one (a 500). With both parties' profiles locked first, in
+  // one order, the later booking waits for the earlier to finish and then meets its row (a 409).
+  private static final String LOCK_PARTIES = """
+    SELECT 1 FROM profiles WHERE user_id = ANY (#{parties}) ORDER BY user_id FOR NO KEY UPDATE""";
+
   // A row to insert exists only when the teacher is a teacher and one of their slots holds the whole time.
   private static final String INSERT = """
     INSERT INTO bookings (student_id, teacher_id, slot_id, start_time, end_time)
@@ -89,7 +96,7 @@ final class BookingStore {
    */
   Future<Created> create(NewBooking booking, String callerId, String idempotencyKey) {
     if (idempotencyKey == null) {
-      return insert(pool, booking).map(id -> new Created(id, false));
+      return pool.withTransaction(connection -> insert(connection, booking)).map(id -> new Created(id, false));
     }
     Map<String, Object> key = Map.of("caller_id", callerId, "key", idempotencyKey, "hash", booking.fingerprint());
     return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, CLAIM_KEY).execute(key)
@@ -106,7 +113,9 @@ final class BookingStore {
       "teacher_id", booking.teacherId(),
       "start_time", booking.time().start(),
       "end_time", booking.time().end());
-    return SqlTemplate.forUpdate(client, INSERT).mapTo(row -> row.getUUID("id")).execute(params)
+    String[] parties = {booking.studentId(), booking.teacherId()};
+    return SqlTemplate.forQuery(client, LOCK_PARTIES).execute(Map.of("parties", parties))
+      .compose(locked -> SqlTemplate.forUpdate(client, INSERT).mapTo(row -> row.getUUID("id")).execute(params))
       .compose(rows -> Rows.first(rows).map(Future::succeededFuture)
         .orElseGet(() -> whyNotBookable(client, booking.teacherId())));
   }
