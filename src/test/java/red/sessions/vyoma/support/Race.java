@@ -6,11 +6,11 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClientAgent;
 import io.vertx.core.http.HttpClientConnection;
 import io.vertx.core.http.HttpClientRequest;
-import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpConnectOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.impl.HttpResponseImpl;
 
@@ -51,6 +51,10 @@ public final class Race {
     }
   }
 
+  /** The answer to the request that waited first, and the racers' answers in racer order. */
+  public record Heat(HttpResponse<Buffer> first, List<HttpResponse<Buffer>> racers) {
+  }
+
   /** An answer, and when its head arrived. */
   private record Answer(HttpResponse<Buffer> response, long at) {
   }
@@ -83,6 +87,26 @@ public final class Race {
     }
   }
 
+  /**
+   * Like {@link #heldBy}, with one request sent before the racers and waiting on the lock before they
+   * start: it heads the queue for the row, so it is the one still running when they arrive.
+   */
+  public static Heat heldBehind(RowLock lock, TestServer server, Entrant first, int racers, IntFunction<Entrant> entrant) {
+    try (lock) {
+      HttpRequest<Buffer> request = server.api().request(first.method(), first.uri());
+      if (first.token() != null) {
+        request.bearerTokenAuthentication(first.token());
+      }
+      first.headers().forEach(request::putHeader);
+      Future<HttpResponse<Buffer>> leader = first.body() == null ? request.send() : request.sendJsonObject(first.body());
+      lock.awaitWaiting(1);
+      Race race = start(server, racers, entrant);
+      lock.awaitWaiting(1 + racers);
+      lock.release();
+      return new Heat(leader.await(), race.finish());
+    }
+  }
+
   /** Sends the racers' requests all together and returns without waiting for the answers. */
   public static Race start(TestServer server, int racers, IntFunction<Entrant> entrant) {
     assertTrue(racers >= MIN_RACERS, () -> "a race needs at least " + MIN_RACERS + " racers, not " + racers);
@@ -90,8 +114,9 @@ public final class Race {
     HttpConnectOptions address = new HttpConnectOptions().setHost("localhost").setPort(server.config().http().getInteger("port"));
     List<HttpClientConnection> connections = Future.all(IntStream.range(0, racers)
       .mapToObj(i -> client.connect(address)).toList()).await().list();
-    Future.all(connections.stream().map(connection -> connection.request(HttpMethod.GET, "/health")
-      .compose(HttpClientRequest::send).compose(HttpClientResponse::body)).toList()).await();
+    Entrant warmUp = Entrant.of(HttpMethod.GET, "/health", null, null);
+    Future.all(connections.stream().map(connection -> connection.request(options(warmUp))
+      .compose(request -> exchange(request, null))).toList()).await();
 
     List<Entrant> entrants = IntStream.range(0, racers).mapToObj(entrant).toList();
     List<HttpClientRequest> requests = Future.all(IntStream.range(0, racers)
@@ -99,7 +124,7 @@ public final class Race {
 
     Promise<Void> gate = Promise.promise();
     List<Future<Lap>> laps = IntStream.range(0, racers)
-      .mapToObj(i -> gate.future().compose(open -> lap(requests.get(i), entrants.get(i).body()))).toList();
+      .mapToObj(i -> gate.future().compose(open -> exchange(requests.get(i), entrants.get(i).body()))).toList();
     gate.complete();
     return new Race(client, connections, laps);
   }
@@ -133,14 +158,19 @@ public final class Race {
     return options;
   }
 
-  private static Future<Lap> lap(HttpClientRequest request, JsonObject body) {
-    Future<Long> sent = (body == null ? request.end() : request.end(body.toBuffer())).map(v -> System.nanoTime());
+  /**
+   * Sends the request and reads its answer, noting when the request was written out. The answer's handler
+   * is in place before the request goes out, so it runs on the connection's event loop as the head
+   * arrives and reads the body before any of it could be missed.
+   */
+  private static Future<Lap> exchange(HttpClientRequest request, JsonObject body) {
     Future<Answer> answer = request.response().compose(response -> {
       long at = System.nanoTime();
       // The response type WebClient answers, so the usual assertions apply to racers' answers.
       return response.body().map(content -> new Answer(new HttpResponseImpl<>(response.version(), response.statusCode(),
         response.statusMessage(), response.headers(), response.trailers(), response.cookies(), content, List.of()), at));
     });
+    Future<Long> sent = (body == null ? request.end() : request.end(body.toBuffer())).map(v -> System.nanoTime());
     return Future.all(sent, answer).map(both -> new Lap(sent.result(), answer.result()));
   }
 }
