@@ -31,9 +31,13 @@ final class AvailabilityStore {
     LIMIT #{limit} OFFSET #{offset}""";
 
   // Only a teacher's profile yields a row to insert; overlapping slots are refused by the exclusion constraint.
+  // Locking that profile makes a teacher's slots be published one at a time: two overlapping inserts that
+  // checked the constraint at the same moment would each wait for the other, a deadlock PostgreSQL breaks
+  // by failing one (a 500); this way the later one meets the earlier's row (a 409).
   private static final String CREATE = """
     INSERT INTO availability_slots (teacher_id, start_time, end_time)
     SELECT user_id, #{start_time}, #{end_time} FROM profiles WHERE user_id = #{teacher_id} AND role = 'teacher'
+       FOR NO KEY UPDATE
     RETURNING id""";
 
   // Locking the slot waits for any booking being made in it (its foreign-key check holds a share lock),

@@ -28,12 +28,21 @@ final class BookingStore {
   private static final String FIND = "SELECT " + Booking.COLUMNS + " FROM bookings WHERE id = #{id}";
 
   // A row to insert exists only when the teacher is a teacher and one of their slots holds the whole time.
+  // Bookings of one teacher, or of one student, are made one at a time: two overlapping inserts that check an
+  // exclusion constraint at the same moment each find the other's row and wait for it, a deadlock PostgreSQL
+  // breaks a second later by failing one (a 500). With both parties' profiles locked first, in one order, the
+  // later booking waits for the earlier to finish and then meets its row (a 409). The lock is taken in the
+  // insert itself, one round trip: the slot's condition counts the locked rows, so both are locked before
+  // any row goes in.
   private static final String INSERT = """
+    WITH parties AS (
+      SELECT user_id FROM profiles WHERE user_id IN (#{student_id}, #{teacher_id}) ORDER BY user_id FOR NO KEY UPDATE)
     INSERT INTO bookings (student_id, teacher_id, slot_id, start_time, end_time)
     SELECT #{student_id}, s.teacher_id, s.id, #{start_time}, #{end_time}
       FROM availability_slots s
       JOIN profiles t ON t.user_id = s.teacher_id AND t.role = 'teacher'
      WHERE s.teacher_id = #{teacher_id} AND s.start_time <= #{start_time} AND s.end_time >= #{end_time}
+       AND (SELECT count(*) FROM parties) > 0
     RETURNING id""";
 
   private static final String IS_TEACHER =

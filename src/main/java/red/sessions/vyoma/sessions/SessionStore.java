@@ -64,6 +64,7 @@ final class SessionStore {
   private static final String COMPLETE_BOOKING = """
     UPDATE bookings SET status = 'completed', version = version + 1, updated_at = now()
      WHERE id = #{booking_id} AND status = 'confirmed'""";
+  private static final String BOOKING_STATUS = "SELECT status FROM bookings WHERE id = #{booking_id}";
 
   private final Pool pool;
   private final String storageBaseUrl;
@@ -188,14 +189,22 @@ final class SessionStore {
       });
   }
 
+  /**
+   * Completes the confirmed booking. The parties read it as confirmed, but a party may have completed it
+   * (PATCH) since: then it already is where this leaves it, and only another state is a conflict. The
+   * status is read again in a statement of its own, whose snapshot sees that completion.
+   */
   private static Future<Void> completeBooking(SqlClient connection, UUID bookingId) {
-    return SqlTemplate.forUpdate(connection, COMPLETE_BOOKING).execute(Map.of("booking_id", bookingId))
-      .map(completed -> {
-        if (completed.rowCount() == 0) {
-          throw DomainException.conflict("the booking must be confirmed before its session completes");
-        }
-        return null;
-      });
+    Map<String, Object> params = Map.of("booking_id", bookingId);
+    return SqlTemplate.forUpdate(connection, COMPLETE_BOOKING).execute(params)
+      .compose(completed -> completed.rowCount() == 1 ? Future.succeededFuture()
+        : SqlTemplate.forQuery(connection, BOOKING_STATUS).mapTo(row -> row.getString("status")).execute(params)
+          .map(status -> {
+            if (!"completed".equals(status.iterator().next())) {
+              throw DomainException.conflict("the booking must be confirmed before its session completes");
+            }
+            return null;
+          }));
   }
 
   private static Session session(Row row, List<Session.Note> notes, List<Session.SharedFile> files) {

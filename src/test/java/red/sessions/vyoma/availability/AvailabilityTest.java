@@ -9,6 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
+import red.sessions.vyoma.support.Race;
+import red.sessions.vyoma.support.Race.Entrant;
+import red.sessions.vyoma.support.RowLock;
 import red.sessions.vyoma.support.ServerTest;
 
 import java.net.URLEncoder;
@@ -22,6 +25,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -30,6 +34,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static red.sessions.vyoma.support.Api.assertError;
 import static red.sessions.vyoma.support.Api.assertJson;
+import static red.sessions.vyoma.support.Seed.bookingBody;
 import static red.sessions.vyoma.support.Seed.hoursAhead;
 import static red.sessions.vyoma.support.Seed.times;
 
@@ -37,7 +42,6 @@ class AvailabilityTest extends ServerTest {
 
   private static final DateTimeFormatter UTC_MILLIS = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'");
   private static final DateTimeFormatter WITH_OFFSET = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssxxx");
-
 
   /** A token for a signed-in user who has no profile at all. */
   static String anyone() {
@@ -159,6 +163,21 @@ class AvailabilityTest extends ServerTest {
     assertError(api.post("/availability", token, slotBody(teacher, h, h.plusHours(5))), 409);
 
     assertEquals(List.of(first), ids(slotsOf(teacher)));
+  }
+
+  @Test
+  void overlappingSlotsPublishedAtOnceYieldExactlyOne() {
+    OffsetDateTime h = hoursAhead(0);
+    String teacher = seed.teacher();
+    // Every slot references the teacher's profile, so each waits for it inside its own transaction.
+    List<HttpResponse<Buffer>> responses = Race.heldBy(RowLock.on("profiles", "user_id", teacher), server, 20,
+      i -> Entrant.of(HttpMethod.POST, "/availability", server.token(teacher),
+        slotBody(teacher, h.plusHours(1).plusMinutes(i), h.plusHours(2).plusMinutes(i))));
+
+    List<HttpResponse<Buffer>> created = responses.stream().filter(r -> r.statusCode() == 201).toList();
+    assertEquals(1, created.size(), "exactly one slot");
+    responses.stream().filter(r -> r.statusCode() != 201).forEach(r -> assertError(r, 409));
+    assertEquals(List.of(created.get(0).bodyAsJsonObject().getString("id")), ids(slotsOf(teacher)));
   }
 
   @Test
@@ -394,5 +413,38 @@ class AvailabilityTest extends ServerTest {
     assertEquals("Availability slot deleted successfully",
       assertJson(delete(id, server.token(teacher)), 200).getString("message"));
     assertEquals(List.of(), ids(slotsOf(teacher)));
+  }
+
+  @Test
+  void aSlotDeletedWhileStudentsBookIntoItIsNeverDeletedWithABookingInside() {
+    OffsetDateTime h = hoursAhead(0);
+    String teacher = seed.teacher();
+    String id = seed.slot(teacher, h.plusHours(1), h.plusHours(3));
+    List<String> students = IntStream.range(0, 19).mapToObj(i -> seed.student()).toList();
+    // The delete locks the slot and every booking references it: all of them wait for the test's lock.
+    List<HttpResponse<Buffer>> responses = Race.heldBy(RowLock.on("availability_slots", "id", id), server, 20,
+      i -> i == students.size()
+        ? Entrant.of(HttpMethod.DELETE, "/availability/" + id, server.token(teacher), null)
+        : Entrant.of(HttpMethod.POST, "/bookings", server.token(students.get(i)),
+          bookingBody(students.get(i), teacher, h.plusHours(1), h.plusHours(2))));
+
+    HttpResponse<Buffer> deletion = responses.get(students.size());
+    List<HttpResponse<Buffer>> bookings = responses.subList(0, students.size());
+    List<HttpResponse<Buffer>> booked = bookings.stream().filter(r -> r.statusCode() == 201).toList();
+    bookings.stream().filter(r -> r.statusCode() != 201).forEach(r -> assertError(r, 409));
+    JsonArray active = new JsonArray(api.get("/bookings?teacher_id=" + teacher, server.token(teacher)).bodyAsString());
+    if (deletion.statusCode() == 200) {
+      assertEquals(List.of(), booked, "no booking made in a deleted slot");
+      assertEquals(List.of(), ids(slotsOf(teacher)));
+      assertEquals(0, active.size(), active::encode);
+    } else {
+      assertError(deletion, 409);
+      assertEquals(1, booked.size(), "the one booking that won the slot");
+      JsonArray slots = slotsOf(teacher);
+      assertEquals(List.of(id), ids(slots));
+      assertTrue(slots.getJsonObject(0).getBoolean("is_booked"), slots::encode);
+      assertEquals(booked.get(0).bodyAsJsonObject().getString("booking_id"), active.getJsonObject(0).getString("booking_id"));
+      assertEquals(1, active.size(), active::encode);
+    }
   }
 }

@@ -1,17 +1,20 @@
 package red.sessions.vyoma.bookings;
 
-import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.support.Race;
+import red.sessions.vyoma.support.Race.Entrant;
+import red.sessions.vyoma.support.Race.Heat;
+import red.sessions.vyoma.support.RowLock;
 import red.sessions.vyoma.support.ServerTest;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,7 +28,6 @@ import static red.sessions.vyoma.support.Seed.bookingBody;
 import static red.sessions.vyoma.support.Seed.hoursAhead;
 
 class BookingsTest extends ServerTest {
-
 
   /** A teacher with one slot from 1 to 5 hours ahead. */
   private static String teacherWithSlot() {
@@ -128,7 +130,7 @@ class BookingsTest extends ServerTest {
       bookingBody(student, teacher, hoursAhead(4), hoursAhead(6))), 409);
     assertError(api.post("/bookings", server.token(student),
       bookingBody(student, teacher, hoursAhead(10), hoursAhead(11))), 409);
-    assertEquals(0, new JsonArray(api.get("/bookings?student_id=" + student, server.token(student)).bodyAsString()).size());
+    assertEquals(List.of(), bookingIds(student));
   }
 
   @Test
@@ -206,29 +208,85 @@ class BookingsTest extends ServerTest {
     String teacher = teacherWithSlot();
     String student = seed.student();
     JsonObject body = bookingBody(student, teacher, hoursAhead(2), hoursAhead(3));
-    HttpResponse<Buffer> first = api.request(HttpMethod.POST, "/bookings").bearerTokenAuthentication(server.token(student))
-      .putHeader("Idempotency-Key", "retry-1").sendJsonObject(body).await();
-    HttpResponse<Buffer> retry = api.request(HttpMethod.POST, "/bookings").bearerTokenAuthentication(server.token(student))
-      .putHeader("Idempotency-Key", "retry-1").sendJsonObject(body).await();
+    HttpResponse<Buffer> first = postWithKey(student, "retry-1", body);
+    HttpResponse<Buffer> retry = postWithKey(student, "retry-1", body);
     assertEquals(assertJson(first, 201).getString("booking_id"), assertJson(retry, 201).getString("booking_id"));
+    assertNull(first.getHeader("Idempotent-Replayed"));
     assertEquals("true", retry.getHeader("Idempotent-Replayed"));
 
-    HttpResponse<Buffer> different = api.request(HttpMethod.POST, "/bookings").bearerTokenAuthentication(server.token(student))
-      .putHeader("Idempotency-Key", "retry-1")
-      .sendJsonObject(bookingBody(student, teacher, hoursAhead(3), hoursAhead(4))).await();
-    assertError(different, 422);
-    assertEquals(1, new JsonArray(api.get("/bookings?student_id=" + student, server.token(student)).bodyAsString()).size());
+    assertError(postWithKey(student, "retry-1", bookingBody(student, teacher, hoursAhead(3), hoursAhead(4))), 422);
+    assertEquals(1, bookingIds(student).size());
   }
 
   @Test
-  void concurrentRetriesWithOneIdempotencyKeyMakeOneBooking() {
+  void retriesArrivingWhileTheFirstAttemptIsStillRunningAnswerItsBooking() {
+    String teacher = seed.teacher("Physics");
+    String slot = seed.slot(teacher, hoursAhead(1), hoursAhead(5));
+    String student = seed.student();
+    Entrant attempt = Entrant.of(HttpMethod.POST, "/bookings", server.token(student),
+      bookingBody(student, teacher, hoursAhead(2), hoursAhead(3))).withHeader("Idempotency-Key", "double-click");
+    // The first attempt claims the key, then waits inside its transaction for the slot the test holds.
+    Heat heat = Race.heldBehind(RowLock.on("availability_slots", "id", slot), server, attempt, 20, i -> attempt);
+
+    HttpResponse<Buffer> first = heat.first();
+    String id = assertJson(first, 201).getString("booking_id");
+    assertNull(first.getHeader("Idempotent-Replayed"));
+    for (HttpResponse<Buffer> retry : heat.racers()) {
+      assertEquals(id, assertJson(retry, 201).getString("booking_id"));
+      assertEquals("true", retry.getHeader("Idempotent-Replayed"));
+    }
+    assertEquals(List.of(id), bookingIds(student));
+  }
+
+  @Test
+  void aFailedAttemptLeavesItsKeyFreeForTheNextTry() {
+    String teacher = teacherWithSlot();
+    String student = seed.student();
+    assertError(postWithKey(student, "lesson-1", bookingBody(student, teacher, hoursAhead(4), hoursAhead(6))), 409);
+    HttpResponse<Buffer> corrected = postWithKey(student, "lesson-1", bookingBody(student, teacher, hoursAhead(3), hoursAhead(4)));
+    String correctedId = assertJson(corrected, 201).getString("booking_id");
+    assertNull(corrected.getHeader("Idempotent-Replayed"));
+
+    // The same request, once the teacher has published its time.
+    JsonObject later = bookingBody(student, teacher, hoursAhead(10), hoursAhead(11));
+    assertError(postWithKey(student, "lesson-2", later), 409);
+    seed.slot(teacher, hoursAhead(10), hoursAhead(12));
+    HttpResponse<Buffer> retried = postWithKey(student, "lesson-2", later);
+    String laterId = assertJson(retried, 201).getString("booking_id");
+    assertNull(retried.getHeader("Idempotent-Replayed"));
+    assertEquals(List.of(correctedId, laterId), bookingIds(student));
+  }
+
+  @Test
+  void idempotencyKeysAreScopedToTheCaller() {
+    String teacher = teacherWithSlot();
+    String alice = seed.student();
+    String bob = seed.student();
+    HttpResponse<Buffer> alices = postWithKey(alice, "my-lesson", bookingBody(alice, teacher, hoursAhead(2), hoursAhead(3)));
+    HttpResponse<Buffer> bobs = postWithKey(bob, "my-lesson", bookingBody(bob, teacher, hoursAhead(3), hoursAhead(4)));
+    String alicesId = assertJson(alices, 201).getString("booking_id");
+    String bobsId = assertJson(bobs, 201).getString("booking_id");
+    assertNull(bobs.getHeader("Idempotent-Replayed"));
+    assertEquals(List.of(alicesId), bookingIds(alice));
+    assertEquals(List.of(bobsId), bookingIds(bob));
+  }
+
+  @Test
+  void anIdempotencyKeyIsOneTo255Characters() {
     String teacher = teacherWithSlot();
     String student = seed.student();
     JsonObject body = bookingBody(student, teacher, hoursAhead(2), hoursAhead(3));
-    List<HttpResponse<Buffer>> responses = all(10, i -> api.request(HttpMethod.POST, "/bookings")
-      .bearerTokenAuthentication(server.token(student)).putHeader("Idempotency-Key", "double-click")
-      .sendJsonObject(body));
-    assertEquals(1, responses.stream().map(r -> assertJson(r, 201).getString("booking_id")).distinct().count());
+    for (String key : List.of("", "   ", "k".repeat(256))) {
+      assertError(postWithKey(student, key, body), 400);
+    }
+    assertEquals(List.of(), bookingIds(student));
+
+    String longest = "k".repeat(255);
+    String id = assertJson(postWithKey(student, longest, body), 201).getString("booking_id");
+    HttpResponse<Buffer> replay = postWithKey(student, longest, body);
+    assertEquals(id, assertJson(replay, 201).getString("booking_id"));
+    assertEquals("true", replay.getHeader("Idempotent-Replayed"));
+    assertJson(postWithKey(student, "k", bookingBody(student, teacher, hoursAhead(3), hoursAhead(4))), 201);
   }
 
   @Test
@@ -247,11 +305,13 @@ class BookingsTest extends ServerTest {
 
   @Test
   void fiftyStudentsRacingForOneTeacherYieldExactlyOneBooking() {
-    String teacher = teacherWithSlot();
-    List<String> students = all(50, i -> Future.succeededFuture(seed.student()));
-    List<HttpResponse<Buffer>> responses = all(50, i -> api.request(HttpMethod.POST, "/bookings")
-      .bearerTokenAuthentication(server.token(students.get(i)))
-      .sendJsonObject(bookingBody(students.get(i), teacher, hoursAhead(2).plusMinutes(i), hoursAhead(3).plusMinutes(i))));
+    String teacher = seed.teacher("Physics");
+    String slot = seed.slot(teacher, hoursAhead(1), hoursAhead(5));
+    List<String> students = IntStream.range(0, 50).mapToObj(i -> seed.student()).toList();
+    // Every booking references the slot, so each waits for it inside its own transaction.
+    List<HttpResponse<Buffer>> responses = Race.heldBy(RowLock.on("availability_slots", "id", slot), server, 50,
+      i -> Entrant.of(HttpMethod.POST, "/bookings", server.token(students.get(i)),
+        bookingBody(students.get(i), teacher, hoursAhead(2).plusMinutes(i), hoursAhead(3).plusMinutes(i))));
 
     assertEquals(1, responses.stream().filter(r -> r.statusCode() == 201).count(), "exactly one booking");
     responses.stream().filter(r -> r.statusCode() != 201).forEach(r -> assertError(r, 409));
@@ -261,10 +321,11 @@ class BookingsTest extends ServerTest {
   @Test
   void oneStudentBookingManyTeachersAtOnceGetsExactlyOne() {
     String student = seed.student();
-    List<String> teachers = all(20, i -> Future.succeededFuture(teacherWithSlot()));
-    List<HttpResponse<Buffer>> responses = all(20, i -> api.request(HttpMethod.POST, "/bookings")
-      .bearerTokenAuthentication(server.token(student))
-      .sendJsonObject(bookingBody(student, teachers.get(i), hoursAhead(2), hoursAhead(3))));
+    List<String> teachers = IntStream.range(0, 20).mapToObj(i -> teacherWithSlot()).toList();
+    // Every booking references the student's profile, so each waits for it inside its own transaction.
+    List<HttpResponse<Buffer>> responses = Race.heldBy(RowLock.on("profiles", "user_id", student), server, 20,
+      i -> Entrant.of(HttpMethod.POST, "/bookings", server.token(student),
+        bookingBody(student, teachers.get(i), hoursAhead(2), hoursAhead(3))));
 
     assertEquals(1, responses.stream().filter(r -> r.statusCode() == 201).count(), "exactly one booking");
     responses.stream().filter(r -> r.statusCode() != 201).forEach(r -> assertError(r, 409));
@@ -273,20 +334,49 @@ class BookingsTest extends ServerTest {
 
   @Test
   void concurrentConfirmAndCancelOfTheSameVersionHaveOneWinner() {
-    for (int round = 0; round < 5; round++) {
-      String teacher = teacherWithSlot();
-      String student = seed.student();
-      String id = seed.booking(student, teacher, hoursAhead(2), hoursAhead(3));
-      String etag = api.get("/bookings/" + id, server.token(student)).getHeader("ETag");
-      List<HttpResponse<Buffer>> responses = all(2, i -> api.request(HttpMethod.PATCH, "/bookings/" + id)
-        .bearerTokenAuthentication(server.token(i == 0 ? teacher : student)).putHeader("If-Match", etag)
-        .sendJsonObject(new JsonObject().put("status", i == 0 ? "confirmed" : "cancelled")));
+    String teacher = teacherWithSlot();
+    String student = seed.student();
+    String id = seed.booking(student, teacher, hoursAhead(2), hoursAhead(3));
+    String etag = api.get("/bookings/" + id, server.token(student)).getHeader("ETag");
+    JsonObject confirm = new JsonObject().put("status", "confirmed");
+    // The teacher's confirm heads the queue for the booking's row; confirms and cancels of the same
+    // version race in behind it, so a cancel would succeed after it if the version were not compared.
+    Heat heat = Race.heldBehind(RowLock.on("bookings", "id", id), server,
+      Entrant.of(HttpMethod.PATCH, "/bookings/" + id, server.token(teacher), confirm).withHeader("If-Match", etag), 20,
+      i -> Entrant.of(HttpMethod.PATCH, "/bookings/" + id, server.token(i % 2 == 0 ? teacher : student),
+        i % 2 == 0 ? confirm : new JsonObject().put("status", "cancelled")).withHeader("If-Match", etag));
 
-      List<HttpResponse<Buffer>> winners = responses.stream().filter(r -> r.statusCode() == 200).toList();
-      assertEquals(1, winners.size(), "exactly one transition wins");
-      responses.stream().filter(r -> r.statusCode() != 200).forEach(r -> assertError(r, 412));
-      assertEquals(winners.get(0).bodyAsJsonObject().getString("status"), read(id, student).getString("status"));
-    }
+    List<HttpResponse<Buffer>> responses = new ArrayList<>(heat.racers());
+    responses.add(heat.first());
+    assertOneWinner(id, student, responses, 412);
+    assertEquals("confirmed", assertJson(heat.first(), 200).getString("status"));
+  }
+
+  @Test
+  void concurrentCancelsOfOneBookingHaveOneWinner() {
+    String teacher = teacherWithSlot();
+    String student = seed.student();
+    String id = seed.booking(student, teacher, hoursAhead(2), hoursAhead(3));
+    List<HttpResponse<Buffer>> responses = Race.heldBy(RowLock.on("bookings", "id", id), server, 20,
+      i -> Entrant.of(HttpMethod.PATCH, "/bookings/" + id, server.token(i % 2 == 0 ? teacher : student),
+        new JsonObject().put("status", "cancelled")));
+
+    assertOneWinner(id, student, responses, 409);
+    assertEquals("cancelled", read(id, student).getString("status"));
+  }
+
+  @Test
+  void bothPartiesCompletingAtOnceCompleteTheBookingOnce() {
+    String teacher = teacherWithSlot();
+    String student = seed.student();
+    String id = seed.booking(student, teacher, hoursAhead(2), hoursAhead(3));
+    assertJson(patch(id, teacher, "confirmed"), 200);
+    List<HttpResponse<Buffer>> responses = Race.heldBy(RowLock.on("bookings", "id", id), server, 20,
+      i -> Entrant.of(HttpMethod.PATCH, "/bookings/" + id, server.token(i % 2 == 0 ? teacher : student),
+        new JsonObject().put("status", "completed")));
+
+    assertOneWinner(id, student, responses, 409);
+    assertEquals("completed", read(id, student).getString("status"));
   }
 
   @Test
@@ -298,22 +388,28 @@ class BookingsTest extends ServerTest {
     assertEquals("cancelled", assertJson(patch(id, student, "cancelled"), 200).getString("status"));
   }
 
-  @Test
-  void concurrentCancelsOfOneBookingHaveOneWinner() {
-    String teacher = teacherWithSlot();
-    String student = seed.student();
-    String id = seed.booking(student, teacher, hoursAhead(2), hoursAhead(3));
-    List<HttpResponse<Buffer>> responses = all(10, i -> api.request(HttpMethod.PATCH, "/bookings/" + id)
-      .bearerTokenAuthentication(server.token(i % 2 == 0 ? teacher : student))
-      .sendJsonObject(new JsonObject().put("status", "cancelled")));
-    assertEquals(1, responses.stream().filter(r -> r.statusCode() == 200).count());
-    responses.stream().filter(r -> r.statusCode() != 200).forEach(r -> assertError(r, 409));
+  /**
+   * Exactly one racer changed the booking and every other got {@code loserStatus}; the booking is as the
+   * winner left it (its version moved once).
+   */
+  private static void assertOneWinner(String id, String userId, List<HttpResponse<Buffer>> responses, int loserStatus) {
+    List<HttpResponse<Buffer>> winners = responses.stream().filter(r -> r.statusCode() == 200).toList();
+    assertEquals(1, winners.size(), "exactly one change wins");
+    responses.stream().filter(r -> r.statusCode() != 200).forEach(r -> assertError(r, loserStatus));
+    HttpResponse<Buffer> now = api.get("/bookings/" + id, server.token(userId));
+    assertEquals(winners.get(0).getHeader("ETag"), now.getHeader("ETag"));
+    assertEquals(winners.get(0).bodyAsJsonObject(), assertJson(now, 200));
   }
 
-  /** Starts n calls at once and waits for all of them. */
-  private static <T> List<T> all(int n, IntFunction<Future<T>> call) {
-    List<Future<T>> calls = IntStream.range(0, n).mapToObj(call).toList();
-    return Future.all(calls).await().list();
+  private static HttpResponse<Buffer> postWithKey(String studentId, String key, JsonObject body) {
+    return api.request(HttpMethod.POST, "/bookings").bearerTokenAuthentication(server.token(studentId))
+      .putHeader("Idempotency-Key", key).sendJsonObject(body).await();
+  }
+
+  /** The student's bookings, by start time. */
+  private static List<String> bookingIds(String studentId) {
+    return new JsonArray(api.get("/bookings?student_id=" + studentId, server.token(studentId)).bodyAsString()).stream()
+      .map(b -> ((JsonObject) b).getString("booking_id")).toList();
   }
 
   private static void assertNoOverlap(JsonArray bookings) {

@@ -8,6 +8,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.support.Race;
+import red.sessions.vyoma.support.Race.Entrant;
+import red.sessions.vyoma.support.RowLock;
 import red.sessions.vyoma.support.Seed.Lesson;
 import red.sessions.vyoma.support.ServerTest;
 
@@ -17,7 +20,6 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.function.IntFunction;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
@@ -124,9 +126,10 @@ class SessionsTest extends ServerTest {
   @Test
   void concurrentCreatesOfOneBookingYieldOneSession() {
     Booking booking = pendingBooking();
-    List<HttpResponse<Buffer>> responses = all(10, i -> api.request(HttpMethod.POST, "/sessions")
-      .bearerTokenAuthentication(server.token(i % 2 == 0 ? booking.studentId() : booking.teacherId()))
-      .sendJsonObject(new JsonObject().put("booking_id", booking.bookingId())));
+    // A session references its booking, so each create waits for the booking inside its own transaction.
+    List<HttpResponse<Buffer>> responses = Race.heldBy(RowLock.on("bookings", "id", booking.bookingId()), server, 20,
+      i -> Entrant.of(HttpMethod.POST, "/sessions", server.token(i % 2 == 0 ? booking.studentId() : booking.teacherId()),
+        new JsonObject().put("booking_id", booking.bookingId())));
 
     assertEquals(1, responses.stream().filter(r -> r.statusCode() == 201).count(), "exactly one creates it");
     Set<String> ids = responses.stream()
@@ -258,6 +261,22 @@ class SessionsTest extends ServerTest {
   }
 
   @Test
+  void identicalRetriesArrivingTogetherAddEverythingOnce() {
+    Lesson lesson = seed.lesson(2);
+    JsonObject body = notes(note("Chapter 3", "2026-03-04T10:00:00Z"), new JsonObject().put("text", "no time given"))
+      .put("files", new JsonArray().add(file("slides.pdf", seed.fileUrl(lesson.studentId(), "slides.pdf"), "2026-03-04T10:00:00Z")));
+    // Notes and files reference the session, so each retry waits for it inside its own transaction.
+    List<HttpResponse<Buffer>> responses = Race.heldBy(RowLock.on("sessions", "id", lesson.sessionId()), server, 20,
+      i -> Entrant.of(HttpMethod.PUT, "/sessions/" + lesson.sessionId(), server.token(lesson.studentId()), body));
+    responses.forEach(r -> assertJson(r, 200));
+
+    JsonObject session = read(lesson.sessionId(), lesson.teacherId());
+    assertEquals(List.of("Chapter 3", "no time given"),
+      list(session, "notes").stream().map(n -> n.getString("text")).sorted().toList());
+    assertEquals(1, session.getJsonArray("files").size(), () -> "files " + session.getJsonArray("files"));
+  }
+
+  @Test
   void notesWithAClientIdDedupeOnThatId() {
     Lesson lesson = seed.lesson(2);
     String id = UUID.randomUUID().toString();
@@ -281,9 +300,9 @@ class SessionsTest extends ServerTest {
   @Test
   void concurrentUpdatesFromBothPartiesLoseNoNote() {
     Lesson lesson = seed.lesson(2);
-    List<HttpResponse<Buffer>> responses = all(20, i -> api.request(HttpMethod.PUT, "/sessions/" + lesson.sessionId())
-      .bearerTokenAuthentication(server.token(i % 2 == 0 ? lesson.studentId() : lesson.teacherId()))
-      .sendJsonObject(notes(note("note " + i, "2026-03-04T10:00:00Z"))));
+    List<HttpResponse<Buffer>> responses = Race.heldBy(RowLock.on("sessions", "id", lesson.sessionId()), server, 20,
+      i -> Entrant.of(HttpMethod.PUT, "/sessions/" + lesson.sessionId(),
+        server.token(i % 2 == 0 ? lesson.studentId() : lesson.teacherId()), notes(note("note " + i, "2026-03-04T10:00:00Z"))));
     responses.forEach(r -> assertJson(r, 200));
 
     List<JsonObject> notes = list(read(lesson.sessionId(), lesson.studentId()), "notes");
@@ -399,6 +418,46 @@ class SessionsTest extends ServerTest {
   }
 
   @Test
+  void bothPartiesCompletingAtOnceCompleteTheSessionAndItsBookingOnce() {
+    Lesson lesson = seed.lesson(2);
+    String before = api.get("/bookings/" + lesson.bookingId(), server.token(lesson.studentId())).getHeader("ETag");
+    // Each completion moves the session's row, so each waits for it inside its own transaction.
+    List<HttpResponse<Buffer>> responses = Race.heldBy(RowLock.on("sessions", "id", lesson.sessionId()), server, 20,
+      i -> Entrant.of(HttpMethod.PUT, "/sessions/" + lesson.sessionId(),
+        server.token(i % 2 == 0 ? lesson.studentId() : lesson.teacherId()), status("completed")));
+    responses.forEach(r -> assertJson(r, 200));
+
+    assertEquals("completed", read(lesson.sessionId(), lesson.teacherId()).getString("status"));
+    HttpResponse<Buffer> after = api.get("/bookings/" + lesson.bookingId(), server.token(lesson.studentId()));
+    assertEquals("completed", assertJson(after, 200).getString("status"));
+    assertEquals(version(before) + 1, version(after.getHeader("ETag")), "the booking completed once");
+  }
+
+  @Test
+  void aSessionCompletedWhileTheOtherPartyCompletesItsBookingStillCompletes() {
+    Lesson lesson = seed.lesson(2);
+    String before = api.get("/bookings/" + lesson.bookingId(), server.token(lesson.studentId())).getHeader("ETag");
+    HttpResponse<Buffer> completion;
+    // The session's completion has read the booking as confirmed and waits to move the session's row
+    // while the teacher completes the booking itself.
+    try (RowLock session = RowLock.on("sessions", "id", lesson.sessionId())) {
+      Future<HttpResponse<Buffer>> pending = api.request(HttpMethod.PUT, "/sessions/" + lesson.sessionId())
+        .bearerTokenAuthentication(server.token(lesson.studentId())).sendJsonObject(status("completed"));
+      session.awaitWaiting(1);
+      assertJson(api.send(HttpMethod.PATCH, "/bookings/" + lesson.bookingId(), server.token(lesson.teacherId()),
+        new JsonObject().put("status", "completed")), 200);
+      session.release();
+      completion = pending.await();
+    }
+
+    assertEquals("Session updated successfully", assertJson(completion, 200).getString("message"));
+    assertEquals("completed", read(lesson.sessionId(), lesson.teacherId()).getString("status"));
+    HttpResponse<Buffer> after = api.get("/bookings/" + lesson.bookingId(), server.token(lesson.studentId()));
+    assertEquals("completed", assertJson(after, 200).getString("status"));
+    assertEquals(version(before) + 1, version(after.getHeader("ETag")), "the booking completed once");
+  }
+
+  @Test
   void aSessionOfAPendingBookingCannotComplete() {
     Booking booking = pendingBooking();
     String sid = assertJson(create(booking.bookingId(), booking.studentId()), 201).getString("session_id");
@@ -435,9 +494,8 @@ class SessionsTest extends ServerTest {
     assertEquals("confirmed", bookingStatus(lesson.bookingId(), lesson.studentId()));
   }
 
-  /** Starts n calls at once and waits for all of them. */
-  private static <T> List<T> all(int n, IntFunction<Future<T>> call) {
-    List<Future<T>> calls = IntStream.range(0, n).mapToObj(call).toList();
-    return Future.all(calls).await().list();
+  /** The booking version an ETag names. */
+  private static int version(String etag) {
+    return Integer.parseInt(etag.substring(1, etag.length() - 1));
   }
 }

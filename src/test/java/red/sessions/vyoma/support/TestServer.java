@@ -70,6 +70,8 @@ public final class TestServer implements Client, AutoCloseable {
     env.put("VYOMA_HTTP_PORT", String.valueOf(freePort()));
     env.put("VYOMA_HTTP_INSTANCES", "2");
     env.put("VYOMA_DOMAIN_INSTANCES", "2");
+    // Room for every racer of a Race to be inside the database at once.
+    env.put("VYOMA_DB_POOL_SIZE", "64");
     env.putIfAbsent("VYOMA_DATA_DIR", temporaryDirectory().toString());
     env.putAll(settings);
     AppConfig config = AppConfig.loadBeforeVertx(null, env);
