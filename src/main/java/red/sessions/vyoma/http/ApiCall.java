@@ -67,8 +67,4 @@ final class ApiCall {
   Page page() {
     return Page.of(query("limit"), query("offset"));
   }
-
-  RoutingContext context() {
-    return ctx;
-  }
 }

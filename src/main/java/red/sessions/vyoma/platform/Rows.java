@@ -1,12 +1,10 @@
 package red.sessions.vyoma.platform;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.RowSet;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 /** Small readings of mapped query results that every store needs. */
 public final class Rows {
@@ -25,12 +23,5 @@ public final class Rows {
     List<T> list = new ArrayList<>(rows.size());
     rows.forEach(list::add);
     return list;
-  }
-
-  /** Every row, as a JSON array in query order. */
-  public static <T> JsonArray toArray(RowSet<T> rows, Function<T, Object> toJson) {
-    JsonArray array = new JsonArray();
-    rows.forEach(row -> array.add(toJson.apply(row)));
-    return array;
   }
 }
