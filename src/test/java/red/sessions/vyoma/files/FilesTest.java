@@ -62,9 +62,13 @@ class FilesTest {
     return server;
   }
 
-  /** A client for absolute URLs (upload URLs, file URLs, S3 URLs) that never follows redirects by itself. */
+  /**
+   * A client for absolute URLs (upload URLs, file URLs, S3 URLs) that never follows redirects by itself. A
+   * connection silent for 30 s is closed, so a request that is never answered fails its test instead of
+   * hanging the suite (once, a read after refused uploads waited forever: see issue 15).
+   */
   private static WebClient rawClient(TestServer server) {
-    return WebClient.create(server.vertx(), new WebClientOptions().setFollowRedirects(false));
+    return WebClient.create(server.vertx(), new WebClientOptions().setFollowRedirects(false).setIdleTimeout(30));
   }
 
   private static String baseUrl(TestServer server) {
