@@ -2,6 +2,7 @@ package red.sessions.vyoma.platform;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.internal.util.ConcurrencyUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -11,6 +12,7 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 import java.util.List;
+import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
 
 /**
@@ -30,6 +32,7 @@ public final class Cluster {
 
   /** Starts a clustered Vert.x that joins the members named in the configuration. */
   public static Future<Cluster> join(JsonObject config, VertxOptions options) {
+    poolHazelcastCallbacks();
     HazelcastClusterManager manager = new HazelcastClusterManager(hazelcast(config));
     EventBusOptions eventBus = options.getEventBusOptions();
     setIfPresent(config.getString("eventbus_host"), eventBus::setHost);
@@ -52,6 +55,19 @@ public final class Cluster {
     setIfPresent(config.getString("interface"), address -> network.getInterfaces().setEnabled(true).addInterface(address));
     setIfPresent(config.getString("public_host"), network::setPublicAddress);
     return hazelcast;
+  }
+
+  /**
+   * Hazelcast completes its async operations (every cluster map read Vert.x makes, near-cache hits
+   * included) by running their callbacks on ForkJoinPool's common pool, or, where that pool has a single
+   * thread (machines of one or two CPUs), on a new thread for each callback: a thread started and ended
+   * per request on a two-core VM. There Hazelcast gets a pool of two threads instead. It is an internal
+   * Hazelcast setting (5.3); ClusterTest fails when such a node starts threads per request again.
+   */
+  private static void poolHazelcastCallbacks() {
+    if (!(ConcurrencyUtil.getDefaultAsyncExecutor() instanceof ForkJoinPool)) {
+      ConcurrencyUtil.setDefaultAsyncExecutor(new ForkJoinPool(2));
+    }
   }
 
   private static void setIfPresent(String value, Consumer<String> setter) {

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import red.sessions.vyoma.support.FakeChime;
 import red.sessions.vyoma.support.Node;
+import red.sessions.vyoma.support.Scrape;
 import red.sessions.vyoma.support.Seed;
 import red.sessions.vyoma.support.Seed.Lesson;
 import red.sessions.vyoma.support.TestServer;
@@ -67,7 +68,10 @@ class ClusterTest {
       "VYOMA_MEETINGS_PROVIDER", "chime",
       "VYOMA_MEETINGS_ENDPOINT", chime.endpoint(),
       "VYOMA_HTTP_INSTANCES", "1",
-      "VYOMA_DOMAIN_INSTANCES", "1"));
+      "VYOMA_DOMAIN_INSTANCES", "1",
+      // Two CPUs, as on the machines we run on, whatever this one has: there ForkJoinPool's common pool has a
+      // single thread, which is when Hazelcast would start a thread per callback (Cluster).
+      "JAVA_TOOL_OPTIONS", "-XX:ActiveProcessorCount=2"));
     env.put("AWS_ACCESS_KEY_ID", System.getProperty("aws.accessKeyId"));
     env.put("AWS_SECRET_ACCESS_KEY", System.getProperty("aws.secretAccessKey"));
     a = Node.start("a", with(env, "VYOMA_CLUSTER_PORT", clusterPortA));
@@ -144,6 +148,33 @@ class ClusterTest {
     assertError(attend(b, lesson.teacherId(), meetingId), 404);
     assertNotEquals(meetingId, join(b, lesson.teacherId(), lesson.sessionId()).getString("meeting_id"),
       "joining starts a new meeting");
+  }
+
+  @Test
+  @Order(1)
+  void readingAMeetingFromTheClusterMapStartsNoThread() {
+    Lesson lesson = a.seed().lesson(2);
+    join(a, lesson.studentId(), lesson.sessionId());
+    String token = b.token(lesson.teacherId());
+    String uri = "/meetings/" + lesson.sessionId();
+    // The first reads fill the pools that start their threads on demand (Vert.x's workers, the database's).
+    readMeeting(b, uri, token, 100);
+    double before = threadsStarted(b);
+
+    readMeeting(b, uri, token, 200);
+
+    double started = threadsStarted(b) - before;
+    assertTrue(started < 20, started + " threads started during 200 reads of a meeting on node b");
+  }
+
+  private static void readMeeting(Node node, String uri, String token, int times) {
+    for (int read = 0; read < times; read++) {
+      assertJson(node.api().get(uri, token), 200);
+    }
+  }
+
+  private static double threadsStarted(Node node) {
+    return new Scrape(node.api().get("/metrics", null).bodyAsString()).value("jvm_threads_started_threads_total", Map.of());
   }
 
   @Test
