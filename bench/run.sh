@@ -13,9 +13,9 @@ jar_given=${JAR:+1}
 
 QUICK=${QUICK:-0}
 if [ "$QUICK" = 1 ]; then
-  DURATION=${DURATION:-2s} WARMUP=${WARMUP:-1s} ROUNDS=${ROUNDS:-1} MEETINGS=${MEETINGS:-20}
+  DURATION=${DURATION:-2s} WARMUP=${WARMUP:-1s} NODE_WARMUP=${NODE_WARMUP:-2s} ROUNDS=${ROUNDS:-1} MEETINGS=${MEETINGS:-20}
 else
-  DURATION=${DURATION:-10s} WARMUP=${WARMUP:-5s} ROUNDS=${ROUNDS:-3} MEETINGS=${MEETINGS:-100}
+  DURATION=${DURATION:-10s} WARMUP=${WARMUP:-5s} NODE_WARMUP=${NODE_WARMUP:-30s} ROUNDS=${ROUNDS:-3} MEETINGS=${MEETINGS:-100}
 fi
 TEACHERS=${TEACHERS:-1000}
 STUDENTS=${STUDENTS:-9000}
@@ -202,13 +202,13 @@ echo "== The references answer as the server does (3 profiles, ${#SEARCH_QUERIES
 
 results=$work/results
 : >"$results"
-# interleave WORKLOAD A B: a warm-up of each, then ROUNDS rounds of A then B (functions WORKLOAD_A and
-# WORKLOAD_B, each taking a duration and setting result).
+# interleave WORKLOAD A B [WARM-UP]: a warm-up of each (WARMUP unless given), then ROUNDS rounds of A then B
+# (functions WORKLOAD_A and WORKLOAD_B, each taking a duration and setting result).
 interleave() {
-  local workload=$1 a=$2 b=$3 round side
-  printf '   warm-up (%s each)\n' "$WARMUP"
-  "${workload}_$a" "$WARMUP"
-  "${workload}_$b" "$WARMUP"
+  local workload=$1 a=$2 b=$3 warmup=${4:-$WARMUP} round side
+  printf '   warm-up (%s each)\n' "$warmup"
+  "${workload}_$a" "$warmup"
+  "${workload}_$b" "$warmup"
   for round in $(seq 1 "$ROUNDS"); do
     for side in "$a" "$b"; do
       "${workload}_$side" "$DURATION"
@@ -260,7 +260,9 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 curl -fs "$cluster_a_url/health/ready" | grep -q '"members":2' || { echo "!! the two nodes never formed one cluster" >&2; exit 1; }
-interleave meetings clustered unclustered
+# Fresh JVMs, the clustered ones with Hazelcast's code to compile too: a longer warm-up, so that the rounds
+# measure the nodes once the JIT has settled rather than how fast each side compiles.
+interleave meetings clustered unclustered "$NODE_WARMUP"
 node_rss=$(for pid in "${node_pids[@]}"; do printf '%s ' "$(peak_rss "$pid")"; done)
 
 failed=0
