@@ -39,7 +39,7 @@ public final class Application {
   private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
   /** What domain verticles are made from. */
-  private record Parts(Pool pool, AppConfig config, UploadSigner signer) {
+  private record Parts(Pool pool, AppConfig config, UploadSigner signer, Cluster cluster) {
   }
 
   /** Every domain verticle; each owns its event-bus address and its SQL. */
@@ -48,7 +48,7 @@ public final class Application {
     parts -> new AvailabilityVerticle(parts.pool()),
     parts -> new BookingsVerticle(parts.pool()),
     parts -> new SessionsVerticle(parts.pool(), parts.config().storage().getString("base_url")),
-    parts -> new MeetingsVerticle(parts.pool(), parts.config().meetings()),
+    parts -> new MeetingsVerticle(parts.pool(), parts.config().meetings(), parts.cluster()),
     parts -> new SearchVerticle(parts.pool()),
     parts -> new ReviewsVerticle(parts.pool()),
     parts -> new FilesVerticle(parts.pool(), parts.config().storage(), parts.config().dataDir(), parts.signer()));
@@ -94,7 +94,7 @@ public final class Application {
       .setThreadingModel(ThreadingModel.WORKER)
       .setInstances(AppConfig.instances(config.domain()));
     Future<Void> domains = Future.succeededFuture();
-    Parts parts = new Parts(database.pool(), config, signer);
+    Parts parts = new Parts(database.pool(), config, signer, cluster);
     for (Function<Parts, VerticleBase> domain : DOMAINS) {
       domains = domains.compose(v -> vertx.deployVerticle(() -> domain.apply(parts), workers)
         .map(id -> {

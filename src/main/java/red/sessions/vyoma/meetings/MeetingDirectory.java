@@ -3,36 +3,42 @@ package red.sessions.vyoma.meetings;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.shareddata.AsyncMap;
+import red.sessions.vyoma.platform.Cluster;
+import red.sessions.vyoma.platform.SharedLookups;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
- * Meeting and attendee lookups shared by every node: Vert.x async maps, held by Hazelcast (with backups)
- * when clustered and in memory otherwise. PostgreSQL stays the record: a miss here is read from the
- * database and remembered, so a restart or a lost node loses nothing. When clustered, each node keeps a
- * near cache of the maps ({@code conf/cluster.xml}), invalidated as entries change; a cached meeting is
- * served only when the database still holds it live (the callers check), so an ended one never is.
+ * Meeting and attendee lookups shared by every node ({@link SharedLookups}: Hazelcast maps with backups
+ * when clustered, in memory otherwise), kept as JSON text. PostgreSQL stays the record: a miss here is
+ * read from the database and remembered, so a restart or a lost node loses nothing. When clustered, each
+ * node keeps a near cache of the maps ({@code conf/cluster.xml}), invalidated as entries change; a cached
+ * meeting is served only when the database still holds it live (the callers check), so an ended one never
+ * is. Every entry expires {@code ttl} after it was last written.
  */
 final class MeetingDirectory {
 
   static final String MEETINGS = "vyoma.meetings";
   static final String ATTENDEES = "vyoma.attendees";
 
-  private final AsyncMap<String, JsonObject> meetings;
-  private final AsyncMap<String, JsonObject> attendees;
+  private final SharedLookups meetings;
+  private final SharedLookups attendees;
+  private final Duration ttl;
 
-  private MeetingDirectory(AsyncMap<String, JsonObject> meetings, AsyncMap<String, JsonObject> attendees) {
+  private MeetingDirectory(SharedLookups meetings, SharedLookups attendees, Duration ttl) {
     this.meetings = meetings;
     this.attendees = attendees;
+    this.ttl = ttl;
   }
 
-  static Future<MeetingDirectory> open(Vertx vertx) {
-    Future<AsyncMap<String, JsonObject>> meetings = vertx.sharedData().getAsyncMap(MEETINGS);
-    Future<AsyncMap<String, JsonObject>> attendees = vertx.sharedData().getAsyncMap(ATTENDEES);
-    return Future.all(meetings, attendees).map(v -> new MeetingDirectory(meetings.result(), attendees.result()));
+  /** The node's view of the maps ({@code cluster} null on a single node). */
+  static Future<MeetingDirectory> open(Vertx vertx, Cluster cluster, Duration ttl) {
+    Future<SharedLookups> meetings = SharedLookups.open(vertx, cluster, MEETINGS);
+    Future<SharedLookups> attendees = SharedLookups.open(vertx, cluster, ATTENDEES);
+    return Future.all(meetings, attendees).map(v -> new MeetingDirectory(meetings.result(), attendees.result(), ttl));
   }
 
   /**
@@ -41,37 +47,47 @@ final class MeetingDirectory {
    */
   Future<Optional<JsonObject>> liveMeetingOf(UUID sessionId, String liveMeetingId,
                                              Supplier<Future<Optional<JsonObject>>> load) {
-    return meetings.get(bySession(sessionId.toString())).compose(hit -> hit != null && liveMeetingId.equals(hit.getString("meeting_id"))
-      ? Future.succeededFuture(Optional.of(hit))
+    return read(meetings, bySession(sessionId.toString())).compose(hit -> hit.isPresent()
+      && liveMeetingId.equals(hit.get().getString("meeting_id"))
+      ? Future.succeededFuture(hit)
       : load.get().compose(found -> found.isPresent() ? remember(found.get()).map(found) : Future.succeededFuture(found)));
   }
 
   /** A live meeting's record by its id, if the map holds it. */
   Future<Optional<JsonObject>> liveMeeting(String meetingId) {
-    return meetings.get(byId(meetingId)).map(Optional::ofNullable);
+    return read(meetings, byId(meetingId));
   }
 
   Future<Void> remember(JsonObject meeting) {
-    return meetings.put(bySession(meeting.getString("session_id")), meeting)
-      .compose(v -> meetings.put(byId(meeting.getString("meeting_id")), meeting));
+    String text = meeting.encode();
+    return meetings.put(bySession(meeting.getString("session_id")), text, ttl)
+      .compose(v -> meetings.put(byId(meeting.getString("meeting_id")), text, ttl));
   }
 
   Future<Void> forget(JsonObject meeting) {
     return meetings.remove(bySession(meeting.getString("session_id")))
-      .compose(v -> meetings.remove(byId(meeting.getString("meeting_id"))))
-      .mapEmpty();
+      .compose(v -> meetings.remove(byId(meeting.getString("meeting_id"))));
   }
 
   /** The user's attendee in the meeting, from the map or else from {@code load} (then remembered). */
   Future<Optional<JsonObject>> attendee(String meetingId, String userId, Supplier<Future<Optional<JsonObject>>> load) {
-    String key = meetingId + "/" + userId;
-    return attendees.get(key).compose(hit -> hit != null
-      ? Future.succeededFuture(Optional.of(hit))
-      : load.get().compose(found -> found.isPresent() ? attendees.put(key, found.get()).map(found) : Future.succeededFuture(found)));
+    return read(attendees, attendeeKey(meetingId, userId)).compose(hit -> hit.isPresent()
+      ? Future.succeededFuture(hit)
+      : load.get().compose(found -> found.isPresent()
+        ? remember(meetingId, userId, found.get()).map(found)
+        : Future.succeededFuture(found)));
   }
 
   Future<Void> remember(String meetingId, String userId, JsonObject attendee) {
-    return attendees.put(meetingId + "/" + userId, attendee);
+    return attendees.put(attendeeKey(meetingId, userId), attendee.encode(), ttl);
+  }
+
+  private static Future<Optional<JsonObject>> read(SharedLookups map, String key) {
+    return map.get(key).map(text -> Optional.ofNullable(text).map(JsonObject::new));
+  }
+
+  private static String attendeeKey(String meetingId, String userId) {
+    return meetingId + "/" + userId;
   }
 
   private static String bySession(String sessionId) {

@@ -7,11 +7,13 @@ import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.DomainCounter;
 import red.sessions.vyoma.bus.DomainVerticle;
+import red.sessions.vyoma.platform.Cluster;
 import red.sessions.vyoma.sessions.SessionParties;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -33,14 +35,17 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
 
   private final Pool pool;
   private final JsonObject config;
+  private final Cluster cluster;
   private MeetingStore store;
   private MeetingProvider provider;
   private MeetingDirectory directory;
 
-  public MeetingsVerticle(Pool pool, JsonObject meetingsConfig) {
+  /** @param cluster the cluster whose maps hold the meeting lookups; {@code null} for a single node */
+  public MeetingsVerticle(Pool pool, JsonObject meetingsConfig, Cluster cluster) {
     super(ADDRESS, MeetingService.class, Map.of());
     this.pool = pool;
     this.config = meetingsConfig;
+    this.cluster = cluster;
   }
 
   @Override
@@ -51,7 +56,8 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
       case "local" -> new LocalMeetingProvider(config.getInteger("max_attendees"));
       default -> throw new IllegalArgumentException("meetings.provider must be chime or local");
     };
-    return MeetingDirectory.open(vertx).compose(opened -> {
+    Duration lookupTtl = Duration.ofSeconds(config.getLong("lookup_ttl_seconds"));
+    return MeetingDirectory.open(vertx, cluster, lookupTtl).compose(opened -> {
       directory = opened;
       return super.start();
     });

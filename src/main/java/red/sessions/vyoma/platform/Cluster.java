@@ -2,6 +2,7 @@ package red.sessions.vyoma.platform;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.util.ConcurrencyUtil;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -79,6 +80,11 @@ public final class Cluster {
   /** The clustered Vert.x instance this node runs on. */
   public Vertx vertx() {
     return vertx;
+  }
+
+  /** This node's Hazelcast member, for maps the domains read without Vert.x's async map ({@link SharedLookups}). */
+  HazelcastInstance hazelcast() {
+    return manager.getHazelcastInstance();
   }
 
   /** Membership as {@code /health/ready} reports it. */
