@@ -177,6 +177,10 @@ public final class AppConfig {
     return json.getJsonObject("tls");
   }
 
+  public JsonObject rateLimits() {
+    return json.getJsonObject("rate_limits");
+  }
+
   /** How every Vert.x that serves is built (single node, clustered, tests): with metrics when they are on. */
   public VertxOptions vertxOptions() {
     return new VertxOptions().setMetricsOptions(Metrics.options(metrics()));
