@@ -53,7 +53,8 @@ public final class HttpVerticle extends VerticleBase {
       Router router = ApiRouter.create(vertx, config, verifier, database, signer, cluster, limits, openApi.result(),
         validation.result());
       DocsRoutes.mount(router, swaggerUiVersion(swaggerUi.result()));
-      server = vertx.createHttpServer(Listeners.api(config)).requestHandler(router);
+      server = vertx.createHttpServer(Listeners.api(config)).requestHandler(router)
+        .invalidRequestHandler(ErrorResponses::invalidRequest);
       return server.listen().compose(listening -> Listeners.besideApi(vertx, config)).onSuccess(started -> beside = started);
     });
   }
