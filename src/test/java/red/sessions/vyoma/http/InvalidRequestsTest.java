@@ -1,10 +1,8 @@
 package red.sessions.vyoma.http;
 
 import io.vertx.core.json.JsonObject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.ServerTest;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,19 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
  * Requests the HTTP decoder refuses before any route sees them, sent over a raw socket as a broken client
  * or a scanner would: they get the error shape too, and the connection is closed after the answer.
  */
-class InvalidRequestsTest {
-
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class InvalidRequestsTest extends ServerTest {
 
   /** An answer as read off the socket up to the server's close: status, headers (lower-case names), body. */
   private record RawResponse(int status, Map<String, String> headers, String body) {
