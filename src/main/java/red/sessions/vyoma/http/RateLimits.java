@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
@@ -116,9 +118,9 @@ public final class RateLimits {
       .putHeader("RateLimit-Limit", String.valueOf(admission.limit()))
       .putHeader("RateLimit-Remaining", String.valueOf(admission.remaining()))
       .putHeader("RateLimit-Reset", String.valueOf(seconds(admission.resetNanos())));
-    if (!ctx.request().isEnded()) {
+    if (unreadBody(ctx.request())) {
       // A body the server will not read (an upload): closing is quicker for both sides than draining it.
-      response.putHeader("Connection", "close");
+      response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
     ctx.fail(new HttpException(429, "too many requests; retry after " + retryAfter + " s"));
     return false;
@@ -127,6 +129,13 @@ public final class RateLimits {
   /** Whole seconds, rounded up, at least 1: a client told 0 would retry at once. */
   private static long seconds(long nanos) {
     return Math.max(1, (nanos + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1));
+  }
+
+  /** Whether the request announced a body that has not been read: not a request without one, such as a GET. */
+  private static boolean unreadBody(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    boolean body = request.headers().contains(HttpHeaders.TRANSFER_ENCODING) || length != null && !length.equals("0");
+    return body && !request.isEnded();
   }
 
   private static String address(RoutingContext ctx) {

@@ -53,7 +53,7 @@ final class TokenBuckets {
     this.clock = clock;
     long now = clock.getAsLong();
     this.overflow = new AtomicLong(now);
-    this.nextSweep = new AtomicLong(now + SWEEP_EVERY_NANOS);
+    this.nextSweep = new AtomicLong(now);
   }
 
   /** Takes a token from the caller's bucket, when it has one. */

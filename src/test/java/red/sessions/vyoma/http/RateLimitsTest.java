@@ -17,6 +17,7 @@ import red.sessions.vyoma.support.TestServer;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static red.sessions.vyoma.support.Api.assertError;
 import static red.sessions.vyoma.support.Api.assertJson;
@@ -90,7 +91,9 @@ class RateLimitsTest {
     for (int i = 1; i < USER_BURST; i++) {
       assertJson(api.get("/profiles?user_id=" + user, token), 200);
     }
-    assertLimited(api.get("/profiles?user_id=" + user, token), USER_BURST);
+    HttpResponse<Buffer> refused = api.get("/profiles?user_id=" + user, token);
+    assertLimited(refused, USER_BURST);
+    assertNull(refused.getHeader("Connection"), "a refused request without a body keeps its connection");
     assertLimited(api.get("/availability", token), USER_BURST);
     assertEquals(before + 2, limited("user"), "each refusal is counted");
 

@@ -72,22 +72,37 @@ class TokenBucketsTest {
   }
 
   @Test
-  void theBucketsOfIdleCallersAreDropped() {
+  void theBucketsOfIdleCallersAreDroppedOnceTheSweepIsDue() {
+    long start = now.get();
     TokenBuckets buckets = buckets(2, 100);
-    buckets.take("alice");
-    buckets.take("bob");
-    buckets.take("bob");
-    assertEquals(2, buckets.size());
-
-    // Alice's bucket is full again after a second, Bob's after two; the sweep runs once it is due.
-    now.addAndGet(SECOND + SECOND / 2);
+    buckets.take("alice"); // full again at start + 1 s; this first take swept the empty table
+    now.set(start + 9 * SECOND);
+    buckets.take("bob"); // full again at start + 10 s, exactly when the next sweep is due
+    now.set(start + TokenBuckets.SWEEP_EVERY_NANOS - 1);
     buckets.take("carol");
     assertEquals(3, buckets.size(), "no sweep before it is due");
-    now.addAndGet(TokenBuckets.SWEEP_EVERY_NANOS);
+
+    now.set(start + TokenBuckets.SWEEP_EVERY_NANOS);
     buckets.take("dave");
-    assertEquals(1, buckets.size(), "only the bucket just taken from is left");
+    assertEquals(2, buckets.size(), "alice's and bob's buckets, full again, are dropped; carol's is not yet full");
+
+    now.set(start + TokenBuckets.SWEEP_EVERY_NANOS + 2 * SECOND);
+    buckets.take("erin");
+    assertEquals(3, buckets.size(), "the next sweep is due a whole interval after the last");
+    now.set(start + 2 * TokenBuckets.SWEEP_EVERY_NANOS);
+    buckets.take("frank");
+    assertEquals(1, buckets.size());
 
     assertEquals(1, buckets.take("bob").remaining(), "a dropped bucket was full: nothing is forgotten");
+  }
+
+  @Test
+  void theSmallestLimitsWork() {
+    TokenBuckets buckets = new TokenBuckets(1, 1, 1, now::get);
+    assertTrue(buckets.take("alice").admitted());
+    TokenBuckets.Admission refused = buckets.take("alice");
+    assertFalse(refused.admitted());
+    assertEquals(60 * SECOND, refused.retryAfterNanos(), "one token a minute");
   }
 
   @Test
