@@ -16,6 +16,7 @@ import red.sessions.vyoma.bus.LocalServices;
 import red.sessions.vyoma.files.FilesVerticle;
 import red.sessions.vyoma.files.UploadSigner;
 import red.sessions.vyoma.http.HttpVerticle;
+import red.sessions.vyoma.http.RateLimits;
 import red.sessions.vyoma.meetings.MeetingsVerticle;
 import red.sessions.vyoma.platform.AppConfig;
 import red.sessions.vyoma.platform.Cluster;
@@ -103,8 +104,9 @@ public final class Application {
         }));
     }
     DeploymentOptions http = new DeploymentOptions().setInstances(AppConfig.instances(config.http()));
+    RateLimits limits = RateLimits.create(vertx, config.rateLimits());
     return domains
-      .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, verifier, database, signer, cluster), http))
+      .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, verifier, database, signer, cluster, limits), http))
       .map(id -> {
         deployments.add(id);
         LOG.info("Vyoma 1:1 listening on {}", HttpVerticle.url(config));

@@ -28,9 +28,9 @@ import red.sessions.vyoma.sessions.SessionService;
 
 /**
  * Every route the server has, in one table. Open routes: health, metrics, CORS preflights, the OpenAPI
- * file and the local store's signed uploads. Every other route is an operation of the contract ({@link
- * Endpoints}), mounted by its domain's routes class: authenticated, checked, and answered by one call of the
- * domain's service.
+ * file, the docs and the local store's signed uploads; the last three are rate-limited by client address.
+ * Every other route is an operation of the contract ({@link Endpoints}), mounted by its domain's routes class:
+ * authenticated, rate-limited per caller, checked, and answered by one call of the domain's service.
  */
 final class ApiRouter {
 
@@ -41,12 +41,12 @@ final class ApiRouter {
   }
 
   static Router create(Vertx vertx, AppConfig config, TokenVerifier verifier, Database database, UploadSigner signer,
-                       Cluster cluster, Buffer openApi, ContractValidation validation) {
+                       Cluster cluster, RateLimits limits, Buffer openApi, ContractValidation validation) {
     long bodyLimit = config.http().getLong("body_limit_bytes");
     long domainTimeoutMs = config.domain().getLong("request_timeout_ms");
     ErrorResponses errors = new ErrorResponses(bodyLimit);
     Handler<RoutingContext> body = AccessLog.notingRoute(BodyHandler.create(false).setBodyLimit(bodyLimit));
-    Handler<RoutingContext> auth = AccessLog.notingRoute(new BearerAuthentication(verifier));
+    Handler<RoutingContext> auth = AccessLog.notingRoute(new BearerAuthentication(verifier, limits));
     Services services = new Services(vertx, domainTimeoutMs);
 
     Router router = Router.router(vertx);
@@ -75,11 +75,13 @@ final class ApiRouter {
       Metrics.prometheus(vertx).ifPresent(registry -> router.get(Listeners.METRICS_PATH)
         .handler(PrometheusScrapingHandler.create(registry)));
     }
-    router.get("/openapi.yaml").handler(ctx -> ctx.response()
+    router.get("/openapi.yaml").handler(limits::byAddress).handler(ctx -> ctx.response()
       .putHeader(HttpHeaders.CONTENT_TYPE, "application/yaml; charset=utf-8")
       .end(openApi));
 
-    Endpoints api = new Endpoints(router, validation, auth, body);
+    router.route("/docs*").handler(limits::byAddress);
+
+    Endpoints api = new Endpoints(router, validation, auth, body, limits);
     ProfileRoutes.mount(api, services.of(ProfileService.class, ProfileService.ADDRESS));
     SearchRoutes.mount(api, services.of(SearchService.class, SearchService.ADDRESS));
 
@@ -95,8 +97,9 @@ final class ApiRouter {
     FileRoutes.mount(api, services.of(FileService.class, FileService.ADDRESS), config.dataDir());
     if ("local".equals(config.storage().getString("provider"))) {
       // The signature in the URL is the credential, as with S3's pre-signed URLs: no bearer token here.
-      router.putWithRegex(FileRoutes.FILE_PATH).setName(FileRoutes.FILE_ROUTE).handler(AccessLog.notingRoute(new LocalUploadHandler(
-        FilesVerticle.localRoot(config.dataDir()), signer, config.storage().getLong("max_upload_bytes"))));
+      router.putWithRegex(FileRoutes.FILE_PATH).setName(FileRoutes.FILE_ROUTE).handler(AccessLog.notingRoute(limits::byAddress))
+        .handler(new LocalUploadHandler(FilesVerticle.localRoot(config.dataDir()), signer,
+          config.storage().getLong("max_upload_bytes")));
     }
     return router;
   }

@@ -8,7 +8,10 @@ import org.slf4j.LoggerFactory;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.auth.TokenVerifier;
 
-/** Requires {@code Authorization: Bearer <jwt>} and records the verified caller on the context. */
+/**
+ * Requires {@code Authorization: Bearer <jwt>} and records the verified caller on the context. A refused token
+ * counts against the client address's rate limit.
+ */
 final class BearerAuthentication implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(BearerAuthentication.class);
@@ -16,16 +19,18 @@ final class BearerAuthentication implements Handler<RoutingContext> {
   private static final String SCHEME = "bearer ";
 
   private final TokenVerifier verifier;
+  private final RateLimits limits;
 
-  BearerAuthentication(TokenVerifier verifier) {
+  BearerAuthentication(TokenVerifier verifier, RateLimits limits) {
     this.verifier = verifier;
+    this.limits = limits;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
     if (header == null || !header.regionMatches(true, 0, SCHEME, 0, SCHEME.length())) {
-      ctx.fail(401);
+      limits.refuseAuthentication(ctx);
       return;
     }
     verifier.verify(header.substring(SCHEME.length()).trim())
@@ -35,7 +40,7 @@ final class BearerAuthentication implements Handler<RoutingContext> {
       })
       .onFailure(e -> {
         LOG.debug("request {} presented a token that was refused: {}", RequestIds.of(ctx), e.getMessage());
-        ctx.fail(401);
+        limits.refuseAuthentication(ctx);
       });
   }
 

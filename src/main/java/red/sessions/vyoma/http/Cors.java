@@ -26,7 +26,7 @@ final class Cors {
   private static final Set<String> REQUEST_HEADERS = Set.of("Authorization", "Content-Type", "Idempotency-Key",
     "If-Match", RequestIds.HEADER);
   private static final Set<String> EXPOSED_HEADERS = Set.of(RequestIds.HEADER, "ETag", "Idempotent-Replayed",
-    "Location");
+    "Location", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset");
   private static final String ANY = "*";
   /** How long a browser may reuse a preflight's answer. */
   private static final int PREFLIGHT_MAX_AGE_SECONDS = 600;

@@ -20,7 +20,8 @@ import java.util.function.Function;
  * The API's operations as the route table declares them. Each is its method and path, checked against its
  * operation in the contract (found once, when the route is declared), authenticated, and answered by its
  * endpoint: one call of a domain service whose result the endpoint turns into a {@link Reply}. An operation
- * with a request body takes JSON only, parsed once and checked before the endpoint runs.
+ * with a request body takes JSON only, parsed once and checked before the endpoint runs. The caller's rate
+ * limits are checked right after authentication, so a refused request reaches no domain.
  */
 final class Endpoints {
 
@@ -30,13 +31,15 @@ final class Endpoints {
   private final ContractValidation validation;
   private final Handler<RoutingContext> authentication;
   private final Handler<RoutingContext> bodies;
+  private final RateLimits limits;
 
   Endpoints(Router router, ContractValidation validation, Handler<RoutingContext> authentication,
-            Handler<RoutingContext> bodies) {
+            Handler<RoutingContext> bodies, RateLimits limits) {
     this.router = router;
     this.validation = validation;
     this.authentication = authentication;
     this.bodies = bodies;
+    this.limits = limits;
   }
 
   void get(String path, Function<ApiCall, Future<Reply>> endpoint) {
@@ -65,6 +68,7 @@ final class Endpoints {
    */
   void getMatching(String regex, String template, Function<ApiCall, Future<Reply>> endpoint) {
     router.getWithRegex(regex).setName(template).handler(authentication)
+      .handler(limits.afterAuthentication(HttpMethod.GET, template))
       .handler(ctx -> answer(ctx, ContractValidation.OperationCheck.NONE, endpoint));
   }
 
@@ -74,7 +78,8 @@ final class Endpoints {
     if (check.body() != null) {
       route.consumes(JSON).handler(bodies);
     }
-    route.handler(authentication).handler(ctx -> answer(ctx, check, endpoint));
+    route.handler(authentication).handler(limits.afterAuthentication(method, path))
+      .handler(ctx -> answer(ctx, check, endpoint));
   }
 
   private static void answer(RoutingContext ctx, ContractValidation.OperationCheck check,

@@ -1,8 +1,11 @@
 package red.sessions.vyoma.http;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -17,7 +20,8 @@ import java.util.Locale;
  * The one place failures become responses: {@code {"error", "message", "status_code"}} with the matching
  * status. A domain's {@link DomainException} is the status of its reason, with its message; a domain that
  * did not answer in time (an event-bus failure) is 503; anything unexpected is a 500 that is logged, once,
- * with the request id and tells nothing.
+ * with the request id and tells nothing. Requests the HTTP decoder refused before any route saw them get the
+ * same shape ({@link #invalidRequest}).
  */
 final class ErrorResponses {
 
@@ -77,13 +81,45 @@ final class ErrorResponses {
     if (status == 401) {
       response.putHeader("WWW-Authenticate", "Bearer");
     }
-    JsonObject body = new JsonObject()
-      .put("error", errorName(status))
-      .put("message", message)
-      .put("status_code", status);
     response.setStatusCode(status)
       .putHeader(HttpHeaders.CONTENT_TYPE, ApiRouter.JSON_UTF8)
-      .end(body.encode());
+      .end(body(status, message));
+  }
+
+  /**
+   * A request the HTTP decoder refused: a request line (method, path and query) longer than the server
+   * takes is 414, headers larger than it takes 431, anything that is not an HTTP request 400, as Vert.x
+   * answers them by default, but in the error shape. The connection is closed after the answer, as Vert.x
+   * does, since the decoder cannot tell where the next request would start.
+   */
+  static void invalidRequest(HttpServerRequest request) {
+    Throwable cause = request.decoderResult().cause();
+    int status;
+    String message;
+    if (cause instanceof TooLongHttpLineException) {
+      status = 414;
+      message = "the request line (method, path and query) is too long";
+    } else if (cause instanceof TooLongHttpHeaderException) {
+      status = 431;
+      message = "the request headers are too large";
+    } else {
+      status = 400;
+      message = "the request is not valid HTTP";
+    }
+    request.response().setStatusCode(status)
+      .putHeader(HttpHeaders.CONTENT_TYPE, ApiRouter.JSON_UTF8)
+      .putHeader(RequestIds.HEADER, RequestIds.generate())
+      .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
+      .end(body(status, message))
+      .onComplete(sent -> request.connection().close());
+  }
+
+  private static String body(int status, String message) {
+    return new JsonObject()
+      .put("error", errorName(status))
+      .put("message", message)
+      .put("status_code", status)
+      .encode();
   }
 
   /** The machine-readable error name of a status: 404 is {@code not_found}, 413 {@code request_entity_too_large}. */

@@ -25,19 +25,23 @@ public final class HttpVerticle extends VerticleBase {
   private final Database database;
   private final UploadSigner signer;
   private final Cluster cluster;
+  private final RateLimits limits;
   private HttpServer server;
   /** The redirect and metrics servers, when configured. */
   private List<HttpServer> beside = List.of();
 
   /**
    * @param cluster the cluster this node is in, reported by {@code /health/ready}; {@code null} for a single node
+   * @param limits the node's rate limits, one instance for all its HTTP verticles
    */
-  public HttpVerticle(AppConfig config, TokenVerifier verifier, Database database, UploadSigner signer, Cluster cluster) {
+  public HttpVerticle(AppConfig config, TokenVerifier verifier, Database database, UploadSigner signer, Cluster cluster,
+                      RateLimits limits) {
     this.config = config;
     this.verifier = verifier;
     this.database = database;
     this.signer = signer;
     this.cluster = cluster;
+    this.limits = limits;
   }
 
   @Override
@@ -46,10 +50,11 @@ public final class HttpVerticle extends VerticleBase {
     Future<Buffer> swaggerUi = vertx.fileSystem().readFile("swagger-ui.properties");
     Future<ContractValidation> validation = ContractValidation.load(vertx);
     return Future.all(openApi, swaggerUi, validation).compose(read -> {
-      Router router = ApiRouter.create(vertx, config, verifier, database, signer, cluster, openApi.result(),
+      Router router = ApiRouter.create(vertx, config, verifier, database, signer, cluster, limits, openApi.result(),
         validation.result());
       DocsRoutes.mount(router, swaggerUiVersion(swaggerUi.result()));
-      server = vertx.createHttpServer(Listeners.api(config)).requestHandler(router);
+      server = vertx.createHttpServer(Listeners.api(config)).requestHandler(router)
+        .invalidRequestHandler(ErrorResponses::invalidRequest);
       return server.listen().compose(listening -> Listeners.besideApi(vertx, config)).onSuccess(started -> beside = started);
     });
   }

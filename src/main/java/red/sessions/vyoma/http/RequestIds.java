@@ -20,10 +20,15 @@ final class RequestIds {
 
   static void assign(RoutingContext ctx) {
     String offered = ctx.request().getHeader(HEADER);
-    String id = offered != null && ACCEPTED.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
+    String id = offered != null && ACCEPTED.matcher(offered).matches() ? offered : generate();
     ctx.put(KEY, id);
     ctx.response().putHeader(HEADER, id);
     ctx.next();
+  }
+
+  /** A new id, for a request that brought none (or none that is kept). */
+  static String generate() {
+    return UUID.randomUUID().toString();
   }
 
   static String of(RoutingContext ctx) {

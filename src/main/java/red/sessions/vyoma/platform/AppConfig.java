@@ -20,7 +20,9 @@ import java.util.Map;
  * The server's configuration: {@code conf/config.json} holds every key with its default, an optional
  * file named by {@code --conf} overrides it, and {@code VYOMA_*} environment variables win over both.
  * An environment variable exists for every key of the defaults: {@code http.port} is
- * {@code VYOMA_HTTP_PORT}; its value is parsed as the default's type (lists are comma-separated).
+ * {@code VYOMA_HTTP_PORT}; its value is parsed as the default's type (lists are comma-separated). A key
+ * whose default derives from others ({@code storage.base_url}) is left empty in the defaults and filled in
+ * last, from the values that won.
  */
 public final class AppConfig {
 
@@ -44,7 +46,7 @@ public final class AppConfig {
     ConfigRetriever retriever = ConfigRetriever.create(vertx, options);
     return retriever.getConfig()
       .eventually(retriever::close)
-      .map(fromFiles -> new AppConfig(withEnvironment(fromFiles, env, "")));
+      .map(fromFiles -> new AppConfig(withDerivedDefaults(withEnvironment(fromFiles, env, ""))));
   }
 
   /**
@@ -80,6 +82,29 @@ public final class AppConfig {
       }
     }
     return result;
+  }
+
+  /**
+   * {@code storage.base_url}, when not set, is this server itself: {@code https} when a certificate is
+   * configured, the listening host ({@code localhost} for a wildcard address) and the HTTP port, so the
+   * upload and file URLs of a server moved to another port point at it.
+   */
+  private static JsonObject withDerivedDefaults(JsonObject config) {
+    JsonObject storage = config.getJsonObject("storage");
+    if (storage.getString("base_url").isBlank()) {
+      JsonObject http = config.getJsonObject("http");
+      String scheme = config.getJsonObject("tls").getString("cert").isBlank() ? "http" : "https";
+      storage.put("base_url", scheme + "://" + urlHost(http.getString("host")) + ":" + http.getInteger("port") + "/files/");
+    }
+    return config;
+  }
+
+  /** The host as a URL names it: a wildcard listening address is reached as {@code localhost}; IPv6 in brackets. */
+  private static String urlHost(String host) {
+    if (host.isBlank() || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      return "localhost";
+    }
+    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
   }
 
   private static Object parse(String variable, String value, Object current) {
@@ -150,6 +175,10 @@ public final class AppConfig {
 
   public JsonObject tls() {
     return json.getJsonObject("tls");
+  }
+
+  public JsonObject rateLimits() {
+    return json.getJsonObject("rate_limits");
   }
 
   /** How every Vert.x that serves is built (single node, clustered, tests): with metrics when they are on. */

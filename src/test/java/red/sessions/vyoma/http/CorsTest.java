@@ -64,7 +64,8 @@ class CorsTest {
     assertError(answer, 404);
     assertEquals(APP, answer.getHeader(ALLOW_ORIGIN));
     assertTrue(list(answer.getHeader("Access-Control-Expose-Headers")).containsAll(
-      List.of("x-request-id", "etag", "idempotent-replayed", "location")), answer.getHeader("Access-Control-Expose-Headers"));
+      List.of("x-request-id", "etag", "idempotent-replayed", "location", "retry-after", "ratelimit-limit",
+        "ratelimit-remaining", "ratelimit-reset")), answer.getHeader("Access-Control-Expose-Headers"));
 
     HttpResponse<Buffer> refused = api.request(HttpMethod.GET, "/profiles?user_id=cors-user")
       .putHeader("Origin", "https://admin.example").send().await();

@@ -53,8 +53,8 @@ class OpenApiContractTest {
       // (BearerAuthentication, LocalUploadHandler) or captured by handler lambdas (/health/ready): building
       // the route table touches none of them, and this test never runs a handler. The contract's checks are
       // built, since declaring a route looks up its operation.
-      Router router = ApiRouter.create(vertx, config, null, null, null, null, Buffer.buffer(),
-        ContractValidation.load(vertx).await());
+      Router router = ApiRouter.create(vertx, config, null, null, null, null,
+        RateLimits.create(vertx, config.rateLimits()), Buffer.buffer(), ContractValidation.load(vertx).await());
       served = servedOperations(router);
     } finally {
       vertx.close().await();

@@ -1,6 +1,7 @@
 package red.sessions.vyoma.http;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.PemTrustOptions;
@@ -88,6 +89,18 @@ class TlsTest {
     assertEquals(308, redirect.statusCode());
     assertEquals("https://localhost:" + server.config().http().getInteger("port") + "/profiles?user_id=alice",
       redirect.getHeader("Location"));
+  }
+
+  @Test
+  void uploadUrlsAreHttpsOnTheServersOwnPort() {
+    WebClient client = https(HttpVersion.HTTP_1_1);
+    JsonObject grant = assertJson(client.post("/presigned-url").bearerTokenAuthentication(server.token("tls-uploader"))
+      .sendJsonObject(new JsonObject().put("file_name", "notes.txt").put("content_type", "text/plain")).await(), 200);
+    String base = "https://127.0.0.1:" + server.config().http().getInteger("port") + "/files/uploads/";
+    assertTrue(grant.getString("upload_url").startsWith(base), grant::encode);
+    assertTrue(grant.getString("file_url").startsWith(base), grant::encode);
+    assertJson(client.requestAbs(HttpMethod.PUT, grant.getString("upload_url")).putHeader("Content-Type", "text/plain")
+      .sendBuffer(Buffer.buffer("chain rule")).await(), 200);
   }
 
   @Test

@@ -47,6 +47,23 @@ class AppConfigTest {
   }
 
   @Test
+  void theStorageBaseUrlIsTheServersOwnSchemeHostAndPortUnlessSet(Vertx vertx) {
+    assertEquals("http://localhost:8080/files/", baseUrl(vertx, Map.of()));
+    assertEquals("http://localhost:8090/files/", baseUrl(vertx, Map.of("VYOMA_HTTP_PORT", "8090")));
+    assertEquals("https://localhost:8443/files/", baseUrl(vertx, Map.of("VYOMA_HTTP_PORT", "8443",
+      "VYOMA_TLS_CERT", "/etc/vyoma/cert.pem", "VYOMA_TLS_KEY", "/etc/vyoma/key.pem")));
+    assertEquals("http://10.0.1.10:8080/files/", baseUrl(vertx, Map.of("VYOMA_HTTP_HOST", "10.0.1.10")));
+    assertEquals("http://[::1]:8080/files/", baseUrl(vertx, Map.of("VYOMA_HTTP_HOST", "::1")));
+    assertEquals("http://localhost:8080/files/", baseUrl(vertx, Map.of("VYOMA_HTTP_HOST", "::")));
+    assertEquals("https://api.example.com/files/", baseUrl(vertx, Map.of("VYOMA_HTTP_PORT", "8090",
+      "VYOMA_STORAGE_BASE_URL", "https://api.example.com/files/")));
+  }
+
+  private static String baseUrl(Vertx vertx, Map<String, String> env) {
+    return AppConfig.load(vertx, null, env).await().storage().getString("base_url");
+  }
+
+  @Test
   void anEnvironmentValueOfTheWrongTypeStopsStartup(Vertx vertx) {
     Exception e = assertThrows(Exception.class,
       () -> AppConfig.load(vertx, null, Map.of("VYOMA_HTTP_PORT", "eighty")).await());

@@ -32,11 +32,13 @@ import static red.sessions.vyoma.support.Seed.hoursAhead;
 
 class SessionsTest extends ServerTest {
 
-  private static final String STORAGE = "http://localhost:8080/files/";
+  /** The default storage.base_url: this server's own URL. */
+  private static String storage;
 
   @BeforeAll
   static void storageIsTheDefault() {
-    assertEquals(STORAGE, server.config().storage().getString("base_url"));
+    storage = "http://127.0.0.1:" + server.config().http().getInteger("port") + "/files/";
+    assertEquals(storage, server.config().storage().getString("base_url"));
   }
 
   /** A new student and teacher with a pending booking 2 to 3 hours ahead, and no session yet. */
@@ -321,8 +323,8 @@ class SessionsTest extends ServerTest {
     String fine = seed.fileUrl(lesson.studentId(), "fine.pdf");
     String teachers = seed.fileUrl(lesson.teacherId(), "answers.pdf");
     for (String url : List.of("https://evil.example/files/x.pdf", "http://localhost:8080/filesystem/x.pdf",
-      "http://localhost:8080/other/x.pdf", "file:///etc/passwd", STORAGE + "uploads/never/issued/x.pdf",
-      STORAGE + "uploads/../../etc/passwd", teachers)) {
+      "http://localhost:8080/other/x.pdf", "file:///etc/passwd", storage + "uploads/never/issued/x.pdf",
+      storage + "uploads/../../etc/passwd", teachers)) {
       JsonObject body = notes(note("see the attachment", "2026-03-04T10:00:00Z")).put("files", new JsonArray()
         .add(file("fine.pdf", fine, "2026-03-04T10:00:00Z"))
         .add(file("x.pdf", url, "2026-03-04T10:00:00Z")));
@@ -356,7 +358,7 @@ class SessionsTest extends ServerTest {
       new JsonObject().put("status", 3),
       status("active").put("notes", "oops"),
       new JsonObject().put("files", new JsonArray().add(new JsonObject().put("name", "no-url.pdf").put("timestamp", ok))),
-      new JsonObject().put("files", new JsonArray().add(new JsonObject().put("url", STORAGE + "no-name.pdf"))));
+      new JsonObject().put("files", new JsonArray().add(new JsonObject().put("url", storage + "no-name.pdf"))));
     for (JsonObject body : bodies) {
       HttpResponse<Buffer> response = put(lesson.sessionId(), lesson.studentId(), body);
       assertEquals(400, response.statusCode(), () -> "body " + body.encode().substring(0, Math.min(200, body.encode().length()))
@@ -483,7 +485,7 @@ class SessionsTest extends ServerTest {
     Lesson lesson = seed.lesson(2);
     String stranger = seed.teacher("Physics");
     assertError(put(lesson.sessionId(), stranger, notes(note("hello", "2026-03-04T10:00:00Z"))
-      .put("files", new JsonArray().add(file("spam.pdf", STORAGE + "spam.pdf", "2026-03-04T10:00:00Z")))), 403);
+      .put("files", new JsonArray().add(file("spam.pdf", storage + "spam.pdf", "2026-03-04T10:00:00Z")))), 403);
     assertError(put(lesson.sessionId(), stranger, status("active")), 403);
     assertError(put(lesson.sessionId(), stranger, status("completed")), 403);
 

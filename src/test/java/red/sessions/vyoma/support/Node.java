@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -49,7 +48,9 @@ public final class Node implements Client {
   /** Starts the node; {@link #awaitReady} waits for it to serve. */
   public static Node start(String name, Map<String, String> env) {
     try {
-      Node node = new Node(name, new HashMap<>(env));
+      Map<String, String> settings = TestServer.generousRateLimits();
+      settings.putAll(env);
+      Node node = new Node(name, settings);
       node.launch();
       return node;
     } catch (IOException e) {

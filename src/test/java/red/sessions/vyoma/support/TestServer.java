@@ -16,6 +16,7 @@ import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -73,6 +74,7 @@ public final class TestServer implements Client, AutoCloseable {
     // Room for every racer of a Race to be inside the database at once.
     env.put("VYOMA_DB_POOL_SIZE", "64");
     env.putIfAbsent("VYOMA_DATA_DIR", temporaryDirectory().toString());
+    env.putAll(generousRateLimits());
     env.putAll(settings);
     AppConfig config = AppConfig.loadBeforeVertx(null, env);
     Vertx vertx = Vertx.vertx(config.vertxOptions());
@@ -88,6 +90,20 @@ public final class TestServer implements Client, AutoCloseable {
       tokens = new DevTokens(vertx, devKeys(config.dataDir()), config.auth());
     }
     return new TestServer(vertx, application, config, tokens);
+  }
+
+  /**
+   * Tests fire many requests from one user and one address at once (races, sweeps, traffic loops): test
+   * servers and nodes run the rate limiter on every request, with buckets no test empties. RateLimitsTest
+   * sets its own.
+   */
+  public static Map<String, String> generousRateLimits() {
+    Map<String, String> env = new HashMap<>();
+    for (String bucket : List.of("USER", "WRITE", "ADDRESS")) {
+      env.put("VYOMA_RATE_LIMITS_" + bucket + "_BURST", "1000000");
+      env.put("VYOMA_RATE_LIMITS_" + bucket + "_PER_MINUTE", "60000000");
+    }
+    return env;
   }
 
   /** The PostgreSQL all test servers share, started on first use. */
