@@ -5,6 +5,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 
+import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -15,6 +17,9 @@ import java.util.function.Supplier;
  * database and remembered, so a restart or a lost node loses nothing. When clustered, each node keeps a
  * near cache of the maps ({@code conf/cluster.xml}), invalidated as entries change; a cached meeting is
  * served only when the database still holds it live (the callers check), so an ended one never is.
+ * Ending a meeting forgets it and its attendees; every entry also expires {@code meetings.lookup_ttl_seconds}
+ * after it was last written (longer than Chime lets a meeting live), so entries of meetings nobody ended, or
+ * written as their meeting ended, do not pile up for the life of the cluster.
  */
 final class MeetingDirectory {
 
@@ -23,16 +28,19 @@ final class MeetingDirectory {
 
   private final AsyncMap<String, JsonObject> meetings;
   private final AsyncMap<String, JsonObject> attendees;
+  private final long ttlMillis;
 
-  private MeetingDirectory(AsyncMap<String, JsonObject> meetings, AsyncMap<String, JsonObject> attendees) {
+  private MeetingDirectory(AsyncMap<String, JsonObject> meetings, AsyncMap<String, JsonObject> attendees, Duration ttl) {
     this.meetings = meetings;
     this.attendees = attendees;
+    this.ttlMillis = ttl.toMillis();
   }
 
-  static Future<MeetingDirectory> open(Vertx vertx) {
+  /** The node's view of the maps, whose entries live {@code ttl} after they were last written. */
+  static Future<MeetingDirectory> open(Vertx vertx, Duration ttl) {
     Future<AsyncMap<String, JsonObject>> meetings = vertx.sharedData().getAsyncMap(MEETINGS);
     Future<AsyncMap<String, JsonObject>> attendees = vertx.sharedData().getAsyncMap(ATTENDEES);
-    return Future.all(meetings, attendees).map(v -> new MeetingDirectory(meetings.result(), attendees.result()));
+    return Future.all(meetings, attendees).map(v -> new MeetingDirectory(meetings.result(), attendees.result(), ttl));
   }
 
   /**
@@ -52,26 +60,33 @@ final class MeetingDirectory {
   }
 
   Future<Void> remember(JsonObject meeting) {
-    return meetings.put(bySession(meeting.getString("session_id")), meeting)
-      .compose(v -> meetings.put(byId(meeting.getString("meeting_id")), meeting));
+    return meetings.put(bySession(meeting.getString("session_id")), meeting, ttlMillis)
+      .compose(v -> meetings.put(byId(meeting.getString("meeting_id")), meeting, ttlMillis));
   }
 
-  Future<Void> forget(JsonObject meeting) {
+  /** Forgets the ended meeting and the attendees of these users in it. */
+  Future<Void> forget(JsonObject meeting, List<String> attendeeUserIds) {
+    String meetingId = meeting.getString("meeting_id");
     return meetings.remove(bySession(meeting.getString("session_id")))
-      .compose(v -> meetings.remove(byId(meeting.getString("meeting_id"))))
+      .compose(v -> meetings.remove(byId(meetingId)))
+      .compose(v -> Future.all(attendeeUserIds.stream().map(userId -> attendees.remove(attendeeKey(meetingId, userId))).toList()))
       .mapEmpty();
   }
 
   /** The user's attendee in the meeting, from the map or else from {@code load} (then remembered). */
   Future<Optional<JsonObject>> attendee(String meetingId, String userId, Supplier<Future<Optional<JsonObject>>> load) {
-    String key = meetingId + "/" + userId;
+    String key = attendeeKey(meetingId, userId);
     return attendees.get(key).compose(hit -> hit != null
       ? Future.succeededFuture(Optional.of(hit))
-      : load.get().compose(found -> found.isPresent() ? attendees.put(key, found.get()).map(found) : Future.succeededFuture(found)));
+      : load.get().compose(found -> found.isPresent() ? attendees.put(key, found.get(), ttlMillis).map(found) : Future.succeededFuture(found)));
   }
 
   Future<Void> remember(String meetingId, String userId, JsonObject attendee) {
-    return attendees.put(meetingId + "/" + userId, attendee);
+    return attendees.put(attendeeKey(meetingId, userId), attendee, ttlMillis);
+  }
+
+  private static String attendeeKey(String meetingId, String userId) {
+    return meetingId + "/" + userId;
   }
 
   private static String bySession(String sessionId) {

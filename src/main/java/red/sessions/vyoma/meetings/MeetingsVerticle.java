@@ -12,6 +12,7 @@ import red.sessions.vyoma.sessions.SessionParties;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -51,7 +52,11 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
       case "local" -> new LocalMeetingProvider(config.getInteger("max_attendees"));
       default -> throw new IllegalArgumentException("meetings.provider must be chime or local");
     };
-    return MeetingDirectory.open(vertx).compose(opened -> {
+    long lookupTtl = config.getLong("lookup_ttl_seconds");
+    if (lookupTtl <= 0) {
+      throw new IllegalArgumentException("meetings.lookup_ttl_seconds must be positive");
+    }
+    return MeetingDirectory.open(vertx, Duration.ofSeconds(lookupTtl)).compose(opened -> {
       directory = opened;
       return super.start();
     });
@@ -137,7 +142,10 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
   }
 
   private Future<Void> ended(JsonObject meeting) {
-    return store.end(meeting.getString("meeting_id")).compose(v -> directory.forget(meeting));
+    String meetingId = meeting.getString("meeting_id");
+    return store.end(meetingId)
+      .compose(v -> store.attendeeUserIds(meetingId))
+      .compose(userIds -> directory.forget(meeting, userIds));
   }
 
   @Override
