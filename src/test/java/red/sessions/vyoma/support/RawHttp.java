@@ -70,17 +70,7 @@ public final class RawHttp implements AutoCloseable {
 
   /** Writes the head, then {@code bodyLength} bytes of {@code filler}, all within {@code within}; reads nothing. */
   public void write(String head, long bodyLength, byte filler, Duration within) {
-    bounded(within, "writing " + bodyLength + " bytes", () -> {
-      OutputStream out = socket.getOutputStream();
-      out.write(head.getBytes(StandardCharsets.US_ASCII));
-      byte[] chunk = new byte[CHUNK];
-      Arrays.fill(chunk, filler);
-      for (long left = bodyLength; left > 0; left -= CHUNK) {
-        out.write(chunk, 0, (int) Math.min(CHUNK, left));
-      }
-      out.flush();
-      return null;
-    });
+    writeBody(head, bodyLength, filler, false, within);
   }
 
   /**
@@ -88,18 +78,28 @@ public final class RawHttp implements AutoCloseable {
    * {@code filler} in chunks of 64 KiB and the last chunk, all within {@code within}; reads nothing.
    */
   public void writeChunked(String head, long bodyLength, byte filler, Duration within) {
-    bounded(within, "writing " + bodyLength + " bytes in chunks", () -> {
+    writeBody(head, bodyLength, filler, true, within);
+  }
+
+  private void writeBody(String head, long bodyLength, byte filler, boolean chunked, Duration within) {
+    bounded(within, "writing " + bodyLength + " bytes" + (chunked ? " in chunks" : ""), () -> {
       OutputStream out = socket.getOutputStream();
       out.write(head.getBytes(StandardCharsets.US_ASCII));
       byte[] chunk = new byte[CHUNK];
       Arrays.fill(chunk, filler);
       for (long left = bodyLength; left > 0; left -= CHUNK) {
         int size = (int) Math.min(CHUNK, left);
-        out.write((Integer.toHexString(size) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        if (chunked) {
+          out.write((Integer.toHexString(size) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+        }
         out.write(chunk, 0, size);
-        out.write(CRLF);
+        if (chunked) {
+          out.write(CRLF);
+        }
       }
-      out.write(("0\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      if (chunked) {
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+      }
       out.flush();
       return null;
     });
