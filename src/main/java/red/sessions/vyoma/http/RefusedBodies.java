@@ -25,7 +25,7 @@ final class RefusedBodies {
 
   static void closeAfterAnswer(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
-    if (request.version() == HttpVersion.HTTP_1_1 || request.version() == HttpVersion.HTTP_1_0) {
+    if ((request.version() == HttpVersion.HTTP_1_1 || request.version() == HttpVersion.HTTP_1_0) && hasBody(request)) {
       boolean[] unread = {false};
       ctx.addHeadersEndHandler(v -> {
         unread[0] = !request.isEnded();
@@ -41,6 +41,16 @@ final class RefusedBodies {
       });
     }
     ctx.next();
+  }
+
+  /**
+   * Whether the request says it carries a body. One without says nothing, yet is not "ended" until its end
+   * marker is read, which may come just after an answer given at once ({@code GET /health}): such a request
+   * leaves nothing unread, and its connection stays open.
+   */
+  private static boolean hasBody(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return request.headers().contains(HttpHeaders.TRANSFER_ENCODING) || (length != null && !length.strip().matches("0+"));
   }
 
   private static void drainThenClose(RoutingContext ctx, HttpServerRequest request) {
