@@ -57,10 +57,12 @@ final class BookingStore {
     SELECT request_hash, booking_id FROM booking_idempotency_keys WHERE caller_id = #{caller_id} AND key = #{key}""";
 
   // Compare-and-set: the row changes only from a status the target is reachable from, only for a party
-  // allowed to make that change, and only at the expected version.
+  // allowed to make that change, and only at the expected version. A confirmation is remembered for good
+  // (confirmed_at), whatever happens to the booking after.
   private static final String CHANGE_STATUS = """
     UPDATE bookings
-       SET status = #{status}, cancel_reason = #{reason}, version = version + 1, updated_at = now()
+       SET status = #{status}, cancel_reason = #{reason}, version = version + 1, updated_at = now(),
+           confirmed_at = CASE WHEN #{status} = 'confirmed' THEN now() ELSE confirmed_at END
      WHERE id = #{id}
        AND status = ANY (#{from})
        AND (#{admin} OR teacher_id = #{caller} OR (NOT #{teacher_only} AND student_id = #{caller}))

@@ -3,6 +3,7 @@ package red.sessions.vyoma.files;
 import io.vertx.core.Future;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * Where uploaded files live: S3 (or an S3-compatible store) in production, the data directory by
@@ -10,9 +11,16 @@ import java.time.Duration;
  */
 interface FileStorage {
 
-  /** A URL that accepts an HTTP PUT of the object with exactly this content type for {@code validFor}. */
-  String uploadUrl(String key, String contentType, Duration validFor);
+  /**
+   * A URL that accepts one HTTP PUT of the object with exactly this content type for {@code validFor}, and
+   * the headers the PUT must carry.
+   */
+  SignedPut signPut(String key, String contentType, Duration validFor);
 
   /** How a permitted read is served: from the local store, or from a short-lived signed GET. */
   Future<FileRead> read(String key, String contentType, String fileName);
+
+  /** A pre-signed PUT: its URL and the headers (name to value) a client must send with it. */
+  record SignedPut(String url, Map<String, String> headers) {
+  }
 }

@@ -87,9 +87,9 @@ public final class FilesVerticle extends DomainVerticle<FileService> implements 
     String key = "uploads/" + FileNames.segment(owner) + "/" + UUID.randomUUID() + "/" + safeName;
     Duration validFor = Duration.ofSeconds(config.getLong("upload_expiry_seconds"));
     Instant expires = Instant.now().plus(validFor);
-    String uploadUrl = storage.uploadUrl(key, type, validFor);
+    FileStorage.SignedPut put = storage.signPut(key, type, validFor);
     return store.issue(key, owner, safeName, type)
-      .map(v -> new UploadGrant(uploadUrl, config.getString("base_url") + key, type, expires));
+      .map(v -> new UploadGrant(put.url(), config.getString("base_url") + key, put.headers(), expires));
   }
 
   @Override

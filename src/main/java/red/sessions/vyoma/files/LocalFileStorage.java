@@ -7,6 +7,7 @@ import red.sessions.vyoma.bus.DomainException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 
 /**
  * The embedded default: objects under {@code <data_dir>/files}, uploaded to this server's own signed
@@ -27,9 +28,10 @@ final class LocalFileStorage implements FileStorage {
   }
 
   @Override
-  public String uploadUrl(String key, String contentType, Duration validFor) {
+  public SignedPut signPut(String key, String contentType, Duration validFor) {
     long expiry = Instant.now().plus(validFor).getEpochSecond();
-    return baseUrl + key + "?expires=" + expiry + "&signature=" + signer.sign(key, contentType, expiry);
+    return new SignedPut(baseUrl + key + "?expires=" + expiry + "&signature=" + signer.sign(key, contentType, expiry),
+      Map.of("Content-Type", contentType));
   }
 
   @Override

@@ -1,16 +1,19 @@
 package red.sessions.vyoma.files;
 
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.file.AsyncFile;
-import io.vertx.core.file.CopyOptions;
 import io.vertx.core.file.FileSystem;
 import io.vertx.core.file.OpenOptions;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.UUID;
@@ -19,7 +22,10 @@ import java.util.UUID;
  * The local store's upload endpoint: {@code PUT /files/<key>?expires=…&signature=…}. As with S3's
  * pre-signed URLs the signature is the credential; the body is streamed to a temporary file and moved
  * into place only once complete and within {@code storage.max_upload_bytes}, so a refused or broken
- * upload stores nothing.
+ * upload stores nothing. A URL is good for one file: the first complete upload wins and later ones are
+ * 409, so a file shared in a session cannot be replaced behind the other party's back. A client that
+ * sends {@code Expect: 100-continue} is told to go on only once the URL, the declared length and the
+ * key's being unused are checked; otherwise it gets the refusal at once.
  */
 public final class LocalUploadHandler implements Handler<RoutingContext> {
 
@@ -43,19 +49,40 @@ public final class LocalUploadHandler implements Handler<RoutingContext> {
       ctx.fail(new HttpException(403, "the upload URL is not valid for this request: wrong signature or content type, or expired"));
       return;
     }
-    String length = request.getHeader("Content-Length");
-    if (length != null && length.chars().allMatch(Character::isDigit) && !length.isEmpty() && Long.parseLong(length) > maxBytes) {
-      tooLarge(ctx);
-      return;
-    }
     Path target = LocalFileStorage.pathOf(root, key);
     FileSystem fileSystem = ctx.vertx().fileSystem();
     String incoming = root.resolve(".incoming").resolve(UUID.randomUUID().toString()).toString();
-    fileSystem.mkdirs(root.resolve(".incoming").toString())
+    fileSystem.exists(target.toString())
+      .compose(used -> {
+        if (used) {
+          throw alreadyUsed();
+        }
+        if (declaredLength(request) > maxBytes) {
+          throw tooLarge();
+        }
+        if (request.version() != HttpVersion.HTTP_1_0
+          && HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+          request.response().writeContinue();
+        }
+        return fileSystem.mkdirs(root.resolve(".incoming").toString());
+      })
       .compose(v -> fileSystem.mkdirs(target.getParent().toString()))
       .compose(v -> fileSystem.open(incoming, new OpenOptions().setWrite(true).setCreateNew(true)))
       .onSuccess(file -> receive(ctx, file, incoming, target))
       .onFailure(ctx::fail);
+  }
+
+  /** The request's {@code Content-Length}; -1 when it has none (a chunked body) or one that is not a number. */
+  private static long declaredLength(HttpServerRequest request) {
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    if (length == null || length.isEmpty() || !length.chars().allMatch(Character::isDigit)) {
+      return -1;
+    }
+    try {
+      return Long.parseLong(length);
+    } catch (NumberFormatException tooLong) {
+      return Long.MAX_VALUE;
+    }
   }
 
   private boolean signed(String key, String contentType, String expires, String signature) {
@@ -79,7 +106,7 @@ public final class LocalUploadHandler implements Handler<RoutingContext> {
       received[0] += chunk.length();
       if (received[0] > maxBytes) {
         refused[0] = true;
-        discard(file, fileSystem, incoming).onComplete(v -> tooLarge(ctx));
+        discard(file, fileSystem, incoming).onComplete(v -> ctx.fail(tooLarge()));
         return;
       }
       file.write(chunk);
@@ -96,11 +123,13 @@ public final class LocalUploadHandler implements Handler<RoutingContext> {
       if (refused[0]) {
         return;
       }
+      // A hard link is created only where no file is: of two complete uploads to one URL exactly one lands.
       file.close()
-        .compose(closed -> fileSystem.move(incoming, target.toString(), new CopyOptions().setReplaceExisting(true)))
-        .onSuccess(moved -> ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json; charset=utf-8")
+        .compose(closed -> fileSystem.link(target.toString(), incoming))
+        .eventually(() -> fileSystem.delete(incoming))
+        .onSuccess(linked -> ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json; charset=utf-8")
           .end(new JsonObject().put("message", "File uploaded successfully").put("size", received[0]).encode()))
-        .onFailure(e -> discard(file, fileSystem, incoming).onComplete(ignored -> ctx.fail(e)));
+        .onFailure(e -> ctx.fail(e.getCause() instanceof FileAlreadyExistsException ? alreadyUsed() : e));
     });
     request.resume();
   }
@@ -109,8 +138,11 @@ public final class LocalUploadHandler implements Handler<RoutingContext> {
     return file.close().eventually(() -> fileSystem.delete(incoming)).recover(e -> Future.succeededFuture());
   }
 
-  private void tooLarge(RoutingContext ctx) {
-    ctx.response().putHeader("Connection", "close");
-    ctx.fail(new HttpException(413, "the file is larger than " + maxBytes + " bytes"));
+  private HttpException tooLarge() {
+    return new HttpException(413, "the file is larger than " + maxBytes + " bytes");
+  }
+
+  private static HttpException alreadyUsed() {
+    return new HttpException(409, "this upload URL has been used: a file was uploaded to it; ask POST /presigned-url for another");
   }
 }

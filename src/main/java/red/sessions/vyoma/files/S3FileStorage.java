@@ -5,9 +5,15 @@ import io.vertx.core.json.JsonObject;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
+import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * S3, or an S3-compatible store, through the AWS SDK's {@link S3Presigner} (credentials from the default
@@ -36,12 +42,30 @@ final class S3FileStorage implements FileStorage, AutoCloseable {
     this.presigner = builder.build();
   }
 
+  /**
+   * The PUT is conditional, {@code If-None-Match: *}, signed into the URL: S3 stores the object only if the key
+   * holds none, so a replayed URL cannot replace a file (S3 answers 412). The headers a client must send are
+   * the ones the signature covers (all but {@code Host}), read from the presigned request itself.
+   */
   @Override
-  public String uploadUrl(String key, String contentType, Duration validFor) {
-    return presigner.presignPutObject(request -> request
-        .signatureDuration(validFor)
-        .putObjectRequest(object -> object.bucket(bucket).key(key).contentType(contentType)))
-      .url().toString();
+  public SignedPut signPut(String key, String contentType, Duration validFor) {
+    PresignedPutObjectRequest presigned = presigner.presignPutObject(request -> request
+      .signatureDuration(validFor)
+      .putObjectRequest(object -> object.bucket(bucket).key(key).contentType(contentType).ifNoneMatch("*")));
+    Map<String, String> headers = new TreeMap<>();
+    presigned.signedHeaders().forEach((name, values) -> {
+      if (!"host".equalsIgnoreCase(name)) {
+        headers.put(headerCase(name), String.join(",", values));
+      }
+    });
+    return new SignedPut(presigned.url().toString(), headers);
+  }
+
+  /** {@code if-none-match} as {@code If-None-Match}: how the API has always named {@code Content-Type}. */
+  private static String headerCase(String name) {
+    return Arrays.stream(name.split("-", -1))
+      .map(word -> word.isEmpty() ? word : Character.toUpperCase(word.charAt(0)) + word.substring(1).toLowerCase(Locale.ROOT))
+      .collect(Collectors.joining("-"));
   }
 
   @Override

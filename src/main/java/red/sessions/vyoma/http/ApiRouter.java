@@ -50,7 +50,8 @@ final class ApiRouter {
     Services services = new Services(vertx, domainTimeoutMs);
 
     Router router = Router.router(vertx);
-    router.route().handler(RequestIds::assign).handler(AccessLog::record).failureHandler(errors::handle);
+    router.route().handler(RequestIds::assign).handler(AccessLog::record).handler(RefusedBodies::closeAfterAnswer)
+      .failureHandler(errors::handle);
     Cors.forOrigins(config.cors().getJsonArray("allowed_origins")).ifPresent(cors -> router.route().handler(cors));
     for (int status : ROUTER_ERRORS) {
       router.errorHandler(status, errors::handle);

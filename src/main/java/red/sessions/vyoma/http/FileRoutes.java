@@ -9,6 +9,7 @@ import red.sessions.vyoma.files.FilesVerticle;
 
 import java.nio.file.Path;
 import java.time.ZoneOffset;
+import java.util.Map;
 
 /**
  * {@code /presigned-url} and reads of {@code /files/{key}}: an S3 file is a redirect to a short-lived signed
@@ -31,7 +32,7 @@ final class FileRoutes {
         .put("upload_url", grant.uploadUrl())
         .put("file_url", grant.fileUrl())
         .put("method", "PUT")
-        .put("headers", new JsonObject().put("Content-Type", grant.contentType()))
+        .put("headers", new JsonObject(Map.copyOf(grant.headers())))
         .put("expires_at", Times.format(grant.expiresAt().atOffset(ZoneOffset.UTC))))));
     api.getMatching(FILE_PATH, FILE_ROUTE, call -> files.read(call.caller(), call.path("key"))
       .map(read -> reply(read, dataDir)));

@@ -7,6 +7,7 @@ import red.sessions.vyoma.platform.Cluster;
 import red.sessions.vyoma.platform.SharedLookups;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -17,7 +18,10 @@ import java.util.function.Supplier;
  * read from the database and remembered, so a restart or a lost node loses nothing. When clustered, each
  * node keeps a near cache of the maps ({@code conf/cluster.xml}), invalidated as entries change; a cached
  * meeting is served only when the database still holds it live (the callers check), so an ended one never
- * is. Every entry expires {@code ttl} after it was last written.
+ * is. Ending a meeting forgets it and its attendees; every entry also expires {@code ttl}
+ * ({@code meetings.lookup_ttl_seconds}) after it was last written, longer than Chime lets a meeting live, so
+ * entries of meetings nobody ended, or written as their meeting ended, do not pile up for the life of the
+ * cluster.
  */
 final class MeetingDirectory {
 
@@ -64,9 +68,13 @@ final class MeetingDirectory {
       .compose(v -> meetings.put(byId(meeting.getString("meeting_id")), text, ttl));
   }
 
-  Future<Void> forget(JsonObject meeting) {
+  /** Forgets the ended meeting and the attendees of these users in it. */
+  Future<Void> forget(JsonObject meeting, List<String> attendeeUserIds) {
+    String meetingId = meeting.getString("meeting_id");
     return meetings.remove(bySession(meeting.getString("session_id")))
-      .compose(v -> meetings.remove(byId(meeting.getString("meeting_id"))));
+      .compose(v -> meetings.remove(byId(meetingId)))
+      .compose(v -> Future.all(attendeeUserIds.stream().map(userId -> attendees.remove(attendeeKey(meetingId, userId))).toList()))
+      .mapEmpty();
   }
 
   /** The user's attendee in the meeting, from the map or else from {@code load} (then remembered). */

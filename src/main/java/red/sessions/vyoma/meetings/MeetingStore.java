@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.platform.Rows;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,6 +33,7 @@ final class MeetingStore {
 
   private static final String ATTENDEE = """
     SELECT attendee_id, attendee_data FROM attendees WHERE meeting_id = #{meeting_id} AND user_id = #{user_id}""";
+  private static final String ATTENDEE_USERS = "SELECT user_id FROM attendees WHERE meeting_id = #{meeting_id}";
   private static final String INSERT_ATTENDEE = """
     INSERT INTO attendees (meeting_id, user_id, name, attendee_id, attendee_data)
     VALUES (#{meeting_id}, #{user_id}, #{name}, #{attendee_id}, #{attendee_data})
@@ -90,6 +92,12 @@ final class MeetingStore {
   Future<Optional<JsonObject>> attendee(String meetingId, String userId) {
     return SqlTemplate.forQuery(pool, ATTENDEE).mapTo(MeetingStore::attendee)
       .execute(Map.of("meeting_id", meetingId, "user_id", userId)).map(Rows::first);
+  }
+
+  /** The users who have an attendee in the meeting. */
+  Future<List<String>> attendeeUserIds(String meetingId) {
+    return SqlTemplate.forQuery(pool, ATTENDEE_USERS).mapTo(row -> row.getString("user_id"))
+      .execute(Map.of("meeting_id", meetingId)).map(Rows::toList);
   }
 
   /** Records the attendee unless the user already has one in the meeting; the stored one either way. */

@@ -56,8 +56,11 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
       case "local" -> new LocalMeetingProvider(config.getInteger("max_attendees"));
       default -> throw new IllegalArgumentException("meetings.provider must be chime or local");
     };
-    Duration lookupTtl = Duration.ofSeconds(config.getLong("lookup_ttl_seconds"));
-    return MeetingDirectory.open(vertx, cluster, lookupTtl).compose(opened -> {
+    long lookupTtl = config.getLong("lookup_ttl_seconds");
+    if (lookupTtl <= 0) {
+      throw new IllegalArgumentException("meetings.lookup_ttl_seconds must be positive");
+    }
+    return MeetingDirectory.open(vertx, cluster, Duration.ofSeconds(lookupTtl)).compose(opened -> {
       directory = opened;
       return super.start();
     });
@@ -143,7 +146,10 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
   }
 
   private Future<Void> ended(JsonObject meeting) {
-    return store.end(meeting.getString("meeting_id")).compose(v -> directory.forget(meeting));
+    String meetingId = meeting.getString("meeting_id");
+    return store.end(meetingId)
+      .compose(v -> store.attendeeUserIds(meetingId))
+      .compose(userIds -> directory.forget(meeting, userIds));
   }
 
   @Override

@@ -13,13 +13,15 @@ import java.util.Optional;
 /** The profiles SQL. */
 final class ProfileStore {
 
-  // The email is shown to the profile's own user and to anyone who shares a booking with them.
+  // The email is shown to the profile's own user and to the other party of a booking the teacher confirmed
+  // (confirmed_at stays set when it is then completed or cancelled); a booking only requested shows nothing.
   private static final String FIND = """
     SELECT p.user_id, p.role, p.name, p.email, p.bio, p.topics, p.created_at, p.updated_at,
            (p.user_id = #{caller} OR EXISTS (
               SELECT 1 FROM bookings b
-               WHERE (b.student_id = p.user_id AND b.teacher_id = #{caller})
-                  OR (b.teacher_id = p.user_id AND b.student_id = #{caller}))) AS shares_email
+               WHERE b.confirmed_at IS NOT NULL
+                 AND ((b.student_id = p.user_id AND b.teacher_id = #{caller})
+                   OR (b.teacher_id = p.user_id AND b.student_id = #{caller})))) AS shares_email
     FROM profiles p WHERE p.user_id = #{user_id}""";
 
   // xmax is 0 only for a row this statement inserted, which tells a create from an update in one round trip.
@@ -37,7 +39,7 @@ final class ProfileStore {
     this.pool = pool;
   }
 
-  /** The profile as the caller may see it: without the email unless they are its user or share a booking. */
+  /** The profile as the caller may see it: without the email unless they are its user or share a confirmed booking. */
   Future<Optional<Profile>> find(String userId, Caller caller) {
     return SqlTemplate.forQuery(pool, FIND)
       .mapTo(row -> new Profile(

@@ -87,18 +87,49 @@ class BookingsTest extends ServerTest {
     assertNotEquals(id, again);
   }
 
+  /** The other party's email as {@code viewer} reads it in their profile; {@code null} when it is hidden. */
+  private static String emailSeen(String viewer, String userId) {
+    return assertJson(api.get("/profiles?user_id=" + userId, server.token(viewer)), 200).getJsonObject("profile")
+      .getString("email");
+  }
+
+  private static void assertEmailsShared(String student, String teacher, boolean shared) {
+    assertEquals(shared ? teacher + "@example.com" : null, emailSeen(student, teacher), "the teacher's email, to the student");
+    assertEquals(shared ? student + "@example.com" : null, emailSeen(teacher, student), "the student's email, to the teacher");
+  }
+
   @Test
-  void theTeachersProfileEmailIsShownToTheirStudents() {
+  void emailsAreSharedOnceTheTeacherConfirmsAndStaySharedAfter() {
     String teacher = teacherWithSlot();
     String student = seed.student();
     String stranger = seed.student();
-    seed.booking(student, teacher, hoursAhead(2), hoursAhead(3));
-    JsonObject seenByStudent = assertJson(api.get("/profiles?user_id=" + teacher, server.token(student)), 200);
-    assertEquals(teacher + "@example.com", seenByStudent.getJsonObject("profile").getString("email"));
-    JsonObject seenByTeacher = assertJson(api.get("/profiles?user_id=" + student, server.token(teacher)), 200);
-    assertEquals(student + "@example.com", seenByTeacher.getJsonObject("profile").getString("email"));
-    JsonObject seenByStranger = assertJson(api.get("/profiles?user_id=" + teacher, server.token(stranger)), 200);
-    assertNull(seenByStranger.getJsonObject("profile").getString("email"));
+    String id = seed.booking(student, teacher, hoursAhead(2), hoursAhead(3));
+    assertEmailsShared(student, teacher, false);
+
+    assertJson(patch(id, teacher, "confirmed"), 200);
+    assertEmailsShared(student, teacher, true);
+    assertNull(emailSeen(stranger, teacher));
+
+    assertJson(patch(id, student, "cancelled"), 200);
+    assertEmailsShared(student, teacher, true);
+
+    String other = seed.student();
+    seed.completedBooking(other, teacher, 8);
+    assertEmailsShared(other, teacher, true);
+  }
+
+  /** Issue 15: booking any teacher and cancelling at once must not reveal their email, now or later. */
+  @Test
+  void aBookingCancelledWhilePendingSharesNoEmail() {
+    String teacher = teacherWithSlot();
+    String student = seed.student();
+    String id = seed.booking(student, teacher, hoursAhead(2), hoursAhead(3));
+    assertJson(patch(id, student, "cancelled"), 200);
+    assertEmailsShared(student, teacher, false);
+
+    String byTeacher = seed.booking(student, teacher, hoursAhead(3), hoursAhead(4));
+    assertJson(patch(byTeacher, teacher, "cancelled"), 200);
+    assertEmailsShared(student, teacher, false);
   }
 
   @Test

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import red.sessions.vyoma.support.Api;
+import red.sessions.vyoma.support.RawHttp;
 import red.sessions.vyoma.support.S3ProxyServer;
 import red.sessions.vyoma.support.Seed;
 import red.sessions.vyoma.support.Seed.Lesson;
@@ -26,6 +27,7 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
@@ -50,6 +52,9 @@ import static red.sessions.vyoma.support.Api.assertJson;
 class FilesTest {
 
   private static final String PDF = "application/pdf";
+  private static final long FIFTY_MIB = 50L * 1024 * 1024;
+  /** How long a raw client gives each step of an exchange; on loopback each takes well under a second. */
+  private static final Duration WITHIN = Duration.ofSeconds(10);
 
   /** A server whose file URLs point at itself: its port is chosen here so that base_url can name it. */
   private static TestServer startServer(Map<String, String> settings) {
@@ -99,11 +104,20 @@ class FilesTest {
 
   /** One plain HTTP PUT of the bytes, as {@code curl -T} sends it (with Content-Length). */
   private static HttpResponse<Buffer> put(WebClient client, String url, String contentType, Buffer bytes) {
+    return putWith(client, url, contentType == null ? Map.of() : Map.of("Content-Type", contentType), bytes);
+  }
+
+  private static HttpResponse<Buffer> putWith(WebClient client, String url, Map<String, String> headers, Buffer bytes) {
     HttpRequest<Buffer> request = client.requestAbs(HttpMethod.PUT, url);
-    if (contentType != null) {
-      request.putHeader("Content-Type", contentType);
-    }
+    headers.forEach(request::putHeader);
     return request.sendBuffer(bytes).await();
+  }
+
+  /** The upload as a client makes it from the answer of POST /presigned-url: with the headers it lists. */
+  private static HttpResponse<Buffer> upload(WebClient client, Issued issued, Buffer bytes) {
+    Map<String, String> headers = new HashMap<>();
+    issued.answer().getJsonObject("headers").forEach(header -> headers.put(header.getKey(), (String) header.getValue()));
+    return putWith(client, issued.uploadUrl(), headers, bytes);
   }
 
   private static HttpResponse<Buffer> get(WebClient client, String url, String token) {
@@ -350,6 +364,115 @@ class FilesTest {
       assertEquals(PDF, read.getHeader("Content-Type"));
     }
 
+    /**
+     * Issue 15: a client that writes its whole body before reading the answer (no {@code Expect}) sees the
+     * refusal of a 50 MiB upload, whether the body is declared, chunked or sent to a tampered URL, and the
+     * server closes the connection as its answer says. Before the fix the server stopped reading, so the
+     * client's writes blocked after a few MiB and it never saw the 413.
+     */
+    @Test
+    void aClientThatWritesAWholeTooLargeBodyBeforeReadingGetsTheRefusal() {
+      String owner = "owner-" + UUID.randomUUID();
+      Issued declared = issue(server, owner, "huge.pdf", PDF);
+      try (RawHttp http = RawHttp.connect(declared.uploadUrl())) {
+        http.write(RawHttp.head("PUT", declared.uploadUrl(),
+          Map.of("Content-Type", PDF, "Content-Length", String.valueOf(FIFTY_MIB))), FIFTY_MIB, (byte) 'x', WITHIN);
+        assertRefusedThenClosed(http, 413);
+      }
+      Issued chunked = issue(server, owner, "huge-chunked.pdf", PDF);
+      try (RawHttp http = RawHttp.connect(chunked.uploadUrl())) {
+        http.writeChunked(RawHttp.head("PUT", chunked.uploadUrl(),
+          Map.of("Content-Type", PDF, "Transfer-Encoding", "chunked")), FIFTY_MIB, (byte) 'y', WITHIN);
+        assertRefusedThenClosed(http, 413);
+      }
+      Issued tampered = issue(server, owner, "tampered.pdf", PDF);
+      String forged = withQuery(tampered.uploadUrl(), "expires", String.valueOf(Instant.now().getEpochSecond() + 86_400));
+      try (RawHttp http = RawHttp.connect(forged)) {
+        http.write(RawHttp.head("PUT", forged, Map.of("Content-Type", PDF, "Content-Length", String.valueOf(FIFTY_MIB))),
+          FIFTY_MIB, (byte) 'z', WITHIN);
+        assertRefusedThenClosed(http, 403);
+      }
+      for (Issued refused : List.of(declared, chunked, tampered)) {
+        assertError(get(client, refused.fileUrl(), server.token(owner)), 404);
+      }
+    }
+
+    /** A client that sends {@code Expect: 100-continue} with a declared length over the limit is refused at once. */
+    @Test
+    void expectContinueWithATooLargeLengthIsRefusedAtOnce() {
+      Issued issued = issue(server, "owner-" + UUID.randomUUID(), "huge.pdf", PDF);
+      try (RawHttp http = RawHttp.connect(issued.uploadUrl())) {
+        http.write(RawHttp.head("PUT", issued.uploadUrl(), Map.of("Content-Type", PDF,
+          "Content-Length", String.valueOf(FIFTY_MIB), "Expect", "100-continue")), new byte[0], WITHIN);
+        HttpResponse<Buffer> refused = http.read(Duration.ofSeconds(3));
+        assertError(refused, 413);
+        assertEquals("close", refused.getHeader("Connection"));
+      }
+    }
+
+    /** An acceptable upload sent with {@code Expect: 100-continue} is told to go on, without the client's wait. */
+    @Test
+    void expectContinueForAnAcceptableUploadIsAnswered100Continue() {
+      String owner = "owner-" + UUID.randomUUID();
+      Issued issued = issue(server, owner, "small.pdf", PDF);
+      Buffer bytes = randomBytes(3000);
+      try (RawHttp http = RawHttp.connect(issued.uploadUrl())) {
+        http.write(RawHttp.head("PUT", issued.uploadUrl(), Map.of("Content-Type", PDF,
+          "Content-Length", String.valueOf(bytes.length()), "Expect", "100-continue")), new byte[0], WITHIN);
+        assertEquals(100, http.read(Duration.ofSeconds(3)).statusCode(), "100 Continue before the body is sent");
+        http.write(bytes.getBytes(), WITHIN);
+        assertEquals(3000, assertJson(http.read(WITHIN), 200).getLong("size"));
+      }
+      assertBytes(bytes, get(client, issued.fileUrl(), server.token(owner)));
+    }
+
+    private void assertRefusedThenClosed(RawHttp http, int status) {
+      HttpResponse<Buffer> refused = http.read(WITHIN);
+      assertError(refused, status);
+      assertEquals("close", refused.getHeader("Connection"));
+      http.assertClosedByServer(WITHIN);
+    }
+
+    /** Issue 15: an upload URL replayed to replace a file (one shared in a session, say) is refused. */
+    @Test
+    void anUploadUrlTakesOneFileAndLaterPutsAre409() {
+      String owner = "owner-" + UUID.randomUUID();
+      Issued issued = issue(server, owner, "final.pdf", PDF);
+      Buffer first = randomBytes(3000);
+      assertJson(put(client, issued.uploadUrl(), PDF, first), 200);
+      for (Buffer again : List.of(randomBytes(2000), first)) {
+        assertError(put(client, issued.uploadUrl(), PDF, again), 409);
+      }
+      assertBytes(first, get(client, issued.fileUrl(), server.token(owner)));
+    }
+
+    /**
+     * Two uploads to one URL in flight together, each holding back its last byte until both are nearly done:
+     * exactly one lands, the other is 409, and the file is the winner's bytes.
+     */
+    @Test
+    void ofTwoUploadsToOneUrlAtOnceExactlyOneLands() {
+      String owner = "owner-" + UUID.randomUUID();
+      Issued issued = issue(server, owner, "raced.pdf", PDF);
+      List<Buffer> bodies = List.of(randomBytes(200_000), randomBytes(200_000));
+      String head = RawHttp.head("PUT", issued.uploadUrl(), Map.of("Content-Type", PDF, "Content-Length", "200000"));
+      try (RawHttp one = RawHttp.connect(issued.uploadUrl()); RawHttp two = RawHttp.connect(issued.uploadUrl())) {
+        List<RawHttp> racers = List.of(one, two);
+        for (int i = 0; i < 2; i++) {
+          racers.get(i).write(head, bodies.get(i).getBytes(0, 199_999), WITHIN);
+        }
+        for (int i = 0; i < 2; i++) {
+          racers.get(i).write(bodies.get(i).getBytes(199_999, 200_000), WITHIN);
+        }
+        List<HttpResponse<Buffer>> answers = List.of(one.read(WITHIN), two.read(WITHIN));
+        List<Integer> statuses = answers.stream().map(HttpResponse::statusCode).sorted().toList();
+        assertEquals(List.of(200, 409), statuses, () -> "answers: " + answers.stream().map(HttpResponse::bodyAsString).toList());
+        int winner = answers.get(0).statusCode() == 200 ? 0 : 1;
+        assertError(answers.get(1 - winner), 409);
+        assertBytes(bodies.get(winner), get(client, issued.fileUrl(), server.token(owner)));
+      }
+    }
+
     @Test
     void sharingAFileInASessionLetsTheOtherPartyReadIt() {
       Lesson lesson = seed.lesson(2);
@@ -546,25 +669,51 @@ class FilesTest {
       String key = keyOf(server, issued.fileUrl());
       assertTrue(key.matches("uploads/" + owner + "/[0-9a-f-]{36}/my_slides\\.pdf"), key);
       assertEquals("PUT", issued.answer().getString("method"));
-      assertEquals(new JsonObject().put("Content-Type", PDF), issued.answer().getJsonObject("headers"));
+      assertEquals(new JsonObject().put("Content-Type", PDF).put("If-None-Match", "*"),
+        issued.answer().getJsonObject("headers"));
       String url = issued.uploadUrl();
       assertTrue(url.startsWith(s3.endpoint() + "/" + s3.bucket() + "/" + key + "?"), url);
       assertTrue(url.contains("X-Amz-Signature="), url);
+      assertEquals("content-type%3Bhost%3Bif-none-match", query(url, "X-Amz-SignedHeaders"));
       long expiresIn = Long.parseLong(query(url, "X-Amz-Expires"));
       assertTrue(expiresIn >= 899 && expiresIn <= 900, "X-Amz-Expires " + expiresIn);
 
       Buffer bytes = randomBytes(4000);
-      assertEquals(403, put(client, url, "image/png", bytes).statusCode(), "another content type");
-      assertEquals(403, put(client, url, null, bytes).statusCode(), "no content type");
-      assertEquals(403, put(client, withQuery(url, "X-Amz-Expires", "3600"), PDF, bytes).statusCode(), "tampered");
+      assertEquals(403, putWith(client, url, Map.of("Content-Type", "image/png", "If-None-Match", "*"), bytes).statusCode(),
+        "another content type");
+      assertEquals(403, putWith(client, url, Map.of("If-None-Match", "*"), bytes).statusCode(), "no content type");
+      assertEquals(403, put(client, url, PDF, bytes).statusCode(), "no If-None-Match");
+      assertEquals(403, putWith(client, url, Map.of("Content-Type", PDF, "If-None-Match", "\"abc\""), bytes).statusCode(),
+        "another If-None-Match");
+      assertEquals(403, upload(client, new Issued(withQuery(url, "X-Amz-Expires", "3600"), issued.fileUrl(), issued.answer()),
+        bytes).statusCode(), "tampered");
       assertFalse(s3.exists(key), "nothing stored by refused uploads");
 
-      HttpResponse<Buffer> stored = put(client, url, PDF, bytes);
+      HttpResponse<Buffer> stored = upload(client, issued, bytes);
       assertEquals(200, stored.statusCode(), () -> "body: " + stored.bodyAsString());
       assertTrue(s3.exists(key));
       S3ProxyServer.StoredObject object = s3.object(key);
       assertArrayEquals(bytes.getBytes(), object.bytes());
       assertEquals(PDF, object.contentType());
+    }
+
+    /**
+     * Issue 15: the upload URL is single-use on S3 too: {@code If-None-Match: *} is signed into it, so S3 (here
+     * S3Proxy 4.1.0, whose in-memory store honours the condition) refuses a second PUT with 412 and keeps the
+     * first file.
+     */
+    @Test
+    void aReplayedUploadUrlCannotReplaceTheFile() {
+      String owner = "owner-" + UUID.randomUUID();
+      Issued issued = issue(server, owner, "final.pdf", PDF);
+      String key = keyOf(server, issued.fileUrl());
+      Buffer first = randomBytes(3000);
+      assertEquals(200, upload(client, issued, first).statusCode());
+
+      HttpResponse<Buffer> replayed = upload(client, issued, randomBytes(2000));
+      assertEquals(412, replayed.statusCode(), () -> "body: " + replayed.bodyAsString());
+      assertTrue(replayed.bodyAsString().contains("<Code>PreconditionFailed</Code>"), replayed.bodyAsString());
+      assertArrayEquals(first.getBytes(), s3.object(key).bytes(), "the first upload's bytes are kept");
     }
 
     @Test
@@ -573,7 +722,7 @@ class FilesTest {
       Issued issued = issue(server, owner, "photo.jpg", "image/jpeg");
       String key = keyOf(server, issued.fileUrl());
       Buffer bytes = randomBytes(6000);
-      assertEquals(200, put(client, issued.uploadUrl(), "image/jpeg", bytes).statusCode());
+      assertEquals(200, upload(client, issued, bytes).statusCode());
 
       for (String token : List.of(server.token(owner), server.adminToken("admin-" + UUID.randomUUID()))) {
         HttpResponse<Buffer> redirect = get(client, issued.fileUrl(), token);
@@ -626,7 +775,7 @@ class FilesTest {
       assertTrue(expiresIn >= 1 && expiresIn <= 2, "X-Amz-Expires " + expiresIn);
 
       pause(2100);
-      HttpResponse<Buffer> refused = put(client, issued.uploadUrl(), PDF, randomBytes(100));
+      HttpResponse<Buffer> refused = upload(client, issued, randomBytes(100));
       assertEquals(403, refused.statusCode(), () -> "body: " + refused.bodyAsString());
       assertFalse(s3.exists(key));
     }
@@ -640,7 +789,7 @@ class FilesTest {
       assertEquals("1", query(issued.uploadUrl(), "X-Amz-Expires"));
 
       pause(2100);
-      HttpResponse<Buffer> refused = put(client, issued.uploadUrl(), PDF, randomBytes(100));
+      HttpResponse<Buffer> refused = upload(client, issued, randomBytes(100));
       assertEquals(403, refused.statusCode(), () -> "body: " + refused.bodyAsString());
       assertFalse(s3.exists(key));
     }

@@ -11,7 +11,11 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import red.sessions.vyoma.support.Api;
+import red.sessions.vyoma.support.RawHttp;
 import red.sessions.vyoma.support.TestServer;
+
+import java.time.Duration;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -81,6 +85,25 @@ class HttpErrorsTest {
     Buffer large = Buffer.buffer("{\"bio\": \"" + "x".repeat(70_000) + "\"}");
     HttpResponse<Buffer> response = api.sendRaw(HttpMethod.POST, "/profiles", token, "application/json", large);
     assertEquals("request_entity_too_large", assertError(response, 413).getString("error"));
+  }
+
+  /**
+   * Issue 15: a client that writes a whole 50 MiB body before reading sees the 413 (and the connection then
+   * closes, as the answer says), rather than blocking on a server that stopped reading.
+   */
+  @Test
+  void aClientThatWritesAWholeTooLargeBodyBeforeReadingGetsThe413() {
+    long fiftyMiB = 50L * 1024 * 1024;
+    String url = "http://127.0.0.1:" + server.config().http().getInteger("port") + "/profiles";
+    Duration within = Duration.ofSeconds(10);
+    try (RawHttp http = RawHttp.connect(url)) {
+      http.write(RawHttp.head("POST", url, Map.of("Authorization", "Bearer " + token, "Content-Type", "application/json",
+        "Content-Length", String.valueOf(fiftyMiB))), fiftyMiB, (byte) ' ', within);
+      HttpResponse<Buffer> refused = http.read(within);
+      assertError(refused, 413);
+      assertEquals("close", refused.getHeader("Connection"));
+      http.assertClosedByServer(within);
+    }
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterAll;
@@ -21,8 +22,12 @@ import red.sessions.vyoma.support.TestServer;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.function.IntFunction;
 import java.util.stream.IntStream;
 
@@ -182,6 +187,91 @@ class MeetingsTest {
       assertEquals(attendee, assertJson(attend(other, lesson.studentId(), created.getString("meeting_id")), 200));
     }
   }
+
+  /** The keys of one of a node's directory maps, read through Vert.x's shared-data API. */
+  static Set<String> directoryKeys(TestServer on, String map) {
+    return on.vertx().sharedData().<String, JsonObject>getAsyncMap(map).compose(AsyncMap::keys).await();
+  }
+
+  static int directorySize(TestServer on, String map) {
+    return on.vertx().sharedData().<String, JsonObject>getAsyncMap(map).compose(AsyncMap::size).await();
+  }
+
+  /** Issue 15: ending a meeting forgets its attendees' lookups along with its own. */
+  @Test
+  void endingAMeetingForgetsItAndItsAttendeesInTheDirectory() {
+    Lesson lesson = server.seed().lesson(2);
+    String meetingId = assertJson(join(server, lesson.studentId(), lesson.sessionId()), 201).getString("meeting_id");
+    assertJson(attend(server, lesson.studentId(), meetingId), 201);
+    assertJson(attend(server, lesson.teacherId(), meetingId), 201);
+    Predicate<String> ofThisMeeting = key -> key.contains(meetingId) || key.contains(lesson.sessionId());
+    assertEquals(2, directoryKeys(server, MeetingDirectory.MEETINGS).stream().filter(ofThisMeeting).count(),
+      "the meeting, by session and by id");
+    assertEquals(2, directoryKeys(server, MeetingDirectory.ATTENDEES).stream().filter(ofThisMeeting).count(),
+      "the two attendees");
+
+    assertJson(end(server, lesson.teacherId(), meetingId), 200);
+    assertEquals(List.of(), directoryKeys(server, MeetingDirectory.MEETINGS).stream().filter(ofThisMeeting).toList());
+    assertEquals(List.of(), directoryKeys(server, MeetingDirectory.ATTENDEES).stream().filter(ofThisMeeting).toList());
+  }
+
+  /**
+   * Issue 15: lookups expire by themselves, unclustered (Vert.x's local async map) and clustered (a Hazelcast
+   * map; one member, in this JVM), here after 10 seconds, by default after 25 hours; the database keeps the
+   * meeting, so it is served the same once its lookups are gone.
+   */
+  @Nested
+  @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+  class LookupsExpire {
+
+    private static final String TTL_SECONDS = "10";
+
+    private final List<TestServer> servers = new ArrayList<>();
+
+    @BeforeAll
+    void start() {
+      servers.add(TestServer.start(Map.of("VYOMA_MEETINGS_LOOKUP_TTL_SECONDS", TTL_SECONDS)));
+      int clusterPort = TestServer.freePort();
+      servers.add(TestServer.start(Map.of("VYOMA_MEETINGS_LOOKUP_TTL_SECONDS", TTL_SECONDS,
+        "VYOMA_CLUSTER_ENABLED", "true",
+        "VYOMA_CLUSTER_NAME", "vyoma-ttl-" + UUID.randomUUID(),
+        "VYOMA_CLUSTER_PORT", String.valueOf(clusterPort),
+        "VYOMA_CLUSTER_MEMBERS", "127.0.0.1:" + clusterPort)));
+    }
+
+    @AfterAll
+    void stop() {
+      servers.forEach(TestServer::close);
+    }
+
+    @Test
+    void lookupsOfAMeetingNobodyEndsExpireBothUnclusteredAndClustered() throws InterruptedException {
+      List<JsonObject> meetings = new ArrayList<>();
+      List<Lesson> lessons = new ArrayList<>();
+      for (TestServer on : servers) {
+        Lesson lesson = on.seed().lesson(2);
+        JsonObject meeting = assertJson(join(on, lesson.studentId(), lesson.sessionId()), 201);
+        assertJson(attend(on, lesson.studentId(), meeting.getString("meeting_id")), 201);
+        assertEquals(2, directorySize(on, MeetingDirectory.MEETINGS), "the meeting, by session and by id");
+        assertEquals(1, directorySize(on, MeetingDirectory.ATTENDEES), "the attendee");
+        lessons.add(lesson);
+        meetings.add(meeting);
+      }
+      Instant deadline = Instant.now().plusSeconds(60);
+      for (TestServer on : servers) {
+        while (directorySize(on, MeetingDirectory.MEETINGS) + directorySize(on, MeetingDirectory.ATTENDEES) > 0) {
+          assertTrue(Instant.now().isBefore(deadline), "the lookups did not expire within a minute of a "
+            + TTL_SECONDS + "-second TTL");
+          Thread.sleep(500);
+        }
+      }
+      for (int i = 0; i < servers.size(); i++) {
+        JsonObject again = assertJson(join(servers.get(i), lessons.get(i).teacherId(), lessons.get(i).sessionId()), 200);
+        assertEquals(meetings.get(i).getString("meeting_id"), again.getString("meeting_id"), "the same meeting, from the database");
+      }
+    }
+  }
+
 
   /**
    * A server of its own whose meetings come from Chime through the real AWS SDK, against a local

@@ -9,6 +9,7 @@ import red.sessions.vyoma.Application;
 import red.sessions.vyoma.auth.DevKeys;
 import red.sessions.vyoma.auth.DevTokens;
 import red.sessions.vyoma.platform.AppConfig;
+import red.sessions.vyoma.platform.Cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -77,10 +78,12 @@ public final class TestServer implements Client, AutoCloseable {
     env.putAll(generousRateLimits());
     env.putAll(settings);
     AppConfig config = AppConfig.loadBeforeVertx(null, env);
-    Vertx vertx = Vertx.vertx(config.vertxOptions());
+    // As the jar does with cluster.enabled: join the Hazelcast cluster first, and serve on its Vert.x.
+    Cluster cluster = config.cluster().getBoolean("enabled") ? Cluster.join(config.cluster(), config.vertxOptions()).await() : null;
+    Vertx vertx = cluster != null ? cluster.vertx() : Vertx.vertx(config.vertxOptions());
     Application application;
     try {
-      application = Application.start(vertx, config, null).await();
+      application = Application.start(vertx, config, cluster).await();
     } catch (RuntimeException e) {
       vertx.close().await();
       throw e;

@@ -44,8 +44,9 @@ public final class Reference extends VerticleBase {
     SELECT p.user_id, p.role, p.name, p.email, p.bio, p.topics, p.created_at, p.updated_at,
            (p.user_id = #{caller} OR EXISTS (
               SELECT 1 FROM bookings b
-               WHERE (b.student_id = p.user_id AND b.teacher_id = #{caller})
-                  OR (b.teacher_id = p.user_id AND b.student_id = #{caller}))) AS shares_email
+               WHERE b.confirmed_at IS NOT NULL
+                 AND ((b.student_id = p.user_id AND b.teacher_id = #{caller})
+                   OR (b.teacher_id = p.user_id AND b.student_id = #{caller})))) AS shares_email
     FROM profiles p WHERE p.user_id = #{user_id}""";
 
   // BookingStore.INSERT: the exclusion constraints of the bookings table refuse overlaps.
