@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.pgclient.PgException;
+import red.sessions.vyoma.platform.Database;
 import red.sessions.vyoma.platform.Metrics;
 
 import java.lang.reflect.Method;
@@ -21,7 +22,8 @@ import java.util.stream.Collectors;
  * ({@link LocalServices}), on this node. Failures reach the caller as the domain's {@link DomainException}:
  * one the domain raised as it is; a constraint the database enforced as the domain's answer for that
  * constraint, or else a conflict for unique, exclusion and foreign-key violations and invalid input for
- * check violations; anything else unchanged, for the HTTP front to log and answer as an internal error.
+ * check violations; a database that cannot be reached ({@link Database#unreachable}) as a dependency that is
+ * unavailable for now; anything else unchanged, for the HTTP front to log and answer as an internal error.
  * Every conflict is counted ({@code vyoma_conflicts_total} by domain and action, the action being the
  * method's name in kebab case), and so are the business events a domain declares in {@link #counters()}.
  *
@@ -30,6 +32,8 @@ import java.util.stream.Collectors;
 public abstract class DomainVerticle<S> extends VerticleBase {
 
   private static final String CONFLICTS = "vyoma.conflicts";
+  private static final DomainException DATABASE_UNREACHABLE = new DomainException(
+    DomainException.Reason.DEPENDENCY_UNAVAILABLE, "the database is unavailable; try again shortly");
 
   private final String address;
   private final Class<S> type;
@@ -83,6 +87,7 @@ public abstract class DomainVerticle<S> extends VerticleBase {
 
   private Throwable answer(Method method, Throwable failure) {
     DomainException answer = failure instanceof DomainException domain ? domain
+      : Database.unreachable(failure) ? DATABASE_UNREACHABLE
       : failure instanceof PgException pg ? constraintAnswer(pg) : null;
     if (answer != null && answer.reason() == DomainException.Reason.CONFLICT) {
       conflicts.get(method).increment();
