@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -22,8 +23,10 @@ import java.util.stream.Collectors;
  * ({@link LocalServices}), on this node. Failures reach the caller as the domain's {@link DomainException}:
  * one the domain raised as it is; a constraint the database enforced as the domain's answer for that
  * constraint, or else a conflict for unique, exclusion and foreign-key violations and invalid input for
- * check violations; a database that cannot be reached ({@link Database#unreachable}) as a dependency that is
- * unavailable for now; anything else unchanged, for the HTTP front to log and answer as an internal error.
+ * check violations; a deadlock or serialization failure as a conflict the caller may send again at once
+ * (its transaction was rolled back whole; retrying here could repeat the steps of a call that ran outside
+ * it); a database that cannot be reached ({@link Database#unreachable}) as a dependency unavailable for
+ * now; anything else unchanged, for the HTTP front to log and answer as an internal error.
  * Every conflict is counted ({@code vyoma_conflicts_total} by domain and action, the action being the
  * method's name in kebab case), and so are the business events a domain declares in {@link #counters()}.
  *
@@ -32,6 +35,10 @@ import java.util.stream.Collectors;
 public abstract class DomainVerticle<S> extends VerticleBase {
 
   private static final String CONFLICTS = "vyoma.conflicts";
+  /** A deadlock (40P01) or a serialization failure (40001): PostgreSQL rolled this transaction back for another's sake. */
+  private static final Set<String> CONCURRENT_TRANSACTIONS = Set.of("40P01", "40001");
+  private static final DomainException COLLIDED = DomainException.conflict(
+    "the request collided with a concurrent change and was rolled back; send it again");
   private static final DomainException DATABASE_UNREACHABLE = new DomainException(
     DomainException.Reason.DEPENDENCY_UNAVAILABLE, "the database is unavailable; try again shortly");
 
@@ -97,6 +104,9 @@ public abstract class DomainVerticle<S> extends VerticleBase {
 
   private DomainException constraintAnswer(PgException failure) {
     String state = failure.getSqlState();
+    if (CONCURRENT_TRANSACTIONS.contains(state)) {
+      return COLLIDED;
+    }
     if (state == null || !state.startsWith("23")) {
       return null;
     }
