@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  * it reaches a domain, so the published contract is the one enforced. Everything is compiled when the HTTP
  * verticle starts, one schema validator per parameter and body, and a request is checked on the event loop
  * with the body as the route already parsed it. A request that does not fit is 400 in the error shape,
- * naming what is wrong, in vertx-openapi's words; the domains still check their own rules.
+ * naming what is wrong, in vertx-openapi's words; the domains still check their own rules. Text no
+ * PostgreSQL column can hold is refused first, for every operation alike ({@link StorableText}).
  */
 final class ContractValidation {
 
@@ -113,6 +114,8 @@ final class ContractValidation {
 
     /** Fails with a 400 naming the first part of the request that does not fit. */
     void check(RoutingContext ctx, JsonObject parsedBody) {
+      StorableText.check(ctx, parameters.stream().map(ParameterCheck::parameter)
+        .filter(parameter -> parameter.getIn() == Location.HEADER).map(Parameter::getName).toList(), parsedBody);
       for (ParameterCheck parameter : parameters) {
         parameter.check(ctx);
       }
