@@ -124,6 +124,10 @@ public final class AppConfig {
     return json.getJsonObject("domain");
   }
 
+  public JsonObject bookings() {
+    return json.getJsonObject("bookings");
+  }
+
   public JsonObject auth() {
     return json.getJsonObject("auth");
   }

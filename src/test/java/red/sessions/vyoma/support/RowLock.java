@@ -1,6 +1,5 @@
 package red.sessions.vyoma.support;
 
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -42,7 +41,7 @@ public final class RowLock implements AutoCloseable {
   private final int backend;
 
   private RowLock() throws SQLException {
-    connection = DriverManager.getConnection(jdbcUrl(TestServer.sharedDatabaseUrl()));
+    connection = DriverManager.getConnection(TestServer.sharedJdbcUrl());
     connection.setAutoCommit(false);
     try (PreparedStatement pid = connection.prepareStatement("SELECT pg_backend_pid()")) {
       backend = firstInt(pid);
@@ -146,11 +145,5 @@ public final class RowLock implements AutoCloseable {
       result.next();
       return result.getInt(1);
     }
-  }
-
-  /** {@code postgresql://user@host:port/db}, as the server is configured, in JDBC's form. */
-  private static String jdbcUrl(String url) {
-    URI uri = URI.create(url);
-    return "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath() + "?user=" + uri.getUserInfo();
   }
 }
