@@ -162,7 +162,7 @@ class HostileInputTest extends ServerTest {
     requests.put("POST /presigned-url", Request.of(s).body(new JsonObject().put("file_name", "a.pdf")
       .put("content_type", "application/pdf")));
     requests.put("GET /files/{key}", Request.of(s).path("key", fileKey));
-    Request upload = Request.of(null).path("key", fileKey);
+    Request upload = Request.of(null).path("key", fileKey).header("Content-Type", "application/pdf");
     for (String pair : uploadQuery.split("&")) {
       String[] nameValue = pair.split("=", 2);
       upload.query(nameValue[0], URLDecoder.decode(nameValue[1], StandardCharsets.UTF_8));
@@ -253,7 +253,8 @@ class HostileInputTest extends ServerTest {
           case "header" -> request.header(name, value);
           default -> fail(operation.name() + " has a " + in + " parameter, which the sweep cannot send");
         }
-        variants.add(variant(operation, in + " parameter " + name + " = " + visible(value), request, null));
+        variants.add(variant(operation, in + " parameter " + name + " = " + visible(value), request.body(null),
+          base.body() == null ? null : base.body().encode()));
       }
     }
     if (base.body() != null) {
