@@ -32,8 +32,9 @@ import java.util.function.Function;
 
 /**
  * The running server, composed in order: database (started if embedded, migrated) → token verifier →
- * domain worker verticles (and the one cleanup of expired idempotency keys) → HTTP verticles. Stopping runs the other way round, so requests in flight
- * still find their domains and the database while the HTTP servers drain.
+ * domain worker verticles (and the cleanup of expired idempotency keys) → HTTP verticles. Stopping runs the
+ * other way round, so requests in flight still find their domains and the database while the HTTP servers
+ * drain.
  */
 public final class Application {
 

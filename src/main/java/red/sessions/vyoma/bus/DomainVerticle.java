@@ -25,8 +25,9 @@ import java.util.stream.Collectors;
  * constraint, or else a conflict for unique, exclusion and foreign-key violations and invalid input for
  * check violations and other data exceptions (class 22); a deadlock or serialization failure as a conflict
  * the caller may send again at once (its transaction was rolled back whole; retrying here could repeat the
- * steps of a call that ran outside it); a database that cannot be reached ({@link Database#unreachable}) as a dependency unavailable for
- * now; anything else unchanged, for the HTTP front to log and answer as an internal error.
+ * steps of a call that ran outside it); a database that cannot be reached ({@link Database#unreachable}) as
+ * a dependency unavailable for now; anything else unchanged, for the HTTP front to log and answer as an
+ * internal error.
  * Every conflict is counted ({@code vyoma_conflicts_total} by domain and action, the action being the
  * method's name in kebab case), and so are the business events a domain declares in {@link #counters()}.
  *

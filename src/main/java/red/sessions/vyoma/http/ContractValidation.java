@@ -69,7 +69,8 @@ final class ContractValidation {
         .map(parameter -> new ParameterCheck(parameter, schemas.validator(parameter.getSchema())))
         .toList();
       operations.put(key(operation.getHttpMethod(), operation.getOpenAPIPath()),
-        new OperationCheck(parameters, bodyCheck(operation.getRequestBody(), schemas)));
+        new OperationCheck(parameters, bodyCheck(operation.getRequestBody(), schemas), operation.getParameters().stream()
+          .filter(parameter -> parameter.getIn() == Location.HEADER).map(Parameter::getName).toList()));
     }
     return new ContractValidation(operations);
   }
@@ -106,16 +107,19 @@ final class ContractValidation {
     return method.name() + " " + path;
   }
 
-  /** One operation's parameters and body, checked in the order the document lists them. */
-  record OperationCheck(List<ParameterCheck> parameters, BodyCheck body) {
+  /**
+   * One operation's parameters and body, checked in the order the document lists them.
+   *
+   * @param headers the headers it reads, whose text is checked with the rest
+   */
+  record OperationCheck(List<ParameterCheck> parameters, BodyCheck body, List<String> headers) {
 
-    /** For a route no OpenAPI path template can match: nothing to check. */
-    static final OperationCheck NONE = new OperationCheck(List.of(), null);
+    /** For a route no OpenAPI path template can match: only the text of its path and query to check. */
+    static final OperationCheck NONE = new OperationCheck(List.of(), null, List.of());
 
     /** Fails with a 400 naming the first part of the request that does not fit. */
     void check(RoutingContext ctx, JsonObject parsedBody) {
-      StorableText.check(ctx, parameters.stream().map(ParameterCheck::parameter)
-        .filter(parameter -> parameter.getIn() == Location.HEADER).map(Parameter::getName).toList(), parsedBody);
+      StorableText.check(ctx, headers, parsedBody);
       for (ParameterCheck parameter : parameters) {
         parameter.check(ctx);
       }

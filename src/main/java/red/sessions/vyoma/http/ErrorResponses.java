@@ -17,8 +17,8 @@ import java.util.Locale;
  * The one place failures become responses: {@code {"error", "message", "status_code"}} with the matching
  * status. A domain's {@link DomainException} is the status of its reason, with its message; a domain that
  * did not answer in time (an event-bus failure) is 503, and every 503 says when to try again
- * ({@code Retry-After}); anything unexpected is a 500 that is logged, once,
- * with the request id and tells nothing.
+ * ({@code Retry-After}); anything unexpected is a 500 that is logged, once, with the request id and tells
+ * nothing.
  */
 final class ErrorResponses {
 
