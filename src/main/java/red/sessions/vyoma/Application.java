@@ -12,6 +12,7 @@ import red.sessions.vyoma.auth.DevKeys;
 import red.sessions.vyoma.auth.TokenVerifier;
 import red.sessions.vyoma.availability.AvailabilityVerticle;
 import red.sessions.vyoma.bookings.BookingsVerticle;
+import red.sessions.vyoma.bookings.IdempotencyKeyCleanup;
 import red.sessions.vyoma.bus.LocalServices;
 import red.sessions.vyoma.files.FilesVerticle;
 import red.sessions.vyoma.files.UploadSigner;
@@ -32,8 +33,9 @@ import java.util.function.Function;
 
 /**
  * The running server, composed in order: database (started if embedded, migrated) → token verifier →
- * domain worker verticles → HTTP verticles. Stopping runs the other way round, so requests in flight
- * still find their domains and the database while the HTTP servers drain.
+ * domain worker verticles (and the cleanup of expired idempotency keys) → HTTP verticles. Stopping runs the
+ * other way round, so requests in flight still find their domains and the database while the HTTP servers
+ * drain.
  */
 public final class Application {
 
@@ -47,7 +49,7 @@ public final class Application {
   private static final List<Function<Parts, VerticleBase>> DOMAINS = List.of(
     parts -> new ProfilesVerticle(parts.pool()),
     parts -> new AvailabilityVerticle(parts.pool()),
-    parts -> new BookingsVerticle(parts.pool()),
+    parts -> new BookingsVerticle(parts.pool(), parts.config().bookings()),
     parts -> new SessionsVerticle(parts.pool(), parts.config().storage().getString("base_url")),
     parts -> new MeetingsVerticle(parts.pool(), parts.config().meetings(), parts.cluster()),
     parts -> new SearchVerticle(parts.pool()),
@@ -97,15 +99,12 @@ public final class Application {
     Future<Void> domains = Future.succeededFuture();
     Parts parts = new Parts(database.pool(), config, signer, cluster);
     for (Function<Parts, VerticleBase> domain : DOMAINS) {
-      domains = domains.compose(v -> vertx.deployVerticle(() -> domain.apply(parts), workers)
-        .map(id -> {
-          deployments.add(id);
-          return null;
-        }));
+      domains = domains.compose(v -> noted(vertx.deployVerticle(() -> domain.apply(parts), workers), deployments));
     }
     DeploymentOptions http = new DeploymentOptions().setInstances(AppConfig.instances(config.http()));
     RateLimits limits = RateLimits.create(vertx, config.rateLimits());
     return domains
+      .compose(v -> noted(vertx.deployVerticle(new IdempotencyKeyCleanup(database.pool(), config.bookings())), deployments))
       .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, verifier, database, signer, cluster, limits), http))
       .map(id -> {
         deployments.add(id);
@@ -113,6 +112,14 @@ public final class Application {
         return deployments;
       })
       .recover(e -> undeploy(vertx, deployments).transform(ignored -> Future.failedFuture(e)));
+  }
+
+  /** The deployment, its id added to those to undeploy at stop. */
+  private static Future<Void> noted(Future<String> deployment, List<String> deployments) {
+    return deployment.map(id -> {
+      deployments.add(id);
+      return null;
+    });
   }
 
   private static Future<Void> undeploy(Vertx vertx, List<String> deployments) {

@@ -48,9 +48,13 @@ final class BookingStore {
   private static final String IS_TEACHER =
     "SELECT EXISTS (SELECT 1 FROM profiles WHERE user_id = #{teacher_id} AND role = 'teacher') AS teacher";
 
+  // A key older than its lifetime counts as unused, whether or not the cleanup has deleted it yet: the
+  // request that sends it again takes the row over, as if it were new.
   private static final String CLAIM_KEY = """
-    INSERT INTO booking_idempotency_keys (caller_id, key, request_hash) VALUES (#{caller_id}, #{key}, #{hash})
-    ON CONFLICT DO NOTHING""";
+    INSERT INTO booking_idempotency_keys AS k (caller_id, key, request_hash) VALUES (#{caller_id}, #{key}, #{hash})
+    ON CONFLICT (caller_id, key) DO UPDATE
+       SET request_hash = EXCLUDED.request_hash, booking_id = NULL, created_at = now()
+     WHERE k.created_at < now() - #{ttl_seconds}::int * interval '1 second'""";
   private static final String RECORD_KEY = """
     UPDATE booking_idempotency_keys SET booking_id = #{booking_id} WHERE caller_id = #{caller_id} AND key = #{key}""";
   private static final String FIND_KEY = """
@@ -70,9 +74,11 @@ final class BookingStore {
     RETURNING\s""" + Booking.COLUMNS;
 
   private final Pool pool;
+  private final int keyTtlSeconds;
 
-  BookingStore(Pool pool) {
+  BookingStore(Pool pool, int keyTtlSeconds) {
     this.pool = pool;
+    this.keyTtlSeconds = keyTtlSeconds;
   }
 
   Future<List<Booking>> list(String studentId, String teacherId, Page page) {
@@ -99,8 +105,10 @@ final class BookingStore {
       return insert(pool, booking).map(id -> new CreatedBooking(id, false));
     }
     Map<String, Object> key = Map.of("caller_id", callerId, "key", idempotencyKey, "hash", booking.fingerprint());
-    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, CLAIM_KEY).execute(key)
-      .compose(claim -> claim.rowCount() == 1
+    Map<String, Object> claim = new HashMap<>(key);
+    claim.put("ttl_seconds", keyTtlSeconds);
+    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, CLAIM_KEY).execute(claim)
+      .compose(claimed -> claimed.rowCount() == 1
         ? insert(connection, booking).compose(id -> SqlTemplate.forUpdate(connection, RECORD_KEY)
             .execute(Map.of("booking_id", id, "caller_id", callerId, "key", idempotencyKey))
             .map(v -> new CreatedBooking(id, false)))

@@ -1,6 +1,7 @@
 package red.sessions.vyoma.bookings;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainCounter;
@@ -26,13 +27,16 @@ public final class BookingsVerticle extends DomainVerticle<BookingService> imple
 
   private final BookingStore store;
 
-  public BookingsVerticle(Pool pool) {
+  /**
+   * @param config the {@code bookings} section: how long an idempotency key lasts
+   */
+  public BookingsVerticle(Pool pool, JsonObject config) {
     super(ADDRESS, BookingService.class, Map.of(
       "bookings_teacher_no_overlap", DomainException.conflict("the teacher already has a booking at that time"),
       "bookings_student_no_overlap", DomainException.conflict("the student already has a booking at that time"),
       "bookings_student_id_fkey", DomainException.invalid("student_id has no profile; create it with POST /profiles"),
       "bookings_slot_id_fkey", DomainException.conflict("the availability slot was just removed")));
-    this.store = new BookingStore(pool);
+    this.store = new BookingStore(pool, config.getInteger("idempotency_key_ttl_seconds"));
   }
 
   @Override

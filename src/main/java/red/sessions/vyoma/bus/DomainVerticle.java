@@ -6,6 +6,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.pgclient.PgException;
+import red.sessions.vyoma.platform.Database;
 import red.sessions.vyoma.platform.Metrics;
 
 import java.lang.reflect.Method;
@@ -13,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -21,7 +23,11 @@ import java.util.stream.Collectors;
  * ({@link LocalServices}), on this node. Failures reach the caller as the domain's {@link DomainException}:
  * one the domain raised as it is; a constraint the database enforced as the domain's answer for that
  * constraint, or else a conflict for unique, exclusion and foreign-key violations and invalid input for
- * check violations; anything else unchanged, for the HTTP front to log and answer as an internal error.
+ * check violations and other data exceptions (class 22); a deadlock or serialization failure as a conflict
+ * the caller may send again at once (its transaction was rolled back whole; retrying here could repeat the
+ * steps of a call that ran outside it); a database that cannot be reached ({@link Database#unreachable}) as
+ * a dependency unavailable for now; anything else unchanged, for the HTTP front to log and answer as an
+ * internal error.
  * Every conflict is counted ({@code vyoma_conflicts_total} by domain and action, the action being the
  * method's name in kebab case), and so are the business events a domain declares in {@link #counters()}.
  *
@@ -30,6 +36,18 @@ import java.util.stream.Collectors;
 public abstract class DomainVerticle<S> extends VerticleBase {
 
   private static final String CONFLICTS = "vyoma.conflicts";
+  /** A deadlock (40P01) or a serialization failure (40001): PostgreSQL rolled this transaction back for another's sake. */
+  private static final Set<String> CONCURRENT_TRANSACTIONS = Set.of("40P01", "40001");
+  private static final DomainException COLLIDED = DomainException.conflict(
+    "the request collided with a concurrent change and was rolled back; send it again");
+  /**
+   * A data exception (class 22: a value out of a column's range, text PostgreSQL cannot hold): the HTTP front
+   * refuses what it can name first, and this answers whatever slips past it as the client's mistake it is.
+   */
+  private static final DomainException UNSTORABLE = DomainException.invalid(
+    "a value of the request is out of range or cannot be stored");
+  private static final DomainException DATABASE_UNREACHABLE = new DomainException(
+    DomainException.Reason.DEPENDENCY_UNAVAILABLE, "the database is unavailable; try again shortly");
 
   private final String address;
   private final Class<S> type;
@@ -83,6 +101,7 @@ public abstract class DomainVerticle<S> extends VerticleBase {
 
   private Throwable answer(Method method, Throwable failure) {
     DomainException answer = failure instanceof DomainException domain ? domain
+      : Database.unreachable(failure) ? DATABASE_UNREACHABLE
       : failure instanceof PgException pg ? constraintAnswer(pg) : null;
     if (answer != null && answer.reason() == DomainException.Reason.CONFLICT) {
       conflicts.get(method).increment();
@@ -92,6 +111,12 @@ public abstract class DomainVerticle<S> extends VerticleBase {
 
   private DomainException constraintAnswer(PgException failure) {
     String state = failure.getSqlState();
+    if (CONCURRENT_TRANSACTIONS.contains(state)) {
+      return COLLIDED;
+    }
+    if (state != null && state.startsWith("22")) {
+      return UNSTORABLE;
+    }
     if (state == null || !state.startsWith("23")) {
       return null;
     }

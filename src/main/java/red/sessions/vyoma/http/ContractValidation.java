@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  * it reaches a domain, so the published contract is the one enforced. Everything is compiled when the HTTP
  * verticle starts, one schema validator per parameter and body, and a request is checked on the event loop
  * with the body as the route already parsed it. A request that does not fit is 400 in the error shape,
- * naming what is wrong, in vertx-openapi's words; the domains still check their own rules.
+ * naming what is wrong, in vertx-openapi's words; the domains still check their own rules. Text no
+ * PostgreSQL column can hold is refused first, for every operation alike ({@link StorableText}).
  */
 final class ContractValidation {
 
@@ -68,7 +69,8 @@ final class ContractValidation {
         .map(parameter -> new ParameterCheck(parameter, schemas.validator(parameter.getSchema())))
         .toList();
       operations.put(key(operation.getHttpMethod(), operation.getOpenAPIPath()),
-        new OperationCheck(parameters, bodyCheck(operation.getRequestBody(), schemas)));
+        new OperationCheck(parameters, bodyCheck(operation.getRequestBody(), schemas), operation.getParameters().stream()
+          .filter(parameter -> parameter.getIn() == Location.HEADER).map(Parameter::getName).toList()));
     }
     return new ContractValidation(operations);
   }
@@ -105,14 +107,19 @@ final class ContractValidation {
     return method.name() + " " + path;
   }
 
-  /** One operation's parameters and body, checked in the order the document lists them. */
-  record OperationCheck(List<ParameterCheck> parameters, BodyCheck body) {
+  /**
+   * One operation's parameters and body, checked in the order the document lists them.
+   *
+   * @param headers the headers it reads, whose text is checked with the rest
+   */
+  record OperationCheck(List<ParameterCheck> parameters, BodyCheck body, List<String> headers) {
 
-    /** For a route no OpenAPI path template can match: nothing to check. */
-    static final OperationCheck NONE = new OperationCheck(List.of(), null);
+    /** For a route no OpenAPI path template can match: only the text of its path and query to check. */
+    static final OperationCheck NONE = new OperationCheck(List.of(), null, List.of());
 
     /** Fails with a 400 naming the first part of the request that does not fit. */
     void check(RoutingContext ctx, JsonObject parsedBody) {
+      StorableText.check(ctx, headers, parsedBody);
       for (ParameterCheck parameter : parameters) {
         parameter.check(ctx);
       }

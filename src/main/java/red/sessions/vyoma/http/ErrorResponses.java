@@ -19,13 +19,20 @@ import java.util.Locale;
 /**
  * The one place failures become responses: {@code {"error", "message", "status_code"}} with the matching
  * status. A domain's {@link DomainException} is the status of its reason, with its message; a domain that
- * did not answer in time (an event-bus failure) is 503; anything unexpected is a 500 that is logged, once,
- * with the request id and tells nothing. Requests the HTTP decoder refused before any route saw them get the
- * same shape ({@link #invalidRequest}).
+ * did not answer in time (an event-bus failure) is 503, and every 503 says when to try again
+ * ({@code Retry-After}); anything unexpected is a 500 that is logged, once, with the request id and tells
+ * nothing. Requests the HTTP decoder refused before any route saw them get the same shape
+ * ({@link #invalidRequest}).
  */
 final class ErrorResponses {
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
+
+  /**
+   * When a client should try a 503 again: long enough for a restarting database or a throttled provider to
+   * come back, short enough that a lesson does not wait for it.
+   */
+  private static final String RETRY_AFTER_SECONDS = "5";
 
   private final long bodyLimit;
 
@@ -80,6 +87,9 @@ final class ErrorResponses {
     }
     if (status == 401) {
       response.putHeader("WWW-Authenticate", "Bearer");
+    }
+    if (status == 503) {
+      response.putHeader("Retry-After", RETRY_AFTER_SECONDS);
     }
     response.setStatusCode(status)
       .putHeader(HttpHeaders.CONTENT_TYPE, ApiRouter.JSON_UTF8)

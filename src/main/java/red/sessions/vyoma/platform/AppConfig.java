@@ -149,6 +149,10 @@ public final class AppConfig {
     return json.getJsonObject("domain");
   }
 
+  public JsonObject bookings() {
+    return json.getJsonObject("bookings");
+  }
+
   public JsonObject auth() {
     return json.getJsonObject("auth");
   }

@@ -3,8 +3,11 @@ package red.sessions.vyoma.platform;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
@@ -16,6 +19,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The PostgreSQL the server runs on: an external one when {@code db.url} is set, otherwise an embedded
@@ -25,6 +31,11 @@ import java.nio.file.Path;
 public final class Database {
 
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
+
+  /** PostgreSQL is shutting down (admin or crash) or not yet accepting connections. */
+  private static final Set<String> UNREACHABLE_STATES = Set.of("57P01", "57P02", "57P03");
+  /** What the pool fails a call with when no connection came free within {@code db.acquire_timeout_ms}. */
+  private static final String NO_CONNECTION_IN_TIME = "Timeout waiting for connection";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -50,7 +61,9 @@ public final class Database {
         throw e;
       }
       Pool pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(db.getInteger("pool_size")).setName("vyoma"))
+        .with(new PoolOptions().setMaxSize(db.getInteger("pool_size")).setName("vyoma")
+          .setConnectionTimeout(db.getInteger("acquire_timeout_ms")).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+        .with(new NetClientOptions().setConnectTimeout(db.getInteger("connect_timeout_ms")))
         .connectingTo(connect)
         .using(vertx)
         .build();
@@ -88,6 +101,27 @@ public final class Database {
       .locations("classpath:db/migration")
       .load()
       .migrate();
+  }
+
+  /**
+   * Whether the failure of a database call means PostgreSQL could not be reached or is going away, so the
+   * same call may succeed once it is back, rather than that it refused the statement: no connection could be
+   * made (refused, reset, timed out), none was free in time, the connection closed under the call, or the
+   * server said so itself (connection exceptions, class 08; shutting down or starting up, 57P01–57P03;
+   * out of connections or resources, class 53). Looks through causes, as the pool may wrap them.
+   */
+  public static boolean unreachable(Throwable failure) {
+    for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+      if (cause instanceof PgException pg) {
+        String state = pg.getSqlState();
+        return state != null && (state.startsWith("08") || state.startsWith("53") || UNREACHABLE_STATES.contains(state));
+      }
+      if (cause instanceof IOException || cause instanceof TimeoutException || cause instanceof ClosedConnectionException
+        || NO_CONNECTION_IN_TIME.equals(cause.getMessage())) {
+        return true;
+      }
+    }
+    return false;
   }
 
   public Pool pool() {

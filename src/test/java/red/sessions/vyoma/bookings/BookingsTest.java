@@ -410,6 +410,34 @@ class BookingsTest extends ServerTest {
     assertEquals("completed", read(id, student).getString("status"));
   }
 
+  /**
+   * A booking locks both parties' profiles, in user-id order. The test holds the second and then asks for
+   * the first, which the booking's transaction already holds: PostgreSQL breaks the deadlock by rolling the
+   * booking back (40P01), a conflict the student may simply send again, not a 500.
+   */
+  @Test
+  void aBookingRolledBackToBreakADeadlockIs409AndLeavesNothing() {
+    String teacher = teacherWithSlot();
+    String student = seed.student();
+    List<String> parties = new ArrayList<>(List.of(student, teacher));
+    parties.sort(null);
+    JsonObject body = bookingBody(student, teacher, hoursAhead(2), hoursAhead(3));
+    HttpResponse<Buffer> response;
+    try (RowLock lock = RowLock.on("profiles", "user_id", parties.get(1))) {
+      var booking = api.request(HttpMethod.POST, "/bookings").bearerTokenAuthentication(server.token(student))
+        .sendJsonObject(body);
+      lock.awaitWaiting(1);
+      lock.alsoLock("profiles", "user_id", parties.get(0));
+      lock.release();
+      response = booking.await();
+    }
+
+    assertEquals("the request collided with a concurrent change and was rolled back; send it again",
+      assertError(response, 409).getString("message"));
+    assertTrue(new JsonArray(api.get("/bookings?student_id=" + student, server.token(student)).bodyAsString()).isEmpty());
+    assertJson(api.post("/bookings", server.token(student), body), 201);
+  }
+
   @Test
   void aCancelAfterAConfirmStillWorks() {
     String teacher = teacherWithSlot();

@@ -248,7 +248,7 @@ class FilesTest {
         "..\\..\\windows\\win.ini", "win.ini",
         "my report (final).pdf", "my_report_final_.pdf",
         ".hidden.pdf", "hidden.pdf",
-        "r\u00e9sum\u00e9\u0000\n\t.pdf", "r_sum_.pdf",
+        "r\u00e9sum\u00e9\u0001\n\t.pdf", "r_sum_.pdf",
         "a/b/..", "file",
         "\u2603\u2603\u2603", "file");
       expected.forEach((name, safe) -> {

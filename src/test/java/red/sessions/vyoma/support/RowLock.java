@@ -1,6 +1,5 @@
 package red.sessions.vyoma.support;
 
-import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -42,7 +41,7 @@ public final class RowLock implements AutoCloseable {
   private final int backend;
 
   private RowLock() throws SQLException {
-    connection = DriverManager.getConnection(jdbcUrl(TestServer.sharedDatabaseUrl()));
+    connection = DriverManager.getConnection(TestServer.sharedJdbcUrl());
     connection.setAutoCommit(false);
     try (PreparedStatement pid = connection.prepareStatement("SELECT pg_backend_pid()")) {
       backend = firstInt(pid);
@@ -53,8 +52,7 @@ public final class RowLock implements AutoCloseable {
   public static RowLock on(String table, String column, String value) {
     try {
       RowLock held = new RowLock();
-      try (PreparedStatement lock = held.connection.prepareStatement(
-        "SELECT count(*) FROM (SELECT FROM " + table + " WHERE " + column + "::text = ? FOR UPDATE) AS locked")) {
+      try (PreparedStatement lock = held.connection.prepareStatement(lockStatement(table, column))) {
         lock.setString(1, value);
         int rows = firstInt(lock);
         if (rows != 1) {
@@ -63,6 +61,20 @@ public final class RowLock implements AutoCloseable {
         }
       }
       return held;
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Locks one more row in the same transaction, waiting as long as another transaction holds it: a test
+   * that holds a row a request needs second, and then asks for the one the request locked first, closes a
+   * deadlock, which PostgreSQL breaks by failing whichever transaction waited first (the request's).
+   */
+  public void alsoLock(String table, String column, String value) {
+    try (PreparedStatement lock = connection.prepareStatement(lockStatement(table, column))) {
+      lock.setString(1, value);
+      assertEquals(1, firstInt(lock), () -> "rows of " + table + " with " + column + " = " + value + " to lock");
     } catch (SQLException e) {
       throw new IllegalStateException(e);
     }
@@ -119,6 +131,10 @@ public final class RowLock implements AutoCloseable {
     return list.toString();
   }
 
+  private static String lockStatement(String table, String column) {
+    return "SELECT count(*) FROM (SELECT FROM " + table + " WHERE " + column + "::text = ? FOR UPDATE) AS locked";
+  }
+
   private static int waiting(PreparedStatement clear, PreparedStatement count) throws SQLException {
     clear.execute();
     return firstInt(count);
@@ -129,11 +145,5 @@ public final class RowLock implements AutoCloseable {
       result.next();
       return result.getInt(1);
     }
-  }
-
-  /** {@code postgresql://user@host:port/db}, as the server is configured, in JDBC's form. */
-  private static String jdbcUrl(String url) {
-    URI uri = URI.create(url);
-    return "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath() + "?user=" + uri.getUserInfo();
   }
 }

@@ -14,6 +14,7 @@ import red.sessions.vyoma.platform.Cluster;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -119,6 +120,12 @@ public final class TestServer implements Client, AutoCloseable {
       }
     }
     return "postgresql://postgres@localhost:" + sharedDatabase.getPort() + "/postgres";
+  }
+
+  /** The shared PostgreSQL for the test's own JDBC connections. */
+  public static String sharedJdbcUrl() {
+    URI uri = URI.create(sharedDatabaseUrl());
+    return "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath() + "?user=" + uri.getUserInfo();
   }
 
   public static DevKeys devKeys(Path dataDir) {

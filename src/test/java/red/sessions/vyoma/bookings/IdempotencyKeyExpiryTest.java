@@ -1,0 +1,116 @@
+package red.sessions.vyoma.bookings;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.support.Seed;
+import red.sessions.vyoma.support.TestServer;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static red.sessions.vyoma.support.Api.assertError;
+import static red.sessions.vyoma.support.Api.assertJson;
+import static red.sessions.vyoma.support.Seed.bookingBody;
+import static red.sessions.vyoma.support.Seed.hoursAhead;
+
+/**
+ * Idempotency keys last {@code bookings.idempotency_key_ttl_seconds}: an expired key is unused again, at once,
+ * and the periodic cleanup deletes expired keys and only those.
+ */
+class IdempotencyKeyExpiryTest {
+
+  private static final String KEY = "Idempotency-Key";
+
+  @Test
+  void anExpiredKeyIsUnusedAgainBeforeAnyCleanup() throws Exception {
+    Duration ttl = Duration.ofSeconds(3);
+    try (TestServer server = TestServer.start(Map.of("VYOMA_BOOKINGS_IDEMPOTENCY_KEY_TTL_SECONDS", String.valueOf(ttl.toSeconds())))) {
+      assertEquals(600, server.config().bookings().getInteger("idempotency_cleanup_interval_seconds"), "no cleanup during the test");
+      Seed seed = server.seed();
+      String teacher = seed.teacher("Physics");
+      String student = seed.student();
+      seed.slot(teacher, hoursAhead(1), hoursAhead(5));
+      JsonObject first = bookingBody(student, teacher, hoursAhead(1), hoursAhead(2));
+      JsonObject second = bookingBody(student, teacher, hoursAhead(3), hoursAhead(4));
+      Instant sent = Instant.now();
+      String firstId = assertJson(book(server, student, first), 201).getString("booking_id");
+      Instant made = Instant.now();
+
+      HttpResponse<Buffer> replay = book(server, student, first);
+      assertEquals(firstId, assertJson(replay, 201).getString("booking_id"));
+      assertEquals("true", replay.getHeader("Idempotent-Replayed"));
+      assertError(book(server, student, second), 422);
+      assertTrue(Duration.between(sent, Instant.now()).compareTo(ttl) < 0, "the key was still live when it was checked");
+
+      Thread.sleep(Duration.between(Instant.now(), made.plus(ttl).plusMillis(200)).toMillis());
+      HttpResponse<Buffer> afterExpiry = book(server, student, second);
+      assertNotEquals(firstId, assertJson(afterExpiry, 201).getString("booking_id"));
+      assertNull(afterExpiry.getHeader("Idempotent-Replayed"));
+      assertEquals(1, keysOf(student), "the key was taken over, not added again");
+    }
+  }
+
+  @Test
+  void theCleanupDeletesExpiredKeysAndKeepsLiveOnes() throws Exception {
+    try (TestServer server = TestServer.start(Map.of("VYOMA_BOOKINGS_IDEMPOTENCY_CLEANUP_INTERVAL_SECONDS", "1"))) {
+      Seed seed = server.seed();
+      String teacher = seed.teacher("Physics");
+      String student = seed.student();
+      seed.slot(teacher, hoursAhead(1), hoursAhead(5));
+      assertJson(book(server, student, bookingBody(student, teacher, hoursAhead(1), hoursAhead(2))), 201);
+      try (Connection db = DriverManager.getConnection(TestServer.sharedJdbcUrl());
+           PreparedStatement expired = db.prepareStatement("""
+             INSERT INTO booking_idempotency_keys (caller_id, key, request_hash, created_at)
+             VALUES (?, 'from-yesterday', 'hash', now() - interval '25 hours')""")) {
+        expired.setString(1, student);
+        assertEquals(1, expired.executeUpdate());
+      }
+
+      Instant deadline = Instant.now().plusSeconds(15);
+      while (hasKey(student, "from-yesterday")) {
+        assertTrue(Instant.now().isBefore(deadline), "the expired key is still there 15 s later");
+        Thread.sleep(100);
+      }
+      assertTrue(hasKey(student, "lesson-1"), "the live key is kept");
+    }
+  }
+
+  private static HttpResponse<Buffer> book(TestServer server, String student, JsonObject body) {
+    return server.api().request(HttpMethod.POST, "/bookings").bearerTokenAuthentication(server.token(student))
+      .putHeader(KEY, "lesson-1").sendJsonObject(body).await();
+  }
+
+  private static boolean hasKey(String caller, String key) throws SQLException {
+    return count("SELECT count(*) FROM booking_idempotency_keys WHERE caller_id = ? AND key = ?", caller, key) == 1;
+  }
+
+  private static int keysOf(String caller) throws SQLException {
+    return count("SELECT count(*) FROM booking_idempotency_keys WHERE caller_id = ?", caller);
+  }
+
+  private static int count(String sql, String... parameters) throws SQLException {
+    try (Connection db = DriverManager.getConnection(TestServer.sharedJdbcUrl());
+         PreparedStatement count = db.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        count.setString(i + 1, parameters[i]);
+      }
+      try (ResultSet rows = count.executeQuery()) {
+        rows.next();
+        return rows.getInt(1);
+      }
+    }
+  }
+}

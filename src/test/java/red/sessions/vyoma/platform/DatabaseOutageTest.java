@@ -1,0 +1,204 @@
+package red.sessions.vyoma.platform;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.support.Api;
+import red.sessions.vyoma.support.Seed;
+import red.sessions.vyoma.support.TestServer;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntPredicate;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+import static red.sessions.vyoma.support.Api.assertError;
+import static red.sessions.vyoma.support.Api.assertJson;
+
+/**
+ * PostgreSQL stops under a booking load and comes back on the same port and data directory, as a restart
+ * or a failover does: while it is down, every call that needs it answers 503 with {@code Retry-After} at
+ * once (never a 500, never after a long wait); once it is back the same server serves again by itself, and
+ * every booking it answered 201 is there.
+ */
+class DatabaseOutageTest {
+
+  /** Far under the server's own timeouts: an answer this slow waited for something that was not coming. */
+  private static final Duration PROMPTLY = Duration.ofSeconds(2);
+  private static final Duration RECOVERY = Duration.ofSeconds(20);
+  /** Four adjacent day-long slots hold this many 15-minute bookings, more than the load can make. */
+  private static final int SLOTS = 4;
+  private static final int BOOKINGS_PER_SLOT = 96;
+
+  private final Path dataDir = TestServer.temporaryDirectory();
+  private final int port = TestServer.freePort();
+  private EmbeddedPostgres database;
+  private TestServer server;
+
+  @AfterEach
+  void stopAll() throws IOException {
+    if (server != null) {
+      server.close();
+    }
+    if (database != null) {
+      database.close();
+    }
+  }
+
+  @Test
+  void anOutageIsA503WithRetryAfterAndTheServerRecoversWithoutLosingABooking() throws Exception {
+    database = startDatabase();
+    server = TestServer.start(Map.of("VYOMA_DB_URL", "postgresql://postgres@localhost:" + port + "/postgres"));
+    Api api = server.api();
+    Seed seed = server.seed();
+    String teacher = seed.teacher("Physics");
+    String student = seed.student();
+    for (int slot = 0; slot < SLOTS; slot++) {
+      seed.slot(teacher, Seed.hoursAhead(24 * slot), Seed.hoursAhead(24 * (slot + 1)));
+    }
+    BookingLoad load = new BookingLoad(server, student, teacher);
+
+    load.awaitAnswers(status -> status == 201, 5);
+    database.close();
+    database = null;
+
+    HttpResponse<Buffer> read = promptly(() -> api.send(HttpMethod.GET, "/profiles?user_id=" + student,
+      server.token(student), null, PROMPTLY));
+    assertUnavailable(read);
+    HttpResponse<Buffer> write = promptly(() -> api.send(HttpMethod.POST, "/bookings", server.token(student),
+      load.nextBooking(), PROMPTLY));
+    assertUnavailable(write);
+    assertError(api.send(HttpMethod.GET, "/health/ready", null, null, PROMPTLY), 503);
+    load.awaitAnswers(status -> status == 503, 5);
+
+    database = startDatabase();
+    Instant deadline = Instant.now().plus(RECOVERY);
+    while (api.send(HttpMethod.GET, "/profiles?user_id=" + student, server.token(student), null, PROMPTLY).statusCode() != 200) {
+      assertTrue(Instant.now().isBefore(deadline), "the server still fails " + RECOVERY.toSeconds() + " s after PostgreSQL came back");
+      Thread.sleep(50);
+    }
+    int madeBefore = load.made().size();
+    load.awaitAnswers(status -> status == 201, madeBefore + 5);
+    List<Integer> statuses = load.stop();
+
+    assertEquals(Set.of(201, 503), Set.copyOf(statuses), () -> "the load's answers: " + statuses);
+    assertJson(api.get("/health/ready", null), 200);
+    JsonArray stored = new JsonArray(api.get("/bookings?limit=500&student_id=" + student, server.token(student)).bodyAsString());
+    Set<String> storedIds = stored.stream().map(booking -> ((JsonObject) booking).getString("booking_id")).collect(Collectors.toSet());
+    assertTrue(storedIds.containsAll(load.made()), () -> "bookings answered 201 but missing: "
+      + load.made().stream().filter(id -> !storedIds.contains(id)).toList());
+  }
+
+  /** Started, or started again, on the same port and data directory. */
+  private EmbeddedPostgres startDatabase() throws IOException {
+    return EmbeddedPostgres.builder()
+      .setPort(port)
+      .setDataDirectory(dataDir)
+      .setCleanDataDirectory(false)
+      .start();
+  }
+
+  private static void assertUnavailable(HttpResponse<Buffer> response) {
+    assertError(response, 503);
+    assertEquals("5", response.getHeader("Retry-After"), "Retry-After");
+  }
+
+  private static HttpResponse<Buffer> promptly(Supplier<HttpResponse<Buffer>> call) {
+    long started = System.nanoTime();
+    HttpResponse<Buffer> response = call.get();
+    Duration took = Duration.ofNanos(System.nanoTime() - started);
+    assertTrue(took.compareTo(PROMPTLY) < 0, () -> "answered after " + took.toMillis() + " ms");
+    return response;
+  }
+
+  /**
+   * A student booking 15-minute lessons one after another, each at a time of its own, until stopped; a
+   * light, steady load that is mid-request when PostgreSQL goes.
+   */
+  private static final class BookingLoad {
+
+    private static final Duration PACE = Duration.ofMillis(20);
+    private static final Duration ANSWER_WITHIN = Duration.ofSeconds(10);
+
+    private final TestServer server;
+    private final String student;
+    private final String teacher;
+    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final ConcurrentLinkedQueue<Integer> statuses = new ConcurrentLinkedQueue<>();
+    private final Set<String> made = ConcurrentHashMap.newKeySet();
+    private final CompletableFuture<Void> done;
+
+    BookingLoad(TestServer server, String student, String teacher) {
+      this.server = server;
+      this.student = student;
+      this.teacher = teacher;
+      done = CompletableFuture.runAsync(this::run);
+    }
+
+    private void run() {
+      while (running.get() && next.get() < SLOTS * BOOKINGS_PER_SLOT) {
+        HttpResponse<Buffer> response = server.api().send(HttpMethod.POST, "/bookings", server.token(student),
+          nextBooking(), ANSWER_WITHIN);
+        statuses.add(response.statusCode());
+        if (response.statusCode() == 201) {
+          made.add(response.bodyAsJsonObject().getString("booking_id"));
+        }
+        try {
+          Thread.sleep(PACE.toMillis());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
+      }
+    }
+
+    JsonObject nextBooking() {
+      OffsetDateTime start = Seed.hoursAhead(0).plusMinutes(15L * next.getAndIncrement());
+      return Seed.bookingBody(student, teacher, start, start.plusMinutes(15));
+    }
+
+    Set<String> made() {
+      return made;
+    }
+
+    void awaitAnswers(IntPredicate status, int count) throws InterruptedException {
+      Instant deadline = Instant.now().plus(RECOVERY);
+      while (statuses.stream().filter(status::test).count() < count) {
+        if (done.isDone()) {
+          done.join();
+        }
+        if (done.isDone() || Instant.now().isAfter(deadline)) {
+          fail("the load got " + statuses + " and stopped waiting for " + count + " more of a kind");
+        }
+        Thread.sleep(20);
+      }
+    }
+
+    List<Integer> stop() {
+      running.set(false);
+      done.join();
+      return List.copyOf(statuses);
+    }
+  }
+}
