@@ -42,9 +42,21 @@ public final class TestServer implements Client, AutoCloseable {
     this.config = config;
     this.tokens = tokens;
     // Enough connections that concurrency tests really send their requests at once.
-    this.client = WebClient.create(vertx, new WebClientOptions()
-      .setDefaultHost("localhost")
-      .setDefaultPort(config.http().getInteger("port")), new PoolOptions().setHttp1MaxSize(100));
+    this.client = client(new WebClientOptions().setDefaultHost("localhost").setDefaultPort(config.http().getInteger("port")),
+      new PoolOptions().setHttp1MaxSize(100));
+  }
+
+  /**
+   * A client of its own for tests that need other options (TLS, absolute URLs, no redirects); like
+   * {@link #api()}'s, it holds every answer from this server's ports to the contract ({@link ResponseContract}).
+   */
+  public WebClient client(WebClientOptions options) {
+    return client(options, new PoolOptions());
+  }
+
+  private WebClient client(WebClientOptions options, PoolOptions pool) {
+    return ResponseContract.checking(WebClient.create(vertx, options, pool), config.http().getInteger("port"),
+      config.metrics().getInteger("port"));
   }
 
   /** A server on the shared database, with the given {@code VYOMA_*} settings on top of the defaults. */
