@@ -19,8 +19,11 @@ import io.vertx.json.schema.OutputUnit;
 import io.vertx.json.schema.Validator;
 import red.sessions.vyoma.support.OpenApiOperations.Operation;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -30,6 +33,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -78,7 +82,6 @@ import java.util.stream.Collectors;
  */
 public final class ResponseContract {
 
-  private static final String JSON_DOCUMENT = "openapi.yaml";
   private static final String ERROR_SCHEMA = "#/components/schemas/Error";
   private static final String ERROR_RESPONSE = "#/components/responses/NotFound";
   private static final Set<Integer> BEFORE_ROUTING = Set.of(414, 431);
@@ -86,7 +89,7 @@ public final class ResponseContract {
   private static final String DOCS_PATH = "/docs";
   private static final Pattern TEMPLATE_PARAMETER = Pattern.compile("\\{[^/}]+}");
   private static final JsonSchemaOptions OPTIONS = new JsonSchemaOptions().setDraft(Draft.DRAFT4)
-    .setBaseUri("app:///" + JSON_DOCUMENT).setOutputFormat(OutputFormat.Basic);
+    .setBaseUri("app:///openapi.yaml").setOutputFormat(OutputFormat.Basic);
 
   /** The document, compiled: read once per JVM. */
   private static final ResponseContract DOCUMENT = new ResponseContract();
@@ -119,7 +122,8 @@ public final class ResponseContract {
 
   /**
    * The client, with every answer it gets from one of these ports checked: an answer that breaks the
-   * contract fails its request with an {@link AssertionError} saying how.
+   * contract fails its request with an {@link AssertionError} saying how. Only the answer a request ends
+   * with is seen, so the client should not follow redirects itself.
    *
    * @param apiPort     the server's API port
    * @param metricsPort its separate metrics port, or 0 when {@code /metrics} is on the API port
@@ -195,7 +199,7 @@ public final class ResponseContract {
           responses.getOrDefault(status / 100 + "XX", responses.get("default")));
         if (expected == null) {
           problems.add("status " + status + " is not documented for " + method.name() + " " + route.get().template()
-            + " (documented: " + new java.util.TreeSet<>(responses.keySet()) + ")");
+            + " (documented: " + new TreeSet<>(responses.keySet()) + ")");
         } else {
           expected.verify(status, headers, body, problems);
         }
@@ -240,7 +244,7 @@ public final class ResponseContract {
     }
 
     int literalSegments() {
-      return (int) java.util.Arrays.stream(template.split("/")).filter(segment -> !segment.isEmpty() && !segment.startsWith("{")).count();
+      return (int) Arrays.stream(template.split("/")).filter(segment -> !segment.isEmpty() && !segment.startsWith("{")).count();
     }
 
     private static Pattern pattern(String template, boolean lastSpans) {
@@ -279,7 +283,7 @@ public final class ResponseContract {
             schema == null ? null : schemas.validator(schema), schema == null ? null : schemas.type(schema)));
         }
       });
-      return new Expected(name, java.util.Collections.unmodifiableMap(content), errorBody, Map.copyOf(headers));
+      return new Expected(name, Collections.unmodifiableMap(content), errorBody, Map.copyOf(headers));
     }
 
     void verify(int status, MultiMap responseHeaders, Buffer body, List<String> problems) {
@@ -345,7 +349,7 @@ public final class ResponseContract {
       try {
         return switch (type == null ? "string" : type) {
           case "integer" -> Long.parseLong(value.strip());
-          case "number" -> new java.math.BigDecimal(value.strip());
+          case "number" -> new BigDecimal(value.strip());
           case "boolean" -> value.equals("true") ? Boolean.TRUE : value.equals("false") ? Boolean.FALSE : value;
           default -> value;
         };
