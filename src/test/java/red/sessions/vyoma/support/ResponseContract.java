@@ -46,7 +46,7 @@ import java.util.stream.Collectors;
  * answer the document does not allow fails the request, so the test that sent it. The document is read and
  * its schemas compiled once per JVM, when this class loads.
  *
- * <p>The rules, in order:
+ * <p>The rules:
  * <ol>
  *   <li><b>Which operation.</b> The request's path (without its query) is matched against the document's
  *   path templates, a parameter standing for one path segment, a template with more literal segments before
@@ -61,14 +61,15 @@ import java.util.stream.Collectors;
  *   not name fails, unless the schema says {@code additionalProperties}. An {@code Error} body's
  *   {@code status_code} must be the response's status. Every header the response documents with
  *   {@code required: true} must be present, and every documented header present must match its schema
- *   ({@code Content-Type} excepted, as OpenAPI ignores it).</li>
+ *   ({@code Content-Type} excepted, as OpenAPI ignores it); headers the response does not document
+ *   (transport, CORS) are not checked.</li>
  *   <li><b>A documented path with a method it does not list</b> is answered {@code 405} in the error shape,
  *   except {@code OPTIONS}, a CORS preflight (the document's CORS paragraph): {@code 204} with no body, or an
  *   error in the error shape.</li>
  *   <li><b>Any other path</b> is answered {@code 404} in the error shape; under {@code /docs} (the Swagger UI
  *   page and its assets, HTML and scripts rather than API operations) only an error must be in the error
  *   shape.</li>
- *   <li><b>Refusals before routing</b> ({@code 414} URI too long, {@code 431} headers too large) are in the
+ *   <li><b>Refusals before routing</b> ({@code 414} URI too long, {@code 431} headers too large), checked first, are in the
  *   error shape on any path: the server refuses them before it knows the operation.</li>
  * </ol>
  * The error shape is the {@code Error} schema as {@code application/json} with the headers of
