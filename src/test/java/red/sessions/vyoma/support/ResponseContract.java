@@ -69,8 +69,8 @@ import java.util.stream.Collectors;
  *   <li><b>Any other path</b> is answered {@code 404} in the error shape; under {@code /docs} (the Swagger UI
  *   page and its assets, HTML and scripts rather than API operations) only an error must be in the error
  *   shape.</li>
- *   <li><b>Refusals before routing</b> ({@code 414} URI too long, {@code 431} headers too large), checked first, are in the
- *   error shape on any path: the server refuses them before it knows the operation.</li>
+ *   <li><b>Refusals before routing</b> ({@code 414} URI too long, {@code 431} headers too large), checked
+ *   first, are in the error shape on any path: the server refuses them before it knows the operation.</li>
  * </ol>
  * The error shape is the {@code Error} schema as {@code application/json} with the headers of
  * {@code components/responses/NotFound} (so {@code X-Request-Id}); the document's introduction promises it
@@ -310,7 +310,8 @@ public final class ResponseContract {
         return;
       }
       String mediaType = contentType.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
-      Optional<String> documented = content.keySet().stream().filter(range -> matches(range, mediaType)).findFirst();
+      Optional<String> documented = content.containsKey(mediaType) ? Optional.of(mediaType)
+        : content.keySet().stream().filter(range -> matches(range, mediaType)).findFirst();
       if (documented.isEmpty()) {
         problems.add("Content-Type " + contentType + " is not among " + content.keySet() + " documented for " + name);
         return;
