@@ -7,6 +7,7 @@ import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import red.sessions.vyoma.support.JavaProcess;
+import red.sessions.vyoma.support.ResponseContract;
 import red.sessions.vyoma.support.TestServer;
 
 import java.io.IOException;
@@ -141,6 +142,7 @@ class MainProcessTest {
           .header("X-Request-Id", "json-log-presign")
           .POST(HttpRequest.BodyPublishers.ofString("{\"file_name\":\"notes.pdf\",\"content_type\":\"application/pdf\"}"))
           .build(), HttpResponse.BodyHandlers.ofString());
+      ResponseContract.check(presigned);
       assertEquals(200, presigned.statusCode(), presigned.body());
       String uploadUrl = new JsonObject(presigned.body()).getString("upload_url");
       String signature = uploadUrl.replaceAll(".*[?&]signature=([^&]+).*", "$1");
@@ -148,6 +150,7 @@ class MainProcessTest {
       HttpResponse<String> upload = http.send(HttpRequest.newBuilder(URI.create(uploadUrl))
           .header("Content-Type", "application/pdf").header("X-Request-Id", "json-log-upload")
           .PUT(HttpRequest.BodyPublishers.ofString("%PDF-1.4 lesson notes")).build(), HttpResponse.BodyHandlers.ofString());
+      ResponseContract.check(upload);
       assertEquals(200, upload.statusCode(), upload.body());
 
       Path log = dataDir.resolve("stderr.log");
@@ -217,7 +220,9 @@ class MainProcessTest {
     Instant deadline = Instant.now().plusSeconds(90);
     while (Instant.now().isBefore(deadline)) {
       try {
-        if (http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+        HttpResponse<String> answer = http.send(ready, HttpResponse.BodyHandlers.ofString());
+        ResponseContract.check(answer);
+        if (answer.statusCode() == 200) {
           return;
         }
       } catch (IOException notYetListening) {

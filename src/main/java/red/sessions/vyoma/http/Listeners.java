@@ -1,5 +1,6 @@
 package red.sessions.vyoma.http;
 
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -10,7 +11,8 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.net.PemKeyCertOptions;
-import io.vertx.micrometer.PrometheusRequestHandler;
+import io.vertx.ext.web.Router;
+import io.vertx.micrometer.PrometheusScrapingHandler;
 import red.sessions.vyoma.platform.AppConfig;
 import red.sessions.vyoma.platform.Metrics;
 
@@ -77,9 +79,23 @@ final class Listeners {
     int metricsPort = config.metrics().getInteger("port");
     Metrics.prometheus(vertx).filter(registry -> metricsPort > 0).ifPresent(registry -> started.add(
       vertx.createHttpServer(plain(config, metricsPort))
-        .requestHandler(PrometheusRequestHandler.create(registry, METRICS_PATH))
+        .requestHandler(metricsOnly(vertx, config, registry))
         .listen()));
     return Future.all(started).map(all -> all.<HttpServer>list());
+  }
+
+  /**
+   * {@code GET /metrics} alone, with the API's request ids and error shape: any other path is a 404 (another
+   * method a 405) in the shape every error of the server has.
+   */
+  private static Router metricsOnly(Vertx vertx, AppConfig config, PrometheusMeterRegistry registry) {
+    ErrorResponses errors = new ErrorResponses(config.http().getLong("body_limit_bytes"));
+    Router router = Router.router(vertx);
+    router.route().handler(RequestIds::assign).failureHandler(errors::handle);
+    router.get(METRICS_PATH).handler(PrometheusScrapingHandler.create(registry));
+    router.errorHandler(404, errors::handle);
+    router.errorHandler(405, errors::handle);
+    return router;
   }
 
   private static HttpServerOptions plain(AppConfig config, int port) {

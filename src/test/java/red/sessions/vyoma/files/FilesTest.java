@@ -73,7 +73,7 @@ class FilesTest {
    * hanging the suite (once, a read after refused uploads waited forever: see issue 15).
    */
   private static WebClient rawClient(TestServer server) {
-    return WebClient.create(server.vertx(), new WebClientOptions().setFollowRedirects(false).setIdleTimeout(30));
+    return server.client(new WebClientOptions().setFollowRedirects(false).setIdleTimeout(30));
   }
 
   private static String baseUrl(TestServer server) {

@@ -84,7 +84,7 @@ class TlsTest {
 
   @Test
   void plainHttpOnTheRedirectPortIsSentToTheSameUrlOverHttps() {
-    WebClient plain = WebClient.create(server.vertx(), new WebClientOptions().setFollowRedirects(false));
+    WebClient plain = server.client(new WebClientOptions().setFollowRedirects(false));
     HttpResponse<Buffer> redirect = plain.get(redirectPort, "localhost", "/profiles?user_id=alice").send().await();
     assertEquals(308, redirect.statusCode());
     assertEquals("https://localhost:" + server.config().http().getInteger("port") + "/profiles?user_id=alice",
@@ -110,7 +110,7 @@ class TlsTest {
   }
 
   private static WebClient https(HttpVersion version) {
-    return WebClient.create(server.vertx(), new WebClientOptions()
+    return server.client(new WebClientOptions()
       .setSsl(true)
       .setUseAlpn(true)
       .setProtocolVersion(version)

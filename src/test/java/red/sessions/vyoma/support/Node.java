@@ -39,8 +39,10 @@ public final class Node implements Client {
     this.env = env;
     Path dataDir = Path.of(env.get("VYOMA_DATA_DIR"));
     this.log = Files.createTempFile("vyoma-node-" + name, ".log");
-    this.client = WebClient.create(VERTX, new WebClientOptions().setDefaultHost("127.0.0.1")
-      .setDefaultPort(Integer.parseInt(env.get("VYOMA_HTTP_PORT"))), new PoolOptions().setHttp1MaxSize(50));
+    int port = Integer.parseInt(env.get("VYOMA_HTTP_PORT"));
+    this.client = ResponseContract.checking(WebClient.create(VERTX, new WebClientOptions().setDefaultHost("127.0.0.1")
+      .setDefaultPort(port).setFollowRedirects(false), new PoolOptions().setHttp1MaxSize(50)), port,
+      Integer.parseInt(env.getOrDefault("VYOMA_METRICS_PORT", "0")));
     JsonObject auth = AppConfig.load(VERTX, null, Map.of()).await().auth();
     this.tokens = new DevTokens(VERTX, TestServer.devKeys(dataDir), auth);
   }

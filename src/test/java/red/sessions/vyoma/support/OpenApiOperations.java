@@ -73,7 +73,7 @@ public final class OpenApiOperations {
    *                               beside {@code bearerAuth}) is what these tests exist to rule out
    */
   public static List<Operation> read() {
-    Map<String, Object> document = readDocument();
+    Map<String, Object> document = document();
     Map<String, Object> paths = map(document.get("paths"));
     if (paths == null) {
       throw new IllegalStateException("openapi.yaml has no paths");
@@ -113,16 +113,17 @@ public final class OpenApiOperations {
 
   /** The object a local {@code $ref} ({@code #/components/parameters/BookingId}) names, or the object itself. */
   private static Map<String, Object> resolve(Map<String, Object> document, Map<String, Object> object) {
-    Object ref = object.get("$ref");
-    if (!(ref instanceof String pointer)) {
-      return object;
-    }
+    return object.get("$ref") instanceof String pointer ? pointed(document, pointer) : object;
+  }
+
+  /** The object a local JSON pointer ({@code #/components/schemas/Error}) names in the document. */
+  static Map<String, Object> pointed(Map<String, Object> document, String pointer) {
     if (!pointer.startsWith("#/")) {
       throw new IllegalStateException("openapi.yaml refers outside itself: " + pointer);
     }
     Map<String, Object> target = document;
     for (String name : pointer.substring(2).split("/")) {
-      target = map(target.get(name));
+      target = map(target.get(name.replace("~1", "/").replace("~0", "~")));
       if (target == null) {
         throw new IllegalStateException("openapi.yaml refers to " + pointer + ", which it does not have");
       }
@@ -130,7 +131,8 @@ public final class OpenApiOperations {
     return target;
   }
 
-  private static Map<String, Object> readDocument() {
+  /** The whole document, as YAML reads it. */
+  static Map<String, Object> document() {
     try (InputStream in = OpenApiOperations.class.getResourceAsStream("/openapi.yaml")) {
       if (in == null) {
         throw new IllegalStateException("openapi.yaml is not on the classpath");
@@ -141,13 +143,15 @@ public final class OpenApiOperations {
     }
   }
 
+  /** The value as a YAML mapping, or null when it is not one. */
   @SuppressWarnings("unchecked")
-  private static Map<String, Object> map(Object value) {
+  static Map<String, Object> map(Object value) {
     return value instanceof Map<?, ?> map ? (Map<String, Object>) map : null;
   }
 
+  /** The value as a YAML sequence, or empty when it is not one. */
   @SuppressWarnings("unchecked")
-  private static List<Object> list(Object value) {
+  static List<Object> list(Object value) {
     return value instanceof List<?> list ? (List<Object>) list : List.of();
   }
 }

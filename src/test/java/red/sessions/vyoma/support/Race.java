@@ -166,9 +166,13 @@ public final class Race {
   private static Future<Lap> exchange(HttpClientRequest request, JsonObject body) {
     Future<Answer> answer = request.response().compose(response -> {
       long at = System.nanoTime();
-      // The response type WebClient answers, so the usual assertions apply to racers' answers.
-      return response.body().map(content -> new Answer(new HttpResponseImpl<>(response.version(), response.statusCode(),
-        response.statusMessage(), response.headers(), response.trailers(), response.cookies(), content, List.of()), at));
+      // The response type WebClient answers, so the usual assertions apply to racers' answers, the contract's first.
+      return response.body().map(content -> {
+        HttpResponse<Buffer> answered = new HttpResponseImpl<>(response.version(), response.statusCode(),
+          response.statusMessage(), response.headers(), response.trailers(), response.cookies(), content, List.of());
+        ResponseContract.check(request.getMethod(), request.getURI(), answered);
+        return new Answer(answered, at);
+      });
     });
     Future<Long> sent = (body == null ? request.end() : request.end(body.toBuffer())).map(v -> System.nanoTime());
     return Future.all(sent, answer).map(both -> new Lap(sent.result(), answer.result()));

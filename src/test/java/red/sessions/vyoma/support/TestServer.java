@@ -45,9 +45,22 @@ public final class TestServer implements Client, AutoCloseable {
     this.config = config;
     this.tokens = tokens;
     // Enough connections that concurrency tests really send their requests at once.
-    this.client = WebClient.create(vertx, new WebClientOptions()
-      .setDefaultHost("localhost")
-      .setDefaultPort(config.http().getInteger("port")), new PoolOptions().setHttp1MaxSize(100));
+    this.client = client(new WebClientOptions().setDefaultHost("localhost").setDefaultPort(config.http().getInteger("port")),
+      new PoolOptions().setHttp1MaxSize(100));
+  }
+
+  /**
+   * A client of its own for tests that need other options (TLS, absolute URLs); like {@link #api()}'s, it
+   * holds every answer from this server's ports to the contract ({@link ResponseContract}), and so never
+   * follows a redirect itself, which would hide the redirect from the check.
+   */
+  public WebClient client(WebClientOptions options) {
+    return client(options, new PoolOptions());
+  }
+
+  private WebClient client(WebClientOptions options, PoolOptions pool) {
+    return ResponseContract.checking(WebClient.create(vertx, new WebClientOptions(options).setFollowRedirects(false), pool),
+      config.http().getInteger("port"), config.metrics().getInteger("port"));
   }
 
   /** A server on the shared database, with the given {@code VYOMA_*} settings on top of the defaults. */
