@@ -17,6 +17,9 @@ if [ "$QUICK" = 1 ]; then
 else
   DURATION=${DURATION:-10s} WARMUP=${WARMUP:-5s} NODE_WARMUP=${NODE_WARMUP:-30s} ROUNDS=${ROUNDS:-3} MEETINGS=${MEETINGS:-100}
 fi
+# Which of the four workloads below to run (the seed and the checks run whatever is chosen).
+WORKLOADS=${WORKLOADS:-1 2 3 4}
+selected() { [[ " $WORKLOADS " == *" $1 "* ]]; }
 TEACHERS=${TEACHERS:-1000}
 STUDENTS=${STUDENTS:-9000}
 THREADS=2
@@ -225,45 +228,54 @@ peak_rss() {
 }
 
 echo "== Rounds: $ROUNDS x $DURATION per side after a $WARMUP warm-up; wrk -t$THREADS -c$CONNECTIONS"
-echo "-- 1. GET /profiles?user_id= over $((TEACHERS + STUDENTS)) profiles (server: bearer token of $reader; reference: no auth)"
-interleave profiles server reference
-echo "-- 2. POST /bookings, every one distinct ($TEACHERS teachers, capacity $booking_capacity bookings)"
-interleave bookings server reference
-echo "-- 3. GET /search/teachers?topic= over $TEACHERS teachers (reference: the same SQL by pgbench -c$CONNECTIONS -j$THREADS)"
-interleave search server reference
+if selected 1; then
+  echo "-- 1. GET /profiles?user_id= over $((TEACHERS + STUDENTS)) profiles (server: bearer token of $reader; reference: no auth)"
+  interleave profiles server reference
+fi
+if selected 2; then
+  echo "-- 2. POST /bookings, every one distinct ($TEACHERS teachers, capacity $booking_capacity bookings)"
+  interleave bookings server reference
+fi
+if selected 3; then
+  echo "-- 3. GET /search/teachers?topic= over $TEACHERS teachers (reference: the same SQL by pgbench -c$CONNECTIONS -j$THREADS)"
+  interleave search server reference
+fi
 
 server_rss=$(peak_rss "$app_pid")
 reference_rss=$(peak_rss "$ref_pid")
 bench_stop "$app_pid"
 bench_stop "$ref_pid"
 
-echo "-- 4. GET /meetings/{session_id} over $MEETINGS sessions, two nodes, one wrk -t1 -c$((CONNECTIONS / 2)) each: clustered vs unclustered"
-solo_a_port=$(free_port) solo_b_port=$(free_port) cluster_a_port=$(free_port) cluster_b_port=$(free_port)
-solo_a_url=http://127.0.0.1:$solo_a_port solo_b_url=http://127.0.0.1:$solo_b_port
-cluster_a_url=http://127.0.0.1:$cluster_a_port cluster_b_url=http://127.0.0.1:$cluster_b_port
-node_pids=()
-jar_start solo-a "$solo_a_port"
-node_pids+=("$last_pid")
-jar_start solo-b "$solo_b_port"
-node_pids+=("$last_pid")
-hazelcast_a=$(free_port) hazelcast_b=$(free_port)
-# A cluster of their own: another cluster on this machine (the tests') has another name and other ports.
-cluster_node() {
-  VYOMA_CLUSTER_NAME=bench-$$ VYOMA_CLUSTER_MEMBERS=127.0.0.1:$hazelcast_a,127.0.0.1:$hazelcast_b VYOMA_CLUSTER_PORT=$3 \
-    jar_start "$1" "$2" --cluster
+node_rss="not run"
+if selected 4; then
+  echo "-- 4. GET /meetings/{session_id} over $MEETINGS sessions, two nodes, one wrk -t1 -c$((CONNECTIONS / 2)) each: clustered vs unclustered"
+  solo_a_port=$(free_port) solo_b_port=$(free_port) cluster_a_port=$(free_port) cluster_b_port=$(free_port)
+  solo_a_url=http://127.0.0.1:$solo_a_port solo_b_url=http://127.0.0.1:$solo_b_port
+  cluster_a_url=http://127.0.0.1:$cluster_a_port cluster_b_url=http://127.0.0.1:$cluster_b_port
+  node_pids=()
+  jar_start solo-a "$solo_a_port"
   node_pids+=("$last_pid")
-}
-cluster_node cluster-a "$cluster_a_port" "$hazelcast_a"
-cluster_node cluster-b "$cluster_b_port" "$hazelcast_b"
-for _ in $(seq 1 120); do
-  curl -fs "$cluster_a_url/health/ready" | grep -q '"members":2' && break
-  sleep 0.5
-done
-curl -fs "$cluster_a_url/health/ready" | grep -q '"members":2' || { echo "!! the two nodes never formed one cluster" >&2; exit 1; }
-# Fresh JVMs, the clustered ones with Hazelcast's code to compile too: a longer warm-up, so that the rounds
-# measure the nodes once the JIT has settled rather than how fast each side compiles.
-interleave meetings clustered unclustered "$NODE_WARMUP"
-node_rss=$(for pid in "${node_pids[@]}"; do printf '%s ' "$(peak_rss "$pid")"; done)
+  jar_start solo-b "$solo_b_port"
+  node_pids+=("$last_pid")
+  hazelcast_a=$(free_port) hazelcast_b=$(free_port)
+  # A cluster of their own: another cluster on this machine (the tests') has another name and other ports.
+  cluster_node() {
+    VYOMA_CLUSTER_NAME=bench-$$ VYOMA_CLUSTER_MEMBERS=127.0.0.1:$hazelcast_a,127.0.0.1:$hazelcast_b VYOMA_CLUSTER_PORT=$3 \
+      jar_start "$1" "$2" --cluster
+    node_pids+=("$last_pid")
+  }
+  cluster_node cluster-a "$cluster_a_port" "$hazelcast_a"
+  cluster_node cluster-b "$cluster_b_port" "$hazelcast_b"
+  for _ in $(seq 1 120); do
+    curl -fs "$cluster_a_url/health/ready" | grep -q '"members":2' && break
+    sleep 0.5
+  done
+  curl -fs "$cluster_a_url/health/ready" | grep -q '"members":2' || { echo "!! the two nodes never formed one cluster" >&2; exit 1; }
+  # Fresh JVMs, the clustered ones with Hazelcast's code to compile too: a longer warm-up, so that the rounds
+  # measure the nodes once the JIT has settled rather than how fast each side compiles.
+  interleave meetings clustered unclustered "$NODE_WARMUP"
+  node_rss=$(for pid in "${node_pids[@]}"; do printf '%s ' "$(peak_rss "$pid")"; done)
+fi
 
 failed=0
 read -r teacher_overlaps student_overlaps active <<<"$(psql_db -At -F ' ' <<'SQL'
