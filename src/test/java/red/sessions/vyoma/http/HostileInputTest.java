@@ -5,37 +5,27 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpRequest;
-import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.support.LessonRequests;
+import red.sessions.vyoma.support.LessonRequests.Answer;
+import red.sessions.vyoma.support.LessonRequests.Request;
 import red.sessions.vyoma.support.OpenApiOperations;
 import red.sessions.vyoma.support.OpenApiOperations.Operation;
-import red.sessions.vyoma.support.Seed.Lesson;
 import red.sessions.vyoma.support.ServerTest;
 
-import java.io.IOException;
-import java.net.Socket;
-import java.net.URLDecoder;
-import java.net.URLEncoder;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static red.sessions.vyoma.support.Api.assertError;
-import static red.sessions.vyoma.support.Api.assertJson;
-import static red.sessions.vyoma.support.Seed.hoursAhead;
 
 /**
  * No input is a 500. Every operation of {@code openapi.yaml} that takes input is sent as a valid request of
@@ -44,12 +34,10 @@ import static red.sessions.vyoma.support.Seed.hoursAhead;
  * keys, path, query and header parameters), a time beyond PostgreSQL's range, numbers beyond any column's
  * range, an array where an object is expected. Each must be a 4xx in the error shape, and the lesson's world
  * must be as it was afterwards. The operations come from the document, so a new one must get its valid
- * request here before the build passes.
+ * request in {@link LessonRequests} before the build passes.
  */
 class HostileInputTest extends ServerTest {
 
-  private static final Duration ANSWER_WITHIN = Duration.ofSeconds(20);
-  private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^}]+)}");
   /** Stands for the hostile value in a body, replaced by its raw JSON text after encoding. */
   private static final String MARK = "\u2603hostile\u2603";
   private static final String KEY_MARK = "\u2603key\u2603";
@@ -62,122 +50,24 @@ class HostileInputTest extends ServerTest {
   private static final List<String> NOT_OBJECTS = List.of("[]", "[{}]");
   private static final List<String> NOT_ARRAYS = List.of("{}", "[[]]");
 
-  private static Lesson lesson;
-  private static String student;
-  private static String teacher;
-  private static String spareSlot;
-  private static String meetingId;
-  private static String fileKey;
-  private static String uploadQuery;
-  private static String etag;
-
-  /** A request as the test builds it: a path template with its values, query, headers, body. */
-  private record Request(String token, Map<String, String> path, Map<String, String> query, Map<String, String> headers,
-                         JsonObject body) {
-
-    static Request of(String token) {
-      return new Request(token, new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), null);
-    }
-
-    Request path(String name, String value) {
-      path.put(name, value);
-      return this;
-    }
-
-    Request query(String name, String value) {
-      query.put(name, value);
-      return this;
-    }
-
-    Request header(String name, String value) {
-      headers.put(name, value);
-      return this;
-    }
-
-    Request body(JsonObject json) {
-      return new Request(token, path, query, headers, json);
-    }
-
-    Request copy() {
-      return new Request(token, new LinkedHashMap<>(path), new LinkedHashMap<>(query), new LinkedHashMap<>(headers),
-        body == null ? null : body.copy());
-    }
-  }
+  private static LessonRequests lesson;
 
   @BeforeAll
   static void aLessonWithAMeetingAndAFile() {
-    lesson = seed.lesson(30);
-    student = lesson.studentId();
-    teacher = lesson.teacherId();
-    spareSlot = seed.slot(teacher, hoursAhead(100), hoursAhead(101));
-    meetingId = assertJson(api.post("/meetings", server.token(student),
-      new JsonObject().put("session_id", lesson.sessionId())), 201).getString("meeting_id");
-    JsonObject upload = assertJson(api.post("/presigned-url", server.token(student),
-      new JsonObject().put("file_name", "notes.pdf").put("content_type", "application/pdf")), 200);
-    fileKey = upload.getString("file_url").replaceFirst("^.*?/files/", "");
-    uploadQuery = upload.getString("upload_url").replaceFirst("^[^?]*\\?", "");
-    etag = api.get("/bookings/" + lesson.bookingId(), server.token(student)).getHeader("ETag");
-  }
-
-  /** A valid request of each operation that takes input, for the lesson's parties. */
-  private static Map<String, Request> validRequests() {
-    String s = server.token(student);
-    String t = server.token(teacher);
-    String booking = lesson.bookingId();
-    String session = lesson.sessionId();
-    String now = OffsetDateTime.now().toString();
-    Map<String, Request> requests = new LinkedHashMap<>();
-    requests.put("GET /profiles", Request.of(s).query("user_id", teacher));
-    requests.put("POST /profiles", Request.of(t).body(new JsonObject().put("user_id", teacher).put("role", "teacher")
-      .put("profile_data", new JsonObject().put("name", "Name of " + teacher).put("email", teacher + "@example.com")
-        .put("bio", "Physics").put("topics", new JsonArray().add("Physics")))));
-    requests.put("GET /search/teachers", Request.of(s).query("topic", "Physics").query("limit", "10").query("offset", "0"));
-    requests.put("GET /availability", Request.of(s).query("teacher_id", teacher).query("from", hoursAhead(0).toString())
-      .query("to", hoursAhead(200).toString()).query("limit", "10").query("offset", "0"));
-    requests.put("POST /availability", Request.of(t).body(new JsonObject().put("teacher_id", teacher)
-      .put("start_time", hoursAhead(200).toString()).put("end_time", hoursAhead(201).toString())));
-    requests.put("DELETE /availability/{id}", Request.of(t).path("id", spareSlot));
-    requests.put("GET /bookings", Request.of(s).query("student_id", student).query("teacher_id", teacher)
-      .query("limit", "10").query("offset", "0"));
-    requests.put("POST /bookings", Request.of(s).header("Idempotency-Key", "hostile-1").body(new JsonObject()
-      .put("student_id", student).put("teacher_id", teacher)
-      .put("start_time", hoursAhead(100).toString()).put("end_time", hoursAhead(101).toString())));
-    requests.put("GET /bookings/{booking_id}", Request.of(s).path("booking_id", booking));
-    requests.put("PATCH /bookings/{booking_id}", Request.of(s).path("booking_id", booking).header("If-Match", etag)
-      .body(new JsonObject().put("status", "cancelled").put("reason", "ill")));
-    requests.put("GET /bookings/{booking_id}/session", Request.of(s).path("booking_id", booking));
-    requests.put("POST /bookings/{booking_id}/review", Request.of(s).path("booking_id", booking)
-      .body(new JsonObject().put("rating", 5).put("comment", "Clear")));
-    requests.put("POST /sessions", Request.of(s).body(new JsonObject().put("booking_id", booking)));
-    requests.put("GET /sessions/{id}", Request.of(s).path("id", session));
-    requests.put("PUT /sessions/{id}", Request.of(s).path("id", session).body(new JsonObject().put("status", "active")
-      .put("notes", new JsonArray().add(new JsonObject().put("text", "Chain rule").put("timestamp", now)))
-      .put("files", new JsonArray().add(new JsonObject().put("name", "notes.pdf")
-        .put("url", "http://localhost:8080/files/" + fileKey).put("timestamp", now)))));
-    requests.put("POST /meetings", Request.of(s).body(new JsonObject().put("session_id", session)));
-    requests.put("GET /meetings/{session_id}", Request.of(s).path("session_id", session));
-    requests.put("DELETE /meetings", Request.of(s).body(new JsonObject().put("meeting_id", meetingId)));
-    requests.put("POST /attendees", Request.of(s).body(new JsonObject().put("meeting_id", meetingId)
-      .put("user_id", student).put("name", "Sam")));
-    requests.put("POST /presigned-url", Request.of(s).body(new JsonObject().put("file_name", "a.pdf")
-      .put("content_type", "application/pdf")));
-    requests.put("GET /files/{key}", Request.of(s).path("key", fileKey));
-    Request upload = Request.of(null).path("key", fileKey).header("Content-Type", "application/pdf");
-    for (String pair : uploadQuery.split("&")) {
-      String[] nameValue = pair.split("=", 2);
-      upload.query(nameValue[0], URLDecoder.decode(nameValue[1], StandardCharsets.UTF_8));
-    }
-    requests.put("PUT /files/{key}", upload);
-    return requests;
+    lesson = new LessonRequests(server);
   }
 
   /** One hostile request: what it is, and how to send it. */
   private record Variant(String operation, String description, String method, String uri, Request request, String rawBody) {
+
+    Answer send() {
+      return lesson.send(method, uri, request, rawBody);
+    }
   }
 
   @Test
-  void hostileValuesInAnyPartOfAnyRequestAre4xxAndChangeNothing() throws IOException {
-    Map<String, Request> valid = validRequests();
+  void hostileValuesInAnyPartOfAnyRequestAre4xxAndChangeNothing() {
+    Map<String, Request> valid = lesson.valid();
     List<Variant> variants = new ArrayList<>();
     int operationsWithInput = 0;
     for (Operation operation : OpenApiOperations.read()) {
@@ -187,46 +77,40 @@ class HostileInputTest extends ServerTest {
       operationsWithInput++;
       Request base = valid.get(operation.name());
       if (base == null) {
-        fail(operation.name() + " takes input: give it a valid request in validRequests() so it is swept");
+        fail(operation.name() + " takes input: give it a valid request in LessonRequests.valid() so it is swept");
       }
       variants.addAll(variants(operation, base));
     }
     assertTrue(operationsWithInput >= 20, "only " + operationsWithInput + " operations with input swept");
 
-    JsonObject before = world();
+    JsonObject before = lesson.world();
     List<String> failures = new ArrayList<>();
     for (Variant variant : variants) {
-      if (variant.request().headers().values().stream().anyMatch(value -> value.contains("\u0000"))) {
-        RawAnswer answer = sendOverSocket(variant);
-        if (answer.status() < 400 || answer.status() >= 500) {
-          failures.add(variant.operation() + " with " + variant.description() + ": " + answer.status() + " " + answer.body());
-        }
-        continue;
-      }
-      HttpResponse<Buffer> response = send(variant);
-      String what = variant.operation() + " with " + variant.description() + ": " + response.statusCode() + " "
-        + response.bodyAsString();
+      Answer answer = variant.send();
+      String what = variant.operation() + " with " + variant.description() + ": " + answer.status() + " " + answer.body();
       try {
-        assertTrue(response.statusCode() >= 400 && response.statusCode() < 500, what);
-        assertError(response, response.statusCode());
+        assertTrue(answer.status() >= 400 && answer.status() < 500, what);
+        if (answer.response() != null) {
+          assertError(answer.response(), answer.status());
+        }
       } catch (AssertionError e) {
         failures.add(what);
       }
     }
     assertEquals(List.of(), failures, () -> failures.size() + " of " + variants.size() + " hostile requests not refused");
-    assertEquals(before, world(), "the lesson's world changed");
+    assertEquals(before, lesson.world(), "the lesson's world changed");
   }
 
   @Test
   void theRefusalNamesTheFieldWhereverItIs() {
-    Map<String, Request> valid = validRequests();
+    Map<String, Request> valid = lesson.valid();
     assertEquals("teacher_id must not contain the NUL character (U+0000)", refusal(valid.get("POST /bookings"),
       "/bookings", "POST", body -> body.put("teacher_id", "\u0000")));
     assertEquals("notes[0].text is not valid Unicode text (it holds a lone surrogate, U+D800)",
-      refusal(valid.get("PUT /sessions/{id}"), "/sessions/" + lesson.sessionId(), "PUT",
+      refusal(valid.get("PUT /sessions/{id}"), "/sessions/" + lesson.lesson().sessionId(), "PUT",
         body -> body.getJsonArray("notes").getJsonObject(0).put("text", MARK)));
     assertEquals("query parameter topic must not contain the NUL character (U+0000)", assertError(
-      api.get("/search/teachers?topic=%00", server.token(student)), 400).getString("message"));
+      api.get("/search/teachers?topic=%00", server.token(lesson.lesson().studentId())), 400).getString("message"));
   }
 
   /** The 400's message for the valid request with its body changed (a {@link #MARK} becomes a lone surrogate). */
@@ -345,80 +229,8 @@ class HostileInputTest extends ServerTest {
   }
 
   private static Variant variant(Operation operation, String description, Request request, String rawBody) {
-    Matcher parameters = PATH_PARAMETER.matcher(operation.path());
-    StringBuilder uri = new StringBuilder();
-    while (parameters.find()) {
-      String value = request.path().get(parameters.group(1));
-      parameters.appendReplacement(uri, Matcher.quoteReplacement(operation.path().equals("/files/{key}")
-        ? value.replace("\u0000", "%00") : encode(value)));
-    }
-    parameters.appendTail(uri);
-    String separator = "?";
-    for (Map.Entry<String, String> query : request.query().entrySet()) {
-      uri.append(separator).append(encode(query.getKey())).append('=').append(encode(query.getValue()));
-      separator = "&";
-    }
-    return new Variant(operation.name(), description, operation.method(), uri.toString(), request, rawBody);
-  }
-
-  /**
-   * A request with a header the HTTP client refuses to send (a NUL in it) goes out over a plain socket; the
-   * answer's status, and its body when it has one, come back.
-   */
-  private static RawAnswer sendOverSocket(Variant variant) throws IOException {
-    StringBuilder head = new StringBuilder(variant.method() + " " + variant.uri() + " HTTP/1.1\r\n")
-      .append("Host: localhost\r\nConnection: close\r\n");
-    if (variant.request().token() != null) {
-      head.append("Authorization: Bearer ").append(variant.request().token()).append("\r\n");
-    }
-    variant.request().headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
-    byte[] body = variant.rawBody() == null ? new byte[0] : variant.rawBody().getBytes(StandardCharsets.UTF_8);
-    if (variant.rawBody() != null) {
-      head.append("Content-Type: application/json\r\n");
-    }
-    head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
-    try (Socket socket = new Socket("localhost", server.config().http().getInteger("port"))) {
-      socket.setSoTimeout((int) ANSWER_WITHIN.toMillis());
-      socket.getOutputStream().write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
-      socket.getOutputStream().write(body);
-      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      int status = Integer.parseInt(answer.substring(9, 12));
-      int blank = answer.indexOf("\r\n\r\n");
-      return new RawAnswer(status, blank < 0 ? "" : answer.substring(blank + 4));
-    }
-  }
-
-  private record RawAnswer(int status, String body) {
-  }
-
-  private static HttpResponse<Buffer> send(Variant variant) {
-    HttpRequest<Buffer> request = api.request(HttpMethod.valueOf(variant.method()), variant.uri())
-      .timeout(ANSWER_WITHIN.toMillis());
-    if (variant.request().token() != null) {
-      request.bearerTokenAuthentication(variant.request().token());
-    }
-    variant.request().headers().forEach(request::putHeader);
-    if (variant.rawBody() == null) {
-      return request.send().await();
-    }
-    return request.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(variant.rawBody())).await();
-  }
-
-  /** What the sweep could have changed, as the lesson's parties see it. */
-  private static JsonObject world() {
-    String s = server.token(student);
-    String t = server.token(teacher);
-    return new JsonObject()
-      .put("student", assertJson(api.get("/profiles?user_id=" + student, s), 200))
-      .put("teacher", assertJson(api.get("/profiles?user_id=" + teacher, t), 200))
-      .put("slots", new JsonArray(assertOk(api.get("/availability?teacher_id=" + teacher, t)).bodyAsString()))
-      .put("bookings", new JsonArray(assertOk(api.get("/bookings?student_id=" + student, s)).bodyAsString()))
-      .put("session", assertJson(api.get("/sessions/" + lesson.sessionId(), s), 200));
-  }
-
-  private static HttpResponse<Buffer> assertOk(HttpResponse<Buffer> response) {
-    assertEquals(200, response.statusCode(), response::bodyAsString);
-    return response;
+    return new Variant(operation.name(), description, operation.method(), LessonRequests.uri(operation, request), request,
+      rawBody);
   }
 
   private static boolean isTime(String value) {
@@ -428,10 +240,6 @@ class HostileInputTest extends ServerTest {
     } catch (DateTimeParseException notATime) {
       return false;
     }
-  }
-
-  private static String encode(String value) {
-    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
   }
 
   private static String quoted(String value) {

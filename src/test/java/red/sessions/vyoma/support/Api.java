@@ -64,7 +64,11 @@ public final class Api {
     assertEquals(status, response.statusCode(), () -> "body: " + response.bodyAsString());
     assertEquals("application/json; charset=utf-8", response.getHeader("Content-Type"));
     assertNotNull(response.getHeader("X-Request-Id"), "X-Request-Id");
-    JsonObject body = response.bodyAsJsonObject();
+    return assertErrorBody(response.bodyAsJsonObject(), status);
+  }
+
+  /** Asserts the body is the seed's error shape with this status, and returns it. */
+  public static JsonObject assertErrorBody(JsonObject body, int status) {
     assertEquals(status, body.getInteger("status_code"));
     assertNotNull(body.getString("error"), "error");
     assertNotNull(body.getString("message"), "message");

@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -109,6 +110,27 @@ public final class OpenApiOperations {
         + "; the server has only open routes (security: []) and routes that require " + BEARER);
     }
     return false;
+  }
+
+  /**
+   * The schema of the operation's JSON request body, with {@code $ref}s resolved at its top and in its
+   * {@code properties}; empty when it takes none.
+   */
+  public static Map<String, Object> jsonBodySchema(Operation operation) {
+    Map<String, Object> document = document();
+    Map<String, Object> body = map(operation.spec().get("requestBody"));
+    Map<String, Object> content = body == null ? null : map(map(body.get("content")).get("application/json"));
+    if (content == null) {
+      return Map.of();
+    }
+    Map<String, Object> schema = new LinkedHashMap<>(resolve(document, map(content.get("schema"))));
+    Map<String, Object> properties = new LinkedHashMap<>();
+    Map<String, Object> declared = map(schema.get("properties"));
+    if (declared != null) {
+      declared.forEach((name, property) -> properties.put(name, resolve(document, map(property))));
+    }
+    schema.put("properties", properties);
+    return schema;
   }
 
   /** The object a local {@code $ref} ({@code #/components/parameters/BookingId}) names, or the object itself. */

@@ -48,7 +48,8 @@ import java.util.stream.Collectors;
  *
  * <p>The rules:
  * <ol>
- *   <li><b>Which operation.</b> The request's path (without its query) is matched against the document's
+ *   <li><b>Which operation.</b> The request's path (without its query, as the router reads it: dot segments
+ *   resolved, a trailing slash ignored) is matched against the document's
  *   path templates, a parameter standing for one path segment, a template with more literal segments before
  *   one with fewer. When none matches, a parameter that ends its template may span slashes (as the file key
  *   of {@code /files/{key}} does), so {@code /files/uploads/a/b.pdf} is {@code /files/{key}}.</li>
@@ -169,6 +170,20 @@ public final class ResponseContract {
       response.body() == null ? Buffer.buffer() : response.body(), served);
   }
 
+  /**
+   * The path as the server's router matches it: dot segments resolved ({@code /files/../x} is {@code /x}) and
+   * a trailing slash ignored ({@code /bookings/} is {@code /bookings}).
+   */
+  private static String routed(String path) {
+    String resolved;
+    try {
+      resolved = URI.create(path).normalize().getRawPath();
+    } catch (IllegalArgumentException notAUri) {
+      resolved = path;
+    }
+    return resolved.length() > 1 && resolved.endsWith("/") ? resolved.substring(0, resolved.length() - 1) : resolved;
+  }
+
   /** The path of an absolute or relative request URI, without its query. */
   private static String path(String uri) {
     String path = uri.startsWith("/") ? uri : URI.create(uri).getRawPath();
@@ -182,7 +197,7 @@ public final class ResponseContract {
   private void verify(HttpMethod method, String path, int status, MultiMap headers, Buffer body, Predicate<String> served) {
     String request = method.name() + " " + path;
     List<String> problems = new ArrayList<>();
-    Optional<Route> route = route(path).filter(found -> served == null || served.test(found.template()));
+    Optional<Route> route = route(routed(path)).filter(found -> served == null || served.test(found.template()));
     if (BEFORE_ROUTING.contains(status)) {
       errorShape.verify(status, headers, body, problems);
     } else if (route.isEmpty()) {

@@ -1,0 +1,250 @@
+package red.sessions.vyoma.support;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpRequest;
+import io.vertx.ext.web.client.HttpResponse;
+import red.sessions.vyoma.support.OpenApiOperations.Operation;
+import red.sessions.vyoma.support.Seed.Lesson;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.Socket;
+import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static red.sessions.vyoma.support.Api.assertJson;
+import static red.sessions.vyoma.support.Seed.hoursAhead;
+
+/**
+ * A real lesson (with a meeting, a spare slot and an uploaded file's key), a valid request of every operation
+ * that takes input for its two parties, how to send a changed one, and the world the two parties see: what
+ * the tests that send bad input ({@code HostileInputTest}, {@code FuzzTest}) start from and check afterwards.
+ */
+public final class LessonRequests {
+
+  private static final Duration ANSWER_WITHIN = Duration.ofSeconds(20);
+  private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^}]+)}");
+
+  private final TestServer server;
+  private final Api api;
+  private final Lesson lesson;
+  private final String spareSlot;
+  private final String meetingId;
+  private final String fileKey;
+  private final String uploadQuery;
+  private final String etag;
+
+  /** A request as the tests build it: a path template's values, query, headers, body. */
+  public record Request(String token, Map<String, String> path, Map<String, String> query, Map<String, String> headers,
+                        JsonObject body) {
+
+    public static Request of(String token) {
+      return new Request(token, new LinkedHashMap<>(), new LinkedHashMap<>(), new LinkedHashMap<>(), null);
+    }
+
+    public Request path(String name, String value) {
+      path.put(name, value);
+      return this;
+    }
+
+    public Request query(String name, String value) {
+      query.put(name, value);
+      return this;
+    }
+
+    public Request header(String name, String value) {
+      headers.put(name, value);
+      return this;
+    }
+
+    public Request body(JsonObject json) {
+      return new Request(token, path, query, headers, json);
+    }
+
+    public Request copy() {
+      return new Request(token, new LinkedHashMap<>(path), new LinkedHashMap<>(query), new LinkedHashMap<>(headers),
+        body == null ? null : body.copy());
+    }
+  }
+
+  /**
+   * An answer: its status and body, and the client's response when the request went through the client
+   * (null when it went over a plain socket).
+   */
+  public record Answer(int status, String body, HttpResponse<Buffer> response) {
+  }
+
+  public LessonRequests(TestServer server) {
+    this.server = server;
+    this.api = server.api();
+    Seed seed = server.seed();
+    lesson = seed.lesson(30);
+    spareSlot = seed.slot(lesson.teacherId(), hoursAhead(100), hoursAhead(101));
+    meetingId = assertJson(api.post("/meetings", server.token(lesson.studentId()),
+      new JsonObject().put("session_id", lesson.sessionId())), 201).getString("meeting_id");
+    JsonObject upload = assertJson(api.post("/presigned-url", server.token(lesson.studentId()),
+      new JsonObject().put("file_name", "notes.pdf").put("content_type", "application/pdf")), 200);
+    fileKey = upload.getString("file_url").replaceFirst("^.*?/files/", "");
+    uploadQuery = upload.getString("upload_url").replaceFirst("^[^?]*\\?", "");
+    etag = api.get("/bookings/" + lesson.bookingId(), server.token(lesson.studentId())).getHeader("ETag");
+  }
+
+  public Lesson lesson() {
+    return lesson;
+  }
+
+  /** A valid request of each operation that takes input, for the lesson's parties, by "METHOD /path". */
+  public Map<String, Request> valid() {
+    String student = lesson.studentId();
+    String teacher = lesson.teacherId();
+    String s = server.token(student);
+    String t = server.token(teacher);
+    String booking = lesson.bookingId();
+    String session = lesson.sessionId();
+    String now = OffsetDateTime.now().toString();
+    Map<String, Request> requests = new LinkedHashMap<>();
+    requests.put("GET /profiles", Request.of(s).query("user_id", teacher));
+    requests.put("POST /profiles", Request.of(t).body(new JsonObject().put("user_id", teacher).put("role", "teacher")
+      .put("profile_data", new JsonObject().put("name", "Name of " + teacher).put("email", teacher + "@example.com")
+        .put("bio", "Physics").put("topics", new JsonArray().add("Physics")))));
+    requests.put("GET /search/teachers", Request.of(s).query("topic", "Physics").query("limit", "10").query("offset", "0"));
+    requests.put("GET /availability", Request.of(s).query("teacher_id", teacher).query("from", hoursAhead(0).toString())
+      .query("to", hoursAhead(200).toString()).query("limit", "10").query("offset", "0"));
+    requests.put("POST /availability", Request.of(t).body(new JsonObject().put("teacher_id", teacher)
+      .put("start_time", hoursAhead(200).toString()).put("end_time", hoursAhead(201).toString())));
+    requests.put("DELETE /availability/{id}", Request.of(t).path("id", spareSlot));
+    requests.put("GET /bookings", Request.of(s).query("student_id", student).query("teacher_id", teacher)
+      .query("limit", "10").query("offset", "0"));
+    requests.put("POST /bookings", Request.of(s).header("Idempotency-Key", "hostile-1").body(new JsonObject()
+      .put("student_id", student).put("teacher_id", teacher)
+      .put("start_time", hoursAhead(100).toString()).put("end_time", hoursAhead(101).toString())));
+    requests.put("GET /bookings/{booking_id}", Request.of(s).path("booking_id", booking));
+    requests.put("PATCH /bookings/{booking_id}", Request.of(s).path("booking_id", booking).header("If-Match", etag)
+      .body(new JsonObject().put("status", "cancelled").put("reason", "ill")));
+    requests.put("GET /bookings/{booking_id}/session", Request.of(s).path("booking_id", booking));
+    requests.put("POST /bookings/{booking_id}/review", Request.of(s).path("booking_id", booking)
+      .body(new JsonObject().put("rating", 5).put("comment", "Clear")));
+    requests.put("POST /sessions", Request.of(s).body(new JsonObject().put("booking_id", booking)));
+    requests.put("GET /sessions/{id}", Request.of(s).path("id", session));
+    requests.put("PUT /sessions/{id}", Request.of(s).path("id", session).body(new JsonObject().put("status", "active")
+      .put("notes", new JsonArray().add(new JsonObject().put("text", "Chain rule").put("timestamp", now)))
+      .put("files", new JsonArray().add(new JsonObject().put("name", "notes.pdf")
+        .put("url", "http://localhost:8080/files/" + fileKey).put("timestamp", now)))));
+    requests.put("POST /meetings", Request.of(s).body(new JsonObject().put("session_id", session)));
+    requests.put("GET /meetings/{session_id}", Request.of(s).path("session_id", session));
+    requests.put("DELETE /meetings", Request.of(s).body(new JsonObject().put("meeting_id", meetingId)));
+    requests.put("POST /attendees", Request.of(s).body(new JsonObject().put("meeting_id", meetingId)
+      .put("user_id", student).put("name", "Sam")));
+    requests.put("POST /presigned-url", Request.of(s).body(new JsonObject().put("file_name", "a.pdf")
+      .put("content_type", "application/pdf")));
+    requests.put("GET /files/{key}", Request.of(s).path("key", fileKey));
+    Request upload = Request.of(null).path("key", fileKey).header("Content-Type", "application/pdf");
+    for (String pair : uploadQuery.split("&")) {
+      String[] nameValue = pair.split("=", 2);
+      upload.query(nameValue[0], URLDecoder.decode(nameValue[1], StandardCharsets.UTF_8));
+    }
+    requests.put("PUT /files/{key}", upload);
+    return requests;
+  }
+
+  /**
+   * The request's URI for the operation: its path template filled in and its query appended, each value
+   * percent-encoded (a file key segment by segment, since it is a path of its own).
+   */
+  public static String uri(Operation operation, Request request) {
+    Matcher parameters = PATH_PARAMETER.matcher(operation.path());
+    StringBuilder uri = new StringBuilder();
+    while (parameters.find()) {
+      String value = request.path().get(parameters.group(1));
+      parameters.appendReplacement(uri, Matcher.quoteReplacement(operation.path().equals("/files/{key}")
+        ? Arrays.stream(value.split("/", -1)).map(LessonRequests::encode).collect(Collectors.joining("/"))
+        : encode(value)));
+    }
+    parameters.appendTail(uri);
+    String separator = "?";
+    for (Map.Entry<String, String> query : request.query().entrySet()) {
+      uri.append(separator).append(encode(query.getKey())).append('=').append(encode(query.getValue()));
+      separator = "&";
+    }
+    return uri.toString();
+  }
+
+  /**
+   * Sends the request with this raw JSON body (none when null). One with a header the HTTP client refuses to
+   * send (a control character or one beyond ASCII in it) goes out over a plain socket, as ISO-8859-1.
+   */
+  public Answer send(String method, String uri, Request request, String rawBody) {
+    if (request.headers().values().stream().anyMatch(value -> value.chars().anyMatch(c -> c < ' ' || c > '~'))) {
+      return sendOverSocket(method, uri, request, rawBody);
+    }
+    HttpRequest<Buffer> sent = api.request(HttpMethod.valueOf(method), uri).timeout(ANSWER_WITHIN.toMillis());
+    if (request.token() != null) {
+      sent.bearerTokenAuthentication(request.token());
+    }
+    request.headers().forEach(sent::putHeader);
+    HttpResponse<Buffer> response = rawBody == null ? sent.send().await()
+      : sent.putHeader("Content-Type", "application/json").sendBuffer(Buffer.buffer(rawBody)).await();
+    return new Answer(response.statusCode(), response.bodyAsString(), response);
+  }
+
+  private Answer sendOverSocket(String method, String uri, Request request, String rawBody) {
+    StringBuilder head = new StringBuilder(method + " " + uri + " HTTP/1.1\r\n")
+      .append("Host: localhost\r\nConnection: close\r\n");
+    if (request.token() != null) {
+      head.append("Authorization: Bearer ").append(request.token()).append("\r\n");
+    }
+    request.headers().forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+    byte[] body = rawBody == null ? new byte[0] : rawBody.getBytes(StandardCharsets.UTF_8);
+    if (rawBody != null) {
+      head.append("Content-Type: application/json\r\n");
+    }
+    head.append("Content-Length: ").append(body.length).append("\r\n\r\n");
+    try (Socket socket = new Socket("localhost", server.config().http().getInteger("port"))) {
+      socket.setSoTimeout((int) ANSWER_WITHIN.toMillis());
+      socket.getOutputStream().write(head.toString().getBytes(StandardCharsets.ISO_8859_1));
+      socket.getOutputStream().write(body);
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      int status = Integer.parseInt(answer.substring(9, 12));
+      int blank = answer.indexOf("\r\n\r\n");
+      return new Answer(status, blank < 0 ? "" : answer.substring(blank + 4), null);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** What a request could have changed, as the lesson's two parties see it. */
+  public JsonObject world() {
+    String student = lesson.studentId();
+    String teacher = lesson.teacherId();
+    String s = server.token(student);
+    String t = server.token(teacher);
+    return new JsonObject()
+      .put("student", assertJson(api.get("/profiles?user_id=" + student, s), 200))
+      .put("teacher", assertJson(api.get("/profiles?user_id=" + teacher, t), 200))
+      .put("slots", new JsonArray(assertOk(api.get("/availability?teacher_id=" + teacher, t)).bodyAsString()))
+      .put("bookings", new JsonArray(assertOk(api.get("/bookings?student_id=" + student, s)).bodyAsString()))
+      .put("session", assertJson(api.get("/sessions/" + lesson.sessionId(), s), 200));
+  }
+
+  private static HttpResponse<Buffer> assertOk(HttpResponse<Buffer> response) {
+    assertEquals(200, response.statusCode(), response::bodyAsString);
+    return response;
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
+  }
+}
