@@ -6,6 +6,8 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.ext.web.RoutingContext;
 
+import java.util.regex.Pattern;
+
 /**
  * Answers given before the request's body was read: a refused upload (403, 409, 413), a JSON body over the
  * limit, a body sent where none is taken. Such an answer says {@code Connection: close} and the connection is
@@ -19,6 +21,7 @@ final class RefusedBodies {
 
   /** How long an abandoned body is read on before the connection is closed anyway (as nginx's lingering time). */
   static final long DRAIN_MILLIS = 30_000;
+  private static final Pattern ZERO = Pattern.compile("0+");
 
   private RefusedBodies() {
   }
@@ -50,7 +53,7 @@ final class RefusedBodies {
    */
   private static boolean hasBody(HttpServerRequest request) {
     String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-    return request.headers().contains(HttpHeaders.TRANSFER_ENCODING) || (length != null && !length.strip().matches("0+"));
+    return request.headers().contains(HttpHeaders.TRANSFER_ENCODING) || (length != null && !ZERO.matcher(length.strip()).matches());
   }
 
   private static void drainThenClose(RoutingContext ctx, HttpServerRequest request) {
