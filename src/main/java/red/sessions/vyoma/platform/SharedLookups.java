@@ -1,6 +1,5 @@
 package red.sessions.vyoma.platform;
 
-import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
