@@ -1,7 +1,9 @@
 package red.sessions.vyoma.bookings;
 
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.bus.Times;
 
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -30,5 +32,19 @@ public record Booking(UUID bookingId, String studentId, String teacherId, Offset
 
   boolean isParty(Caller caller) {
     return caller.actsForOneOf(studentId, teacherId);
+  }
+
+  /** The booking as the API shows it. */
+  public JsonObject toJson() {
+    return new JsonObject()
+      .put("booking_id", bookingId.toString())
+      .put("student_id", studentId)
+      .put("teacher_id", teacherId)
+      .put("start_time", Times.format(startTime))
+      .put("end_time", Times.format(endTime))
+      .put("status", status.wire())
+      .put("cancel_reason", cancelReason)
+      .put("created_at", Times.format(createdAt))
+      .put("updated_at", Times.format(updatedAt));
   }
 }

@@ -7,7 +7,6 @@ import red.sessions.vyoma.bookings.Booking;
 import red.sessions.vyoma.bookings.BookingService;
 import red.sessions.vyoma.bookings.NewBooking;
 import red.sessions.vyoma.bookings.StatusChange;
-import red.sessions.vyoma.bus.Times;
 
 /**
  * {@code /bookings}: the seed's shapes, plus what HTTP adds to them: the booking's version as its
@@ -21,7 +20,7 @@ final class BookingRoutes {
 
   static void mount(Endpoints api, BookingService bookings) {
     api.get("/bookings", call -> bookings.list(call.caller(), call.query("student_id"), call.query("teacher_id"), call.page())
-      .map(list -> Reply.ok(new JsonArray(list.stream().map(BookingRoutes::json).toList()))));
+      .map(list -> Reply.ok(new JsonArray(list.stream().map(Booking::toJson).toList()))));
     api.post("/bookings", call -> bookings.create(call.caller(), NewBooking.parse(call.body()), call.header("Idempotency-Key"))
       .map(created -> {
         Reply reply = Reply.created(new JsonObject()
@@ -37,7 +36,7 @@ final class BookingRoutes {
   }
 
   private static Reply withETag(Booking booking) {
-    return Reply.ok(json(booking)).header("ETag", "\"" + booking.version() + "\"");
+    return Reply.ok(booking.toJson()).header("ETag", "\"" + booking.version() + "\"");
   }
 
   /** The version named by an {@code If-Match} header ({@code "3"} or {@code W/"3"}), or null without one. */
@@ -57,18 +56,5 @@ final class BookingRoutes {
       }
     }
     throw new HttpException(412, "If-Match must be an ETag this server sent for the booking");
-  }
-
-  private static JsonObject json(Booking booking) {
-    return new JsonObject()
-      .put("booking_id", booking.bookingId().toString())
-      .put("student_id", booking.studentId())
-      .put("teacher_id", booking.teacherId())
-      .put("start_time", Times.format(booking.startTime()))
-      .put("end_time", Times.format(booking.endTime()))
-      .put("status", booking.status().wire())
-      .put("cancel_reason", booking.cancelReason())
-      .put("created_at", Times.format(booking.createdAt()))
-      .put("updated_at", Times.format(booking.updatedAt()));
   }
 }
