@@ -24,4 +24,13 @@ public interface AvailabilityService {
 
   /** Removes the slot, unless it holds a pending or confirmed booking; only its teacher (or an admin) may. */
   Future<Void> delete(Caller caller, UUID slotId);
+
+  /** The teacher's schedule, for anyone signed in; one who never set one has no weekly hours and the default rules. */
+  Future<Schedule> schedule(String teacherId);
+
+  /** Replaces the teacher's schedule; only that teacher (or an admin) may, and only for a teacher profile. */
+  Future<Schedule> saveSchedule(Caller caller, String teacherId, Schedule schedule);
+
+  /** The times the query asks about that can be booked with the teacher now, by the rule every booking meets. */
+  Future<List<Bookable.Interval>> bookableSlots(String teacherId, SlotQuery query);
 }

@@ -9,10 +9,12 @@ import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.Page;
 import red.sessions.vyoma.bus.TimeRange;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -47,6 +49,31 @@ final class AvailabilityStore {
     SELECT EXISTS (SELECT 1 FROM bookings WHERE slot_id = #{id} AND status IN ('pending', 'confirmed')) AS held""";
   private static final String DELETE = "DELETE FROM availability_slots WHERE id = #{id}";
 
+  // A teacher's schedule with their role, for reading it: no row, or not a teacher, is not a teacher's schedule.
+  private static final String TEACHER_SCHEDULE = """
+    SELECT p.role, s.time_zone, s.weekly, s.overrides, s.min_notice_minutes, s.buffer_minutes, s.slot_step_minutes,
+           s.max_days_ahead
+      FROM profiles p LEFT JOIN teacher_schedules s ON s.teacher_id = p.user_id
+     WHERE p.user_id = #{teacher_id}""";
+
+  // Only a teacher's profile yields a row; locking it orders the change with bookings being made with the
+  // teacher (they lock it too), so a booking is judged by the schedule before or after, never half of each.
+  private static final String SAVE_SCHEDULE = """
+    INSERT INTO teacher_schedules AS s (teacher_id, time_zone, weekly, overrides, min_notice_minutes, buffer_minutes,
+                                        slot_step_minutes, max_days_ahead)
+    SELECT user_id, #{time_zone}, #{weekly}, #{overrides}, #{min_notice_minutes}, #{buffer_minutes},
+           #{slot_step_minutes}, #{max_days_ahead}
+      FROM profiles WHERE user_id = #{teacher_id} AND role = 'teacher'
+       FOR NO KEY UPDATE
+    ON CONFLICT (teacher_id) DO UPDATE
+       SET time_zone = EXCLUDED.time_zone, weekly = EXCLUDED.weekly, overrides = EXCLUDED.overrides,
+           min_notice_minutes = EXCLUDED.min_notice_minutes, buffer_minutes = EXCLUDED.buffer_minutes,
+           slot_step_minutes = EXCLUDED.slot_step_minutes, max_days_ahead = EXCLUDED.max_days_ahead, updated_at = now()
+    RETURNING teacher_id""";
+
+  private static final String IS_TEACHER =
+    "SELECT EXISTS (SELECT 1 FROM profiles WHERE user_id = #{teacher_id} AND role = 'teacher') AS teacher";
+
   private final Pool pool;
 
   AvailabilityStore(Pool pool) {
@@ -73,6 +100,37 @@ final class AvailabilityStore {
       .mapTo(row -> row.getUUID("id"))
       .execute(Map.of("teacher_id", teacherId, "start_time", time.start(), "end_time", time.end()))
       .map(Rows::first);
+  }
+
+  /** The teacher's schedule ({@link Schedule#NONE} when they never set one); empty when there is no such teacher. */
+  Future<Optional<Schedule>> schedule(String teacherId) {
+    return SqlTemplate.forQuery(pool, TEACHER_SCHEDULE)
+      .mapTo(row -> !"teacher".equals(row.getString("role")) ? null
+        : row.getString("time_zone") == null ? Schedule.NONE : TeacherCalendar.schedule(row))
+      .execute(Map.of("teacher_id", teacherId))
+      .map(rows -> Rows.first(rows).filter(Objects::nonNull));
+  }
+
+  /** Stores the schedule; false when {@code teacherId} has no teacher profile. */
+  Future<Boolean> saveSchedule(String teacherId, Schedule schedule) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("teacher_id", teacherId);
+    params.put("time_zone", schedule.timeZone().getId());
+    params.put("weekly", schedule.weeklyJson());
+    params.put("overrides", schedule.overridesJson());
+    params.put("min_notice_minutes", schedule.rules().minNoticeMinutes());
+    params.put("buffer_minutes", schedule.rules().bufferMinutes());
+    params.put("slot_step_minutes", schedule.rules().slotStepMinutes());
+    params.put("max_days_ahead", schedule.rules().maxDaysAhead());
+    return SqlTemplate.forUpdate(pool, SAVE_SCHEDULE).execute(params).map(result -> result.rowCount() == 1);
+  }
+
+  /** What judges the teacher's times from {@code from} to {@code to}; empty when there is no such teacher. */
+  Future<Optional<Bookable>> bookable(String teacherId, Instant from, Instant to) {
+    Future<Boolean> teacher = SqlTemplate.forQuery(pool, IS_TEACHER).mapTo(row -> row.getBoolean("teacher"))
+      .execute(Map.of("teacher_id", teacherId)).map(rows -> rows.iterator().next());
+    Future<Bookable> bookable = TeacherCalendar.around(pool, teacherId, from, to, null);
+    return Future.all(teacher, bookable).map(both -> teacher.result() ? Optional.of(bookable.result()) : Optional.empty());
   }
 
   Future<Void> delete(UUID id, Caller caller) {

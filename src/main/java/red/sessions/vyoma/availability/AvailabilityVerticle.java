@@ -7,6 +7,7 @@ import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.DomainVerticle;
 import red.sessions.vyoma.bus.Page;
 
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,9 @@ import java.util.UUID;
 
 /**
  * Availability: teachers publish slots of 15 minutes to 24 hours, in the future, never overlapping
- * one another; anyone signed in lists them. A slot holding an active booking cannot be deleted.
+ * one another, and set weekly hours in their own time zone with rules for booking them; anyone signed in
+ * lists them, and the times they make bookable ({@link Bookable}). A slot holding an active booking cannot
+ * be deleted.
  */
 public final class AvailabilityVerticle extends DomainVerticle<AvailabilityService> implements AvailabilityService {
 
@@ -46,5 +49,34 @@ public final class AvailabilityVerticle extends DomainVerticle<AvailabilityServi
   @Override
   public Future<Void> delete(Caller caller, UUID slotId) {
     return store.delete(slotId, caller);
+  }
+
+  @Override
+  public Future<Schedule> schedule(String teacherId) {
+    return store.schedule(teacherId).map(found -> found.orElseThrow(() -> noTeacher(teacherId)));
+  }
+
+  @Override
+  public Future<Schedule> saveSchedule(Caller caller, String teacherId, Schedule schedule) {
+    if (!caller.actsFor(teacherId)) {
+      throw DomainException.forbidden("a teacher sets only their own schedule");
+    }
+    return store.saveSchedule(teacherId, schedule).map(saved -> {
+      if (!saved) {
+        throw DomainException.forbidden("only teachers have a schedule: " + teacherId + " has no teacher profile");
+      }
+      return schedule;
+    });
+  }
+
+  @Override
+  public Future<List<Bookable.Interval>> bookableSlots(String teacherId, SlotQuery query) {
+    return store.bookable(teacherId, query.from(), query.to()).map(found -> found
+      .orElseThrow(() -> noTeacher(teacherId))
+      .slots(query.from(), query.to(), query.duration(), Instant.now()));
+  }
+
+  private static DomainException noTeacher(String teacherId) {
+    return DomainException.notFound("no teacher " + teacherId);
   }
 }

@@ -1,20 +1,43 @@
 package red.sessions.vyoma.bookings;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.Times;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 
-/** A booking as stored, with the version that changes on every status change. */
+/**
+ * A booking as stored, with the version that changes on every change of status or time, and the times it
+ * was moved from, oldest first.
+ */
 public record Booking(UUID bookingId, String studentId, String teacherId, OffsetDateTime startTime,
                       OffsetDateTime endTime, BookingStatus status, String cancelReason, OffsetDateTime createdAt,
-                      OffsetDateTime updatedAt, int version) {
+                      OffsetDateTime updatedAt, int version, List<Move> previousTimes) {
 
   static final String COLUMNS =
-    "id, student_id, teacher_id, start_time, end_time, status, cancel_reason, version, created_at, updated_at";
+    "id, student_id, teacher_id, start_time, end_time, status, cancel_reason, version, created_at, updated_at, previous_times";
+
+  /** Where a booking was before one of its moves, who moved it and when. */
+  public record Move(OffsetDateTime startTime, OffsetDateTime endTime, String changedBy, OffsetDateTime changedAt) {
+
+    /** An entry of {@code previous_times} as PostgreSQL wrote it (times with an offset). */
+    static Move of(JsonObject json) {
+      return new Move(OffsetDateTime.parse(json.getString("start_time")), OffsetDateTime.parse(json.getString("end_time")),
+        json.getString("changed_by"), OffsetDateTime.parse(json.getString("changed_at")));
+    }
+
+    JsonObject toJson() {
+      return new JsonObject()
+        .put("start_time", Times.format(startTime))
+        .put("end_time", Times.format(endTime))
+        .put("changed_by", changedBy)
+        .put("changed_at", Times.format(changedAt));
+    }
+  }
 
   static Booking of(Row row) {
     return new Booking(
@@ -27,7 +50,8 @@ public record Booking(UUID bookingId, String studentId, String teacherId, Offset
       row.getString("cancel_reason"),
       row.getOffsetDateTime("created_at"),
       row.getOffsetDateTime("updated_at"),
-      row.getInteger("version"));
+      row.getInteger("version"),
+      ((JsonArray) row.getJson("previous_times")).stream().map(move -> Move.of((JsonObject) move)).toList());
   }
 
   boolean isParty(Caller caller) {
@@ -45,6 +69,7 @@ public record Booking(UUID bookingId, String studentId, String teacherId, Offset
       .put("status", status.wire())
       .put("cancel_reason", cancelReason)
       .put("created_at", Times.format(createdAt))
-      .put("updated_at", Times.format(updatedAt));
+      .put("updated_at", Times.format(updatedAt))
+      .put("previous_times", new JsonArray(previousTimes.stream().map(Move::toJson).toList()));
   }
 }

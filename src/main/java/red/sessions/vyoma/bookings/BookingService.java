@@ -3,6 +3,7 @@ package red.sessions.vyoma.bookings;
 import io.vertx.core.Future;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.Page;
+import red.sessions.vyoma.bus.TimeRange;
 
 import java.util.List;
 import java.util.UUID;
@@ -26,4 +27,11 @@ public interface BookingService {
 
   /** Moves the booking along its lifecycle; stale when the change names a version the booking has left. */
   Future<Booking> changeStatus(Caller caller, UUID bookingId, StatusChange change);
+
+  /**
+   * Moves a pending or confirmed booking that has not started to a new bookable time, keeping its id; a
+   * student's move of a confirmed booking returns it to pending. Stale when {@code expectedVersion} (may be
+   * null) names a version the booking has left.
+   */
+  Future<Booking> reschedule(Caller caller, UUID bookingId, TimeRange time, Integer expectedVersion);
 }

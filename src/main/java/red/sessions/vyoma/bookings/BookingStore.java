@@ -3,19 +3,29 @@ package red.sessions.vyoma.bookings;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.availability.Bookable;
+import red.sessions.vyoma.availability.TeacherCalendar;
+import red.sessions.vyoma.bus.TimeRange;
 import red.sessions.vyoma.platform.Rows;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.Page;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The bookings SQL. Overlaps are refused by the table's exclusion constraints, not checked here. */
+/**
+ * The bookings SQL. A booking or a move is judged by {@link Bookable} under the parties' locks, so the
+ * answer names the rule a time breaks; overlaps and the teacher's buffer are still refused by the table's
+ * exclusion constraints, whatever reached the insert.
+ */
 final class BookingStore {
 
   private static final String LIST = "SELECT " + Booking.COLUMNS + """
@@ -27,26 +37,32 @@ final class BookingStore {
 
   private static final String FIND = "SELECT " + Booking.COLUMNS + " FROM bookings WHERE id = #{id}";
 
-  // A row to insert exists only when the teacher is a teacher and one of their slots holds the whole time.
-  // Bookings of one teacher, or of one student, are made one at a time: two overlapping inserts that check an
-  // exclusion constraint at the same moment each find the other's row and wait for it, a deadlock PostgreSQL
-  // breaks a second later by failing one (a 500). With both parties' profiles locked first, in one order, the
-  // later booking waits for the earlier to finish and then meets its row (a 409). The lock is taken in the
-  // insert itself, one round trip: the slot's condition counts the locked rows, so both are locked before
-  // any row goes in.
+  // Bookings with a teacher, and of a student, are made one at a time: both parties' profiles are locked
+  // first, in one order. So what a booking was judged by (TeacherCalendar) holds until it commits, and two
+  // overlapping inserts never meet each other's row half-way, a deadlock PostgreSQL would break by failing one.
+  private static final String LOCK_PARTIES = """
+    SELECT user_id, role FROM profiles WHERE user_id IN (#{student_id}, #{teacher_id}) ORDER BY user_id
+       FOR NO KEY UPDATE""";
+
+  // blocked_until widens the booking by the teacher's buffer; the exclusion constraint on it keeps the buffer.
   private static final String INSERT = """
-    WITH parties AS (
-      SELECT user_id FROM profiles WHERE user_id IN (#{student_id}, #{teacher_id}) ORDER BY user_id FOR NO KEY UPDATE)
-    INSERT INTO bookings (student_id, teacher_id, slot_id, start_time, end_time)
-    SELECT #{student_id}, s.teacher_id, s.id, #{start_time}, #{end_time}
-      FROM availability_slots s
-      JOIN profiles t ON t.user_id = s.teacher_id AND t.role = 'teacher'
-     WHERE s.teacher_id = #{teacher_id} AND s.start_time <= #{start_time} AND s.end_time >= #{end_time}
-       AND (SELECT count(*) FROM parties) > 0
+    INSERT INTO bookings (student_id, teacher_id, slot_id, start_time, end_time, blocked_until)
+    VALUES (#{student_id}, #{teacher_id}, #{slot_id}, #{start_time}, #{end_time}, #{blocked_until})
     RETURNING id""";
 
-  private static final String IS_TEACHER =
-    "SELECT EXISTS (SELECT 1 FROM profiles WHERE user_id = #{teacher_id} AND role = 'teacher') AS teacher";
+  // Compare-and-set on the version, for a booking still active and not started. The times it leaves are
+  // recorded as the database had them, with who moved it; a student's move of a confirmed booking asks the
+  // teacher to confirm again.
+  private static final String MOVE = """
+    UPDATE bookings
+       SET previous_times = previous_times || jsonb_build_array(jsonb_build_object(
+             'start_time', start_time, 'end_time', end_time, 'changed_by', #{caller}::text, 'changed_at', now())),
+           start_time = #{start_time}, end_time = #{end_time}, blocked_until = #{blocked_until}, slot_id = #{slot_id},
+           status = CASE WHEN #{to_pending} THEN 'pending' ELSE status END,
+           confirmed_at = CASE WHEN #{to_pending} THEN NULL ELSE confirmed_at END,
+           version = version + 1, updated_at = now()
+     WHERE id = #{id} AND version = #{version} AND status IN ('pending', 'confirmed') AND start_time > now()
+    RETURNING\s""" + Booking.COLUMNS;
 
   // A key older than its lifetime counts as unused, whether or not the cleanup has deleted it yet: the
   // request that sends it again takes the row over, as if it were new.
@@ -61,7 +77,7 @@ final class BookingStore {
     SELECT request_hash, booking_id FROM booking_idempotency_keys WHERE caller_id = #{caller_id} AND key = #{key}""";
 
   // Compare-and-set: the row changes only from a status the target is reachable from, only for a party
-  // allowed to make that change, and only at the expected version. A confirmation is remembered for good
+  // allowed to make that change, only at the expected version, and to completed only once it has started. A confirmation is remembered for good
   // (confirmed_at), whatever happens to the booking after.
   private static final String CHANGE_STATUS = """
     UPDATE bookings
@@ -71,6 +87,7 @@ final class BookingStore {
        AND status = ANY (#{from})
        AND (#{admin} OR teacher_id = #{caller} OR (NOT #{teacher_only} AND student_id = #{caller}))
        AND version = #{version}
+       AND (#{status} <> 'completed' OR start_time <= now())
     RETURNING\s""" + Booking.COLUMNS;
 
   private final Pool pool;
@@ -102,7 +119,7 @@ final class BookingStore {
    */
   Future<CreatedBooking> create(NewBooking booking, String callerId, String idempotencyKey) {
     if (idempotencyKey == null) {
-      return insert(pool, booking).map(id -> new CreatedBooking(id, false));
+      return pool.withTransaction(connection -> insert(connection, booking).map(id -> new CreatedBooking(id, false)));
     }
     Map<String, Object> key = Map.of("caller_id", callerId, "key", idempotencyKey, "hash", booking.fingerprint());
     Map<String, Object> claim = new HashMap<>(key);
@@ -115,25 +132,48 @@ final class BookingStore {
         : replay(connection, key)));
   }
 
-  private Future<UUID> insert(SqlClient client, NewBooking booking) {
-    Map<String, Object> params = Map.of(
-      "student_id", booking.studentId(),
-      "teacher_id", booking.teacherId(),
-      "start_time", booking.time().start(),
-      "end_time", booking.time().end());
-    return SqlTemplate.forUpdate(client, INSERT).mapTo(row -> row.getUUID("id")).execute(params)
-      .compose(rows -> Rows.first(rows).map(Future::succeededFuture)
-        .orElseGet(() -> whyNotBookable(client, booking.teacherId())));
+  private Future<UUID> insert(SqlConnection connection, NewBooking booking) {
+    Instant start = booking.time().start().toInstant();
+    Instant end = booking.time().end().toInstant();
+    return bookable(connection, booking.studentId(), booking.teacherId(), start, end, null)
+      .compose(bookable -> {
+        Map<String, Object> params = new HashMap<>();
+        params.put("student_id", booking.studentId());
+        params.put("teacher_id", booking.teacherId());
+        params.put("slot_id", bookable.slotAt(start, end).orElse(null));
+        params.put("start_time", booking.time().start());
+        params.put("end_time", booking.time().end());
+        params.put("blocked_until", blockedUntil(bookable, booking.time().end()));
+        return SqlTemplate.forUpdate(connection, INSERT).mapTo(row -> row.getUUID("id")).execute(params);
+      })
+      .map(rows -> rows.iterator().next());
   }
 
-  private Future<UUID> whyNotBookable(SqlClient client, String teacherId) {
-    return SqlTemplate.forQuery(client, IS_TEACHER).mapTo(row -> row.getBoolean("teacher"))
-      .execute(Map.of("teacher_id", teacherId))
-      .map(rows -> {
-        throw rows.iterator().next()
-          ? DomainException.conflict("the time is not inside one of the teacher's availability slots")
-          : DomainException.invalid("teacher_id " + teacherId + " is not a teacher");
+  /**
+   * Locks the parties, then judges the time by the teacher's calendar as it stands (without the booking
+   * {@code moving}): a conflict naming the rule it breaks, or what judged it.
+   */
+  private static Future<Bookable> bookable(SqlConnection connection, String studentId, String teacherId,
+                                           Instant start, Instant end, UUID moving) {
+    return SqlTemplate.forQuery(connection, LOCK_PARTIES)
+      .mapTo(row -> row.getString("user_id").equals(teacherId) && "teacher".equals(row.getString("role")))
+      .execute(Map.of("student_id", studentId, "teacher_id", teacherId))
+      .compose(parties -> {
+        if (!Rows.toList(parties).contains(true)) {
+          throw DomainException.invalid("teacher_id " + teacherId + " is not a teacher");
+        }
+        return TeacherCalendar.around(connection, teacherId, start, end, moving);
+      })
+      .map(bookable -> {
+        bookable.refusal(start, end, Instant.now()).ifPresent(rule -> {
+          throw DomainException.conflict(rule);
+        });
+        return bookable;
       });
+  }
+
+  private static OffsetDateTime blockedUntil(Bookable bookable, OffsetDateTime end) {
+    return end.plusMinutes(bookable.schedule().rules().bufferMinutes());
   }
 
   private Future<CreatedBooking> replay(SqlClient client, Map<String, Object> key) {
@@ -159,5 +199,26 @@ final class BookingStore {
     params.put("version", version);
     return SqlTemplate.forUpdate(pool, CHANGE_STATUS).mapTo(Booking::of).execute(params)
       .map(Rows::first);
+  }
+
+  /** The moved booking, or empty when the compare-and-set matched nothing. */
+  Future<Optional<Booking>> move(Booking booking, TimeRange time, Caller caller, int version) {
+    Instant start = time.start().toInstant();
+    Instant end = time.end().toInstant();
+    return pool.withTransaction(connection ->
+      bookable(connection, booking.studentId(), booking.teacherId(), start, end, booking.bookingId())
+        .compose(bookable -> {
+          Map<String, Object> params = new HashMap<>();
+          params.put("id", booking.bookingId());
+          params.put("version", version);
+          params.put("caller", caller.userId());
+          params.put("start_time", time.start());
+          params.put("end_time", time.end());
+          params.put("blocked_until", blockedUntil(bookable, time.end()));
+          params.put("slot_id", bookable.slotAt(start, end).orElse(null));
+          params.put("to_pending", caller.userId().equals(booking.studentId()));
+          return SqlTemplate.forUpdate(connection, MOVE).mapTo(Booking::of).execute(params);
+        })
+        .map(Rows::first));
   }
 }

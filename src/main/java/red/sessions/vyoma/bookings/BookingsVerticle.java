@@ -8,14 +8,17 @@ import red.sessions.vyoma.bus.DomainCounter;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.DomainVerticle;
 import red.sessions.vyoma.bus.Page;
+import red.sessions.vyoma.bus.TimeRange;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Bookings: a student books time inside a teacher's slot; the teacher confirms; either party cancels
- * or completes. Bookings are seen only by their two parties and admins.
+ * Bookings: a student books time the teacher's calendar makes bookable; the teacher confirms; either party
+ * moves, cancels or (once it has started) completes it. Bookings are seen only by their two parties and admins.
  */
 public final class BookingsVerticle extends DomainVerticle<BookingService> implements BookingService {
 
@@ -32,7 +35,8 @@ public final class BookingsVerticle extends DomainVerticle<BookingService> imple
    */
   public BookingsVerticle(Pool pool, JsonObject config) {
     super(ADDRESS, BookingService.class, Map.of(
-      "bookings_teacher_no_overlap", DomainException.conflict("the teacher already has a booking at that time"),
+      "bookings_teacher_no_overlap", DomainException.conflict(
+        "the teacher already has a booking at that time or within the teacher's buffer around it"),
       "bookings_student_no_overlap", DomainException.conflict("the student already has a booking at that time"),
       "bookings_student_id_fkey", DomainException.invalid("student_id has no profile; create it with POST /profiles"),
       "bookings_slot_id_fkey", DomainException.conflict("the availability slot was just removed")));
@@ -100,6 +104,39 @@ public final class BookingsVerticle extends DomainVerticle<BookingService> imple
         }))));
   }
 
+  @Override
+  public Future<Booking> reschedule(Caller caller, UUID bookingId, TimeRange time, Integer expectedVersion) {
+    return get(caller, bookingId).compose(booking -> {
+      int expected = expectedVersion != null ? expectedVersion : booking.version();
+      if (expected == booking.version() && booking.startTime().isEqual(time.start()) && booking.endTime().isEqual(time.end())) {
+        return Future.succeededFuture(booking);
+      }
+      Optional<DomainException> refused = whyUnmovable(booking, expectedVersion);
+      if (refused.isPresent()) {
+        throw refused.get();
+      }
+      return store.move(booking, time, caller, expected).compose(moved -> moved.map(Future::succeededFuture)
+        .orElseGet(() -> get(caller, bookingId).map(now -> {
+          throw whyUnmovable(now, expectedVersion).orElseGet(() -> DomainException.conflict(
+            "the booking changed at the same moment; read it again"));
+        })));
+    });
+  }
+
+  /** Why a booking as it is now cannot be moved at the version the caller expects, if it cannot. */
+  private static Optional<DomainException> whyUnmovable(Booking booking, Integer expectedVersion) {
+    if (expectedVersion != null && expectedVersion != booking.version()) {
+      return Optional.of(new DomainException(DomainException.Reason.STALE, "the booking changed since you read it; read it again"));
+    }
+    if (booking.status() != BookingStatus.PENDING && booking.status() != BookingStatus.CONFIRMED) {
+      return Optional.of(DomainException.conflict("a " + booking.status().wire() + " booking cannot be moved"));
+    }
+    if (!booking.startTime().toInstant().isAfter(Instant.now())) {
+      return Optional.of(DomainException.conflict("the lesson has started; it can no longer be moved"));
+    }
+    return Optional.empty();
+  }
+
   /** Why the compare-and-set changed nothing, given the booking as it is now. */
   private static DomainException whyUnchanged(Booking booking, StatusChange change, Caller caller, int expected) {
     BookingStatus to = change.to();
@@ -111,6 +148,9 @@ public final class BookingsVerticle extends DomainVerticle<BookingService> imple
     }
     if (!to.isReachableFrom(booking.status().wire())) {
       return DomainException.conflict("a " + booking.status().wire() + " booking cannot become " + to.wire());
+    }
+    if (to == BookingStatus.COMPLETED && booking.startTime().toInstant().isAfter(Instant.now())) {
+      return DomainException.conflict("a booking can be completed only once its start_time has passed");
     }
     return DomainException.conflict("the booking changed at the same moment; read it again");
   }

@@ -23,7 +23,12 @@ public record NewBooking(String studentId, String teacherId, TimeRange time) {
     if (studentId.equals(teacherId)) {
       throw DomainException.invalid("student_id and teacher_id must be different users");
     }
-    return new NewBooking(studentId, teacherId, TimeRange.parseFuture(body, SHORTEST, LONGEST));
+    return new NewBooking(studentId, teacherId, lessonTime(body));
+  }
+
+  /** A lesson's {@code start_time} and {@code end_time}, for booking or moving it: 15 minutes to 8 hours, in the future. */
+  public static TimeRange lessonTime(JsonObject body) {
+    return TimeRange.parseFuture(body, SHORTEST, LONGEST);
   }
 
   /** What identifies this request for {@code Idempotency-Key}: the same booking asked for again. */

@@ -4,13 +4,22 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.availability.AvailabilityService;
 import red.sessions.vyoma.availability.NewSlot;
+import red.sessions.vyoma.availability.Schedule;
+import red.sessions.vyoma.availability.SlotQuery;
 import red.sessions.vyoma.availability.Slot;
 import red.sessions.vyoma.bus.Times;
 
 import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
 
-/** {@code /availability}: the seed's shapes for listing, publishing and deleting slots. */
+/**
+ * {@code /availability}: the seed's shapes for listing, publishing and deleting slots; and
+ * {@code /teachers/{teacher_id}/schedule} and {@code /slots}: weekly hours and the times they make bookable.
+ */
 final class AvailabilityRoutes {
+
+  /** A bookable slot's times, in the zone the caller asked for, with that zone's offset at each time. */
+  private static final DateTimeFormatter ZONED = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
 
   private AvailabilityRoutes() {
   }
@@ -24,6 +33,23 @@ final class AvailabilityRoutes {
         .put("message", "Availability slot created successfully"))));
     api.delete("/availability/:id", call -> availability.delete(call.caller(), call.pathUuid("id"))
       .map(v -> Reply.ok(new JsonObject().put("message", "Availability slot deleted successfully"))));
+    api.get("/teachers/:teacher_id/schedule", call -> availability.schedule(call.path("teacher_id"))
+      .map(schedule -> Reply.ok(schedule.toJson(call.path("teacher_id")))));
+    api.put("/teachers/:teacher_id/schedule", call -> availability.saveSchedule(call.caller(), call.path("teacher_id"),
+        Schedule.parse(call.body()))
+      .map(schedule -> Reply.ok(schedule.toJson(call.path("teacher_id")))));
+    api.get("/teachers/:teacher_id/slots", call -> {
+      SlotQuery query = SlotQuery.parse(call.query("from"), call.query("to"), call.query("duration"),
+        call.query("time_zone"));
+      return availability.bookableSlots(call.path("teacher_id"), query)
+        .map(slots -> Reply.ok(new JsonObject()
+          .put("teacher_id", call.path("teacher_id"))
+          .put("time_zone", query.zone().getId())
+          .put("duration", query.duration().toMinutes())
+          .put("slots", new JsonArray(slots.stream().map(slot -> new JsonObject()
+            .put("start", ZONED.format(slot.start().atZone(query.zone())))
+            .put("end", ZONED.format(slot.end().atZone(query.zone())))).toList()))));
+    });
   }
 
   private static OffsetDateTime time(ApiCall call, String name) {

@@ -33,6 +33,9 @@ final class BookingRoutes {
     api.patch("/bookings/:booking_id", call -> bookings.changeStatus(call.caller(), call.pathUuid("booking_id"),
         StatusChange.parse(call.body(), expectedVersion(call.header("If-Match"))))
       .map(BookingRoutes::withETag));
+    api.post("/bookings/:booking_id/reschedule", call -> bookings.reschedule(call.caller(), call.pathUuid("booking_id"),
+        NewBooking.lessonTime(call.body()), expectedVersion(call.header("If-Match")))
+      .map(BookingRoutes::withETag));
   }
 
   private static Reply withETag(Booking booking) {

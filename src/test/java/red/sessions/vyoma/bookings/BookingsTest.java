@@ -10,6 +10,7 @@ import red.sessions.vyoma.support.Race;
 import red.sessions.vyoma.support.Race.Entrant;
 import red.sessions.vyoma.support.Race.Heat;
 import red.sessions.vyoma.support.RowLock;
+import red.sessions.vyoma.support.Seed;
 import red.sessions.vyoma.support.ServerTest;
 
 import java.time.OffsetDateTime;
@@ -63,6 +64,9 @@ class BookingsTest extends ServerTest {
     assertTrue(booking.containsKey("created_at"));
 
     assertEquals("confirmed", assertJson(patch(id, teacher, "confirmed"), 200).getString("status"));
+    assertEquals("a booking can be completed only once its start_time has passed",
+      assertError(patch(id, student, "completed"), 409).getString("message"));
+    Seed.lessonTimeCame(id);
     assertEquals("completed", assertJson(patch(id, student, "completed"), 200).getString("status"));
     assertEquals("completed", read(id, teacher).getString("status"));
 
@@ -227,6 +231,7 @@ class BookingsTest extends ServerTest {
 
     String done = seed.booking(student, teacher, hoursAhead(2), hoursAhead(3));
     assertJson(patch(done, teacher, "confirmed"), 200);
+    Seed.lessonTimeCame(done);
     assertJson(patch(done, teacher, "completed"), 200);
     assertError(patch(done, student, "cancelled"), 409);
     assertError(patch(done, teacher, "pending"), 400);
@@ -402,6 +407,7 @@ class BookingsTest extends ServerTest {
     String student = seed.student();
     String id = seed.booking(student, teacher, hoursAhead(2), hoursAhead(3));
     assertJson(patch(id, teacher, "confirmed"), 200);
+    Seed.lessonTimeCame(id);
     List<HttpResponse<Buffer>> responses = Race.heldBy(RowLock.on("bookings", "id", id), server, 20,
       i -> Entrant.of(HttpMethod.PATCH, "/bookings/" + id, server.token(i % 2 == 0 ? teacher : student),
         new JsonObject().put("status", "completed")));

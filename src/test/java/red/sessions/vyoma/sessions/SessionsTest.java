@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import red.sessions.vyoma.support.Race;
 import red.sessions.vyoma.support.Race.Entrant;
 import red.sessions.vyoma.support.RowLock;
+import red.sessions.vyoma.support.Seed;
 import red.sessions.vyoma.support.Seed.Lesson;
 import red.sessions.vyoma.support.ServerTest;
 
@@ -422,6 +423,7 @@ class SessionsTest extends ServerTest {
   @Test
   void bothPartiesCompletingAtOnceCompleteTheSessionAndItsBookingOnce() {
     Lesson lesson = seed.lesson(2);
+    Seed.lessonTimeCame(lesson.bookingId());
     String before = api.get("/bookings/" + lesson.bookingId(), server.token(lesson.studentId())).getHeader("ETag");
     // Each completion moves the session's row, so each waits for it inside its own transaction.
     List<HttpResponse<Buffer>> responses = Race.heldBy(RowLock.on("sessions", "id", lesson.sessionId()), server, 20,
@@ -438,6 +440,7 @@ class SessionsTest extends ServerTest {
   @Test
   void aSessionCompletedWhileTheOtherPartyCompletesItsBookingStillCompletes() {
     Lesson lesson = seed.lesson(2);
+    Seed.lessonTimeCame(lesson.bookingId());
     String before = api.get("/bookings/" + lesson.bookingId(), server.token(lesson.studentId())).getHeader("ETag");
     HttpResponse<Buffer> completion;
     // The session's completion has read the booking as confirmed and waits to move the session's row

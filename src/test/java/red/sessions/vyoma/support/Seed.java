@@ -4,6 +4,10 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -13,6 +17,7 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static red.sessions.vyoma.support.Api.assertJson;
 
 /** Test data made through the API, with fresh user ids so tests never see each other's data. */
@@ -79,17 +84,41 @@ public final class Seed {
 
   /**
    * A one-hour booking of the student with the teacher, the given hours ahead in a slot of its own,
-   * confirmed by the teacher and completed.
+   * confirmed by the teacher, its time come ({@link #lessonTimeCame}) and completed.
    */
   public String completedBooking(String studentId, String teacherId, int hoursAhead) {
     slot(teacherId, hoursAhead(hoursAhead), hoursAhead(hoursAhead + 1));
     String bookingId = booking(studentId, teacherId, hoursAhead(hoursAhead), hoursAhead(hoursAhead + 1));
-    for (String status : List.of("confirmed", "completed")) {
-      assertJson(server.api().send(HttpMethod.PATCH, "/bookings/" + bookingId, server.token(teacherId),
-        new JsonObject().put("status", status)), 200);
-    }
+    assertJson(server.api().send(HttpMethod.PATCH, "/bookings/" + bookingId, server.token(teacherId),
+      new JsonObject().put("status", "confirmed")), 200);
+    lessonTimeCame(bookingId);
+    assertJson(server.api().send(HttpMethod.PATCH, "/bookings/" + bookingId, server.token(teacherId),
+      new JsonObject().put("status", "completed")), 200);
     return bookingId;
   }
+
+  /**
+   * Moves the booking's times {@link #TIME_TRAVEL} into the past, in the test database, as if its lesson had
+   * happened: a booking is only ever made for the future, and completed only once it has started. Moving every
+   * such booking by the same amount keeps them from overlapping one another as they did not before.
+   */
+  public static void lessonTimeCame(String bookingId) {
+    try (Connection connection = DriverManager.getConnection(TestServer.sharedJdbcUrl());
+         PreparedStatement move = connection.prepareStatement("""
+           UPDATE bookings SET start_time = start_time - ?::interval, end_time = end_time - ?::interval,
+                               blocked_until = blocked_until - ?::interval
+            WHERE id = ?::uuid""")) {
+      for (int i = 1; i <= 3; i++) {
+        move.setString(i, TIME_TRAVEL);
+      }
+      move.setString(4, bookingId);
+      assertEquals(1, move.executeUpdate(), "booking " + bookingId + " in the shared test database");
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static final String TIME_TRAVEL = "400 days";
 
   /** The student's review of their completed booking. */
   public void review(String bookingId, String studentId, int rating) {

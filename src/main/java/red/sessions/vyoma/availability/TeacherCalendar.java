@@ -1,0 +1,75 @@
+package red.sessions.vyoma.availability;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import red.sessions.vyoma.platform.Rows;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Reads what {@link Bookable} judges by: a teacher's schedule, one-off slots and active bookings around a
+ * time. The listing reads it from the pool; a booking or a move reads it in its own transaction, after
+ * locking the teacher's profile, so that what it judged still holds when it writes.
+ */
+public final class TeacherCalendar {
+
+  private static final String SCHEDULE = """
+    SELECT time_zone, weekly, overrides, min_notice_minutes, buffer_minutes, slot_step_minutes, max_days_ahead
+      FROM teacher_schedules WHERE teacher_id = #{teacher_id}""";
+  private static final String SLOTS = """
+    SELECT id, start_time, end_time FROM availability_slots
+     WHERE teacher_id = #{teacher_id} AND end_time > #{from} AND start_time < #{to}""";
+  private static final String BOOKINGS = """
+    SELECT id, start_time, end_time FROM bookings
+     WHERE teacher_id = #{teacher_id} AND status IN ('pending', 'confirmed')
+       AND blocked_until > #{from} AND start_time < #{to} AND id IS DISTINCT FROM #{excluding}""";
+
+  private TeacherCalendar() {
+  }
+
+  /** The teacher's stored schedule; empty when they never set one. */
+  static Future<Optional<Schedule>> schedule(SqlClient client, String teacherId) {
+    return SqlTemplate.forQuery(client, SCHEDULE).mapTo(TeacherCalendar::schedule)
+      .execute(Map.of("teacher_id", teacherId)).map(Rows::first);
+  }
+
+  /**
+   * What decides whether times from {@code from} to {@code to} are bookable with the teacher, without the
+   * booking {@code excluding} (the one being moved; null for none).
+   */
+  public static Future<Bookable> around(SqlClient client, String teacherId, Instant from, Instant to, UUID excluding) {
+    Map<String, Object> near = new HashMap<>();
+    near.put("teacher_id", teacherId);
+    near.put("from", from.minus(Bookable.MARGIN).atOffset(ZoneOffset.UTC));
+    near.put("to", to.plus(Bookable.MARGIN).atOffset(ZoneOffset.UTC));
+    near.put("excluding", excluding);
+    Future<Optional<Schedule>> schedule = schedule(client, teacherId);
+    Future<List<Bookable.Interval>> slots = intervals(client, SLOTS, near);
+    Future<List<Bookable.Interval>> bookings = intervals(client, BOOKINGS, near);
+    return Future.all(schedule, slots, bookings)
+      .map(all -> new Bookable(schedule.result().orElse(Schedule.NONE), slots.result(), bookings.result()));
+  }
+
+  private static Future<List<Bookable.Interval>> intervals(SqlClient client, String sql, Map<String, Object> near) {
+    return SqlTemplate.forQuery(client, sql)
+      .mapTo(row -> new Bookable.Interval(row.getUUID("id"), row.getOffsetDateTime("start_time").toInstant(),
+        row.getOffsetDateTime("end_time").toInstant()))
+      .execute(near)
+      .map(Rows::toList);
+  }
+
+  static Schedule schedule(Row row) {
+    return Schedule.stored(row.getString("time_zone"), (JsonArray) row.getJson("weekly"),
+      (JsonArray) row.getJson("overrides"), new Schedule.Rules(row.getInteger("min_notice_minutes"),
+        row.getInteger("buffer_minutes"), row.getInteger("slot_step_minutes"), row.getInteger("max_days_ahead")));
+  }
+}
