@@ -14,7 +14,6 @@ import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -105,10 +104,10 @@ final class AvailabilityStore {
   /** The teacher's schedule ({@link Schedule#NONE} when they never set one); empty when there is no such teacher. */
   Future<Optional<Schedule>> schedule(String teacherId) {
     return SqlTemplate.forQuery(pool, TEACHER_SCHEDULE)
-      .mapTo(row -> !"teacher".equals(row.getString("role")) ? null
-        : row.getString("time_zone") == null ? Schedule.NONE : TeacherCalendar.schedule(row))
       .execute(Map.of("teacher_id", teacherId))
-      .map(rows -> Rows.first(rows).filter(Objects::nonNull));
+      .map(rows -> Rows.first(rows)
+        .filter(row -> "teacher".equals(row.getString("role")))
+        .map(row -> row.getString("time_zone") == null ? Schedule.NONE : TeacherCalendar.schedule(row)));
   }
 
   /** Stores the schedule; false when {@code teacherId} has no teacher profile. */

@@ -19,7 +19,7 @@ import java.time.format.DateTimeFormatter;
 final class AvailabilityRoutes {
 
   /** A bookable slot's times, in the zone the caller asked for, with that zone's offset at each time. */
-  private static final DateTimeFormatter ZONED = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssXXX");
+  private static final DateTimeFormatter ZONED = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ssxxx");
 
   private AvailabilityRoutes() {
   }

@@ -142,6 +142,18 @@ public final class Seed {
     return word.toString();
   }
 
+  /** Sets the teacher's schedule as the teacher; answers the stored schedule. */
+  public JsonObject schedule(String teacherId, JsonObject schedule) {
+    return assertJson(server.api().send(HttpMethod.PUT, "/teachers/" + teacherId + "/schedule", server.token(teacherId),
+      schedule), 200);
+  }
+
+  /** The teacher's bookable slots for the query string, as a signed-in user with no profile sees them. */
+  public JsonObject bookableSlots(String teacherId, String query) {
+    return assertJson(server.api().get("/teachers/" + teacherId + "/slots?" + query,
+      server.token("user-" + UUID.randomUUID())), 200);
+  }
+
   /** The file_url of a PDF the user was issued an upload URL for (nothing uploaded). */
   public String fileUrl(String userId, String fileName) {
     return assertJson(server.api().post("/presigned-url", server.token(userId),
