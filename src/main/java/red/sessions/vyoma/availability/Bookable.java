@@ -5,7 +5,9 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.time.zone.ZoneOffsetTransition;
+import java.time.zone.ZoneRules;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -19,9 +21,9 @@ import java.util.UUID;
  * Availability is the union of the schedule's hours, read day by day in the teacher's time zone, and the
  * teacher's one-off slots. An interval is bookable when it lies wholly inside availability, starts at least
  * the minimum notice from now and no more than the booking window ahead, and keeps the buffer clear of every
- * active booking of the teacher on both sides. Local times a DST change skips do not exist, so hours that
- * start or end inside the gap start or end at the change; hours that run through a repeated hour cover it
- * twice, as it happens.
+ * active booking of the teacher on both sides. An instant is in the teacher's hours when its local time is
+ * within the hours of its local date: local times a DST change skips hold no instant (hours that begin in the
+ * gap begin at the change), and local times it repeats hold two, both in the hours.
  *
  * @param slots    the teacher's one-off slots near the time asked about
  * @param bookings the teacher's active bookings near that time, without the one being moved
@@ -106,11 +108,8 @@ public record Bookable(Schedule schedule, List<Interval> slots, List<Interval> b
     LocalDate last = to.plus(MARGIN).atZone(zone).toLocalDate();
     for (LocalDate date = from.minus(MARGIN).atZone(zone).toLocalDate(); !date.isAfter(last); date = date.plusDays(1)) {
       for (Schedule.Hours hours : schedule.hoursOn(date)) {
-        Instant start = startOf(date.atStartOfDay().plusMinutes(hours.start()), zone);
-        Instant end = endOf(date.atStartOfDay().plusMinutes(hours.end()), zone);
-        if (start.isBefore(end)) {
-          intervals.add(new Interval(null, start, end));
-        }
+        intervals.addAll(instantsOf(date.atStartOfDay().plusMinutes(hours.start()),
+          date.atStartOfDay().plusMinutes(hours.end()), zone));
       }
     }
     intervals.sort(Comparator.comparing(Interval::start));
@@ -128,16 +127,34 @@ public record Bookable(Schedule schedule, List<Interval> slots, List<Interval> b
     return merged;
   }
 
-  /** The first instant whose local time is {@code local} or later: a skipped time starts at the DST change. */
-  private static Instant startOf(LocalDateTime local, ZoneId zone) {
-    ZoneOffsetTransition transition = zone.getRules().getTransition(local);
-    return transition != null && transition.isGap() ? transition.getInstant() : local.atZone(zone).toInstant();
+  /**
+   * The instants whose local time in the zone is from {@code start} up to {@code end}: for each stretch of one
+   * offset between the zone's changes, the part of that local range it holds. Local times a change skips hold
+   * no instant; local times it repeats hold two, so hours that begin inside a repeated hour have two pieces.
+   */
+  private static List<Interval> instantsOf(LocalDateTime start, LocalDateTime end, ZoneId zone) {
+    ZoneRules rules = zone.getRules();
+    Instant until = end.atZone(zone).toInstant().plus(Duration.ofDays(1));
+    List<Interval> pieces = new ArrayList<>();
+    for (Instant at = start.atZone(zone).toInstant().minus(Duration.ofDays(1)); at.isBefore(until); ) {
+      ZoneOffset offset = rules.getOffset(at);
+      ZoneOffsetTransition change = rules.nextTransition(at);
+      Instant stretchEnd = change == null || change.getInstant().isAfter(until) ? until : change.getInstant();
+      Instant from = latest(at, start.toInstant(offset));
+      Instant to = earliest(stretchEnd, end.toInstant(offset));
+      if (from.isBefore(to)) {
+        pieces.add(new Interval(null, from, to));
+      }
+      at = stretchEnd;
+    }
+    return pieces;
   }
 
-  /** The end of the local times before {@code local}: a repeated time ends at its second occurrence. */
-  private static Instant endOf(LocalDateTime local, ZoneId zone) {
-    ZoneOffsetTransition transition = zone.getRules().getTransition(local);
-    return transition != null && transition.isGap() ? transition.getInstant()
-      : local.atZone(zone).withLaterOffsetAtOverlap().toInstant();
+  private static Instant latest(Instant a, Instant b) {
+    return a.isAfter(b) ? a : b;
+  }
+
+  private static Instant earliest(Instant a, Instant b) {
+    return a.isBefore(b) ? a : b;
   }
 }

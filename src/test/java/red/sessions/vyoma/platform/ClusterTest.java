@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
@@ -21,8 +22,12 @@ import red.sessions.vyoma.support.TestServer;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +45,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static red.sessions.vyoma.support.Api.assertError;
 import static red.sessions.vyoma.support.Api.assertJson;
 import static red.sessions.vyoma.support.Seed.bookingBody;
+import static red.sessions.vyoma.support.Schedules.everyDay;
+import static red.sessions.vyoma.support.Schedules.rules;
+import static red.sessions.vyoma.support.Schedules.schedule;
+import static red.sessions.vyoma.support.Schedules.starts;
 import static red.sessions.vyoma.support.Seed.hoursAhead;
 
 /**
@@ -213,6 +222,46 @@ class ClusterTest {
     List<HttpResponse<Buffer>> responses = Future.all(calls).await().list();
     assertEquals(1, responses.stream().filter(r -> r.statusCode() == 201).count());
     responses.stream().filter(r -> r.statusCode() != 201).forEach(r -> assertError(r, 409));
+  }
+
+  @Test
+  @Order(2)
+  void bothNodesListTheSameSlotsAndBookingThemAtOnceKeepsTheBuffer() {
+    Seed seed = a.seed();
+    String teacher = seed.teacher("Chemistry");
+    ZoneId berlin = ZoneId.of("Europe/Berlin");
+    seed.schedule(teacher, schedule(berlin.getId(), everyDay("09:00", "13:00"), new JsonArray(), rules(0, 20, 30, 365)));
+    LocalDate day = LocalDate.now(berlin).plusDays(2);
+    String query = "from=" + day + "&to=" + day + "&duration=60&time_zone=" + berlin.getId();
+    JsonObject listing = seed.bookableSlots(teacher, query);
+    assertEquals(listing, b.seed().bookableSlots(teacher, query));
+    JsonArray slots = listing.getJsonArray("slots");
+    assertEquals(7, slots.size(), listing::encode);
+
+    // Every slot asked for twice, once on each node, all at once: the slots overlap and stand 30 minutes apart.
+    List<String> students = IntStream.range(0, 2 * slots.size()).mapToObj(i -> seed.student()).toList();
+    List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
+    for (int i = 0; i < students.size(); i++) {
+      Node node = i % 2 == 0 ? a : b;
+      JsonObject slot = slots.getJsonObject(i / 2);
+      calls.add(node.api().request(HttpMethod.POST, "/bookings").bearerTokenAuthentication(node.token(students.get(i)))
+        .sendJsonObject(new JsonObject().put("student_id", students.get(i)).put("teacher_id", teacher)
+          .put("start_time", slot.getString("start")).put("end_time", slot.getString("end"))));
+    }
+    List<HttpResponse<Buffer>> responses = Future.all(calls).await().list();
+    responses.stream().filter(r -> r.statusCode() != 201).forEach(r -> assertError(r, 409));
+    assertTrue(responses.stream().anyMatch(r -> r.statusCode() == 201));
+
+    JsonArray booked = new JsonArray(b.api().get("/bookings?teacher_id=" + teacher, b.token(teacher)).bodyAsString());
+    assertEquals(responses.stream().filter(r -> r.statusCode() == 201).count(), booked.size());
+    List<Instant[]> times = booked.stream().map(JsonObject.class::cast)
+      .map(booking -> new Instant[] {Instant.parse(booking.getString("start_time")), Instant.parse(booking.getString("end_time"))})
+      .sorted(Comparator.comparing(time -> time[0])).toList();
+    for (int i = 1; i < times.size(); i++) {
+      assertTrue(!times.get(i)[0].isBefore(times.get(i - 1)[1].plus(Duration.ofMinutes(20))), booked::encode);
+    }
+    assertEquals(List.of(), starts(seed.bookableSlots(teacher, query)).stream()
+      .filter(start -> times.stream().anyMatch(time -> time[0].equals(OffsetDateTime.parse(start).toInstant()))).toList());
   }
 
   @Test
