@@ -60,11 +60,13 @@ final class SessionStore {
      WHERE id = #{id} AND status = ANY (#{from})
     RETURNING id""";
   private static final String STATUS = "SELECT status FROM sessions WHERE id = #{id}";
-  // Completing the session completes its confirmed booking, in the same transaction.
+  // Completing the session completes its confirmed booking, in the same transaction, once the lesson has
+  // started (as PATCH /bookings does).
   private static final String COMPLETE_BOOKING = """
     UPDATE bookings SET status = 'completed', version = version + 1, updated_at = now()
-     WHERE id = #{booking_id} AND status = 'confirmed'""";
-  private static final String BOOKING_STATUS = "SELECT status FROM bookings WHERE id = #{booking_id}";
+     WHERE id = #{booking_id} AND status = 'confirmed' AND start_time <= now()""";
+  private static final String BOOKING_STATUS =
+    "SELECT status, start_time <= now() AS started FROM bookings WHERE id = #{booking_id}";
 
   private final Pool pool;
   private final String storageBaseUrl;
@@ -190,7 +192,7 @@ final class SessionStore {
   }
 
   /**
-   * Completes the confirmed booking. The parties read it as confirmed, but a party may have completed it
+   * Completes the confirmed booking, once it has started. The parties read it as confirmed, but a party may have completed it
    * (PATCH) since: then it already is where this leaves it, and only another state is a conflict. The
    * status is read again in a statement of its own, whose snapshot sees that completion.
    */
@@ -198,9 +200,15 @@ final class SessionStore {
     Map<String, Object> params = Map.of("booking_id", bookingId);
     return SqlTemplate.forUpdate(connection, COMPLETE_BOOKING).execute(params)
       .compose(completed -> completed.rowCount() == 1 ? Future.succeededFuture()
-        : SqlTemplate.forQuery(connection, BOOKING_STATUS).mapTo(row -> row.getString("status")).execute(params)
-          .map(status -> {
-            if (!"completed".equals(status.iterator().next())) {
+        : SqlTemplate.forQuery(connection, BOOKING_STATUS).execute(params)
+          .map(rows -> {
+            Row booking = rows.iterator().next();
+            String status = booking.getString("status");
+            if ("confirmed".equals(status) && !booking.getBoolean("started")) {
+              throw DomainException.conflict("the session completes its booking, which can be completed only once its "
+                + "start_time has passed");
+            }
+            if (!"completed".equals(status)) {
               throw DomainException.conflict("the booking must be confirmed before its session completes");
             }
             return null;

@@ -401,6 +401,15 @@ class SessionsTest extends ServerTest {
     assertEquals("active", read(sid, lesson.studentId()).getString("status"));
     assertEquals("confirmed", bookingStatus(lesson.bookingId(), lesson.studentId()));
 
+    // The lesson has not started yet: completing it then is refused, and so is the note sent with it.
+    assertEquals("the session completes its booking, which can be completed only once its start_time has passed",
+      assertError(put(sid, lesson.studentId(), status("completed").put("notes", new JsonArray().add(note("early", "2026-03-04T10:30:00Z")))), 409)
+        .getString("message"));
+    assertEquals("active", read(sid, lesson.studentId()).getString("status"));
+    assertEquals("confirmed", bookingStatus(lesson.bookingId(), lesson.studentId()));
+    assertNothingAdded(sid, lesson.studentId());
+
+    Seed.lessonTimeCame(lesson.bookingId());
     update(sid, lesson.studentId(), status("completed").put("notes", new JsonArray().add(note("well done", "2026-03-04T11:00:00Z"))));
     JsonObject done = read(sid, lesson.teacherId());
     assertEquals("completed", done.getString("status"));
@@ -478,6 +487,7 @@ class SessionsTest extends ServerTest {
     // Once the teacher confirms, the same request completes both.
     assertJson(api.send(HttpMethod.PATCH, "/bookings/" + booking.bookingId(), server.token(booking.teacherId()),
       new JsonObject().put("status", "confirmed")), 200);
+    Seed.lessonTimeCame(booking.bookingId());
     update(sid, booking.studentId(), status("completed"));
     assertEquals("completed", read(sid, booking.studentId()).getString("status"));
     assertEquals("completed", bookingStatus(booking.bookingId(), booking.studentId()));

@@ -16,6 +16,7 @@ import java.net.URLDecoder;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -100,6 +101,14 @@ public final class LessonRequests {
     fileKey = upload.getString("file_url").replaceFirst("^.*?/files/", "");
     uploadQuery = upload.getString("upload_url").replaceFirst("^[^?]*\\?", "");
     etag = api.get("/bookings/" + lesson.bookingId(), server.token(lesson.studentId())).getHeader("ETag");
+    seed.schedule(lesson.teacherId(), schedule());
+  }
+
+  /** The teacher's schedule, set with the lesson: the valid {@code PUT} sends it again. */
+  private static JsonObject schedule() {
+    return Schedules.schedule("Europe/Berlin", Schedules.everyDay("09:00", "12:00"),
+      new JsonArray().add(new JsonObject().put("date", "2027-12-24").put("unavailable", true)),
+      Schedules.rules(60, 10, 30, 365));
   }
 
   public Lesson lesson() {
@@ -134,6 +143,14 @@ public final class LessonRequests {
     requests.put("GET /bookings/{booking_id}", Request.of(s).path("booking_id", booking));
     requests.put("PATCH /bookings/{booking_id}", Request.of(s).path("booking_id", booking).header("If-Match", etag)
       .body(new JsonObject().put("status", "cancelled").put("reason", "ill")));
+    requests.put("POST /bookings/{booking_id}/reschedule", Request.of(s).path("booking_id", booking).header("If-Match", etag)
+      .body(new JsonObject().put("start_time", hoursAhead(30).plusMinutes(30).toString())
+        .put("end_time", hoursAhead(31).plusMinutes(30).toString())));
+    requests.put("GET /teachers/{teacher_id}/schedule", Request.of(s).path("teacher_id", teacher));
+    requests.put("PUT /teachers/{teacher_id}/schedule", Request.of(t).path("teacher_id", teacher).body(schedule()));
+    requests.put("GET /teachers/{teacher_id}/slots", Request.of(s).path("teacher_id", teacher)
+      .query("from", LocalDate.now().plusDays(2).toString()).query("to", LocalDate.now().plusDays(3).toString())
+      .query("duration", "45").query("time_zone", "Asia/Kolkata"));
     requests.put("GET /bookings/{booking_id}/session", Request.of(s).path("booking_id", booking));
     requests.put("POST /bookings/{booking_id}/review", Request.of(s).path("booking_id", booking)
       .body(new JsonObject().put("rating", 5).put("comment", "Clear")));
@@ -236,7 +253,8 @@ public final class LessonRequests {
       .put("teacher", assertJson(api.get("/profiles?user_id=" + teacher, t), 200))
       .put("slots", new JsonArray(assertOk(api.get("/availability?teacher_id=" + teacher, t)).bodyAsString()))
       .put("bookings", new JsonArray(assertOk(api.get("/bookings?student_id=" + student, s)).bodyAsString()))
-      .put("session", assertJson(api.get("/sessions/" + lesson.sessionId(), s), 200));
+      .put("session", assertJson(api.get("/sessions/" + lesson.sessionId(), s), 200))
+      .put("schedule", assertJson(api.get("/teachers/" + teacher + "/schedule", s), 200));
   }
 
   private static HttpResponse<Buffer> assertOk(HttpResponse<Buffer> response) {
