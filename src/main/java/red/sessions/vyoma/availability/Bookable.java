@@ -78,7 +78,7 @@ public record Bookable(Schedule schedule, List<Interval> slots, List<Interval> b
       return Optional.of("the lesson would start in less than the teacher's minimum notice of "
         + rules.minNoticeMinutes() + " minutes");
     }
-    if (start.isAfter(now.plus(Duration.ofDays(rules.maxDaysAhead())))) {
+    if (rules.maxDaysAhead() != null && start.isAfter(now.plus(Duration.ofDays(rules.maxDaysAhead())))) {
       return Optional.of("the lesson would start more than " + rules.maxDaysAhead()
         + " days ahead, beyond the teacher's booking window");
     }

@@ -32,15 +32,18 @@ public record Schedule(ZoneId timeZone, Map<DayOfWeek, List<Hours>> weekly, Map<
   private static final int DAY = 24 * 60;
   private static final Pattern CLOCK = Pattern.compile("([01]\\d|2[0-4]):([0-5]\\d)");
 
-  /** What a teacher who never set a schedule has: no weekly hours (only one-off slots), the default rules. */
-  static final Schedule NONE = new Schedule(ZoneId.of("UTC"), Map.of(), Map.of(), Rules.DEFAULT);
+  /**
+   * What a teacher who never set a schedule has: no weekly hours (only one-off slots), the default rules
+   * but no booking window, so their slots book as they always did, however far ahead.
+   */
+  static final Schedule NONE = new Schedule(ZoneId.of("UTC"), Map.of(), Map.of(), new Rules(0, 0, 15, null));
 
   /** Local wall-clock minutes of a day, from {@code start} up to {@code end} (1440 is 24:00). */
   record Hours(int start, int end) {
   }
 
-  /** How a teacher's hours may be booked. */
-  public record Rules(int minNoticeMinutes, int bufferMinutes, int slotStepMinutes, int maxDaysAhead) {
+  /** How a teacher's hours may be booked; {@code maxDaysAhead} null for no booking window. */
+  public record Rules(int minNoticeMinutes, int bufferMinutes, int slotStepMinutes, Integer maxDaysAhead) {
     static final Rules DEFAULT = new Rules(0, 0, 15, 365);
   }
 

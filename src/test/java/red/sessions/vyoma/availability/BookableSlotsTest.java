@@ -217,6 +217,19 @@ class BookableSlotsTest extends ServerTest {
   }
 
   @Test
+  void aTeacherWithoutAScheduleIsBookedInOneOffSlotsHoweverFarAheadUntilTheySetOne() {
+    String teacher = seed.teacher();
+    OffsetDateTime start = OffsetDateTime.now(ZoneOffset.UTC).plusYears(2).truncatedTo(ChronoUnit.HOURS);
+    seed.slot(teacher, start, start.plusHours(3));
+    assertJson(book(seed.student(), teacher, start.toInstant(), start.plusHours(1).toInstant()), 201);
+
+    seed.schedule(teacher, schedule("UTC", new JsonArray(), new JsonArray(), new JsonObject()));
+    assertEquals("the lesson would start more than 365 days ahead, beyond the teacher's booking window",
+      assertError(book(seed.student(), teacher, start.plusHours(2).toInstant(), start.plusHours(3).toInstant()), 409)
+        .getString("message"));
+  }
+
+  @Test
   void theBufferIsKeptByTheListingAndByTheBooking() {
     String teacher = seed.teacher();
     LocalDate day = LocalDate.now(ZoneOffset.UTC).plusDays(2);
