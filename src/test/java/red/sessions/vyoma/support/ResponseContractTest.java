@@ -4,6 +4,7 @@ import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.impl.HttpResponseImpl;
@@ -28,7 +29,7 @@ class ResponseContractTest {
     return new JsonObject().put("booking_id", ID).put("student_id", "s").put("teacher_id", "t")
       .put("start_time", "2026-12-01T03:30:00.000Z").put("end_time", "2026-12-01T04:30:00.000Z")
       .put("status", "pending").put("created_at", "2026-11-27T10:11:12.345Z")
-      .put("updated_at", "2026-11-27T10:11:12.345Z").putNull("cancel_reason");
+      .put("updated_at", "2026-11-27T10:11:12.345Z").putNull("cancel_reason").put("previous_times", new JsonArray());
   }
 
   private static JsonObject error(int status) {
