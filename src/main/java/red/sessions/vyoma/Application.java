@@ -19,6 +19,8 @@ import red.sessions.vyoma.files.UploadSigner;
 import red.sessions.vyoma.http.HttpVerticle;
 import red.sessions.vyoma.http.RateLimits;
 import red.sessions.vyoma.meetings.MeetingsVerticle;
+import red.sessions.vyoma.packages.PackageExpiry;
+import red.sessions.vyoma.packages.PackagesVerticle;
 import red.sessions.vyoma.platform.AppConfig;
 import red.sessions.vyoma.platform.Cluster;
 import red.sessions.vyoma.platform.Database;
@@ -54,6 +56,7 @@ public final class Application {
     parts -> new MeetingsVerticle(parts.pool(), parts.config().meetings(), parts.cluster()),
     parts -> new SearchVerticle(parts.pool()),
     parts -> new ReviewsVerticle(parts.pool()),
+    parts -> new PackagesVerticle(parts.pool()),
     parts -> new FilesVerticle(parts.pool(), parts.config().storage(), parts.config().dataDir(), parts.signer()));
 
   private final Vertx vertx;
@@ -104,7 +107,8 @@ public final class Application {
     DeploymentOptions http = new DeploymentOptions().setInstances(AppConfig.instances(config.http()));
     RateLimits limits = RateLimits.create(vertx, config.rateLimits());
     return domains
-      .compose(v -> noted(vertx.deployVerticle(new IdempotencyKeyCleanup(database.pool(), config.bookings())), deployments))
+      .compose(v -> noted(vertx.deployVerticle(IdempotencyKeyCleanup.sweep(database.pool(), config.bookings())), deployments))
+      .compose(v -> noted(vertx.deployVerticle(PackageExpiry.sweep(database.pool(), config.packages())), deployments))
       .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, verifier, database, signer, cluster, limits), http))
       .map(id -> {
         deployments.add(id);

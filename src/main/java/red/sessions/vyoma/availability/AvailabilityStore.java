@@ -51,7 +51,7 @@ final class AvailabilityStore {
   // A teacher's schedule with their role, for reading it: no row, or not a teacher, is not a teacher's schedule.
   private static final String TEACHER_SCHEDULE = """
     SELECT p.role, s.time_zone, s.weekly, s.overrides, s.min_notice_minutes, s.buffer_minutes, s.slot_step_minutes,
-           s.max_days_ahead
+           s.max_days_ahead, s.free_cancellation_hours, s.requires_package
       FROM profiles p LEFT JOIN teacher_schedules s ON s.teacher_id = p.user_id
      WHERE p.user_id = #{teacher_id}""";
 
@@ -59,15 +59,17 @@ final class AvailabilityStore {
   // teacher (they lock it too), so a booking is judged by the schedule before or after, never half of each.
   private static final String SAVE_SCHEDULE = """
     INSERT INTO teacher_schedules AS s (teacher_id, time_zone, weekly, overrides, min_notice_minutes, buffer_minutes,
-                                        slot_step_minutes, max_days_ahead)
+                                        slot_step_minutes, max_days_ahead, free_cancellation_hours, requires_package)
     SELECT user_id, #{time_zone}, #{weekly}, #{overrides}, #{min_notice_minutes}, #{buffer_minutes},
-           #{slot_step_minutes}, #{max_days_ahead}
+           #{slot_step_minutes}, #{max_days_ahead}, #{free_cancellation_hours}, #{requires_package}
       FROM profiles WHERE user_id = #{teacher_id} AND role = 'teacher'
        FOR NO KEY UPDATE
     ON CONFLICT (teacher_id) DO UPDATE
        SET time_zone = EXCLUDED.time_zone, weekly = EXCLUDED.weekly, overrides = EXCLUDED.overrides,
            min_notice_minutes = EXCLUDED.min_notice_minutes, buffer_minutes = EXCLUDED.buffer_minutes,
-           slot_step_minutes = EXCLUDED.slot_step_minutes, max_days_ahead = EXCLUDED.max_days_ahead, updated_at = now()
+           slot_step_minutes = EXCLUDED.slot_step_minutes, max_days_ahead = EXCLUDED.max_days_ahead,
+           free_cancellation_hours = EXCLUDED.free_cancellation_hours, requires_package = EXCLUDED.requires_package,
+           updated_at = now()
     RETURNING teacher_id""";
 
   private static final String IS_TEACHER =
@@ -121,6 +123,8 @@ final class AvailabilityStore {
     params.put("buffer_minutes", schedule.rules().bufferMinutes());
     params.put("slot_step_minutes", schedule.rules().slotStepMinutes());
     params.put("max_days_ahead", schedule.rules().maxDaysAhead());
+    params.put("free_cancellation_hours", schedule.rules().freeCancellationHours());
+    params.put("requires_package", schedule.rules().requiresPackage());
     return SqlTemplate.forUpdate(pool, SAVE_SCHEDULE).execute(params).map(result -> result.rowCount() == 1);
   }
 

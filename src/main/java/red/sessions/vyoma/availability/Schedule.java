@@ -36,15 +36,19 @@ public record Schedule(ZoneId timeZone, Map<DayOfWeek, List<Hours>> weekly, Map<
    * What a teacher who never set a schedule has: no weekly hours (only one-off slots), the default rules
    * but no booking window, so their slots book as they always did, however far ahead.
    */
-  static final Schedule NONE = new Schedule(ZoneId.of("UTC"), Map.of(), Map.of(), new Rules(0, 0, 15, null));
+  static final Schedule NONE = new Schedule(ZoneId.of("UTC"), Map.of(), Map.of(), new Rules(0, 0, 15, null, 0, false));
 
   /** Local wall-clock minutes of a day, from {@code start} up to {@code end} (1440 is 24:00). */
   record Hours(int start, int end) {
   }
 
-  /** How a teacher's hours may be booked; {@code maxDaysAhead} null for no booking window. */
-  public record Rules(int minNoticeMinutes, int bufferMinutes, int slotStepMinutes, Integer maxDaysAhead) {
-    static final Rules DEFAULT = new Rules(0, 0, 15, 365);
+  /**
+   * How a teacher's hours may be booked ({@code maxDaysAhead} null for no booking window), until how many
+   * hours before its start a student cancels a lesson of a package for free, and whether a booking needs one.
+   */
+  public record Rules(int minNoticeMinutes, int bufferMinutes, int slotStepMinutes, Integer maxDaysAhead,
+                      int freeCancellationHours, boolean requiresPackage) {
+    static final Rules DEFAULT = new Rules(0, 0, 15, 365, 0, false);
   }
 
   /** The local hours of a date: its override when it has one (empty: closed), else its weekday's hours. */
@@ -84,7 +88,9 @@ public record Schedule(ZoneId timeZone, Map<DayOfWeek, List<Hours>> weekly, Map<
         .put("min_notice_minutes", rules.minNoticeMinutes())
         .put("buffer_minutes", rules.bufferMinutes())
         .put("slot_step_minutes", rules.slotStepMinutes())
-        .put("max_days_ahead", rules.maxDaysAhead()));
+        .put("max_days_ahead", rules.maxDaysAhead())
+        .put("cancellation", new JsonObject().put("free_until_hours_before", rules.freeCancellationHours()))
+        .put("requires_package", rules.requiresPackage()));
   }
 
   JsonArray weeklyJson() {
@@ -237,10 +243,30 @@ public record Schedule(ZoneId timeZone, Map<DayOfWeek, List<Hours>> weekly, Map<
       rule(rules, "min_notice_minutes", Rules.DEFAULT.minNoticeMinutes(), 0, 43200),
       rule(rules, "buffer_minutes", Rules.DEFAULT.bufferMinutes(), 0, 240),
       rule(rules, "slot_step_minutes", Rules.DEFAULT.slotStepMinutes(), 5, 480),
-      rule(rules, "max_days_ahead", Rules.DEFAULT.maxDaysAhead(), 1, 730));
+      rule(rules, "max_days_ahead", Rules.DEFAULT.maxDaysAhead(), 1, 730),
+      cancellation(rules.getValue("cancellation")),
+      requiresPackage(rules.getValue("requires_package")));
+  }
+
+  private static int cancellation(Object cancellation) {
+    if (cancellation == null) {
+      return Rules.DEFAULT.freeCancellationHours();
+    }
+    if (!(cancellation instanceof JsonObject policy)) {
+      throw DomainException.invalid("rules.cancellation must be an object");
+    }
+    return rule(policy, "free_until_hours_before", Rules.DEFAULT.freeCancellationHours(), 0, 720);
+  }
+
+  private static boolean requiresPackage(Object value) {
+    if (value != null && !(value instanceof Boolean)) {
+      throw DomainException.invalid("rules.requires_package must be true or false");
+    }
+    return Boolean.TRUE.equals(value);
   }
 
   private static int rule(JsonObject rules, String name, int fallback, int min, int max) {
-    return rules.getValue(name) == null ? fallback : JsonFields.requiredInteger(rules, name, "rules." + name, min, max);
+    String label = name.equals("free_until_hours_before") ? "rules.cancellation." + name : "rules." + name;
+    return rules.getValue(name) == null ? fallback : JsonFields.requiredInteger(rules, name, label, min, max);
   }
 }

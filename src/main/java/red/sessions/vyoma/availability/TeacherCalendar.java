@@ -23,7 +23,8 @@ import java.util.UUID;
 public final class TeacherCalendar {
 
   private static final String SCHEDULE = """
-    SELECT time_zone, weekly, overrides, min_notice_minutes, buffer_minutes, slot_step_minutes, max_days_ahead
+    SELECT time_zone, weekly, overrides, min_notice_minutes, buffer_minutes, slot_step_minutes, max_days_ahead,
+           free_cancellation_hours, requires_package
       FROM teacher_schedules WHERE teacher_id = #{teacher_id}""";
   private static final String SLOTS = """
     SELECT id, start_time, end_time FROM availability_slots
@@ -70,6 +71,7 @@ public final class TeacherCalendar {
   static Schedule schedule(Row row) {
     return Schedule.stored(row.getString("time_zone"), (JsonArray) row.getJson("weekly"),
       (JsonArray) row.getJson("overrides"), new Schedule.Rules(row.getInteger("min_notice_minutes"),
-        row.getInteger("buffer_minutes"), row.getInteger("slot_step_minutes"), row.getInteger("max_days_ahead")));
+        row.getInteger("buffer_minutes"), row.getInteger("slot_step_minutes"), row.getInteger("max_days_ahead"),
+        row.getInteger("free_cancellation_hours"), row.getBoolean("requires_package")));
   }
 }

@@ -11,15 +11,17 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * A booking as stored, with the version that changes on every change of status or time, and the times it
- * was moved from, oldest first.
+ * A booking as stored, with the version that changes on every change of status or time, the times it was
+ * moved from (oldest first), the package its lesson came from, whether its student cancelled it too late to get
+ * the lesson back, and which party did not show up, if one was reported absent.
  */
 public record Booking(UUID bookingId, String studentId, String teacherId, OffsetDateTime startTime,
                       OffsetDateTime endTime, BookingStatus status, String cancelReason, OffsetDateTime createdAt,
-                      OffsetDateTime updatedAt, int version, List<Move> previousTimes) {
+                      OffsetDateTime updatedAt, int version, List<Move> previousTimes, UUID packageId,
+                      boolean lateCancellation, String noShow) {
 
-  static final String COLUMNS =
-    "id, student_id, teacher_id, start_time, end_time, status, cancel_reason, version, created_at, updated_at, previous_times";
+  static final String COLUMNS = "id, student_id, teacher_id, start_time, end_time, status, cancel_reason, version, "
+    + "created_at, updated_at, previous_times, package_id, late_cancellation, no_show";
 
   /** Where a booking was before one of its moves, who moved it and when. */
   public record Move(OffsetDateTime startTime, OffsetDateTime endTime, String changedBy, OffsetDateTime changedAt) {
@@ -51,7 +53,10 @@ public record Booking(UUID bookingId, String studentId, String teacherId, Offset
       row.getOffsetDateTime("created_at"),
       row.getOffsetDateTime("updated_at"),
       row.getInteger("version"),
-      ((JsonArray) row.getJson("previous_times")).stream().map(move -> Move.of((JsonObject) move)).toList());
+      ((JsonArray) row.getJson("previous_times")).stream().map(move -> Move.of((JsonObject) move)).toList(),
+      row.getUUID("package_id"),
+      row.getBoolean("late_cancellation"),
+      row.getString("no_show"));
   }
 
   boolean isParty(Caller caller) {
@@ -70,6 +75,9 @@ public record Booking(UUID bookingId, String studentId, String teacherId, Offset
       .put("cancel_reason", cancelReason)
       .put("created_at", Times.format(createdAt))
       .put("updated_at", Times.format(updatedAt))
-      .put("previous_times", new JsonArray(previousTimes.stream().map(Move::toJson).toList()));
+      .put("previous_times", new JsonArray(previousTimes.stream().map(Move::toJson).toList()))
+      .put("package_id", packageId == null ? null : packageId.toString())
+      .put("late_cancellation", lateCancellation)
+      .put("no_show", noShow);
   }
 }

@@ -34,4 +34,12 @@ public interface BookingService {
    * null) names a version the booking has left.
    */
   Future<Booking> reschedule(Caller caller, UUID bookingId, TimeRange time, Integer expectedVersion);
+
+  /**
+   * Reports that a party did not show up to a confirmed booking: by the other party (or an admin), from 10
+   * minutes after the start until 48 hours after the end, once, and only when the meeting's attendee records do
+   * not show the absent party joining. Stale when {@code expectedVersion} (may be null) names a version the
+   * booking has left.
+   */
+  Future<Booking> reportNoShow(Caller caller, UUID bookingId, Absent absent, Integer expectedVersion);
 }

@@ -9,6 +9,7 @@ import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.availability.Bookable;
 import red.sessions.vyoma.availability.TeacherCalendar;
 import red.sessions.vyoma.bus.TimeRange;
+import red.sessions.vyoma.packages.Ledger;
 import red.sessions.vyoma.platform.Rows;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.Page;
@@ -46,8 +47,8 @@ final class BookingStore {
 
   // blocked_until widens the booking by the teacher's buffer; the exclusion constraint on it keeps the buffer.
   private static final String INSERT = """
-    INSERT INTO bookings (student_id, teacher_id, slot_id, start_time, end_time, blocked_until)
-    VALUES (#{student_id}, #{teacher_id}, #{slot_id}, #{start_time}, #{end_time}, #{blocked_until})
+    INSERT INTO bookings (student_id, teacher_id, slot_id, start_time, end_time, blocked_until, package_id)
+    VALUES (#{student_id}, #{teacher_id}, #{slot_id}, #{start_time}, #{end_time}, #{blocked_until}, #{package_id})
     RETURNING id""";
 
   // Compare-and-set on the version, for a booking still active and not started. The times it leaves are
@@ -77,18 +78,42 @@ final class BookingStore {
     SELECT request_hash, booking_id FROM booking_idempotency_keys WHERE caller_id = #{caller_id} AND key = #{key}""";
 
   // Compare-and-set: the row changes only from a status the target is reachable from, only for a party
-  // allowed to make that change, only at the expected version, and to completed only once it has started. A confirmation is remembered for good
-  // (confirmed_at), whatever happens to the booking after.
+  // allowed to make that change, only at the expected version, and to completed only once it has started. A
+  // confirmation is remembered for good (confirmed_at), whatever happens to the booking after. The student
+  // cancelling later than the teacher's free cancellation allows is a late cancellation, as the clock of the
+  // database has it.
   private static final String CHANGE_STATUS = """
     UPDATE bookings
        SET status = #{status}, cancel_reason = #{reason}, version = version + 1, updated_at = now(),
-           confirmed_at = CASE WHEN #{status} = 'confirmed' THEN now() ELSE confirmed_at END
+           confirmed_at = CASE WHEN #{status} = 'confirmed' THEN now() ELSE confirmed_at END,
+           late_cancellation = #{status} = 'cancelled' AND NOT #{admin} AND student_id = #{caller}
+             AND now() > start_time - make_interval(hours =>
+             COALESCE((SELECT free_cancellation_hours FROM teacher_schedules s WHERE s.teacher_id = bookings.teacher_id), 0))
      WHERE id = #{id}
        AND status = ANY (#{from})
        AND (#{admin} OR teacher_id = #{caller} OR (NOT #{teacher_only} AND student_id = #{caller}))
        AND version = #{version}
        AND (#{status} <> 'completed' OR start_time <= now())
     RETURNING\s""" + Booking.COLUMNS;
+
+  // A no-show is reported once, on a confirmed booking, by the other party (or an admin), from 10 minutes after
+  // the start until 48 hours after the end, and only when the meeting's attendee records do not show the absent
+  // party joining the session's meeting.
+  private static final String NO_SHOW = """
+    UPDATE bookings b
+       SET status = CASE WHEN #{absent} = 'student' THEN 'completed' ELSE 'cancelled' END, no_show = #{absent},
+           version = version + 1, updated_at = now()
+     WHERE id = #{id} AND version = #{version} AND status = 'confirmed' AND no_show IS NULL
+       AND now() >= start_time + interval '10 minutes' AND now() <= end_time + interval '48 hours'
+       AND (#{admin} OR (#{absent} = 'student' AND teacher_id = #{caller}) OR (#{absent} = 'teacher' AND student_id = #{caller}))
+       AND NOT EXISTS (
+         SELECT 1 FROM sessions s JOIN meetings m ON m.session_id = s.id JOIN attendees a ON a.meeting_id = m.meeting_id
+          WHERE s.booking_id = b.id AND a.user_id = CASE WHEN #{absent} = 'student' THEN b.student_id ELSE b.teacher_id END)
+    RETURNING\s""" + Booking.COLUMNS;
+  private static final String JOINED = """
+    SELECT EXISTS (
+      SELECT 1 FROM sessions s JOIN meetings m ON m.session_id = s.id JOIN attendees a ON a.meeting_id = m.meeting_id
+       WHERE s.booking_id = #{id} AND a.user_id = #{user_id}) AS joined""";
 
   private final Pool pool;
   private final int keyTtlSeconds;
@@ -137,16 +162,25 @@ final class BookingStore {
     Instant end = booking.time().end().toInstant();
     return bookable(connection, booking.studentId(), booking.teacherId(), start, end, null)
       .compose(bookable -> {
-        Map<String, Object> params = new HashMap<>();
-        params.put("student_id", booking.studentId());
-        params.put("teacher_id", booking.teacherId());
-        params.put("slot_id", bookable.slotAt(start, end).orElse(null));
-        params.put("start_time", booking.time().start());
-        params.put("end_time", booking.time().end());
-        params.put("blocked_until", blockedUntil(bookable, booking.time().end()));
-        return SqlTemplate.forUpdate(connection, INSERT).mapTo(row -> row.getUUID("id")).execute(params);
-      })
-      .map(rows -> rows.iterator().next());
+        boolean fromPackage = bookable.schedule().rules().requiresPackage() || booking.packageId() != null;
+        Future<UUID> lessons = fromPackage
+          ? Ledger.choose(connection, booking.studentId(), booking.teacherId(), booking.packageId(), booking.time().start())
+          : Future.succeededFuture(null);
+        return lessons.compose(packageId -> {
+          Map<String, Object> params = new HashMap<>();
+          params.put("student_id", booking.studentId());
+          params.put("teacher_id", booking.teacherId());
+          params.put("slot_id", bookable.slotAt(start, end).orElse(null));
+          params.put("start_time", booking.time().start());
+          params.put("end_time", booking.time().end());
+          params.put("blocked_until", blockedUntil(bookable, booking.time().end()));
+          params.put("package_id", packageId);
+          return SqlTemplate.forUpdate(connection, INSERT).mapTo(row -> row.getUUID("id")).execute(params)
+            .map(rows -> rows.iterator().next())
+            .compose(id -> packageId == null ? Future.succeededFuture(id)
+              : Ledger.record(connection, packageId, id, -1, Ledger.Reason.BOOKED).map(id));
+        });
+      });
   }
 
   /**
@@ -197,8 +231,46 @@ final class BookingStore {
     params.put("caller", caller.userId());
     params.put("teacher_only", to.teacherOnly());
     params.put("version", version);
-    return SqlTemplate.forUpdate(pool, CHANGE_STATUS).mapTo(Booking::of).execute(params)
-      .map(Rows::first);
+    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, CHANGE_STATUS).mapTo(Booking::of)
+      .execute(params)
+      .map(Rows::first)
+      .compose(changed -> changed.filter(booking -> to == BookingStatus.CANCELLED && booking.packageId() != null)
+        .map(booking -> Ledger.record(connection, booking.packageId(), booking.bookingId(),
+          booking.lateCancellation() ? 0 : 1, cancellation(booking, caller)).map(changed))
+        .orElseGet(() -> Future.succeededFuture(changed))));
+  }
+
+  /** What a cancellation does to the booking's lesson: only a student's late one keeps it used. */
+  private static Ledger.Reason cancellation(Booking booking, Caller caller) {
+    if (booking.lateCancellation()) {
+      return Ledger.Reason.LATE_CANCELLATION;
+    }
+    return !caller.admin() && caller.userId().equals(booking.studentId()) ? Ledger.Reason.CANCELLED_IN_TIME
+      : Ledger.Reason.TEACHER_CANCELLED;
+  }
+
+  /** The booking after the no-show report, or empty when the compare-and-set matched nothing. */
+  Future<Optional<Booking>> reportNoShow(UUID bookingId, Absent absent, Caller caller, int version) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("id", bookingId);
+    params.put("version", version);
+    params.put("absent", absent.wire());
+    params.put("admin", caller.admin());
+    params.put("caller", caller.userId());
+    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, NO_SHOW).mapTo(Booking::of)
+      .execute(params)
+      .map(Rows::first)
+      .compose(reported -> reported.filter(booking -> booking.packageId() != null)
+        .map(booking -> Ledger.record(connection, booking.packageId(), booking.bookingId(), absent.lessonReturned() ? 1 : 0,
+          absent.ledgerReason()).map(reported))
+        .orElseGet(() -> Future.succeededFuture(reported))));
+  }
+
+  /** Whether the user joined the meeting of the booking's session: the evidence a no-show report is weighed by. */
+  Future<Boolean> joinedMeeting(UUID bookingId, String userId) {
+    return SqlTemplate.forQuery(pool, JOINED).mapTo(row -> row.getBoolean("joined"))
+      .execute(Map.of("id", bookingId, "user_id", userId))
+      .map(rows -> rows.iterator().next());
   }
 
   /** The moved booking, or empty when the compare-and-set matched nothing. */
@@ -217,8 +289,26 @@ final class BookingStore {
           params.put("blocked_until", blockedUntil(bookable, time.end()));
           params.put("slot_id", bookable.slotAt(start, end).orElse(null));
           params.put("to_pending", caller.userId().equals(booking.studentId()));
-          return SqlTemplate.forUpdate(connection, MOVE).mapTo(Booking::of).execute(params);
+          return packageValidAt(connection, booking, time.start())
+            .compose(valid -> SqlTemplate.forUpdate(connection, MOVE).mapTo(Booking::of).execute(params));
         })
-        .map(Rows::first));
+        .map(Rows::first)
+        .compose(moved -> moved.filter(found -> found.packageId() != null)
+          .map(found -> Ledger.record(connection, found.packageId(), found.bookingId(), 0, Ledger.Reason.RESCHEDULED)
+            .map(moved))
+          .orElseGet(() -> Future.succeededFuture(moved))));
+  }
+
+  /** The lesson moves with the booking: its package must still be valid at the new start. */
+  private static Future<Void> packageValidAt(SqlConnection connection, Booking booking, OffsetDateTime start) {
+    if (booking.packageId() == null) {
+      return Future.succeededFuture();
+    }
+    return Ledger.validAt(connection, booking.packageId(), start).map(valid -> {
+      if (!valid) {
+        throw DomainException.conflict("the booking's package expires before the new time");
+      }
+      return null;
+    });
   }
 }

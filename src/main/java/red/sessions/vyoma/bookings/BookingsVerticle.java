@@ -9,7 +9,9 @@ import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.DomainVerticle;
 import red.sessions.vyoma.bus.Page;
 import red.sessions.vyoma.bus.TimeRange;
+import red.sessions.vyoma.packages.Ledger;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +30,9 @@ public final class BookingsVerticle extends DomainVerticle<BookingService> imple
   private static final DomainCounter CANCELLED = new DomainCounter("vyoma.bookings.cancelled",
     "Bookings cancelled by either party");
 
+  private static final Duration NO_SHOW_FROM = Duration.ofMinutes(10);
+  private static final Duration NO_SHOW_UNTIL = Duration.ofHours(48);
+
   private final BookingStore store;
 
   /**
@@ -39,7 +44,10 @@ public final class BookingsVerticle extends DomainVerticle<BookingService> imple
         "the teacher already has a booking at that time or within the teacher's buffer around it"),
       "bookings_student_no_overlap", DomainException.conflict("the student already has a booking at that time"),
       "bookings_student_id_fkey", DomainException.invalid("student_id has no profile; create it with POST /profiles"),
-      "bookings_slot_id_fkey", DomainException.conflict("the availability slot was just removed")));
+      "bookings_slot_id_fkey", DomainException.conflict("the availability slot was just removed"),
+      "packages_remaining_in_range", Ledger.NO_LESSONS_LEFT,
+      "package_ledger_one_return_per_booking", DomainException.conflict("the booking's lesson was already given back"),
+      "package_ledger_one_use_per_booking", DomainException.conflict("the booking already took its lesson")));
     this.store = new BookingStore(pool, config.getInteger("idempotency_key_ttl_seconds"));
   }
 
@@ -121,6 +129,56 @@ public final class BookingsVerticle extends DomainVerticle<BookingService> imple
             "the booking changed at the same moment; read it again"));
         })));
     });
+  }
+
+  @Override
+  public Future<Booking> reportNoShow(Caller caller, UUID bookingId, Absent absent, Integer expectedVersion) {
+    return get(caller, bookingId).compose(booking -> {
+      int expected = expectedVersion != null ? expectedVersion : booking.version();
+      Optional<DomainException> refused = whyNoNoShow(booking, absent, caller, expectedVersion);
+      if (refused.isPresent()) {
+        throw refused.get();
+      }
+      return store.reportNoShow(bookingId, absent, caller, expected).compose(reported -> reported.map(Future::succeededFuture)
+        .orElseGet(() -> get(caller, bookingId).compose(now -> {
+          Optional<DomainException> why = whyNoNoShow(now, absent, caller, expectedVersion);
+          if (why.isPresent()) {
+            throw why.get();
+          }
+          String absentee = absent == Absent.STUDENT ? now.studentId() : now.teacherId();
+          return store.joinedMeeting(bookingId, absentee).map(joined -> {
+            throw DomainException.conflict(joined
+              ? "the meeting's records show the " + absent.wire() + " joined the session's meeting"
+              : "the booking changed at the same moment; read it again");
+          });
+        })));
+    });
+  }
+
+  /** Why a no-show of {@code absent} cannot be reported on the booking as it is now, attendance aside. */
+  private static Optional<DomainException> whyNoNoShow(Booking booking, Absent absent, Caller caller, Integer expectedVersion) {
+    String reporter = absent == Absent.STUDENT ? booking.teacherId() : booking.studentId();
+    if (!caller.actsFor(reporter)) {
+      return Optional.of(DomainException.forbidden("a no-show of the " + absent.wire() + " is reported by the other party"));
+    }
+    if (expectedVersion != null && expectedVersion != booking.version()) {
+      return Optional.of(new DomainException(DomainException.Reason.STALE, "the booking changed since you read it; read it again"));
+    }
+    if (booking.noShow() != null) {
+      return Optional.of(DomainException.conflict("a no-show was already reported for this booking"));
+    }
+    if (booking.status() != BookingStatus.CONFIRMED) {
+      return Optional.of(DomainException.conflict("a no-show is reported only on a confirmed booking, not a "
+        + booking.status().wire() + " one"));
+    }
+    Instant now = Instant.now();
+    if (now.isBefore(booking.startTime().toInstant().plus(NO_SHOW_FROM))) {
+      return Optional.of(DomainException.conflict("a no-show can be reported from 10 minutes after the start"));
+    }
+    if (now.isAfter(booking.endTime().toInstant().plus(NO_SHOW_UNTIL))) {
+      return Optional.of(DomainException.conflict("a no-show can be reported until 48 hours after the end"));
+    }
+    return Optional.empty();
   }
 
   /** Why a booking as it is now cannot be moved at the version the caller expects, if it cannot. */

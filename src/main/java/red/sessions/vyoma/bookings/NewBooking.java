@@ -10,9 +10,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.UUID;
 
-/** A validated {@code POST /bookings} body: a lesson of 15 minutes to 8 hours, in the future. */
-public record NewBooking(String studentId, String teacherId, TimeRange time) {
+/**
+ * A validated {@code POST /bookings} body: a lesson of 15 minutes to 8 hours, in the future, and the package
+ * to take it from, when the student names one.
+ */
+public record NewBooking(String studentId, String teacherId, TimeRange time, UUID packageId) {
 
   static final Duration SHORTEST = Duration.ofMinutes(15);
   static final Duration LONGEST = Duration.ofHours(8);
@@ -23,7 +27,9 @@ public record NewBooking(String studentId, String teacherId, TimeRange time) {
     if (studentId.equals(teacherId)) {
       throw DomainException.invalid("student_id and teacher_id must be different users");
     }
-    return new NewBooking(studentId, teacherId, lessonTime(body));
+    String packageId = JsonFields.optionalString(body, "package_id", "package_id");
+    return new NewBooking(studentId, teacherId, lessonTime(body),
+      packageId == null ? null : JsonFields.uuid(packageId, "package_id"));
   }
 
   /** A lesson's {@code start_time} and {@code end_time}, for booking or moving it: 15 minutes to 8 hours, in the future. */
@@ -33,8 +39,10 @@ public record NewBooking(String studentId, String teacherId, TimeRange time) {
 
   /** What identifies this request for {@code Idempotency-Key}: the same booking asked for again. */
   String fingerprint() {
+    // A package named is part of the request; without one the form is the one keys were first stored with.
     String canonical = String.join("\n", studentId, teacherId,
-      time.start().toInstant().toString(), time.end().toInstant().toString());
+      time.start().toInstant().toString(), time.end().toInstant().toString())
+      + (packageId == null ? "" : "\n" + packageId);
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);

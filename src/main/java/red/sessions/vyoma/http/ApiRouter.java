@@ -17,6 +17,7 @@ import red.sessions.vyoma.files.FilesVerticle;
 import red.sessions.vyoma.files.LocalUploadHandler;
 import red.sessions.vyoma.files.UploadSigner;
 import red.sessions.vyoma.meetings.MeetingService;
+import red.sessions.vyoma.packages.PackageService;
 import red.sessions.vyoma.platform.AppConfig;
 import red.sessions.vyoma.platform.Cluster;
 import red.sessions.vyoma.platform.Database;
@@ -90,6 +91,7 @@ final class ApiRouter {
 
     BookingRoutes.mount(api, services.of(BookingService.class, BookingService.ADDRESS));
     ReviewRoutes.mount(api, services.of(ReviewService.class, ReviewService.ADDRESS));
+    PackageRoutes.mount(api, services.of(PackageService.class, PackageService.ADDRESS));
 
     SessionRoutes.mount(api, services.of(SessionService.class, SessionService.ADDRESS));
 
@@ -99,6 +101,7 @@ final class ApiRouter {
     if ("local".equals(config.storage().getString("provider"))) {
       // The signature in the URL is the credential, as with S3's pre-signed URLs: no bearer token here.
       router.putWithRegex(FileRoutes.FILE_PATH).setName(FileRoutes.FILE_ROUTE).handler(AccessLog.notingRoute(limits::byAddress))
+        .handler(StorableText::pathAndQuery)
         .handler(new LocalUploadHandler(FilesVerticle.localRoot(config.dataDir()), signer,
           config.storage().getLong("max_upload_bytes")));
     }

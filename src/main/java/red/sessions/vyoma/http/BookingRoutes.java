@@ -3,6 +3,7 @@ package red.sessions.vyoma.http;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.HttpException;
+import red.sessions.vyoma.bookings.Absent;
 import red.sessions.vyoma.bookings.Booking;
 import red.sessions.vyoma.bookings.BookingService;
 import red.sessions.vyoma.bookings.NewBooking;
@@ -32,6 +33,9 @@ final class BookingRoutes {
       .map(BookingRoutes::withETag));
     api.patch("/bookings/:booking_id", call -> bookings.changeStatus(call.caller(), call.pathUuid("booking_id"),
         StatusChange.parse(call.body(), expectedVersion(call.header("If-Match"))))
+      .map(BookingRoutes::withETag));
+    api.post("/bookings/:booking_id/no-show", call -> bookings.reportNoShow(call.caller(), call.pathUuid("booking_id"),
+        Absent.parse(call.body()), expectedVersion(call.header("If-Match")))
       .map(BookingRoutes::withETag));
     api.post("/bookings/:booking_id/reschedule", call -> bookings.reschedule(call.caller(), call.pathUuid("booking_id"),
         NewBooking.lessonTime(call.body()), expectedVersion(call.header("If-Match")))

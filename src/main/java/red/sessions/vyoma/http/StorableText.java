@@ -21,6 +21,20 @@ final class StorableText {
   private StorableText() {
   }
 
+  /**
+   * A handler for the one route outside the contract, the signed local upload: its path and query are held to
+   * the same rule as every operation's, and a request that breaks it fails with the 400.
+   */
+  static void pathAndQuery(RoutingContext ctx) {
+    try {
+      check(ctx, List.of(), null);
+    } catch (HttpException refused) {
+      ctx.fail(refused);
+      return;
+    }
+    ctx.next();
+  }
+
   static void check(RoutingContext ctx, List<String> headers, JsonObject body) {
     ctx.pathParams().forEach((name, value) -> check("path parameter " + name, value));
     ctx.queryParams().forEach((name, value) -> {

@@ -153,6 +153,10 @@ public final class AppConfig {
     return json.getJsonObject("bookings");
   }
 
+  public JsonObject packages() {
+    return json.getJsonObject("packages");
+  }
+
   public JsonObject auth() {
     return json.getJsonObject("auth");
   }

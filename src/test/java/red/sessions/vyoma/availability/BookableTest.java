@@ -49,7 +49,7 @@ class BookableTest {
     LocalDate changeDay = change.atZone(zone).toLocalDate();
     overrides.put(changeDay.plusDays(random.nextInt(3) - 1), randomHours(random));
     Schedule.Rules rules = new Schedule.Rules(random.nextInt(3) * 60, random.nextInt(4) * 10, 5 * (1 + random.nextInt(12)),
-      1 + random.nextInt(400));
+      1 + random.nextInt(400), 0, false);
     Schedule schedule = new Schedule(zone, weekly, overrides, rules);
 
     List<Bookable.Interval> slots = new ArrayList<>();
@@ -132,7 +132,7 @@ class BookableTest {
     }
     Instant now = Instant.parse("2027-06-01T06:00:00Z");
     Instant booked = Instant.parse("2027-06-03T10:00:00Z");
-    Bookable bookable = new Bookable(new Schedule(zone, weekly, Map.of(), new Schedule.Rules(60, 15, 30, 30)), List.of(),
+    Bookable bookable = new Bookable(new Schedule(zone, weekly, Map.of(), new Schedule.Rules(60, 15, 30, 30, 0, false)), List.of(),
       List.of(new Bookable.Interval(UUID.randomUUID(), booked, booked.plus(Duration.ofHours(1)))));
 
     assertTrue(bookable.refusal(now.plus(Duration.ofMinutes(30)), now.plus(Duration.ofMinutes(90)), now).orElseThrow()

@@ -7,6 +7,7 @@ import red.sessions.vyoma.bus.TimeRange;
 import red.sessions.vyoma.support.Samples;
 
 import java.time.OffsetDateTime;
+import java.util.UUID;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 
@@ -24,7 +25,7 @@ class NewBookingTest {
   }
 
   private static NewBooking booking(String studentId, String teacherId, String start, String end) {
-    return new NewBooking(studentId, teacherId, new TimeRange(OffsetDateTime.parse(start), OffsetDateTime.parse(end)));
+    return new NewBooking(studentId, teacherId, new TimeRange(OffsetDateTime.parse(start), OffsetDateTime.parse(end)), null);
   }
 
   private static void assertRefused(String message, JsonObject body) {
@@ -36,7 +37,16 @@ class NewBookingTest {
   @Test
   void aStudentBooksALessonWithATeacher() {
     NewBooking booking = NewBooking.parse(body("sam", "alice", START, START.plusHours(1)));
-    assertEquals(new NewBooking("sam", "alice", new TimeRange(START, START.plusHours(1))), booking);
+    assertEquals(new NewBooking("sam", "alice", new TimeRange(START, START.plusHours(1)), null), booking);
+  }
+
+  @Test
+  void aStudentMayNameThePackageToTakeTheLessonFrom() {
+    UUID packageId = UUID.randomUUID();
+    NewBooking booking = NewBooking.parse(body("sam", "alice", START, START.plusHours(1)).put("package_id", packageId.toString()));
+    assertEquals(packageId, booking.packageId());
+    assertRefused("package_id must be a UUID", body("sam", "alice", START, START.plusHours(1)).put("package_id", "ten"));
+    assertNotEquals(booking.fingerprint(), NewBooking.parse(body("sam", "alice", START, START.plusHours(1))).fingerprint());
   }
 
   @Test

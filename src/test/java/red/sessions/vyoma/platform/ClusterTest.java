@@ -265,6 +265,31 @@ class ClusterTest {
   }
 
   @Test
+  @Order(2)
+  void fortyBookingsOnTwoNodesForThreeLessonsLeftMakeThreeAndLeaveZero() {
+    Seed seed = a.seed();
+    String teacher = seed.teacher("Cello");
+    seed.schedule(teacher, schedule("UTC", everyDay("00:00", "24:00"), new JsonArray(),
+      rules(0, 0, 15, 365).put("requires_package", true)));
+    String student = seed.student();
+    String packageId = assertJson(a.api().post("/packages", a.token(teacher), new JsonObject()
+      .put("student_id", student).put("teacher_id", teacher).put("lessons", 3)), 201).getString("package_id");
+    List<Future<HttpResponse<Buffer>>> calls = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      Node node = i % 2 == 0 ? a : b;
+      calls.add(node.api().request(HttpMethod.POST, "/bookings").bearerTokenAuthentication(node.token(student))
+        .sendJsonObject(bookingBody(student, teacher, hoursAhead(2 * i), hoursAhead(2 * i + 1))));
+    }
+    List<HttpResponse<Buffer>> responses = Future.all(calls).await().list();
+    assertEquals(3, responses.stream().filter(r -> r.statusCode() == 201).count());
+    responses.stream().filter(r -> r.statusCode() != 201).forEach(r -> assertError(r, 409));
+    JsonObject lessons = assertJson(b.api().get("/packages/" + packageId, b.token(student)), 200);
+    assertEquals(0, lessons.getInteger("remaining"));
+    assertEquals(List.of(3, -1, -1, -1), lessons.getJsonArray("ledger").stream()
+      .map(entry -> ((JsonObject) entry).getInteger("change")).toList());
+  }
+
+  @Test
   @Order(3)
   void theSurvivorOfAKilledNodeLosesNoLookupAndTheNodeRejoins() {
     Lesson lesson = a.seed().lesson(2);

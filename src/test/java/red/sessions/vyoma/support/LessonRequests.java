@@ -47,6 +47,7 @@ public final class LessonRequests {
   private final String fileKey;
   private final String uploadQuery;
   private final String etag;
+  private final String packageId;
 
   /** A request as the tests build it: a path template's values, query, headers, body. */
   public record Request(String token, Map<String, String> path, Map<String, String> query, Map<String, String> headers,
@@ -102,6 +103,9 @@ public final class LessonRequests {
     uploadQuery = upload.getString("upload_url").replaceFirst("^[^?]*\\?", "");
     etag = api.get("/bookings/" + lesson.bookingId(), server.token(lesson.studentId())).getHeader("ETag");
     seed.schedule(lesson.teacherId(), schedule());
+    packageId = assertJson(api.post("/packages", server.token(lesson.teacherId()), new JsonObject()
+      .put("student_id", lesson.studentId()).put("teacher_id", lesson.teacherId()).put("lessons", 3)), 201)
+      .getString("package_id");
   }
 
   /** The teacher's schedule, set with the lesson: the valid {@code PUT} sends it again. */
@@ -146,6 +150,13 @@ public final class LessonRequests {
     requests.put("POST /bookings/{booking_id}/reschedule", Request.of(s).path("booking_id", booking).header("If-Match", etag)
       .body(new JsonObject().put("start_time", hoursAhead(30).plusMinutes(30).toString())
         .put("end_time", hoursAhead(31).plusMinutes(30).toString())));
+    requests.put("POST /bookings/{booking_id}/no-show", Request.of(t).path("booking_id", booking).header("If-Match", etag)
+      .body(new JsonObject().put("absent", "student")));
+    requests.put("POST /packages", Request.of(t).body(new JsonObject().put("student_id", student).put("teacher_id", teacher)
+      .put("lessons", 5).put("expires_at", hoursAhead(500).toString())));
+    requests.put("GET /packages", Request.of(s).query("student_id", student).query("teacher_id", teacher)
+      .query("limit", "10").query("offset", "0"));
+    requests.put("GET /packages/{package_id}", Request.of(s).path("package_id", packageId));
     requests.put("GET /teachers/{teacher_id}/schedule", Request.of(s).path("teacher_id", teacher));
     requests.put("PUT /teachers/{teacher_id}/schedule", Request.of(t).path("teacher_id", teacher).body(schedule()));
     requests.put("GET /teachers/{teacher_id}/slots", Request.of(s).path("teacher_id", teacher)
@@ -254,7 +265,8 @@ public final class LessonRequests {
       .put("slots", new JsonArray(assertOk(api.get("/availability?teacher_id=" + teacher, t)).bodyAsString()))
       .put("bookings", new JsonArray(assertOk(api.get("/bookings?student_id=" + student, s)).bodyAsString()))
       .put("session", assertJson(api.get("/sessions/" + lesson.sessionId(), s), 200))
-      .put("schedule", assertJson(api.get("/teachers/" + teacher + "/schedule", s), 200));
+      .put("schedule", assertJson(api.get("/teachers/" + teacher + "/schedule", s), 200))
+      .put("packages", new JsonArray(assertOk(api.get("/packages?student_id=" + student, s)).bodyAsString()));
   }
 
   private static HttpResponse<Buffer> assertOk(HttpResponse<Buffer> response) {

@@ -41,7 +41,8 @@ public final class Schedules {
 
   public static JsonObject rules(int noticeMinutes, int bufferMinutes, int stepMinutes, int maxDaysAhead) {
     return new JsonObject().put("min_notice_minutes", noticeMinutes).put("buffer_minutes", bufferMinutes)
-      .put("slot_step_minutes", stepMinutes).put("max_days_ahead", maxDaysAhead);
+      .put("slot_step_minutes", stepMinutes).put("max_days_ahead", maxDaysAhead)
+      .put("cancellation", new JsonObject().put("free_until_hours_before", 0)).put("requires_package", false);
   }
 
   /** The listed slots' starts, as the server wrote them (in the zone asked for, with its offset). */

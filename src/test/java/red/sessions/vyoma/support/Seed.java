@@ -103,13 +103,31 @@ public final class Seed {
    * such booking by the same amount keeps them from overlapping one another as they did not before.
    */
   public static void lessonTimeCame(String bookingId) {
+    moveBooking("""
+      UPDATE bookings SET start_time = start_time - ?::interval, end_time = end_time - ?::interval,
+                          blocked_until = blocked_until - ?::interval
+       WHERE id = ?::uuid""", TIME_TRAVEL, bookingId);
+  }
+
+  private static final String TIME_TRAVEL = "400 days";
+
+  /**
+   * Moves the booking in the test database so that it started {@code ago} before now, its length kept: as if
+   * the lesson were under way (or just over), for what may be done only then.
+   */
+  public static void lessonStartedAgo(String bookingId, Duration ago) {
+    moveBooking("""
+      UPDATE bookings SET start_time = now() - ?::interval, end_time = now() - ?::interval + (end_time - start_time),
+                          blocked_until = now() - ?::interval + (blocked_until - start_time)
+       WHERE id = ?::uuid""", ago.toSeconds() + " seconds", bookingId);
+  }
+
+  /** Runs the update of one booking's times, its three parameters the interval and the fourth the booking's id. */
+  private static void moveBooking(String sql, String interval, String bookingId) {
     try (Connection connection = DriverManager.getConnection(TestServer.sharedJdbcUrl());
-         PreparedStatement move = connection.prepareStatement("""
-           UPDATE bookings SET start_time = start_time - ?::interval, end_time = end_time - ?::interval,
-                               blocked_until = blocked_until - ?::interval
-            WHERE id = ?::uuid""")) {
+         PreparedStatement move = connection.prepareStatement(sql)) {
       for (int i = 1; i <= 3; i++) {
-        move.setString(i, TIME_TRAVEL);
+        move.setString(i, interval);
       }
       move.setString(4, bookingId);
       assertEquals(1, move.executeUpdate(), "booking " + bookingId + " in the shared test database");
@@ -118,7 +136,6 @@ public final class Seed {
     }
   }
 
-  private static final String TIME_TRAVEL = "400 days";
 
   /** The student's review of their completed booking. */
   public void review(String bookingId, String studentId, int rating) {

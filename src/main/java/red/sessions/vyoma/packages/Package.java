@@ -1,0 +1,63 @@
+package red.sessions.vyoma.packages;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.bus.Times;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/** A student's package of lessons with one teacher: how many were granted, how many remain, and why. */
+public record Package(UUID packageId, String studentId, String teacherId, int lessons, int remaining,
+                      OffsetDateTime expiresAt, OffsetDateTime createdAt, List<Entry> ledger) {
+
+  /** A change of {@code remaining}, with its reason and the booking it came from (none for granted and expired). */
+  public record Entry(int change, String reason, UUID bookingId, OffsetDateTime at) {
+
+    /** An entry as PostgreSQL wrote it in JSON (its time with an offset). */
+    static Entry of(JsonObject json) {
+      String booking = json.getString("booking_id");
+      return new Entry(json.getInteger("change"), json.getString("reason"),
+        booking == null ? null : UUID.fromString(booking), OffsetDateTime.parse(json.getString("at")));
+    }
+
+    JsonObject toJson() {
+      return new JsonObject()
+        .put("change", change)
+        .put("reason", reason)
+        .put("booking_id", bookingId == null ? null : bookingId.toString())
+        .put("at", Times.format(at));
+    }
+  }
+
+  static Package of(Row row) {
+    return new Package(
+      row.getUUID("id"),
+      row.getString("student_id"),
+      row.getString("teacher_id"),
+      row.getInteger("lessons"),
+      row.getInteger("remaining"),
+      row.getOffsetDateTime("expires_at"),
+      row.getOffsetDateTime("created_at"),
+      ((JsonArray) row.getJson("ledger")).stream().map(entry -> Entry.of((JsonObject) entry)).toList());
+  }
+
+  boolean isParty(Caller caller) {
+    return caller.actsForOneOf(studentId, teacherId);
+  }
+
+  public JsonObject toJson() {
+    return new JsonObject()
+      .put("package_id", packageId.toString())
+      .put("student_id", studentId)
+      .put("teacher_id", teacherId)
+      .put("lessons", lessons)
+      .put("remaining", remaining)
+      .put("expires_at", expiresAt == null ? null : Times.format(expiresAt))
+      .put("created_at", Times.format(createdAt))
+      .put("ledger", new JsonArray(ledger.stream().map(Entry::toJson).toList()));
+  }
+}

@@ -1,0 +1,86 @@
+package red.sessions.vyoma.packages;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import red.sessions.vyoma.bus.DomainException;
+import red.sessions.vyoma.bus.Page;
+import red.sessions.vyoma.platform.Rows;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The packages SQL. */
+final class PackageStore {
+
+  private static final String SELECT = """
+    SELECT p.id, p.student_id, p.teacher_id, p.lessons, p.remaining, p.expires_at, p.created_at,
+           COALESCE((SELECT jsonb_agg(jsonb_build_object('change', l.change, 'reason', l.reason,
+                                                         'booking_id', l.booking_id, 'at', l.at) ORDER BY l.id)
+                       FROM package_ledger l WHERE l.package_id = p.id), '[]'::jsonb) AS ledger
+      FROM packages p""";
+  private static final String FIND = SELECT + " WHERE p.id = #{id}";
+  private static final String LIST = SELECT + """
+
+     WHERE (#{student_id}::text IS NULL OR p.student_id = #{student_id})
+       AND (#{teacher_id}::text IS NULL OR p.teacher_id = #{teacher_id})
+     ORDER BY p.created_at, p.id
+     LIMIT #{limit} OFFSET #{offset}""";
+
+  // A row to insert exists only when the student has a profile and the teacher a teacher profile; the grant is
+  // the ledger's first entry, written in the same statement.
+  private static final String GRANT = """
+    WITH granted AS (
+      INSERT INTO packages (student_id, teacher_id, lessons, remaining, expires_at, granted_by)
+      SELECT s.user_id, t.user_id, #{lessons}, #{lessons}, #{expires_at}, #{granted_by}
+        FROM profiles s JOIN profiles t ON t.user_id = #{teacher_id} AND t.role = 'teacher'
+       WHERE s.user_id = #{student_id}
+      RETURNING id, lessons)
+    INSERT INTO package_ledger (package_id, change, reason) SELECT id, lessons, 'granted' FROM granted
+    RETURNING package_id""";
+  private static final String PARTIES = """
+    SELECT EXISTS (SELECT 1 FROM profiles WHERE user_id = #{student_id}) AS student,
+           EXISTS (SELECT 1 FROM profiles WHERE user_id = #{teacher_id} AND role = 'teacher') AS teacher""";
+
+  private final Pool pool;
+
+  PackageStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<UUID> grant(NewPackage grant, String grantedBy) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("student_id", grant.studentId());
+    params.put("teacher_id", grant.teacherId());
+    params.put("lessons", grant.lessons());
+    params.put("expires_at", grant.expiresAt());
+    params.put("granted_by", grantedBy);
+    return SqlTemplate.forUpdate(pool, GRANT).mapTo(row -> row.getUUID("package_id")).execute(params)
+      .compose(rows -> Rows.first(rows).map(Future::succeededFuture).orElseGet(() -> whyNot(grant)));
+  }
+
+  private Future<UUID> whyNot(NewPackage grant) {
+    return SqlTemplate.forQuery(pool, PARTIES).execute(Map.of("student_id", grant.studentId(), "teacher_id", grant.teacherId()))
+      .map(rows -> {
+        throw rows.iterator().next().getBoolean("teacher")
+          ? DomainException.invalid("student_id has no profile; create it with POST /profiles")
+          : DomainException.invalid("teacher_id " + grant.teacherId() + " is not a teacher");
+      });
+  }
+
+  Future<Optional<Package>> find(UUID id) {
+    return SqlTemplate.forQuery(pool, FIND).mapTo(Package::of).execute(Map.of("id", id)).map(Rows::first);
+  }
+
+  Future<List<Package>> list(String studentId, String teacherId, Page page) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("student_id", studentId);
+    params.put("teacher_id", teacherId);
+    params.put("limit", page.limit());
+    params.put("offset", page.offset());
+    return SqlTemplate.forQuery(pool, LIST).mapTo(Package::of).execute(params).map(Rows::toList);
+  }
+}

@@ -1,0 +1,72 @@
+package red.sessions.vyoma.platform;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A periodic sweep of the shared database, on every node, done by one node at a time: each round runs the
+ * statement batch after batch until one comes back short. The statement takes a transaction-scoped advisory
+ * lock with {@code pg_try_advisory_xact_lock} (its key the same on every node) and touches nothing when another
+ * node holds it, so a node that does not get it skips the round rather than wait; it handles at most
+ * {@code #{batch}} rows, skipping rows a request has locked, so neither another node nor a request ever waits
+ * long on it. The pool is asynchronous, so this runs on an event loop.
+ */
+public final class Sweep extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Sweep.class);
+  private static final int BATCH = 1000;
+
+  private final Pool pool;
+  private final String what;
+  private final String sql;
+  private final Map<String, Object> params;
+  private final long intervalMs;
+  private long timer = -1;
+
+  /**
+   * @param what   what a row swept is, for the log ("expired idempotency keys")
+   * @param sql    the statement, with {@code #{batch}} among its parameters
+   * @param params its other parameters
+   */
+  public Sweep(Pool pool, String what, String sql, Map<String, Object> params, long intervalSeconds) {
+    this.pool = pool;
+    this.what = what;
+    this.sql = sql;
+    this.params = new HashMap<>(params);
+    this.params.put("batch", BATCH);
+    this.intervalMs = intervalSeconds * 1000;
+  }
+
+  @Override
+  public Future<?> start() {
+    timer = vertx.setPeriodic(intervalMs, id -> sweep(0)
+      .onSuccess(swept -> {
+        if (swept > 0) {
+          LOG.info("Swept {} {}", swept, what);
+        }
+      })
+      .onFailure(e -> LOG.warn("Could not sweep {} (next try in {} s): {}", what, intervalMs / 1000, e.toString())));
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
+
+  /** Sweeps batch after batch until one comes back short; answers how many rows went in all. */
+  private Future<Integer> sweep(int sofar) {
+    return SqlTemplate.forUpdate(pool, sql).execute(params)
+      .compose(result -> result.rowCount() < BATCH
+        ? Future.succeededFuture(sofar + result.rowCount())
+        : sweep(sofar + result.rowCount()));
+  }
+}
