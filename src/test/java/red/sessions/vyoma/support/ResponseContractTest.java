@@ -29,7 +29,8 @@ class ResponseContractTest {
     return new JsonObject().put("booking_id", ID).put("student_id", "s").put("teacher_id", "t")
       .put("start_time", "2026-12-01T03:30:00.000Z").put("end_time", "2026-12-01T04:30:00.000Z")
       .put("status", "pending").put("created_at", "2026-11-27T10:11:12.345Z")
-      .put("updated_at", "2026-11-27T10:11:12.345Z").putNull("cancel_reason").put("previous_times", new JsonArray());
+      .put("updated_at", "2026-11-27T10:11:12.345Z").putNull("cancel_reason").put("previous_times", new JsonArray())
+      .putNull("package_id").put("late_cancellation", false).putNull("no_show");
   }
 
   private static JsonObject error(int status) {
