@@ -8,6 +8,7 @@ import red.sessions.vyoma.bus.DomainCounter;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.DomainVerticle;
 import red.sessions.vyoma.bus.Page;
+import red.sessions.vyoma.bus.Parties;
 import red.sessions.vyoma.bus.TimeRange;
 import red.sessions.vyoma.packages.Ledger;
 
@@ -58,12 +59,7 @@ public final class BookingsVerticle extends DomainVerticle<BookingService> imple
 
   @Override
   public Future<List<Booking>> list(Caller caller, String studentId, String teacherId, Page page) {
-    if (studentId == null && teacherId == null) {
-      throw DomainException.invalid("query parameter student_id or teacher_id is required");
-    }
-    if (!caller.actsForOneOf(studentId, teacherId)) {
-      throw DomainException.forbidden("you may list only your own bookings");
-    }
+    Parties.requireListing(caller, studentId, teacherId, "bookings");
     return store.list(studentId, teacherId, page);
   }
 

@@ -6,6 +6,7 @@ import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.DomainVerticle;
 import red.sessions.vyoma.bus.Page;
+import red.sessions.vyoma.bus.Parties;
 
 import java.util.List;
 import java.util.Map;
@@ -35,12 +36,7 @@ public final class PackagesVerticle extends DomainVerticle<PackageService> imple
 
   @Override
   public Future<List<Package>> list(Caller caller, String studentId, String teacherId, Page page) {
-    if (studentId == null && teacherId == null) {
-      throw DomainException.invalid("query parameter student_id or teacher_id is required");
-    }
-    if (!caller.actsForOneOf(studentId, teacherId)) {
-      throw DomainException.forbidden("you may list only your own packages");
-    }
+    Parties.requireListing(caller, studentId, teacherId, "packages");
     return store.list(studentId, teacherId, page);
   }
 

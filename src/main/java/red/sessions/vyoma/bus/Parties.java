@@ -1,0 +1,23 @@
+package red.sessions.vyoma.bus;
+
+import red.sessions.vyoma.auth.Caller;
+
+/** Who may list what is between a student and a teacher (bookings, packages). */
+public final class Parties {
+
+  private Parties() {
+  }
+
+  /**
+   * A listing names the student, the teacher or both (400 otherwise), and is for those users or an admin
+   * (403 otherwise).
+   */
+  public static void requireListing(Caller caller, String studentId, String teacherId, String things) {
+    if (studentId == null && teacherId == null) {
+      throw DomainException.invalid("query parameter student_id or teacher_id is required");
+    }
+    if (!caller.actsForOneOf(studentId, teacherId)) {
+      throw DomainException.forbidden("you may list only your own " + things);
+    }
+  }
+}
