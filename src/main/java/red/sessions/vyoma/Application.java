@@ -14,6 +14,8 @@ import red.sessions.vyoma.availability.AvailabilityVerticle;
 import red.sessions.vyoma.bookings.BookingsVerticle;
 import red.sessions.vyoma.bookings.IdempotencyKeyCleanup;
 import red.sessions.vyoma.bus.LocalServices;
+import red.sessions.vyoma.events.EventNotices;
+import red.sessions.vyoma.events.EventsVerticle;
 import red.sessions.vyoma.files.FilesVerticle;
 import red.sessions.vyoma.files.UploadSigner;
 import red.sessions.vyoma.http.HttpVerticle;
@@ -33,7 +35,8 @@ import java.util.function.Function;
 
 /**
  * The running server, composed in order: database (started if embedded, migrated) → token verifier →
- * domain worker verticles (and the cleanup of expired idempotency keys) → HTTP verticles. Stopping runs the
+ * domain worker verticles (and the cleanup of expired idempotency keys, the listener for committed events)
+ * → HTTP verticles. Stopping runs the
  * other way round, so requests in flight still find their domains and the database while the HTTP servers
  * drain.
  */
@@ -54,6 +57,7 @@ public final class Application {
     parts -> new MeetingsVerticle(parts.pool(), parts.config().meetings(), parts.cluster()),
     parts -> new SearchVerticle(parts.pool()),
     parts -> new ReviewsVerticle(parts.pool()),
+    parts -> new EventsVerticle(parts.pool()),
     parts -> new FilesVerticle(parts.pool(), parts.config().storage(), parts.config().dataDir(), parts.signer()));
 
   private final Vertx vertx;
@@ -105,6 +109,7 @@ public final class Application {
     RateLimits limits = RateLimits.create(vertx, config.rateLimits());
     return domains
       .compose(v -> noted(vertx.deployVerticle(new IdempotencyKeyCleanup(database.pool(), config.bookings())), deployments))
+      .compose(v -> noted(vertx.deployVerticle(new EventNotices(database.connectOptions())), deployments))
       .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, verifier, database, signer, cluster, limits), http))
       .map(id -> {
         deployments.add(id);

@@ -1,11 +1,17 @@
 package red.sessions.vyoma.bookings;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.Times;
+import red.sessions.vyoma.events.EventType;
+import red.sessions.vyoma.events.Outbox;
+import red.sessions.vyoma.events.Subject;
 
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.UUID;
 
 /** A booking as stored, with the version that changes on every status change. */
@@ -13,10 +19,10 @@ public record Booking(UUID bookingId, String studentId, String teacherId, Offset
                       OffsetDateTime endTime, BookingStatus status, String cancelReason, OffsetDateTime createdAt,
                       OffsetDateTime updatedAt, int version) {
 
-  static final String COLUMNS =
+  public static final String COLUMNS =
     "id, student_id, teacher_id, start_time, end_time, status, cancel_reason, version, created_at, updated_at";
 
-  static Booking of(Row row) {
+  public static Booking of(Row row) {
     return new Booking(
       row.getUUID("id"),
       row.getString("student_id"),
@@ -46,5 +52,10 @@ public record Booking(UUID bookingId, String studentId, String teacherId, Offset
       .put("cancel_reason", cancelReason)
       .put("created_at", Times.format(createdAt))
       .put("updated_at", Times.format(updatedAt));
+  }
+
+  /** Appends the event of a change of this booking (as it is after the change), in the change's transaction. */
+  public Future<Void> appendEvent(SqlClient tx, EventType type) {
+    return Outbox.append(tx, type, Subject.booking(bookingId), List.of(studentId, teacherId), toJson());
   }
 }

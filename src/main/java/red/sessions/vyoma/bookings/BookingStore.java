@@ -102,7 +102,7 @@ final class BookingStore {
    */
   Future<CreatedBooking> create(NewBooking booking, String callerId, String idempotencyKey) {
     if (idempotencyKey == null) {
-      return insert(pool, booking).map(id -> new CreatedBooking(id, false));
+      return pool.withTransaction(connection -> insert(connection, booking).map(id -> new CreatedBooking(id, false)));
     }
     Map<String, Object> key = Map.of("caller_id", callerId, "key", idempotencyKey, "hash", booking.fingerprint());
     Map<String, Object> claim = new HashMap<>(key);
@@ -122,8 +122,15 @@ final class BookingStore {
       "start_time", booking.time().start(),
       "end_time", booking.time().end());
     return SqlTemplate.forUpdate(client, INSERT).mapTo(row -> row.getUUID("id")).execute(params)
-      .compose(rows -> Rows.first(rows).map(Future::succeededFuture)
+      .compose(rows -> Rows.first(rows).map(id -> announceCreated(client, id))
         .orElseGet(() -> whyNotBookable(client, booking.teacherId())));
+  }
+
+  /** Appends {@code booking.created} with the booking as the insert made it. */
+  private static Future<UUID> announceCreated(SqlClient client, UUID id) {
+    return SqlTemplate.forQuery(client, FIND).mapTo(Booking::of).execute(Map.of("id", id))
+      .compose(rows -> rows.iterator().next().appendEvent(client, BookingStatus.PENDING.event()))
+      .map(id);
   }
 
   private Future<UUID> whyNotBookable(SqlClient client, String teacherId) {
@@ -157,7 +164,10 @@ final class BookingStore {
     params.put("caller", caller.userId());
     params.put("teacher_only", to.teacherOnly());
     params.put("version", version);
-    return SqlTemplate.forUpdate(pool, CHANGE_STATUS).mapTo(Booking::of).execute(params)
-      .map(Rows::first);
+    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, CHANGE_STATUS).mapTo(Booking::of)
+      .execute(params)
+      .compose(rows -> Rows.first(rows)
+        .map(changed -> changed.appendEvent(connection, to.event()).map(Optional.of(changed)))
+        .orElseGet(() -> Future.succeededFuture(Optional.empty()))));
   }
 }

@@ -153,6 +153,14 @@ public final class AppConfig {
     return json.getJsonObject("bookings");
   }
 
+  public JsonObject events() {
+    return json.getJsonObject("events");
+  }
+
+  public JsonObject webhooks() {
+    return json.getJsonObject("webhooks");
+  }
+
   public JsonObject auth() {
     return json.getJsonObject("auth");
   }
