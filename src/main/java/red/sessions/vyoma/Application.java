@@ -28,6 +28,8 @@ import red.sessions.vyoma.profiles.ProfilesVerticle;
 import red.sessions.vyoma.reviews.ReviewsVerticle;
 import red.sessions.vyoma.search.SearchVerticle;
 import red.sessions.vyoma.sessions.SessionsVerticle;
+import red.sessions.vyoma.webhooks.WebhookDispatcher;
+import red.sessions.vyoma.webhooks.WebhooksVerticle;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,8 +37,8 @@ import java.util.function.Function;
 
 /**
  * The running server, composed in order: database (started if embedded, migrated) → token verifier →
- * domain worker verticles (and the cleanup of expired idempotency keys, the listener for committed events)
- * → HTTP verticles. Stopping runs the
+ * domain worker verticles (and the cleanup of expired idempotency keys, the listener for committed events,
+ * the webhook dispatcher) → HTTP verticles. Stopping runs the
  * other way round, so requests in flight still find their domains and the database while the HTTP servers
  * drain.
  */
@@ -58,6 +60,7 @@ public final class Application {
     parts -> new SearchVerticle(parts.pool()),
     parts -> new ReviewsVerticle(parts.pool()),
     parts -> new EventsVerticle(parts.pool()),
+    parts -> new WebhooksVerticle(parts.pool(), parts.config().webhooks()),
     parts -> new FilesVerticle(parts.pool(), parts.config().storage(), parts.config().dataDir(), parts.signer()));
 
   private final Vertx vertx;
@@ -110,6 +113,7 @@ public final class Application {
     return domains
       .compose(v -> noted(vertx.deployVerticle(new IdempotencyKeyCleanup(database.pool(), config.bookings())), deployments))
       .compose(v -> noted(vertx.deployVerticle(new EventNotices(database.connectOptions())), deployments))
+      .compose(v -> noted(vertx.deployVerticle(new WebhookDispatcher(database.pool(), config.webhooks())), deployments))
       .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, verifier, database, signer, cluster, limits), http))
       .map(id -> {
         deployments.add(id);

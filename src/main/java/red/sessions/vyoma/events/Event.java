@@ -13,9 +13,9 @@ import java.util.UUID;
 public record Event(UUID id, String type, OffsetDateTime createdAt, long sequence, JsonObject subject, List<String> users,
                     JsonObject data, EventCursor cursor) {
 
-  static final String COLUMNS = "id, type, created_at, sequence, subject, users, data, txid::text AS txid, position";
+  public static final String COLUMNS = "id, type, created_at, sequence, subject, users, data, txid::text AS txid, position";
 
-  static Event of(Row row) {
+  public static Event of(Row row) {
     return new Event(
       row.getUUID("id"),
       row.getString("type"),

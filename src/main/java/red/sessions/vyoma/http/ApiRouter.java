@@ -26,6 +26,7 @@ import red.sessions.vyoma.profiles.ProfileService;
 import red.sessions.vyoma.reviews.ReviewService;
 import red.sessions.vyoma.search.SearchService;
 import red.sessions.vyoma.sessions.SessionService;
+import red.sessions.vyoma.webhooks.WebhookService;
 
 /**
  * Every route the server has, in one table. Open routes: health, metrics, CORS preflights, the OpenAPI
@@ -98,6 +99,7 @@ final class ApiRouter {
 
     EventService events = services.of(EventService.class, EventService.ADDRESS);
     EventRoutes.mount(api, events, new EventStreams(vertx, events, config.events().getLong("heartbeat_seconds")));
+    WebhookRoutes.mount(api, services.of(WebhookService.class, WebhookService.ADDRESS));
 
     FileRoutes.mount(api, services.of(FileService.class, FileService.ADDRESS), config.dataDir());
     if ("local".equals(config.storage().getString("provider"))) {
