@@ -5,7 +5,12 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import red.sessions.vyoma.support.LessonEvents;
 import red.sessions.vyoma.support.ServerTest;
+import red.sessions.vyoma.support.TestServer;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.List;
 import java.util.UUID;
 
@@ -14,6 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static red.sessions.vyoma.support.Api.assertError;
 import static red.sessions.vyoma.support.Api.assertJson;
+import static red.sessions.vyoma.support.Seed.hoursAhead;
 
 /** The outbox as users read it: every change of a lesson is one event, in order, seen only by its parties. */
 class EventsTest extends ServerTest {
@@ -83,5 +89,33 @@ class EventsTest extends ServerTest {
     assertFalse(last.getBoolean("has_more"));
     assertError(api.get("/events?after=" + UUID.randomUUID(), s), 400);
     assertError(api.get("/events?after=nope", s), 400);
+  }
+
+  /**
+   * A change that started earlier but commits later is never skipped: its event is held back, and so is every
+   * later one, until it commits; then both come in commit-safe order, the earlier first.
+   */
+  @Test
+  void anEventOfAnOlderTransactionStillRunningHoldsBackLaterOnesSoNoneIsSkipped() throws SQLException {
+    String teacher = seed.teacher("Physics");
+    String student = seed.student();
+    String s = server.token(student);
+    try (Connection slow = DriverManager.getConnection(TestServer.sharedJdbcUrl())) {
+      slow.setAutoCommit(false);
+      try (PreparedStatement insert = slow.prepareStatement("INSERT INTO events (type, subject_id, subject, sequence, users, data)"
+        + " VALUES ('booking.created', gen_random_uuid(), '{}', 1, ARRAY[?], '{\"slow\": true}')")) {
+        insert.setString(1, student);
+        insert.executeUpdate();
+      }
+      seed.slot(teacher, hoursAhead(20), hoursAhead(21));
+      String bookingId = seed.booking(student, teacher, hoursAhead(20), hoursAhead(21));
+      LessonEvents.pause(500);
+      assertEquals(new JsonArray(), assertJson(api.get("/events", s), 200).getJsonArray("events"),
+        "the booking's event waits for the older transaction");
+      slow.commit();
+      List<JsonObject> events = LessonEvents.eventsOf(server, s, "", 2);
+      assertEquals(List.of(true, false), events.stream().map(event -> event.getJsonObject("data").containsKey("slow")).toList());
+      assertEquals(bookingId, events.get(1).getJsonObject("data").getString("booking_id"));
+    }
   }
 }
