@@ -28,22 +28,23 @@ import java.util.concurrent.TimeUnit;
  * queued the delivery). A round claims what is due, up to {@link #MAX_IN_FLIGHT} sends at a time; rounds
  * run when any node commits events ({@link EventNotices}), when the next retry falls due, and at least every
  * {@link #IDLE_MS} in case a notice was lost. A send is a {@code POST} of the envelope, signed
- * ({@link WebhookSignature}), that must answer 2xx within {@link #TIMEOUT_MS}; redirects are not followed.
- * A node that dies mid-send leaves the delivery to be claimed again by any node once its lease
- * ({@link #LEASE_SECONDS}) runs out: delivery is at least once, and receivers dedupe by event id.
+ * ({@link WebhookSignature}), that must answer 2xx within {@code webhooks.timeout_seconds}; redirects are not followed.
+ * A node that dies mid-send leaves the delivery to be claimed again by any node once its lease (three
+ * timeouts) runs out: delivery is at least once, and receivers dedupe by event id.
  */
 public final class WebhookDispatcher extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
   static final int MAX_IN_FLIGHT = 32;
-  static final long TIMEOUT_MS = 10_000;
-  /** Longer than a send may take, so a claimed delivery is never sent twice at once. */
-  static final long LEASE_SECONDS = 60;
   static final long IDLE_MS = 5_000;
   private static final int MAX_ERROR = 500;
 
   private final DeliveryStore store;
   private final WebhookTargets targets;
+  /** How long a receiver has to answer ({@code webhooks.timeout_seconds}). */
+  private final long timeoutMs;
+  /** Three times the timeout: longer than any send takes, so a claimed delivery is never sent twice at once. */
+  private final long leaseSeconds;
   private HttpClient client;
   private int inFlight;
   private boolean claiming;
@@ -57,12 +58,14 @@ public final class WebhookDispatcher extends VerticleBase {
   public WebhookDispatcher(Pool pool, JsonObject config) {
     this.store = new DeliveryStore(pool, RetryPolicy.of(config));
     this.targets = new WebhookTargets(config.getBoolean("allow_private_targets"));
+    this.timeoutMs = config.getLong("timeout_seconds") * 1000;
+    this.leaseSeconds = config.getLong("timeout_seconds") * 3;
   }
 
   @Override
   public Future<?> start() {
-    client = vertx.createHttpClient(new HttpClientOptions().setForceSni(true).setConnectTimeout((int) TIMEOUT_MS)
-      .setIdleTimeout((int) TIMEOUT_MS).setIdleTimeoutUnit(TimeUnit.MILLISECONDS), new PoolOptions().setHttp1MaxSize(MAX_IN_FLIGHT));
+    client = vertx.createHttpClient(new HttpClientOptions().setForceSni(true).setConnectTimeout((int) timeoutMs)
+      .setIdleTimeout((int) timeoutMs).setIdleTimeoutUnit(TimeUnit.MILLISECONDS), new PoolOptions().setHttp1MaxSize(MAX_IN_FLIGHT));
     vertx.eventBus().localConsumer(EventNotices.ADDRESS, notice -> round());
     round();
     return Future.succeededFuture();
@@ -84,7 +87,7 @@ public final class WebhookDispatcher extends VerticleBase {
     }
     again = false;
     claiming = true;
-    store.claim(room, LEASE_SECONDS).onComplete(claimed -> {
+    store.claim(room, leaseSeconds).onComplete(claimed -> {
       claiming = false;
       if (claimed.failed()) {
         LOG.warn("Could not claim webhook deliveries (next try in {} ms): {}", IDLE_MS, claimed.cause().toString());
@@ -137,7 +140,7 @@ public final class WebhookDispatcher extends VerticleBase {
         response.handler(ignored -> { });
         return response.end().map(response.statusCode());
       })
-      .timeout(TIMEOUT_MS, TimeUnit.MILLISECONDS)
+      .timeout(timeoutMs, TimeUnit.MILLISECONDS)
       .transform(sent -> {
         long durationMs = (System.nanoTime() - started) / 1_000_000;
         if (sent.failed()) {
@@ -153,7 +156,7 @@ public final class WebhookDispatcher extends VerticleBase {
   }
 
   /** The POST to the address that was checked, for the URL's host (its Host header and TLS name). */
-  private static RequestOptions request(URI url, InetAddress address, DeliveryStore.Claimed claimed, String body) {
+  private RequestOptions request(URI url, InetAddress address, DeliveryStore.Claimed claimed, String body) {
     boolean tls = "https".equalsIgnoreCase(url.getScheme());
     int port = url.getPort() != -1 ? url.getPort() : tls ? 443 : 80;
     String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
@@ -165,8 +168,8 @@ public final class WebhookDispatcher extends VerticleBase {
       .setPort(port)
       .setSsl(tls)
       .setURI(path)
-      .setConnectTimeout(TIMEOUT_MS)
-      .setIdleTimeout(TIMEOUT_MS)
+      .setConnectTimeout(timeoutMs)
+      .setIdleTimeout(timeoutMs)
       .setFollowRedirects(false)
       .putHeader("Content-Type", "application/json")
       .putHeader("User-Agent", "Vyoma-Webhooks/1")
