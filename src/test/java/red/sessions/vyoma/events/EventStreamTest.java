@@ -65,15 +65,18 @@ class EventStreamTest {
     return seed.booking(student, teacher, hoursAhead(hours), hoursAhead(hours + 1));
   }
 
-  @Test
-  void aBookingReachesTheStudentsStreamAtOnce() {
-    var seed = server.seed();
+  /**
+   * A student follows their stream on one node and books through another (or the same): the booking's event
+   * reaches the stream within a second, and nothing else does.
+   */
+  private static void assertABookingReachesTheStream(TestServer streamNode, TestServer bookingNode, int hours) {
+    var seed = bookingNode.seed();
     String teacher = seed.teacher("Physics");
     String student = seed.student();
-    try (EventStreamClient stream = follow(server, student, null)) {
+    try (EventStreamClient stream = follow(streamNode, student, null)) {
       LessonEvents.pause(200);
       Instant booked = Instant.now();
-      String bookingId = book(server, student, teacher, 3);
+      String bookingId = book(bookingNode, student, teacher, hours);
       List<Sent> sent = stream.await(event -> true, 1, WITHIN);
       long tookMs = Duration.between(booked, Instant.now()).toMillis();
       assertTrue(tookMs < 1000, "took " + tookMs + " ms");
@@ -83,6 +86,11 @@ class EventStreamTest {
       assertEquals(bookingId, event.getJsonObject("data").getString("booking_id"));
       assertEquals(sent.get(0).id(), event.getString("id"));
     }
+  }
+
+  @Test
+  void aBookingReachesTheStudentsStreamAtOnce() {
+    assertABookingReachesTheStream(server, server, 3);
   }
 
   @Test
@@ -157,19 +165,7 @@ class EventStreamTest {
   @Test
   void aBookingMadeOnOneNodeReachesAStreamOnAnotherWithinASecond() {
     try (TestServer other = node(15)) {
-      var seed = server.seed();
-      String teacher = seed.teacher("Physics");
-      String student = seed.student();
-      try (EventStreamClient stream = follow(other, student, null)) {
-        LessonEvents.pause(200);
-        Instant booked = Instant.now();
-        String bookingId = book(server, student, teacher, 13);
-        List<Sent> sent = stream.await(event -> true, 1, WITHIN);
-        long tookMs = Duration.between(booked, Instant.now()).toMillis();
-        assertEquals(1, sent.size());
-        assertEquals(bookingId, sent.get(0).data().getJsonObject("data").getString("booking_id"));
-        assertTrue(tookMs < 1000, "took " + tookMs + " ms");
-      }
+      assertABookingReachesTheStream(other, server, 13);
     }
   }
 }
