@@ -1,5 +1,7 @@
 package red.sessions.vyoma.webhooks;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
@@ -13,13 +15,18 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import red.sessions.vyoma.events.EventNotices;
+import red.sessions.vyoma.platform.Metrics;
 
 import java.net.InetAddress;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * Sends webhook deliveries, on every node, on an event loop: never blocking it (the HTTP client is Vert.x's,
@@ -37,6 +44,7 @@ public final class WebhookDispatcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
   static final int MAX_IN_FLIGHT = 32;
   static final long IDLE_MS = 5_000;
+  private static final String ATTEMPTS = "vyoma.webhooks.attempts";
   private static final int MAX_ERROR = 500;
 
   private final DeliveryStore store;
@@ -46,6 +54,7 @@ public final class WebhookDispatcher extends VerticleBase {
   /** Three times the timeout: longer than any send takes, so a claimed delivery is never sent twice at once. */
   private final long leaseSeconds;
   private HttpClient client;
+  private Map<String, Counter> attempts;
   private int inFlight;
   private boolean claiming;
   private boolean again;
@@ -64,6 +73,12 @@ public final class WebhookDispatcher extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    MeterRegistry meters = Metrics.registry(vertx);
+    attempts = Stream.of(DeliveryStore.Outcome.DELIVERED, DeliveryStore.Outcome.RETRY, DeliveryStore.Outcome.GONE)
+      .collect(Collectors.toMap(Function.identity(), outcome -> Counter.builder(ATTEMPTS)
+        .description("Webhook delivery attempts by outcome: delivered (2xx), retry (anything else), gone (410)")
+        .tag("outcome", outcome)
+        .register(meters)));
     client = vertx.createHttpClient(new HttpClientOptions().setForceSni(true).setConnectTimeout((int) timeoutMs)
       .setIdleTimeout((int) timeoutMs).setIdleTimeoutUnit(TimeUnit.MILLISECONDS), new PoolOptions().setHttp1MaxSize(MAX_IN_FLIGHT));
     vertx.eventBus().localConsumer(EventNotices.ADDRESS, notice -> round());
@@ -115,7 +130,10 @@ public final class WebhookDispatcher extends VerticleBase {
   private void deliver(DeliveryStore.Claimed claimed) {
     inFlight++;
     send(claimed)
-      .compose(outcome -> store.record(claimed, outcome, ThreadLocalRandom.current().nextDouble()))
+      .compose(outcome -> {
+        attempts.get(outcome.outcome()).increment();
+        return store.record(claimed, outcome, ThreadLocalRandom.current().nextDouble());
+      })
       .onComplete(recorded -> {
         inFlight--;
         if (recorded.failed()) {

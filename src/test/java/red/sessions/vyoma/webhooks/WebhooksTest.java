@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import red.sessions.vyoma.support.Api;
 import red.sessions.vyoma.support.LessonEvents;
+import red.sessions.vyoma.support.Scrape;
 import red.sessions.vyoma.support.TestServer;
 import red.sessions.vyoma.support.WebhookReceiver;
 import red.sessions.vyoma.support.WebhookReceiver.Received;
@@ -151,6 +152,9 @@ class WebhooksTest {
       .map(attempt -> ((JsonObject) attempt).getInteger("status_code")).toList());
     assertEquals(List.of(1, 2, 3, 4), delivery.getJsonArray("attempts").stream()
       .map(attempt -> ((JsonObject) attempt).getInteger("attempt")).toList());
+    Scrape metrics = new Scrape(api.get("/metrics", null).bodyAsString());
+    assertTrue(metrics.value("vyoma_webhooks_attempts_total", Map.of("outcome", "retry")) >= 3);
+    assertTrue(metrics.value("vyoma_webhooks_attempts_total", Map.of("outcome", "delivered")) >= 1);
   }
 
   @Test
