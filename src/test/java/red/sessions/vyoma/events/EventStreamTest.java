@@ -168,4 +168,17 @@ class EventStreamTest {
       assertABookingReachesTheStream(other, server, 13);
     }
   }
+
+  @Test
+  void aNodeShuttingDownEndsItsStreamsRatherThanWaitingForThem() {
+    TestServer other = node(15);
+    try (EventStreamClient stream = follow(other, server.seed().student(), null)) {
+      Instant closing = Instant.now();
+      other.close();
+      long tookMs = Duration.between(closing, Instant.now()).toMillis();
+      assertTrue(tookMs < 10_000, "shutdown took " + tookMs + " ms");
+      LessonEvents.pause(200);
+      assertTrue(stream.ended(), "the stream was ended");
+    }
+  }
 }

@@ -35,6 +35,7 @@ public final class EventStreamClient implements AutoCloseable {
   private final AtomicInteger comments = new AtomicInteger();
   private final StringBuilder pending = new StringBuilder();
   private final HttpClientResponse response;
+  private volatile boolean ended;
 
   private EventStreamClient(int port, String uri, String token, String lastEventId) {
     RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port).setURI(uri)
@@ -46,6 +47,13 @@ public final class EventStreamClient implements AutoCloseable {
     assertEquals(200, response.statusCode());
     assertEquals("text/event-stream; charset=utf-8", response.getHeader("Content-Type"));
     response.handler(buffer -> read(buffer.toString()));
+    response.endHandler(v -> ended = true);
+    response.exceptionHandler(e -> ended = true);
+  }
+
+  /** Whether the server ended the stream (or the connection went). */
+  public boolean ended() {
+    return ended;
   }
 
   /** Follows the stream at the port with the token, resuming after the event id when one is given. */
