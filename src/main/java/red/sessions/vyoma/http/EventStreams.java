@@ -39,6 +39,9 @@ final class EventStreams {
   private final Set<Stream> open = new HashSet<>();
 
   EventStreams(Vertx vertx, EventService events, long heartbeatSeconds) {
+    if (heartbeatSeconds <= 0) {
+      throw new IllegalArgumentException("events.heartbeat_seconds must be positive");
+    }
     this.vertx = vertx;
     this.events = events;
     this.heartbeatMs = heartbeatSeconds * 1000;

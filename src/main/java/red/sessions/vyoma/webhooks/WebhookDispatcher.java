@@ -21,6 +21,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -65,6 +66,11 @@ public final class WebhookDispatcher extends VerticleBase {
    * @param config the {@code webhooks} section
    */
   public WebhookDispatcher(Pool pool, JsonObject config) {
+    for (String key : List.of("retry_base_seconds", "retry_for_hours", "timeout_seconds")) {
+      if (config.getLong(key) <= 0) {
+        throw new IllegalArgumentException("webhooks." + key + " must be positive");
+      }
+    }
     this.store = new DeliveryStore(pool, RetryPolicy.of(config));
     this.targets = new WebhookTargets(config.getBoolean("allow_private_targets"));
     this.timeoutMs = config.getLong("timeout_seconds") * 1000;

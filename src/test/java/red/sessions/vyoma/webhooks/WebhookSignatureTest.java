@@ -1,14 +1,16 @@
 package red.sessions.vyoma.webhooks;
 
+import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The signature header, and the gaps between retries. */
+/** The signature header, the gaps between retries, and the settings they come from. */
 class WebhookSignatureTest {
 
   @Test
@@ -40,5 +42,17 @@ class WebhookSignatureTest {
     assertEquals(37_500, retries.gapMs(1, 1));
     assertEquals(RetryPolicy.LONGEST_GAP_MS, retries.gapMs(12, 0.5));
     assertEquals(RetryPolicy.LONGEST_GAP_MS, retries.gapMs(1000, 0.5));
+  }
+
+  @Test
+  void aRetryOrTimeoutThatIsNotPositiveIsRefusedAtStart() {
+    JsonObject valid = new JsonObject().put("allow_private_targets", false).put("retry_base_seconds", 30)
+      .put("retry_for_hours", 72).put("timeout_seconds", 10);
+    new WebhookDispatcher(null, valid);
+    for (String key : List.of("retry_base_seconds", "retry_for_hours", "timeout_seconds")) {
+      IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> new WebhookDispatcher(null, valid.copy().put(key, 0)));
+      assertEquals("webhooks." + key + " must be positive", refused.getMessage());
+    }
   }
 }
