@@ -37,12 +37,13 @@ final class DeliveryStore {
               CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END AS previous_secret,
               e.id, e.type, e.created_at, e.sequence, e.subject, e.users, e.data, e.txid::text AS txid, e.position""";
 
-  // The attempt is logged whatever happens; the delivery moves only if this is still its latest attempt. A
-  // retry that would come after the retry window has failed instead.
+  // The attempt is logged whatever happens (unless its webhook was deleted meanwhile); the delivery moves only
+  // if this is still its latest attempt. A retry that would come after the retry window has failed instead.
   private static final String RECORD = """
     WITH logged AS (
       INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, status_code, error, duration_ms)
-      VALUES (#{id}, #{attempt}, #{attempted_at}, #{status_code}, #{error}, #{duration_ms})),
+      SELECT id, #{attempt}, #{attempted_at}, #{status_code}, #{error}, #{duration_ms}
+        FROM webhook_deliveries WHERE id = #{id}),
     decided AS (
       SELECT id, CASE WHEN #{outcome} = 'delivered' THEN 'delivered'
                       WHEN #{outcome} = 'retry'
