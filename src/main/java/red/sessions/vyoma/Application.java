@@ -14,6 +14,8 @@ import red.sessions.vyoma.availability.AvailabilityVerticle;
 import red.sessions.vyoma.bookings.BookingsVerticle;
 import red.sessions.vyoma.bookings.IdempotencyKeyCleanup;
 import red.sessions.vyoma.bus.LocalServices;
+import red.sessions.vyoma.events.EventNotices;
+import red.sessions.vyoma.events.EventsVerticle;
 import red.sessions.vyoma.files.FilesVerticle;
 import red.sessions.vyoma.files.UploadSigner;
 import red.sessions.vyoma.http.HttpVerticle;
@@ -28,6 +30,8 @@ import red.sessions.vyoma.profiles.ProfilesVerticle;
 import red.sessions.vyoma.reviews.ReviewsVerticle;
 import red.sessions.vyoma.search.SearchVerticle;
 import red.sessions.vyoma.sessions.SessionsVerticle;
+import red.sessions.vyoma.webhooks.WebhookDispatcher;
+import red.sessions.vyoma.webhooks.WebhooksVerticle;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -35,7 +39,8 @@ import java.util.function.Function;
 
 /**
  * The running server, composed in order: database (started if embedded, migrated) → token verifier →
- * domain worker verticles (and the cleanup of expired idempotency keys) → HTTP verticles. Stopping runs the
+ * domain worker verticles (and the cleanup of expired idempotency keys, the listener for committed events,
+ * the webhook dispatcher) → HTTP verticles. Stopping runs the
  * other way round, so requests in flight still find their domains and the database while the HTTP servers
  * drain.
  */
@@ -57,6 +62,8 @@ public final class Application {
     parts -> new SearchVerticle(parts.pool()),
     parts -> new ReviewsVerticle(parts.pool()),
     parts -> new PackagesVerticle(parts.pool()),
+    parts -> new EventsVerticle(parts.pool()),
+    parts -> new WebhooksVerticle(parts.pool(), parts.config().webhooks()),
     parts -> new FilesVerticle(parts.pool(), parts.config().storage(), parts.config().dataDir(), parts.signer()));
 
   private final Vertx vertx;
@@ -109,6 +116,8 @@ public final class Application {
     return domains
       .compose(v -> noted(vertx.deployVerticle(IdempotencyKeyCleanup.sweep(database.pool(), config.bookings())), deployments))
       .compose(v -> noted(vertx.deployVerticle(PackageExpiry.sweep(database.pool(), config.packages())), deployments))
+      .compose(v -> noted(vertx.deployVerticle(new EventNotices(database.connectOptions())), deployments))
+      .compose(v -> noted(vertx.deployVerticle(new WebhookDispatcher(database.pool(), config.webhooks())), deployments))
       .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, verifier, database, signer, cluster, limits), http))
       .map(id -> {
         deployments.add(id);

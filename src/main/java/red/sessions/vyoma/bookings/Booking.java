@@ -1,10 +1,15 @@
 package red.sessions.vyoma.bookings;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.Times;
+import red.sessions.vyoma.events.EventType;
+import red.sessions.vyoma.events.Outbox;
+import red.sessions.vyoma.events.Subject;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -20,7 +25,7 @@ public record Booking(UUID bookingId, String studentId, String teacherId, Offset
                       OffsetDateTime updatedAt, int version, List<Move> previousTimes, UUID packageId,
                       boolean lateCancellation, String noShow) {
 
-  static final String COLUMNS = "id, student_id, teacher_id, start_time, end_time, status, cancel_reason, version, "
+  public static final String COLUMNS = "id, student_id, teacher_id, start_time, end_time, status, cancel_reason, version, "
     + "created_at, updated_at, previous_times, package_id, late_cancellation, no_show";
 
   /** Where a booking was before one of its moves, who moved it and when. */
@@ -41,7 +46,7 @@ public record Booking(UUID bookingId, String studentId, String teacherId, Offset
     }
   }
 
-  static Booking of(Row row) {
+  public static Booking of(Row row) {
     return new Booking(
       row.getUUID("id"),
       row.getString("student_id"),
@@ -79,5 +84,10 @@ public record Booking(UUID bookingId, String studentId, String teacherId, Offset
       .put("package_id", packageId == null ? null : packageId.toString())
       .put("late_cancellation", lateCancellation)
       .put("no_show", noShow);
+  }
+
+  /** Appends the event of a change of this booking (as it is after the change), in the change's transaction. */
+  public Future<Void> appendEvent(SqlClient tx, EventType type) {
+    return Outbox.append(tx, type, Subject.booking(bookingId), List.of(studentId, teacherId), toJson());
   }
 }

@@ -1,6 +1,7 @@
 package red.sessions.vyoma.bookings;
 
 import red.sessions.vyoma.bus.DomainException;
+import red.sessions.vyoma.events.EventType;
 
 import java.util.Arrays;
 import java.util.List;
@@ -11,18 +12,25 @@ import java.util.Locale;
  * pending or confirmed → cancelled (by either party). Nothing else moves, and nothing moves back.
  */
 public enum BookingStatus {
-  PENDING(List.of(), false),
-  CONFIRMED(List.of("pending"), true),
-  COMPLETED(List.of("confirmed"), false),
-  CANCELLED(List.of("pending", "confirmed"), false);
+  PENDING(List.of(), false, EventType.BOOKING_CREATED),
+  CONFIRMED(List.of("pending"), true, EventType.BOOKING_CONFIRMED),
+  COMPLETED(List.of("confirmed"), false, EventType.BOOKING_COMPLETED),
+  CANCELLED(List.of("pending", "confirmed"), false, EventType.BOOKING_CANCELLED);
 
   /** The statuses a booking may be in to move to this one. */
   private final List<String> reachableFrom;
   private final boolean teacherOnly;
+  /** What a booking reaching this status emits. */
+  private final EventType event;
 
-  BookingStatus(List<String> reachableFrom, boolean teacherOnly) {
+  BookingStatus(List<String> reachableFrom, boolean teacherOnly, EventType event) {
     this.reachableFrom = reachableFrom;
     this.teacherOnly = teacherOnly;
+    this.event = event;
+  }
+
+  EventType event() {
+    return event;
   }
 
   public String wire() {

@@ -9,6 +9,7 @@ import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.availability.Bookable;
 import red.sessions.vyoma.availability.TeacherCalendar;
 import red.sessions.vyoma.bus.TimeRange;
+import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.packages.Ledger;
 import red.sessions.vyoma.platform.Rows;
 import red.sessions.vyoma.bus.DomainException;
@@ -49,7 +50,7 @@ final class BookingStore {
   private static final String INSERT = """
     INSERT INTO bookings (student_id, teacher_id, slot_id, start_time, end_time, blocked_until, package_id)
     VALUES (#{student_id}, #{teacher_id}, #{slot_id}, #{start_time}, #{end_time}, #{blocked_until}, #{package_id})
-    RETURNING id""";
+    RETURNING\s""" + Booking.COLUMNS;
 
   // Compare-and-set on the version, for a booking still active and not started. The times it leaves are
   // recorded as the database had them, with who moved it; a student's move of a confirmed booking asks the
@@ -175,10 +176,12 @@ final class BookingStore {
           params.put("end_time", booking.time().end());
           params.put("blocked_until", blockedUntil(bookable, booking.time().end()));
           params.put("package_id", packageId);
-          return SqlTemplate.forUpdate(connection, INSERT).mapTo(row -> row.getUUID("id")).execute(params)
+          return SqlTemplate.forUpdate(connection, INSERT).mapTo(Booking::of).execute(params)
             .map(rows -> rows.iterator().next())
-            .compose(id -> packageId == null ? Future.succeededFuture(id)
-              : Ledger.record(connection, packageId, id, -1, Ledger.Reason.BOOKED).map(id));
+            .compose(made -> (packageId == null ? Future.<Void>succeededFuture()
+                : Ledger.record(connection, packageId, made.bookingId(), -1, Ledger.Reason.BOOKED))
+              .compose(v -> made.appendEvent(connection, BookingStatus.PENDING.event()))
+              .map(made.bookingId()));
         });
       });
   }
@@ -234,9 +237,12 @@ final class BookingStore {
     return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, CHANGE_STATUS).mapTo(Booking::of)
       .execute(params)
       .map(Rows::first)
-      .compose(changed -> changed.filter(booking -> to == BookingStatus.CANCELLED && booking.packageId() != null)
-        .map(booking -> Ledger.record(connection, booking.packageId(), booking.bookingId(),
-          booking.lateCancellation() ? 0 : 1, cancellation(booking, caller)).map(changed))
+      .compose(changed -> changed.map(booking -> (to == BookingStatus.CANCELLED && booking.packageId() != null
+          ? Ledger.record(connection, booking.packageId(), booking.bookingId(), booking.lateCancellation() ? 0 : 1,
+            cancellation(booking, caller))
+          : Future.<Void>succeededFuture())
+        .compose(v -> booking.appendEvent(connection, to.event()))
+        .map(changed))
         .orElseGet(() -> Future.succeededFuture(changed))));
   }
 
@@ -260,9 +266,12 @@ final class BookingStore {
     return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, NO_SHOW).mapTo(Booking::of)
       .execute(params)
       .map(Rows::first)
-      .compose(reported -> reported.filter(booking -> booking.packageId() != null)
-        .map(booking -> Ledger.record(connection, booking.packageId(), booking.bookingId(), absent.lessonReturned() ? 1 : 0,
-          absent.ledgerReason()).map(reported))
+      .compose(reported -> reported.map(booking -> (booking.packageId() != null
+          ? Ledger.record(connection, booking.packageId(), booking.bookingId(), absent.lessonReturned() ? 1 : 0,
+            absent.ledgerReason())
+          : Future.<Void>succeededFuture())
+        .compose(v -> booking.appendEvent(connection, EventType.BOOKING_NO_SHOW))
+        .map(reported))
         .orElseGet(() -> Future.succeededFuture(reported))));
   }
 
@@ -293,9 +302,11 @@ final class BookingStore {
             .compose(valid -> SqlTemplate.forUpdate(connection, MOVE).mapTo(Booking::of).execute(params));
         })
         .map(Rows::first)
-        .compose(moved -> moved.filter(found -> found.packageId() != null)
-          .map(found -> Ledger.record(connection, found.packageId(), found.bookingId(), 0, Ledger.Reason.RESCHEDULED)
-            .map(moved))
+        .compose(moved -> moved.map(found -> (found.packageId() != null
+            ? Ledger.record(connection, found.packageId(), found.bookingId(), 0, Ledger.Reason.RESCHEDULED)
+            : Future.<Void>succeededFuture())
+          .compose(v -> found.appendEvent(connection, EventType.BOOKING_RESCHEDULED))
+          .map(moved))
           .orElseGet(() -> Future.succeededFuture(moved))));
   }
 

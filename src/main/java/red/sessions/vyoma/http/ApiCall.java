@@ -63,6 +63,16 @@ final class ApiCall {
     return ctx.request().getHeader(name);
   }
 
+  /** A boolean query parameter: {@code true} or {@code false}, {@code false} when absent. */
+  boolean flag(String name) {
+    return "true".equals(query(name));
+  }
+
+  /** The request's context, for an endpoint that writes its response itself (a stream). */
+  RoutingContext context() {
+    return ctx;
+  }
+
   /** {@code limit} (default 100, at most 500) and {@code offset} (default 0). */
   Page page() {
     return Page.of(query("limit"), query("offset"));

@@ -12,6 +12,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import red.sessions.vyoma.auth.TokenVerifier;
 import red.sessions.vyoma.availability.AvailabilityService;
 import red.sessions.vyoma.bookings.BookingService;
+import red.sessions.vyoma.events.EventService;
 import red.sessions.vyoma.files.FileService;
 import red.sessions.vyoma.files.FilesVerticle;
 import red.sessions.vyoma.files.LocalUploadHandler;
@@ -26,6 +27,7 @@ import red.sessions.vyoma.profiles.ProfileService;
 import red.sessions.vyoma.reviews.ReviewService;
 import red.sessions.vyoma.search.SearchService;
 import red.sessions.vyoma.sessions.SessionService;
+import red.sessions.vyoma.webhooks.WebhookService;
 
 /**
  * Every route the server has, in one table. Open routes: health, metrics, CORS preflights, the OpenAPI
@@ -96,6 +98,10 @@ final class ApiRouter {
     SessionRoutes.mount(api, services.of(SessionService.class, SessionService.ADDRESS));
 
     MeetingRoutes.mount(api, services.of(MeetingService.class, MeetingService.ADDRESS));
+
+    EventService events = services.of(EventService.class, EventService.ADDRESS);
+    EventRoutes.mount(api, events, new EventStreams(vertx, events, config.events().getLong("heartbeat_seconds")));
+    WebhookRoutes.mount(api, services.of(WebhookService.class, WebhookService.ADDRESS));
 
     FileRoutes.mount(api, services.of(FileService.class, FileService.ADDRESS), config.dataDir());
     if ("local".equals(config.storage().getString("provider"))) {

@@ -24,7 +24,7 @@ final class Cors {
   private static final Set<HttpMethod> METHODS = Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT,
     HttpMethod.PATCH, HttpMethod.DELETE);
   private static final Set<String> REQUEST_HEADERS = Set.of("Authorization", "Content-Type", "Idempotency-Key",
-    "If-Match", RequestIds.HEADER);
+    "If-Match", "Last-Event-ID", RequestIds.HEADER);
   private static final Set<String> EXPOSED_HEADERS = Set.of(RequestIds.HEADER, "ETag", "Idempotent-Replayed",
     "Location", "Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset");
   private static final String ANY = "*";

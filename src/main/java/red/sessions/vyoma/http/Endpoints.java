@@ -72,6 +72,23 @@ final class Endpoints {
       .handler(ctx -> answer(ctx, ContractValidation.OperationCheck.NONE, endpoint));
   }
 
+  /**
+   * A {@code GET} that answers by itself, writing a response that stays open (a stream of events), rather
+   * than with one {@link Reply}: checked, authenticated and rate-limited as any other; a failure before it
+   * starts answering is an error in the usual shape.
+   */
+  void getStream(String path, Function<ApiCall, Future<Void>> endpoint) {
+    ContractValidation.OperationCheck check = validation.operation(HttpMethod.GET, ContractValidation.openApiPath(path));
+    router.get(path).handler(authentication).handler(limits.afterAuthentication(HttpMethod.GET, path)).handler(ctx -> {
+      try {
+        check.check(ctx, null);
+        endpoint.apply(new ApiCall(ctx, null)).onFailure(ctx::fail);
+      } catch (RuntimeException e) {
+        ctx.fail(e);
+      }
+    });
+  }
+
   private void route(HttpMethod method, String path, Function<ApiCall, Future<Reply>> endpoint) {
     ContractValidation.OperationCheck check = validation.operation(method, ContractValidation.openApiPath(path));
     Route route = router.route(method, path);

@@ -2,8 +2,6 @@ package red.sessions.vyoma.http;
 
 import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.bus.JsonFields;
-import red.sessions.vyoma.meetings.Attendee;
-import red.sessions.vyoma.meetings.Meeting;
 import red.sessions.vyoma.meetings.MeetingService;
 import red.sessions.vyoma.meetings.NewAttendee;
 
@@ -16,21 +14,13 @@ final class MeetingRoutes {
   static void mount(Endpoints api, MeetingService meetings) {
     api.post("/meetings", call -> meetings.join(call.caller(),
         JsonFields.uuid(JsonFields.requiredString(call.body(), "session_id", "session_id"), "session_id"))
-      .map(joined -> Reply.createdOrOk(joined.made(), json(joined.value()))));
+      .map(joined -> Reply.createdOrOk(joined.made(), joined.value().toJson())));
     api.get("/meetings/:session_id", call -> meetings.live(call.caller(), call.pathUuid("session_id"))
-      .map(meeting -> Reply.ok(json(meeting))));
+      .map(meeting -> Reply.ok(meeting.toJson())));
     api.delete("/meetings", call -> meetings.end(call.caller(),
         JsonFields.requiredString(call.body(), "meeting_id", "meeting_id"))
       .map(v -> Reply.ok(new JsonObject().put("message", "Meeting ended successfully"))));
     api.post("/attendees", call -> meetings.attend(call.caller(), NewAttendee.parse(call.body()))
-      .map(joined -> Reply.createdOrOk(joined.made(), json(joined.value()))));
-  }
-
-  private static JsonObject json(Meeting meeting) {
-    return new JsonObject().put("meeting_id", meeting.meetingId()).put("meeting_data", meeting.meetingData());
-  }
-
-  private static JsonObject json(Attendee attendee) {
-    return new JsonObject().put("attendee_id", attendee.attendeeId()).put("attendee_data", attendee.attendeeData());
+      .map(joined -> Reply.createdOrOk(joined.made(), joined.value().toJson())));
   }
 }

@@ -19,6 +19,11 @@ record Reply(int status, Object body, Map<String, String> headers, String file) 
     return new Reply(201, body, new LinkedHashMap<>(), null);
   }
 
+  /** 202: taken on, to be done shortly (a webhook delivery queued). */
+  static Reply accepted(Object body) {
+    return new Reply(202, body, new LinkedHashMap<>(), null);
+  }
+
   /** 201 for something new, 200 for something that was already there. */
   static Reply createdOrOk(boolean created, Object body) {
     return created ? created(body) : ok(body);

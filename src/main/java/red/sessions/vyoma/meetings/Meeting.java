@@ -8,4 +8,9 @@ public record Meeting(String meetingId, JsonObject meetingData) {
   static Meeting of(JsonObject record) {
     return new Meeting(record.getString("meeting_id"), record.getJsonObject("meeting_data"));
   }
+
+  /** The meeting as the API shows it. */
+  public JsonObject toJson() {
+    return new JsonObject().put("meeting_id", meetingId).put("meeting_data", meetingData);
+  }
 }

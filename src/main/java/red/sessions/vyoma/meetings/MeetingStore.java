@@ -4,8 +4,13 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
+import red.sessions.vyoma.events.EventType;
+import red.sessions.vyoma.events.Outbox;
+import red.sessions.vyoma.events.Subject;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.sessions.SessionParties;
 
 import java.util.List;
 import java.util.Map;
@@ -29,7 +34,9 @@ final class MeetingStore {
     INSERT INTO meetings (meeting_id, session_id, provider, meeting_data)
     VALUES (#{meeting_id}, #{session_id}, #{provider}, #{meeting_data})
     ON CONFLICT DO NOTHING""";
-  private static final String END = "UPDATE meetings SET ended_at = now() WHERE meeting_id = #{meeting_id} AND ended_at IS NULL";
+  private static final String END = """
+    UPDATE meetings SET ended_at = now() WHERE meeting_id = #{meeting_id} AND ended_at IS NULL
+    RETURNING meeting_id, session_id, meeting_data""";
 
   private static final String ATTENDEE = """
     SELECT attendee_id, attendee_data FROM attendees WHERE meeting_id = #{meeting_id} AND user_id = #{user_id}""";
@@ -72,21 +79,39 @@ final class MeetingStore {
       .execute(Map.of("session_id", sessionId)).map(rows -> rows.iterator().next());
   }
 
-  /** Records the meeting as the session's live one unless another already is; the live one either way. */
-  Future<Recorded> recordLive(UUID sessionId, String provider, JsonObject meetingData) {
+  /**
+   * Records the meeting as the session's live one unless another already is; the live one either way. A
+   * meeting recorded here emits {@code meeting.started}.
+   */
+  Future<Recorded> recordLive(SessionParties parties, String provider, JsonObject meetingData) {
+    String meetingId = meetingData.getString("MeetingId");
     Map<String, Object> params = Map.of(
-      "meeting_id", meetingData.getString("MeetingId"),
-      "session_id", sessionId,
+      "meeting_id", meetingId,
+      "session_id", parties.sessionId(),
       "provider", provider,
       "meeting_data", meetingData);
-    return SqlTemplate.forUpdate(pool, INSERT).execute(params)
-      .compose(inserted -> liveMeetingOf(sessionId).map(live -> new Recorded(
-        live.orElseThrow(() -> new IllegalStateException("session " + sessionId + " has no live meeting")),
-        inserted.rowCount() == 1)));
+    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, INSERT).execute(params)
+      .compose(inserted -> inserted.rowCount() == 0 ? Future.succeededFuture(false)
+        : announce(connection, EventType.MEETING_STARTED, parties, meetingId, new Meeting(meetingId, meetingData).toJson())
+          .map(true)))
+      .compose(inserted -> liveMeetingOf(parties.sessionId()).map(live -> new Recorded(
+        live.orElseThrow(() -> new IllegalStateException("session " + parties.sessionId() + " has no live meeting")),
+        inserted)));
   }
 
-  Future<Void> end(String meetingId) {
-    return SqlTemplate.forUpdate(pool, END).execute(Map.of("meeting_id", meetingId)).mapEmpty();
+  /** Ends the meeting if it is live, emitting {@code meeting.ended}; ending an ended meeting changes nothing. */
+  Future<Void> end(String meetingId, SessionParties parties) {
+    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, END).mapTo(MeetingStore::meeting)
+      .execute(Map.of("meeting_id", meetingId))
+      .compose(ended -> Rows.first(ended)
+        .map(meeting -> announce(connection, EventType.MEETING_ENDED, parties, meetingId, Meeting.of(meeting).toJson()))
+        .orElseGet(Future::succeededFuture)));
+  }
+
+  private static Future<Void> announce(SqlClient connection, EventType type, SessionParties parties, String meetingId,
+                                       JsonObject data) {
+    return Outbox.append(connection, type, Subject.meeting(parties.bookingId(), parties.sessionId(), meetingId),
+      List.of(parties.studentId(), parties.teacherId()), data);
   }
 
   Future<Optional<JsonObject>> attendee(String meetingId, String userId) {
@@ -100,15 +125,22 @@ final class MeetingStore {
       .execute(Map.of("meeting_id", meetingId)).map(Rows::toList);
   }
 
-  /** Records the attendee unless the user already has one in the meeting; the stored one either way. */
-  Future<JsonObject> recordAttendee(String meetingId, String userId, String name, JsonObject attendeeData) {
+  /**
+   * Records the attendee unless the user already has one in the meeting; the stored one either way. An
+   * attendee recorded here emits {@code attendee.joined}.
+   */
+  Future<JsonObject> recordAttendee(SessionParties parties, String meetingId, String userId, String name,
+                                    JsonObject attendeeData) {
     Map<String, Object> params = Map.of(
       "meeting_id", meetingId,
       "user_id", userId,
       "name", name,
       "attendee_id", attendeeData.getString("AttendeeId"),
       "attendee_data", attendeeData);
-    return SqlTemplate.forUpdate(pool, INSERT_ATTENDEE).execute(params)
+    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, INSERT_ATTENDEE).execute(params)
+      .compose(inserted -> inserted.rowCount() == 0 ? Future.<Void>succeededFuture()
+        : announce(connection, EventType.ATTENDEE_JOINED, parties, meetingId,
+            new Attendee(attendeeData.getString("AttendeeId"), attendeeData).toEventJson(meetingId, userId))))
       .compose(v -> attendee(meetingId, userId))
       .map(stored -> stored.orElseThrow(() -> new IllegalStateException("attendee of " + userId + " vanished")));
   }

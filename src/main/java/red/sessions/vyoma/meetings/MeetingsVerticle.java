@@ -89,17 +89,17 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
         if ("completed".equals(parties.sessionStatus())) {
           throw DomainException.conflict("the session is completed");
         }
-        return liveMeetingOf(parties);
-      })
-      .compose(live -> live.isPresent()
-        ? Future.succeededFuture(new Joined<>(Meeting.of(live.get()), false))
-        : createMeeting(sessionId).map(created -> new Joined<>(Meeting.of(created), true)));
+        return liveMeetingOf(parties).compose(live -> live.isPresent()
+          ? Future.succeededFuture(new Joined<>(Meeting.of(live.get()), false))
+          : createMeeting(parties).map(created -> new Joined<>(Meeting.of(created), true)));
+      });
   }
 
-  private Future<JsonObject> createMeeting(UUID sessionId) {
+  private Future<JsonObject> createMeeting(SessionParties parties) {
+    UUID sessionId = parties.sessionId();
     return store.meetingsEnded(sessionId)
       .compose(ended -> provider.createMeeting("session-" + sessionId, sessionId + "-" + ended))
-      .compose(meetingData -> store.recordLive(sessionId, provider.name(), meetingData))
+      .compose(meetingData -> store.recordLive(parties, provider.name(), meetingData))
       .map(recorded -> {
         if (recorded.inserted()) {
           count(STARTED);
@@ -133,7 +133,7 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
         : provider.meetingExists(live.get().getString("meeting_id"))
           .compose(exists -> exists
             ? directory.remember(verifiedNow(live.get())).map(live)
-            : ended(live.get()).map(Optional.empty())));
+            : ended(live.get(), parties).map(Optional.empty())));
   }
 
   private boolean recentlyVerified(JsonObject meeting) {
@@ -145,9 +145,9 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
     return meeting.put(VERIFIED_AT, System.currentTimeMillis());
   }
 
-  private Future<Void> ended(JsonObject meeting) {
+  private Future<Void> ended(JsonObject meeting, SessionParties parties) {
     String meetingId = meeting.getString("meeting_id");
-    return store.end(meetingId)
+    return store.end(meetingId, parties)
       .compose(v -> store.attendeeUserIds(meetingId))
       .compose(userIds -> directory.forget(meeting, userIds));
   }
@@ -155,8 +155,8 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
   @Override
   public Future<Void> end(Caller caller, String meetingId) {
     return meetingOfParty(meetingId, caller)
-      .compose(stored -> !stored.live() ? Future.succeededFuture()
-        : provider.deleteMeeting(meetingId).compose(v -> ended(stored.record())));
+      .compose(reached -> !reached.live() ? Future.succeededFuture()
+        : provider.deleteMeeting(meetingId).compose(v -> ended(reached.record(), reached.parties())));
   }
 
   @Override
@@ -167,32 +167,37 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
       throw DomainException.forbidden("you can join a meeting only as yourself");
     }
     return meetingOfParty(meetingId, caller)
-      .compose(stored -> {
-        if (!stored.live()) {
+      .compose(reached -> {
+        if (!reached.live()) {
           throw DomainException.notFound("meeting " + meetingId + " has ended");
         }
         return directory.attendee(meetingId, userId, () -> store.attendee(meetingId, userId))
           .compose(existing -> existing.isPresent()
             ? Future.succeededFuture(new Joined<>(Attendee.of(existing.get()), false))
-            : createAttendee(stored.record(), userId, attendee.name()).map(created -> new Joined<>(Attendee.of(created), true)));
+            : createAttendee(reached, userId, attendee.name()).map(created -> new Joined<>(Attendee.of(created), true)));
       });
   }
 
-  private Future<JsonObject> createAttendee(JsonObject meeting, String userId, String name) {
-    String meetingId = meeting.getString("meeting_id");
+  private Future<JsonObject> createAttendee(Reached meeting, String userId, String name) {
+    String meetingId = meeting.record().getString("meeting_id");
     return provider.createAttendee(meetingId, externalUserId(userId))
       .recover(failure -> failure instanceof MeetingGoneException
-        ? ended(meeting).compose(v -> Future.failedFuture(DomainException.notFound("meeting " + meetingId + " has ended")))
+        ? ended(meeting.record(), meeting.parties())
+            .compose(v -> Future.failedFuture(DomainException.notFound("meeting " + meetingId + " has ended")))
         : Future.failedFuture(failure))
-      .compose(attendeeData -> store.recordAttendee(meetingId, userId, name, attendeeData))
+      .compose(attendeeData -> store.recordAttendee(meeting.parties(), meetingId, userId, name, attendeeData))
       .compose(attendee -> directory.remember(meetingId, userId, attendee).map(attendee));
+  }
+
+  /** A meeting a party reached, whether it is live, and the parties of its session. */
+  private record Reached(JsonObject record, boolean live, SessionParties parties) {
   }
 
   /**
    * The meeting, live or ended, if the caller is a party of its session; live only while the database
    * still holds it as its session's live meeting, whatever a cached record says.
    */
-  private Future<MeetingStore.Stored> meetingOfParty(String meetingId, Caller caller) {
+  private Future<Reached> meetingOfParty(String meetingId, Caller caller) {
     return directory.liveMeeting(meetingId)
       .compose(cached -> cached.isPresent()
         ? Future.succeededFuture(Optional.of(new MeetingStore.Stored(cached.get(), true)))
@@ -200,7 +205,7 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
       .compose(found -> {
         MeetingStore.Stored stored = found.orElseThrow(() -> DomainException.notFound("no meeting " + meetingId));
         return SessionParties.require(pool, UUID.fromString(stored.record().getString("session_id")), caller)
-          .map(parties -> new MeetingStore.Stored(stored.record(), stored.live() && meetingId.equals(parties.liveMeetingId())));
+          .map(parties -> new Reached(stored.record(), stored.live() && meetingId.equals(parties.liveMeetingId()), parties));
       });
   }
 

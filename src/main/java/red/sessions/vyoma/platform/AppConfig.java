@@ -157,6 +157,14 @@ public final class AppConfig {
     return json.getJsonObject("packages");
   }
 
+  public JsonObject events() {
+    return json.getJsonObject("events");
+  }
+
+  public JsonObject webhooks() {
+    return json.getJsonObject("webhooks");
+  }
+
   public JsonObject auth() {
     return json.getJsonObject("auth");
   }

@@ -39,11 +39,13 @@ public final class Database {
 
   private final Vertx vertx;
   private final Pool pool;
+  private final PgConnectOptions connect;
   private final EmbeddedPostgres embedded;
 
-  private Database(Vertx vertx, Pool pool, EmbeddedPostgres embedded) {
+  private Database(Vertx vertx, Pool pool, PgConnectOptions connect, EmbeddedPostgres embedded) {
     this.vertx = vertx;
     this.pool = pool;
+    this.connect = connect;
     this.embedded = embedded;
   }
 
@@ -69,7 +71,7 @@ public final class Database {
         .build();
       LOG.info("Database ready at {}:{}/{}{}", connect.getHost(), connect.getPort(), connect.getDatabase(),
         embedded != null ? " (embedded, data in " + config.dataDir().resolve("postgres") + ")" : "");
-      return new Database(vertx, pool, embedded);
+      return new Database(vertx, pool, connect, embedded);
     });
   }
 
@@ -126,6 +128,11 @@ public final class Database {
 
   public Pool pool() {
     return pool;
+  }
+
+  /** Where the database is, for a connection of its own outside the pool (a {@code LISTEN}). */
+  public PgConnectOptions connectOptions() {
+    return connect;
   }
 
   /** Liveness of the database as seen through the pool. */

@@ -6,10 +6,15 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
+import red.sessions.vyoma.events.EventType;
+import red.sessions.vyoma.events.Outbox;
+import red.sessions.vyoma.events.Subject;
 import red.sessions.vyoma.platform.Rows;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /** The reviews SQL. "Once per booking" is the table's primary key; the rest is guarded by the insert itself. */
@@ -40,9 +45,13 @@ final class ReviewStore {
     params.put("caller", caller.userId());
     params.put("rating", review.rating());
     params.put("comment", review.comment());
-    return SqlTemplate.forUpdate(pool, INSERT).mapTo(ReviewStore::review).execute(params)
-      .compose(rows -> Rows.first(rows).map(Future::succeededFuture)
-        .orElseGet(() -> whyNotReviewable(bookingId, caller)));
+    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, INSERT).mapTo(ReviewStore::review)
+        .execute(params)
+        .compose(rows -> Rows.first(rows)
+          .map(made -> Outbox.append(connection, EventType.REVIEW_CREATED, Subject.booking(bookingId),
+            List.of(made.studentId(), made.teacherId()), made.toJson()).map(Optional.of(made)))
+          .orElseGet(() -> Future.succeededFuture(Optional.empty()))))
+      .compose(made -> made.map(Future::succeededFuture).orElseGet(() -> whyNotReviewable(bookingId, caller)));
   }
 
   private Future<Review> whyNotReviewable(UUID bookingId, Caller caller) {

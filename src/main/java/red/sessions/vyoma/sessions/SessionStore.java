@@ -6,8 +6,13 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
+import io.vertx.sqlclient.SqlResult;
 import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.bookings.Booking;
 import red.sessions.vyoma.bus.DomainException;
+import red.sessions.vyoma.events.EventType;
+import red.sessions.vyoma.events.Outbox;
+import red.sessions.vyoma.events.Subject;
 import red.sessions.vyoma.platform.Rows;
 
 import java.time.OffsetDateTime;
@@ -64,7 +69,8 @@ final class SessionStore {
   // started (as PATCH /bookings does).
   private static final String COMPLETE_BOOKING = """
     UPDATE bookings SET status = 'completed', version = version + 1, updated_at = now()
-     WHERE id = #{booking_id} AND status = 'confirmed' AND start_time <= now()""";
+     WHERE id = #{booking_id} AND status = 'confirmed' AND start_time <= now()
+    RETURNING\s""" + Booking.COLUMNS;
   private static final String BOOKING_STATUS =
     "SELECT status, start_time <= now() AS started FROM bookings WHERE id = #{booking_id}";
 
@@ -81,12 +87,13 @@ final class SessionStore {
 
   Future<CreatedSession> create(UUID bookingId, Caller caller) {
     Map<String, Object> params = Map.of("booking_id", bookingId);
-    return requireBookingParty(bookingId, caller)
-      .compose(v -> SqlTemplate.forUpdate(pool, CREATE).mapTo(row -> row.getUUID("id")).execute(params))
-      .compose(inserted -> Rows.first(inserted).map(id -> Future.succeededFuture(new CreatedSession(id, true)))
-        .orElseGet(() -> SqlTemplate.forQuery(pool, BY_BOOKING).mapTo(row -> row.getUUID("id")).execute(params)
-          .map(existing -> new CreatedSession(Rows.first(existing)
-            .orElseThrow(() -> DomainException.conflict("the booking was cancelled; it gets no session")), false))));
+    return requireBookingParty(bookingId, caller).compose(v -> pool.withTransaction(connection ->
+      SqlTemplate.forUpdate(connection, CREATE).mapTo(row -> row.getUUID("id")).execute(params)
+        .compose(inserted -> Rows.first(inserted)
+          .map(id -> announce(connection, EventType.SESSION_CREATED, id).map(new CreatedSession(id, true)))
+          .orElseGet(() -> SqlTemplate.forQuery(connection, BY_BOOKING).mapTo(row -> row.getUUID("id")).execute(params)
+            .map(existing -> new CreatedSession(Rows.first(existing)
+              .orElseThrow(() -> DomainException.conflict("the booking was cancelled; it gets no session")), false))))));
   }
 
   /** The booking's session, if it has one; the caller must be a party of the booking. */
@@ -109,15 +116,25 @@ final class SessionStore {
 
   /** The whole session with its live meeting, notes and files; the caller must be a party. */
   Future<Session> read(UUID id, Caller caller) {
+    return SessionParties.require(pool, id, caller).compose(parties -> read(pool, id));
+  }
+
+  private static Future<Session> read(SqlClient client, UUID id) {
     Map<String, Object> params = Map.of("id", id);
-    return SessionParties.require(pool, id, caller)
-      .compose(parties -> SqlTemplate.forQuery(pool, SESSION).execute(params))
+    return SqlTemplate.forQuery(client, SESSION).execute(params)
       .compose(sessions -> {
         Row session = Rows.first(sessions).orElseThrow(() -> DomainException.notFound("no session " + id));
-        return SqlTemplate.forQuery(pool, NOTES).mapTo(SessionStore::note).execute(params)
-          .compose(notes -> SqlTemplate.forQuery(pool, FILES).mapTo(SessionStore::file).execute(params)
+        return SqlTemplate.forQuery(client, NOTES).mapTo(SessionStore::note).execute(params)
+          .compose(notes -> SqlTemplate.forQuery(client, FILES).mapTo(SessionStore::file).execute(params)
             .map(files -> session(session, Rows.toList(notes), Rows.toList(files))));
       });
+  }
+
+  /** Appends the session's event with the session as its transaction has it now. */
+  private static Future<Void> announce(SqlClient connection, EventType type, UUID id) {
+    return read(connection, id).compose(session -> Outbox.append(connection, type,
+      Subject.session(session.bookingId(), session.sessionId()), List.of(session.studentId(), session.teacherId()),
+      session.toJson()));
   }
 
   /** Adds the notes and files and moves the status, all or nothing. */
@@ -130,9 +147,22 @@ final class SessionStore {
       file.timestamp(), Map.of("name", file.name(), "url", file.url(), "file_key", file.key(storageBaseUrl)))).toList();
     return pool.withTransaction(connection -> SessionParties.require(connection, id, caller)
       .compose(parties -> addAll(connection, ADD_NOTE, notes)
-        .compose(v -> requireOwnFiles(connection, keys, caller))
-        .compose(v -> addAll(connection, ADD_FILE, files))
-        .compose(v -> update.status() == null ? Future.succeededFuture() : changeStatus(connection, parties, update.status()))));
+        .compose(notesAdded -> requireOwnFiles(connection, keys, caller)
+          .compose(v -> addAll(connection, ADD_FILE, files))
+          .compose(filesAdded -> (update.status() == null ? Future.succeededFuture(Moved.NOTHING)
+              : changeStatus(connection, parties, update.status()))
+            .compose(moved -> announce(connection, id, notesAdded + filesAdded > 0 || moved.session(), moved.booking()))))));
+  }
+
+  /** What a status change moved: the session, and with it the booking (completed). */
+  private record Moved(boolean session, Booking booking) {
+    static final Moved NOTHING = new Moved(false, null);
+  }
+
+  /** The events of an update that changed something; a retried or no-op update emits none. */
+  private static Future<Void> announce(SqlClient connection, UUID id, boolean sessionChanged, Booking completed) {
+    Future<Void> session = sessionChanged ? announce(connection, EventType.SESSION_UPDATED, id) : Future.succeededFuture();
+    return completed == null ? session : session.compose(v -> completed.appendEvent(connection, EventType.BOOKING_COMPLETED));
   }
 
   /** Files are shared by the user who uploaded them, through a URL this server issued them. */
@@ -160,21 +190,32 @@ final class SessionStore {
     return params;
   }
 
-  private static Future<Void> addAll(SqlClient connection, String sql, List<Map<String, Object>> rows) {
-    return rows.isEmpty() ? Future.succeededFuture() : SqlTemplate.forUpdate(connection, sql).executeBatch(rows).mapEmpty();
+  /** Inserts the rows that are not there yet; answers how many were new. */
+  private static Future<Integer> addAll(SqlClient connection, String sql, List<Map<String, Object>> rows) {
+    if (rows.isEmpty()) {
+      return Future.succeededFuture(0);
+    }
+    return SqlTemplate.forUpdate(connection, sql).executeBatch(rows).map(result -> {
+      int added = 0;
+      for (SqlResult<Void> each = result; each != null; each = each.next()) {
+        added += each.rowCount();
+      }
+      return added;
+    });
   }
 
-  private static Future<Void> changeStatus(SqlClient connection, SessionParties parties, SessionStatus to) {
+  private static Future<Moved> changeStatus(SqlClient connection, SessionParties parties, SessionStatus to) {
     if (parties.bookingCancelled()) {
       throw DomainException.conflict("the booking was cancelled; its session cannot change");
     }
     Map<String, Object> params = Map.of("id", parties.sessionId(), "status", to.wire(), "from", to.reachableFrom());
     return SqlTemplate.forUpdate(connection, CHANGE_STATUS).execute(params).compose(changed -> {
       if (changed.rowCount() == 0) {
-        return requireAlready(connection, parties.sessionId(), to);
+        return requireAlready(connection, parties.sessionId(), to).map(Moved.NOTHING);
       }
       boolean bookingToComplete = to == SessionStatus.COMPLETED && !"completed".equals(parties.bookingStatus());
-      return bookingToComplete ? completeBooking(connection, parties.bookingId()) : Future.succeededFuture();
+      return bookingToComplete ? completeBooking(connection, parties.bookingId()).map(booking -> new Moved(true, booking))
+        : Future.succeededFuture(new Moved(true, null));
     });
   }
 
@@ -192,14 +233,15 @@ final class SessionStore {
   }
 
   /**
-   * Completes the confirmed booking, once it has started. The parties read it as confirmed, but a party may have completed it
-   * (PATCH) since: then it already is where this leaves it, and only another state is a conflict. The
-   * status is read again in a statement of its own, whose snapshot sees that completion.
+   * Completes the confirmed booking, once it has started. The parties read it as confirmed, but a party may
+   * have completed it (PATCH) since: then it already is where this leaves it, and only another state is a conflict. The
+   * status is read again in a statement of its own, whose snapshot sees that completion. Answers the booking
+   * this completed, or {@code null} when it was completed already.
    */
-  private static Future<Void> completeBooking(SqlClient connection, UUID bookingId) {
+  private static Future<Booking> completeBooking(SqlClient connection, UUID bookingId) {
     Map<String, Object> params = Map.of("booking_id", bookingId);
-    return SqlTemplate.forUpdate(connection, COMPLETE_BOOKING).execute(params)
-      .compose(completed -> completed.rowCount() == 1 ? Future.succeededFuture()
+    return SqlTemplate.forUpdate(connection, COMPLETE_BOOKING).mapTo(Booking::of).execute(params)
+      .compose(completed -> completed.rowCount() == 1 ? Future.succeededFuture(completed.iterator().next())
         : SqlTemplate.forQuery(connection, BOOKING_STATUS).execute(params)
           .map(rows -> {
             Row booking = rows.iterator().next();

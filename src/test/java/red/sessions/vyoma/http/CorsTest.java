@@ -51,7 +51,7 @@ class CorsTest {
     assertTrue(list(preflight.getHeader("Access-Control-Allow-Methods")).containsAll(
       List.of("get", "post", "put", "patch", "delete")), preflight.getHeader("Access-Control-Allow-Methods"));
     assertTrue(list(preflight.getHeader("Access-Control-Allow-Headers")).containsAll(
-      List.of("authorization", "content-type", "idempotency-key", "if-match", "x-request-id")),
+      List.of("authorization", "content-type", "idempotency-key", "if-match", "last-event-id", "x-request-id")),
       preflight.getHeader("Access-Control-Allow-Headers"));
     assertEquals("600", preflight.getHeader("Access-Control-Max-Age"));
   }

@@ -21,6 +21,7 @@ import java.time.OffsetDateTime;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -48,6 +49,7 @@ public final class LessonRequests {
   private final String uploadQuery;
   private final String etag;
   private final String packageId;
+  private final String eventId;
 
   /** A request as the tests build it: a path template's values, query, headers, body. */
   public record Request(String token, Map<String, String> path, Map<String, String> query, Map<String, String> headers,
@@ -106,6 +108,7 @@ public final class LessonRequests {
     packageId = assertJson(api.post("/packages", server.token(lesson.teacherId()), new JsonObject()
       .put("student_id", lesson.studentId()).put("teacher_id", lesson.teacherId()).put("lessons", 3)), 201)
       .getString("package_id");
+    eventId = LessonEvents.eventsOf(server, server.token(lesson.studentId()), "", 1).get(0).getString("id");
   }
 
   /** The teacher's schedule, set with the lesson: the valid {@code PUT} sends it again. */
@@ -179,6 +182,26 @@ public final class LessonRequests {
     requests.put("POST /presigned-url", Request.of(s).body(new JsonObject().put("file_name", "a.pdf")
       .put("content_type", "application/pdf")));
     requests.put("GET /files/{key}", Request.of(s).path("key", fileKey));
+    requests.put("GET /events", Request.of(s).query("after", eventId).query("limit", "10").query("all", "false"));
+    // Without Accept: text/event-stream, so that every answer ends (406 when the rest is valid).
+    requests.put("GET /events/stream", Request.of(s).header("Last-Event-ID", eventId).query("after", eventId)
+      .query("all", "false"));
+    // Webhooks are an admin's; ids no webhook has, so that nothing a request gets past the contract can touch.
+    String a = server.adminToken("admin-of-" + student);
+    String webhook = UUID.randomUUID().toString();
+    JsonObject subscription = new JsonObject().put("url", "https://hooks.example.com/vyoma")
+      .put("events", new JsonArray().add("booking.*")).put("description", "Billing");
+    requests.put("GET /webhooks", Request.of(a).query("limit", "10").query("offset", "0"));
+    requests.put("POST /webhooks", Request.of(a).body(subscription));
+    requests.put("GET /webhooks/{id}", Request.of(a).path("id", webhook));
+    requests.put("PATCH /webhooks/{id}", Request.of(a).path("id", webhook).body(subscription.copy().put("active", true)));
+    requests.put("DELETE /webhooks/{id}", Request.of(a).path("id", webhook));
+    requests.put("POST /webhooks/{id}/ping", Request.of(a).path("id", webhook));
+    requests.put("POST /webhooks/{id}/rotate-secret", Request.of(a).path("id", webhook));
+    requests.put("GET /webhooks/{id}/deliveries", Request.of(a).path("id", webhook).query("status", "failed")
+      .query("limit", "10").query("offset", "0"));
+    requests.put("POST /webhooks/{id}/deliveries/{delivery_id}/redeliver", Request.of(a).path("id", webhook)
+      .path("delivery_id", UUID.randomUUID().toString()));
     Request upload = Request.of(null).path("key", fileKey).header("Content-Type", "application/pdf");
     for (String pair : uploadQuery.split("&")) {
       String[] nameValue = pair.split("=", 2);

@@ -1,0 +1,72 @@
+package red.sessions.vyoma.events;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import red.sessions.vyoma.platform.Rows;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** The outbox as it is read: in commit-safe order, a user's own events or all of them. */
+final class EventStore {
+
+  // Events of transactions older than every one still running are final: nothing can commit before them
+  // any more. A later event that has committed is read (to tell the reader it is there) but not taken.
+  private static final String READ = "WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)"
+    + " SELECT " + Event.COLUMNS + ", txid < (SELECT xmin FROM horizon) AS final" + """
+     FROM events
+    WHERE (txid, position) > (#{txid}::text::xid8, #{position})
+      AND (#{all} OR users @> ARRAY[#{user}]::text[])
+    ORDER BY txid, position
+    LIMIT #{limit}""";
+
+  private static final String CURSOR_OF = "SELECT txid::text AS txid, position FROM events WHERE id = #{id}";
+
+  // Every event before the oldest running transaction is already final, so "now" starts there.
+  private static final String NOW = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS txid";
+
+  private final Pool pool;
+
+  EventStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<Optional<EventCursor>> cursorOf(UUID eventId) {
+    return SqlTemplate.forQuery(pool, CURSOR_OF).mapTo(EventStore::cursor).execute(Map.of("id", eventId))
+      .map(Rows::first);
+  }
+
+  Future<EventCursor> now() {
+    return pool.query(NOW).execute().map(rows -> new EventCursor(rows.iterator().next().getString("txid"), 0));
+  }
+
+  /** Up to {@code limit} final events after the cursor; {@code user} null reads everyone's. */
+  Future<EventPage> read(String user, EventCursor after, int limit) {
+    return SqlTemplate.forQuery(pool, READ).execute(Map.of("txid", after.txid(), "position", after.position(),
+        "all", user == null, "user", user == null ? "" : user, "limit", limit + 1))
+      .map(rows -> {
+        List<Event> events = new ArrayList<>();
+        boolean heldBack = false;
+        for (Row row : rows) {
+          if (!row.getBoolean("final")) {
+            heldBack = true;
+            break;
+          }
+          events.add(Event.of(row));
+        }
+        boolean more = events.size() > limit;
+        List<Event> page = more ? events.subList(0, limit) : events;
+        EventCursor next = page.isEmpty() ? after : page.get(page.size() - 1).cursor();
+        return new EventPage(List.copyOf(page), next, more, heldBack);
+      });
+  }
+
+  private static EventCursor cursor(Row row) {
+    return new EventCursor(row.getString("txid"), row.getLong("position"));
+  }
+}

@@ -1,0 +1,137 @@
+package red.sessions.vyoma.webhooks;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import red.sessions.vyoma.events.Event;
+import red.sessions.vyoma.platform.Rows;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The deliveries SQL, as the dispatchers of all nodes share it: a node claims due deliveries (skipping those
+ * another node is claiming at the same moment) by counting the attempt and moving the next attempt a lease
+ * ahead, so no other node sends them until the lease runs out, and then records the outcome of that attempt
+ * only.
+ */
+final class DeliveryStore {
+
+  private static final String CLAIM = """
+    WITH due AS (
+      SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+       WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND w.active
+       ORDER BY d.next_attempt_at
+       LIMIT #{max}
+         FOR UPDATE OF d SKIP LOCKED)
+    UPDATE webhook_deliveries d
+       SET attempts = d.attempts + 1, next_attempt_at = now() + #{lease_seconds} * interval '1 second'
+      FROM due, webhooks w, events e
+     WHERE d.id = due.id AND w.id = d.webhook_id AND e.id = d.event_id
+    RETURNING d.id AS delivery_id, d.webhook_id, d.attempts, w.url, w.secret,
+              CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END AS previous_secret,
+              e.id, e.type, e.created_at, e.sequence, e.subject, e.users, e.data, e.txid::text AS txid, e.position""";
+
+  // The attempt is logged whatever happens (unless its webhook was deleted meanwhile); the delivery moves only
+  // if this is still its latest attempt. A retry that would come after the retry window has failed instead.
+  private static final String RECORD = """
+    WITH logged AS (
+      INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, status_code, error, duration_ms)
+      SELECT id, #{attempt}, #{attempted_at}, #{status_code}, #{error}, #{duration_ms}
+        FROM webhook_deliveries WHERE id = #{id}),
+    decided AS (
+      SELECT id, CASE WHEN #{outcome} = 'delivered' THEN 'delivered'
+                      WHEN #{outcome} = 'retry'
+                       AND retry_from + #{retry_for_ms} * interval '1 millisecond' > now() + #{gap_ms} * interval '1 millisecond'
+                      THEN 'pending'
+                      ELSE 'failed' END AS status
+        FROM webhook_deliveries WHERE id = #{id} AND attempts = #{attempt})
+    UPDATE webhook_deliveries d
+       SET status = decided.status,
+           next_attempt_at = CASE WHEN decided.status = 'pending' THEN now() + #{gap_ms} * interval '1 millisecond' END
+      FROM decided WHERE d.id = decided.id
+    RETURNING d.status""";
+
+  // A receiver that is gone (410), or that has taken no delivery for the whole retry window, is turned off.
+  private static final String DEACTIVATE = """
+    UPDATE webhooks w SET active = false, deactivated_reason = #{reason}, updated_at = now()
+     WHERE w.id = #{webhook_id} AND w.active
+       AND (#{gone} OR NOT EXISTS (
+             SELECT 1 FROM webhook_deliveries d JOIN webhook_attempts a ON a.delivery_id = d.id
+              WHERE d.webhook_id = w.id AND a.status_code BETWEEN 200 AND 299
+                AND a.attempted_at > now() - #{retry_for_ms} * interval '1 millisecond'))""";
+
+  private static final String NEXT_DUE = """
+    SELECT (extract(epoch FROM min(d.next_attempt_at) - now()) * 1000)::bigint AS wait_ms
+      FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+     WHERE d.status = 'pending' AND w.active""";
+
+  /** A delivery this node has claimed: the attempt it makes, where to, signed with which secrets. */
+  record Claimed(UUID deliveryId, UUID webhookId, int attempt, String url, List<String> secrets, Event event) {
+
+    static Claimed of(Row row) {
+      List<String> secrets = new ArrayList<>(List.of(row.getString("secret")));
+      if (row.getString("previous_secret") != null) {
+        secrets.add(row.getString("previous_secret"));
+      }
+      return new Claimed(row.getUUID("delivery_id"), row.getUUID("webhook_id"), row.getInteger("attempts"),
+        row.getString("url"), secrets, Event.of(row));
+    }
+  }
+
+  /** What an attempt came to. */
+  record Outcome(String outcome, OffsetDateTime attemptedAt, Integer statusCode, String error, long durationMs) {
+
+    static final String DELIVERED = "delivered";
+    static final String RETRY = "retry";
+    static final String GONE = "gone";
+  }
+
+  private final Pool pool;
+  private final RetryPolicy retries;
+
+  DeliveryStore(Pool pool, RetryPolicy retries) {
+    this.pool = pool;
+    this.retries = retries;
+  }
+
+  Future<List<Claimed>> claim(int max, long leaseSeconds) {
+    return SqlTemplate.forUpdate(pool, CLAIM).mapTo(Claimed::of).execute(Map.of("max", max, "lease_seconds", leaseSeconds))
+      .map(Rows::toList);
+  }
+
+  /** Records the attempt; a delivery that failed for good may turn its webhook off. */
+  Future<Void> record(Claimed claimed, Outcome outcome, double jitter) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("id", claimed.deliveryId());
+    params.put("attempt", claimed.attempt());
+    params.put("attempted_at", outcome.attemptedAt());
+    params.put("status_code", outcome.statusCode());
+    params.put("error", outcome.error());
+    params.put("duration_ms", (int) outcome.durationMs());
+    params.put("outcome", outcome.outcome());
+    params.put("retry_for_ms", retries.forMs());
+    params.put("gap_ms", retries.gapMs(claimed.attempt(), jitter));
+    boolean gone = Outcome.GONE.equals(outcome.outcome());
+    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, RECORD)
+      .mapTo(row -> row.getString("status")).execute(params)
+      .compose(status -> !"failed".equals(Rows.first(status).orElse(null)) ? Future.succeededFuture()
+        : SqlTemplate.forUpdate(connection, DEACTIVATE).execute(Map.of(
+            "webhook_id", claimed.webhookId(),
+            "gone", gone,
+            "retry_for_ms", retries.forMs(),
+            "reason", gone ? "the receiver answered 410 Gone"
+              : "no delivery succeeded for " + retries.forMs() / 3_600_000 + " hours"))
+          .mapEmpty()));
+  }
+
+  /** How long until the next pending delivery is due (0 or less: due now), or null when none is pending. */
+  Future<Long> msUntilNextDue() {
+    return pool.query(NEXT_DUE).execute().map(rows -> rows.iterator().next().getLong("wait_ms"));
+  }
+}

@@ -1,0 +1,153 @@
+package red.sessions.vyoma.webhooks;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.templates.SqlTemplate;
+import red.sessions.vyoma.bus.DomainException;
+import red.sessions.vyoma.bus.Page;
+import red.sessions.vyoma.events.Outbox;
+import red.sessions.vyoma.platform.Rows;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/** The webhooks SQL, as admins manage them; sending is {@link DeliveryStore}'s. */
+final class WebhookStore {
+
+  private static final String INSERT = """
+    INSERT INTO webhooks (url, events, description, secret) VALUES (#{url}, #{events}, #{description}, #{secret})
+    RETURNING\s""" + Webhook.COLUMNS;
+  private static final String LIST = "SELECT " + Webhook.COLUMNS
+    + " FROM webhooks ORDER BY created_at, id LIMIT #{limit} OFFSET #{offset}";
+  private static final String FIND = "SELECT " + Webhook.COLUMNS + " FROM webhooks WHERE id = #{id}";
+  // A field not sent stays as it is. Turning a webhook on clears why it was off; an admin turning it off says so.
+  private static final String UPDATE = """
+    UPDATE webhooks
+       SET url = coalesce(#{url}, url),
+           events = coalesce(#{events}, events),
+           description = coalesce(#{description}, description),
+           active = coalesce(#{active}, active),
+           deactivated_reason = CASE WHEN #{active} THEN NULL
+                                     WHEN NOT #{active} THEN 'turned off by an admin'
+                                     ELSE deactivated_reason END,
+           updated_at = now()
+     WHERE id = #{id}
+    RETURNING\s""" + Webhook.COLUMNS;
+  private static final String DELETE = "DELETE FROM webhooks WHERE id = #{id}";
+  private static final String ROTATE = """
+    UPDATE webhooks
+       SET previous_secret = secret, previous_secret_expires_at = now() + interval '24 hours', secret = #{secret},
+           updated_at = now()
+     WHERE id = #{id}
+    RETURNING\s""" + Webhook.COLUMNS;
+
+  private static final String DELIVERY_COLUMNS = """
+    SELECT d.id, d.webhook_id, d.event_id, e.type, d.status, d.created_at,
+           CASE WHEN d.status = 'pending' THEN d.next_attempt_at END AS next_attempt_at,
+           coalesce((SELECT json_agg(json_build_object(
+                       'attempt', a.attempt,
+                       'attempted_at', to_char(a.attempted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                       'status_code', a.status_code, 'error', a.error, 'duration_ms', a.duration_ms) ORDER BY a.attempt)
+                       FROM webhook_attempts a WHERE a.delivery_id = d.id), '[]'::json) AS attempts
+      FROM webhook_deliveries d JOIN events e ON e.id = d.event_id""";
+  private static final String DELIVERIES = DELIVERY_COLUMNS + """
+
+     WHERE d.webhook_id = #{id} AND (#{status}::text IS NULL OR d.status = #{status})
+     ORDER BY d.created_at DESC, d.id
+     LIMIT #{limit} OFFSET #{offset}""";
+  private static final String DELIVERY = DELIVERY_COLUMNS + " WHERE d.id = #{delivery_id} AND d.webhook_id = #{id}";
+  // Only a delivery that is finished is sent again: a pending one may be in flight on some node right now.
+  private static final String REDELIVER = """
+    UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(), retry_from = now()
+     WHERE id = #{delivery_id} AND webhook_id = #{id} AND status <> 'pending'""";
+
+  private final Pool pool;
+
+  WebhookStore(Pool pool) {
+    this.pool = pool;
+  }
+
+  Future<Webhook.WithSecret> create(WebhookInput input) {
+    String secret = WebhookSignature.newSecret();
+    Map<String, Object> params = new HashMap<>();
+    params.put("url", input.url());
+    params.put("events", input.events().toArray(String[]::new));
+    params.put("description", input.description());
+    params.put("secret", secret);
+    return SqlTemplate.forUpdate(pool, INSERT).mapTo(Webhook::of).execute(params)
+      .map(rows -> new Webhook.WithSecret(rows.iterator().next(), secret));
+  }
+
+  Future<List<Webhook>> list(Page page) {
+    return SqlTemplate.forQuery(pool, LIST).mapTo(Webhook::of)
+      .execute(Map.of("limit", page.limit(), "offset", page.offset())).map(Rows::toList);
+  }
+
+  Future<Webhook> find(UUID id) {
+    return SqlTemplate.forQuery(pool, FIND).mapTo(Webhook::of).execute(Map.of("id", id))
+      .map(rows -> Rows.first(rows).orElseThrow(() -> notFound(id)));
+  }
+
+  Future<Webhook> update(UUID id, WebhookInput change) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("id", id);
+    params.put("url", change.url());
+    params.put("events", change.events() == null ? null : change.events().toArray(String[]::new));
+    params.put("description", change.description());
+    params.put("active", change.active());
+    return SqlTemplate.forUpdate(pool, UPDATE).mapTo(Webhook::of).execute(params)
+      .map(rows -> Rows.first(rows).orElseThrow(() -> notFound(id)));
+  }
+
+  Future<Void> delete(UUID id) {
+    return SqlTemplate.forUpdate(pool, DELETE).execute(Map.of("id", id)).map(deleted -> {
+      if (deleted.rowCount() == 0) {
+        throw notFound(id);
+      }
+      return null;
+    });
+  }
+
+  /** Queues the ping in the outbox, so it is delivered (and retried) as any event is. */
+  Future<Void> ping(Webhook webhook) {
+    if (!webhook.active()) {
+      throw DomainException.conflict("the webhook is not active; turn it on (PATCH active: true) first");
+    }
+    return pool.withTransaction(connection -> Outbox.ping(connection, webhook.id(), webhook.toJson()));
+  }
+
+  Future<Webhook.WithSecret> rotateSecret(UUID id) {
+    String secret = WebhookSignature.newSecret();
+    return SqlTemplate.forUpdate(pool, ROTATE).mapTo(Webhook::of).execute(Map.of("id", id, "secret", secret))
+      .map(rows -> new Webhook.WithSecret(Rows.first(rows).orElseThrow(() -> notFound(id)), secret));
+  }
+
+  Future<List<Delivery>> deliveries(UUID id, String status, Page page) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("id", id);
+    params.put("status", status);
+    params.put("limit", page.limit());
+    params.put("offset", page.offset());
+    return SqlTemplate.forQuery(pool, DELIVERIES).mapTo(Delivery::of).execute(params).map(Rows::toList);
+  }
+
+  Future<Delivery> redeliver(UUID id, UUID deliveryId) {
+    Map<String, Object> params = Map.of("id", id, "delivery_id", deliveryId);
+    return SqlTemplate.forUpdate(pool, REDELIVER).execute(params)
+      .compose(updated -> SqlTemplate.forQuery(pool, DELIVERY).mapTo(Delivery::of).execute(params)
+        .map(rows -> {
+          Delivery delivery = Rows.first(rows).orElseThrow(() -> DomainException.notFound(
+            "webhook " + id + " has no delivery " + deliveryId));
+          if (updated.rowCount() == 0) {
+            throw DomainException.conflict("the delivery is still pending; it will be sent at next_attempt_at");
+          }
+          return delivery;
+        }));
+  }
+
+  static DomainException notFound(UUID id) {
+    return DomainException.notFound("no webhook " + id);
+  }
+}

@@ -1,0 +1,88 @@
+package red.sessions.vyoma.webhooks;
+
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.support.LessonEvents;
+import red.sessions.vyoma.support.Node;
+import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.WebhookReceiver;
+import red.sessions.vyoma.support.WebhookReceiver.Received;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static red.sessions.vyoma.support.Api.assertJson;
+
+/**
+ * A node killed (SIGKILL) with deliveries pending and in flight: once it is back, every event is delivered.
+ * The node is the real main class in a JVM of its own. The receiver holds its answers until the node is dead,
+ * so the node dies with 32 deliveries mid-send (as many as it sends at once) and the rest not yet claimed;
+ * the ones mid-send come again when their lease (three timeouts of 5 seconds) runs out.
+ */
+class WebhookCrashTest {
+
+  private static long distinct(List<Received> requests) {
+    return requests.stream().map(Received::eventId).distinct().count();
+  }
+
+  @Test
+  void everyEventIsDeliveredAfterANodeIsKilledWithDeliveriesPending() {
+    int clusterPort = TestServer.freePort();
+    Map<String, String> env = Map.of(
+      "VYOMA_DB_URL", TestServer.sharedDatabaseUrl(),
+      "VYOMA_DATA_DIR", TestServer.temporaryDirectory().toString(),
+      "VYOMA_HTTP_PORT", String.valueOf(TestServer.freePort()),
+      "VYOMA_CLUSTER_NAME", "vyoma-test-" + UUID.randomUUID(),
+      "VYOMA_CLUSTER_MEMBERS", "127.0.0.1:" + clusterPort,
+      "VYOMA_CLUSTER_PORT", String.valueOf(clusterPort),
+      "VYOMA_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true",
+      "VYOMA_WEBHOOKS_RETRY_BASE_SECONDS", "1",
+      "VYOMA_WEBHOOKS_TIMEOUT_SECONDS", "5");
+    Node node = Node.start("crash", env).awaitReady(1);
+    String admin = node.adminToken("crash-admin");
+    String id = null;
+    try (WebhookReceiver receiver = new WebhookReceiver().delay(Duration.ofMinutes(1))) {
+      String path = "/hooks/" + UUID.randomUUID();
+      id = assertJson(node.api().post("/webhooks", admin, new JsonObject().put("url", receiver.url(path))
+        .put("events", new JsonArray().add("review.created"))), 201).getString("id");
+      String webhook = id;
+      int pings = 40;
+      IntStream.range(0, pings).forEach(i -> assertJson(node.api().post("/webhooks/" + webhook + "/ping", admin, null), 202));
+      Instant sending = Instant.now().plus(Duration.ofSeconds(20));
+      while (receiver.at(path).size() < WebhookDispatcher.MAX_IN_FLIGHT && Instant.now().isBefore(sending)) {
+        LessonEvents.pause(50);
+      }
+      node.kill();
+      List<Received> beforeDeath = receiver.at(path);
+      assertEquals(WebhookDispatcher.MAX_IN_FLIGHT, beforeDeath.size(), "mid-send when the node died");
+      receiver.delay(Duration.ZERO);
+      node.restart().awaitReady(1);
+      Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+      while (receiver.at(path).size() < pings + beforeDeath.size() && Instant.now().isBefore(deadline)) {
+        LessonEvents.pause(100);
+      }
+      List<Received> got = receiver.at(path);
+      assertEquals(pings, distinct(got), () -> distinct(got) + " of " + pings + " events delivered");
+      Map<String, Long> sends = got.stream().collect(Collectors.groupingBy(Received::eventId, Collectors.counting()));
+      assertTrue(beforeDeath.stream().allMatch(request -> sends.get(request.eventId()) == 2),
+        "what was mid-send when the node died is sent again, once: " + sends);
+      LessonEvents.pause(1000);
+      JsonArray log = new JsonArray(node.api().get("/webhooks/" + webhook + "/deliveries?status=delivered", admin).bodyAsString());
+      assertEquals(pings, log.size());
+    } finally {
+      if (id != null) {
+        node.api().send(HttpMethod.DELETE, "/webhooks/" + id, admin, null);
+      }
+      node.stop();
+    }
+  }
+}
