@@ -17,6 +17,9 @@ public enum EventType {
   MEETING_ENDED("meeting.ended"),
   ATTENDEE_JOINED("attendee.joined"),
   REVIEW_CREATED("review.created"),
+  PACKAGE_CREATED("package.created"),
+  PACKAGE_LESSON_USED("package.lesson_used"),
+  PACKAGE_LESSON_RETURNED("package.lesson_returned"),
   /** Sent to one webhook on request, to check that it receives and verifies deliveries. */
   PING("ping");
 

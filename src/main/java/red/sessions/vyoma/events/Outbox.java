@@ -48,7 +48,7 @@ public final class Outbox {
    * @param data  the resource after the change, as the API shows it
    */
   public static Future<Void> append(SqlClient tx, EventType type, Subject subject, List<String> users, JsonObject data) {
-    return insert(tx, type, subject.bookingId(), subject.toJson(), users, data, null);
+    return insert(tx, type, subject.sequenceOf(), subject.toJson(), users, data, null);
   }
 
   /** A ping for one webhook: an event no user sees, delivered to that webhook alone. */

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.bus.DomainException;
+import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.platform.Rows;
 
 import java.time.OffsetDateTime;
@@ -75,13 +76,22 @@ public final class Ledger {
       .map(rows -> rows.iterator().next());
   }
 
-  /** Writes the entry and changes {@code remaining} by {@code change}, both or neither. */
+  /**
+   * Writes the entry and changes {@code remaining} by {@code change}, both or neither; a lesson used or given
+   * back is an event of the package ({@code package.lesson_used}, {@code package.lesson_returned}).
+   */
   public static Future<Void> record(SqlClient client, UUID packageId, UUID bookingId, int change, Reason reason) {
     Map<String, Object> params = new HashMap<>();
     params.put("package_id", packageId);
     params.put("booking_id", bookingId);
     params.put("change", change);
     params.put("reason", reason.wire());
-    return SqlTemplate.forUpdate(client, RECORD).execute(params).mapEmpty();
+    Future<Void> recorded = SqlTemplate.forUpdate(client, RECORD).execute(params).mapEmpty();
+    if (change == 0) {
+      return recorded;
+    }
+    EventType type = change < 0 ? EventType.PACKAGE_LESSON_USED : EventType.PACKAGE_LESSON_RETURNED;
+    return recorded.compose(v -> PackageStore.find(client, packageId))
+      .compose(lessons -> lessons.orElseThrow().appendEvent(client, type, bookingId));
   }
 }

@@ -1,10 +1,15 @@
 package red.sessions.vyoma.packages;
 
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.Times;
+import red.sessions.vyoma.events.EventType;
+import red.sessions.vyoma.events.Outbox;
+import red.sessions.vyoma.events.Subject;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -43,6 +48,11 @@ public record Package(UUID packageId, String studentId, String teacherId, int le
       row.getOffsetDateTime("expires_at"),
       row.getOffsetDateTime("created_at"),
       ((JsonArray) row.getJson("ledger")).stream().map(entry -> Entry.of((JsonObject) entry)).toList());
+  }
+
+  /** Appends the package's event (as it is after the change), in the change's transaction. */
+  Future<Void> appendEvent(SqlClient tx, EventType type, UUID bookingId) {
+    return Outbox.append(tx, type, Subject.lessons(packageId, bookingId), List.of(studentId, teacherId), toJson());
   }
 
   boolean isParty(Caller caller) {

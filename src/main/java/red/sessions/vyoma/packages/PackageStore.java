@@ -2,9 +2,11 @@ package red.sessions.vyoma.packages;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.Page;
+import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.platform.Rows;
 
 import java.util.HashMap;
@@ -51,6 +53,7 @@ final class PackageStore {
     this.pool = pool;
   }
 
+  /** Grants the package and announces it ({@code package.created}), in one transaction. */
   Future<UUID> grant(NewPackage grant, String grantedBy) {
     Map<String, Object> params = new HashMap<>();
     params.put("student_id", grant.studentId());
@@ -58,8 +61,12 @@ final class PackageStore {
     params.put("lessons", grant.lessons());
     params.put("expires_at", grant.expiresAt());
     params.put("granted_by", grantedBy);
-    return SqlTemplate.forUpdate(pool, GRANT).mapTo(row -> row.getUUID("package_id")).execute(params)
-      .compose(rows -> Rows.first(rows).map(Future::succeededFuture).orElseGet(() -> whyNot(grant)));
+    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, GRANT).mapTo(row -> row.getUUID("package_id"))
+      .execute(params)
+      .compose(rows -> Rows.first(rows)
+        .map(id -> find(connection, id).compose(granted -> granted.orElseThrow().appendEvent(connection,
+          EventType.PACKAGE_CREATED, null)).map(id))
+        .orElseGet(() -> whyNot(grant))));
   }
 
   private Future<UUID> whyNot(NewPackage grant) {
@@ -72,7 +79,12 @@ final class PackageStore {
   }
 
   Future<Optional<Package>> find(UUID id) {
-    return SqlTemplate.forQuery(pool, FIND).mapTo(Package::of).execute(Map.of("id", id)).map(Rows::first);
+    return find(pool, id);
+  }
+
+  /** The package with its ledger as {@code client} sees it (in a transaction: with that transaction's changes). */
+  static Future<Optional<Package>> find(SqlClient client, UUID id) {
+    return SqlTemplate.forQuery(client, FIND).mapTo(Package::of).execute(Map.of("id", id)).map(Rows::first);
   }
 
   Future<List<Package>> list(String studentId, String teacherId, Page page) {

@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.support.LessonEvents;
 import red.sessions.vyoma.support.Race;
 import red.sessions.vyoma.support.Race.Entrant;
 import red.sessions.vyoma.support.RowLock;
@@ -304,6 +305,40 @@ class PackagesTest extends ServerTest {
       assertEquals("no lessons left in a package with this teacher", assertError(response, 409).getString("message")));
     JsonObject after = read(id, student);
     assertEquals(0, after.getInteger("remaining"));
+  }
+
+  @Test
+  void lessonsUsedAndGivenBackMovesAndNoShowsAreEventsOfTheirParties() {
+    String teacher = packageTeacher();
+    String student = seed.student();
+    String id = grant(admin(), student, teacher, 2, null).getString("package_id");
+    String moved = assertJson(book(student, teacher, 30), 201).getString("booking_id");
+    assertJson(api.post("/bookings/" + moved + "/reschedule", server.token(teacher),
+      Seed.times(hoursAhead(32), hoursAhead(33))), 200);
+    cancel(moved, teacher);
+    String missed = assertJson(book(student, teacher, 40), 201).getString("booking_id");
+    confirm(missed, teacher);
+    Seed.lessonStartedAgo(missed, Duration.ofMinutes(15));
+    assertJson(noShow(missed, teacher, "student"), 200);
+
+    List<JsonObject> events = LessonEvents.eventsOf(server, server.token(student), "", 10);
+    assertEquals(List.of("package.created", "package.lesson_used", "booking.created", "booking.rescheduled",
+        "package.lesson_returned", "booking.cancelled", "package.lesson_used", "booking.created", "booking.confirmed",
+        "booking.no_show"),
+      events.stream().map(event -> event.getString("type")).toList());
+    List<JsonObject> ofPackage = events.stream().filter(event -> event.getString("type").startsWith("package.")).toList();
+    assertEquals(List.of(1L, 2L, 3L, 4L), ofPackage.stream().map(event -> event.getLong("sequence")).toList());
+    assertTrue(ofPackage.stream().allMatch(event -> event.getJsonObject("subject").getString("package_id").equals(id)));
+    assertEquals(moved, ofPackage.get(2).getJsonObject("subject").getString("booking_id"));
+    // Each carries the package as that change left it: the no-show's entry (0) came after the last one.
+    JsonObject now = read(id, student);
+    now.getJsonArray("ledger").remove(5);
+    assertEquals(now, ofPackage.get(3).getJsonObject("data"));
+    assertEquals(List.of(student, teacher), ofPackage.get(0).getJsonArray("users").getList());
+    JsonObject noShow = events.get(9).getJsonObject("data");
+    assertEquals("student", noShow.getString("no_show"));
+    assertEquals("completed", noShow.getString("status"));
+    assertEquals(List.of(), LessonEvents.eventsOf(server, server.token(seed.student()), "", 0));
   }
 
   @Test
