@@ -49,9 +49,8 @@ final class AvailabilityStore {
   private static final String DELETE = "DELETE FROM availability_slots WHERE id = #{id}";
 
   // A teacher's schedule with their role, for reading it: no row, or not a teacher, is not a teacher's schedule.
-  private static final String TEACHER_SCHEDULE = """
-    SELECT p.role, s.time_zone, s.weekly, s.overrides, s.min_notice_minutes, s.buffer_minutes, s.slot_step_minutes,
-           s.max_days_ahead, s.free_cancellation_hours, s.requires_package
+  private static final String TEACHER_SCHEDULE = "SELECT p.role, " + TeacherCalendar.SCHEDULE_COLUMNS + """
+
       FROM profiles p LEFT JOIN teacher_schedules s ON s.teacher_id = p.user_id
      WHERE p.user_id = #{teacher_id}""";
 
@@ -82,12 +81,10 @@ final class AvailabilityStore {
   }
 
   Future<List<Slot>> list(String teacherId, OffsetDateTime from, OffsetDateTime to, Page page) {
-    Map<String, Object> params = new HashMap<>();
+    Map<String, Object> params = page.params();
     params.put("teacher_id", teacherId);
     params.put("from", from);
     params.put("to", to);
-    params.put("limit", page.limit());
-    params.put("offset", page.offset());
     return SqlTemplate.forQuery(pool, LIST)
       .mapTo(row -> new Slot(row.getUUID("id"), row.getString("teacher_id"), row.getOffsetDateTime("start_time"),
         row.getOffsetDateTime("end_time"), row.getBoolean("is_booked")))

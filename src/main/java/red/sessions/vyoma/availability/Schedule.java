@@ -15,6 +15,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +32,8 @@ public record Schedule(ZoneId timeZone, Map<DayOfWeek, List<Hours>> weekly, Map<
   static final int MAX_OVERRIDES = 1000;
   private static final int DAY = 24 * 60;
   private static final Pattern CLOCK = Pattern.compile("([01]\\d|2[0-4]):([0-5]\\d)");
+  /** The IANA zones this JVM knows (the set is copied on every call of getAvailableZoneIds, so once here). */
+  private static final Set<String> ZONES = Set.copyOf(ZoneId.getAvailableZoneIds());
 
   /**
    * What a teacher who never set a schedule has: no weekly hours (only one-off slots), the default rules
@@ -119,7 +122,7 @@ public record Schedule(ZoneId timeZone, Map<DayOfWeek, List<Hours>> weekly, Map<
   }
 
   private static ZoneId zone(String name) {
-    if (!ZoneId.getAvailableZoneIds().contains(name)) {
+    if (!ZONES.contains(name)) {
       throw DomainException.invalid("time_zone must be an IANA time zone such as Europe/Berlin, not " + name);
     }
     return ZoneId.of(name);

@@ -22,10 +22,12 @@ import java.util.UUID;
  */
 public final class TeacherCalendar {
 
-  private static final String SCHEDULE = """
-    SELECT time_zone, weekly, overrides, min_notice_minutes, buffer_minutes, slot_step_minutes, max_days_ahead,
-           free_cancellation_hours, requires_package
-      FROM teacher_schedules WHERE teacher_id = #{teacher_id}""";
+  /** The columns of {@code teacher_schedules} that {@link #schedule(Row)} reads. */
+  static final String SCHEDULE_COLUMNS = """
+    time_zone, weekly, overrides, min_notice_minutes, buffer_minutes, slot_step_minutes, max_days_ahead,
+    free_cancellation_hours, requires_package""";
+  private static final String SCHEDULE =
+    "SELECT " + SCHEDULE_COLUMNS + " FROM teacher_schedules WHERE teacher_id = #{teacher_id}";
   // Both read through the GiST index of the table's exclusion constraint: the teacher and the overlap of the
   // very range it is on, so a teacher with hundreds of slots or bookings costs a lookup, not a scan of them.
   private static final String SLOTS = """

@@ -99,7 +99,10 @@ final class BookingStore {
 
   // A no-show is reported once, on a confirmed booking, by the other party (or an admin), from 10 minutes after
   // the start until 48 hours after the end, and only when the meeting's attendee records do not show the absent
-  // party joining the session's meeting.
+  // party joining the session's meeting (ATTENDED: the evidence, an attendee record in the session's meeting).
+  private static final String ATTENDED = """
+    EXISTS (SELECT 1 FROM sessions s JOIN meetings m ON m.session_id = s.id JOIN attendees a ON a.meeting_id = m.meeting_id
+             WHERE s.booking_id = %s AND a.user_id = %s)""";
   private static final String NO_SHOW = """
     UPDATE bookings b
        SET status = CASE WHEN #{absent} = 'student' THEN 'completed' ELSE 'cancelled' END, no_show = #{absent},
@@ -107,14 +110,9 @@ final class BookingStore {
      WHERE id = #{id} AND version = #{version} AND status = 'confirmed' AND no_show IS NULL
        AND now() >= start_time + interval '10 minutes' AND now() <= end_time + interval '48 hours'
        AND (#{admin} OR (#{absent} = 'student' AND teacher_id = #{caller}) OR (#{absent} = 'teacher' AND student_id = #{caller}))
-       AND NOT EXISTS (
-         SELECT 1 FROM sessions s JOIN meetings m ON m.session_id = s.id JOIN attendees a ON a.meeting_id = m.meeting_id
-          WHERE s.booking_id = b.id AND a.user_id = CASE WHEN #{absent} = 'student' THEN b.student_id ELSE b.teacher_id END)
-    RETURNING\s""" + Booking.COLUMNS;
-  private static final String JOINED = """
-    SELECT EXISTS (
-      SELECT 1 FROM sessions s JOIN meetings m ON m.session_id = s.id JOIN attendees a ON a.meeting_id = m.meeting_id
-       WHERE s.booking_id = #{id} AND a.user_id = #{user_id}) AS joined""";
+       AND NOT\s""" + ATTENDED.formatted("b.id", "CASE WHEN #{absent} = 'student' THEN b.student_id ELSE b.teacher_id END")
+    + " RETURNING " + Booking.COLUMNS;
+  private static final String JOINED = "SELECT " + ATTENDED.formatted("#{id}", "#{user_id}") + " AS joined";
 
   private final Pool pool;
   private final int keyTtlSeconds;
@@ -125,11 +123,9 @@ final class BookingStore {
   }
 
   Future<List<Booking>> list(String studentId, String teacherId, Page page) {
-    Map<String, Object> params = new HashMap<>();
+    Map<String, Object> params = page.params();
     params.put("student_id", studentId);
     params.put("teacher_id", teacherId);
-    params.put("limit", page.limit());
-    params.put("offset", page.offset());
     return SqlTemplate.forQuery(pool, LIST).mapTo(Booking::of).execute(params)
       .map(Rows::toList);
   }

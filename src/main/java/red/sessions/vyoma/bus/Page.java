@@ -1,5 +1,8 @@
 package red.sessions.vyoma.bus;
 
+import java.util.HashMap;
+import java.util.Map;
+
 /** Paging of a list: {@code limit} (default 100, at most 500) items after skipping {@code offset}. */
 public record Page(int limit, int offset) {
 
@@ -9,6 +12,14 @@ public record Page(int limit, int offset) {
   /** The page the query values ask for ({@code null} when absent); anything out of range is invalid. */
   public static Page of(String limit, String offset) {
     return new Page(number("limit", limit, DEFAULT_LIMIT, 1, MAX_LIMIT), number("offset", offset, 0, 0, Integer.MAX_VALUE));
+  }
+
+  /** A statement's parameters, starting with this page's {@code #{limit}} and {@code #{offset}}. */
+  public Map<String, Object> params() {
+    Map<String, Object> params = new HashMap<>();
+    params.put("limit", limit);
+    params.put("offset", offset);
+    return params;
   }
 
   private static int number(String name, String value, int fallback, int min, int max) {

@@ -88,11 +88,9 @@ final class PackageStore {
   }
 
   Future<List<Package>> list(String studentId, String teacherId, Page page) {
-    Map<String, Object> params = new HashMap<>();
+    Map<String, Object> params = page.params();
     params.put("student_id", studentId);
     params.put("teacher_id", teacherId);
-    params.put("limit", page.limit());
-    params.put("offset", page.offset());
     return SqlTemplate.forQuery(pool, LIST).mapTo(Package::of).execute(params).map(Rows::toList);
   }
 }

@@ -7,7 +7,6 @@ import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.bus.Page;
 import red.sessions.vyoma.platform.Rows;
 
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -59,11 +58,9 @@ final class SearchStore {
 
   /** One page of the teachers whose topics match the query, best match first, then higher rating. */
   Future<List<TeacherMatch>> teachers(String query, Page page) {
-    Map<String, Object> params = new HashMap<>();
+    Map<String, Object> params = page.params();
     params.put("query", query);
     params.put("substring", query.length() < SHORTEST_SUBSTRING ? null : "%" + escapeLike(query) + "%");
-    params.put("limit", page.limit());
-    params.put("offset", page.offset());
     return pool.withTransaction(connection -> connection.query(SETTINGS).execute()
       .compose(set -> SqlTemplate.forQuery(connection, TEACHERS).mapTo(SearchStore::teacher).execute(params)))
       .map(Rows::toList);

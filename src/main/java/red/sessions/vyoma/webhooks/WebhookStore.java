@@ -82,7 +82,7 @@ final class WebhookStore {
 
   Future<List<Webhook>> list(Page page) {
     return SqlTemplate.forQuery(pool, LIST).mapTo(Webhook::of)
-      .execute(Map.of("limit", page.limit(), "offset", page.offset())).map(Rows::toList);
+      .execute(page.params()).map(Rows::toList);
   }
 
   Future<Webhook> find(UUID id) {
@@ -125,11 +125,9 @@ final class WebhookStore {
   }
 
   Future<List<Delivery>> deliveries(UUID id, String status, Page page) {
-    Map<String, Object> params = new HashMap<>();
+    Map<String, Object> params = page.params();
     params.put("id", id);
     params.put("status", status);
-    params.put("limit", page.limit());
-    params.put("offset", page.offset());
     return SqlTemplate.forQuery(pool, DELIVERIES).mapTo(Delivery::of).execute(params).map(Rows::toList);
   }
 

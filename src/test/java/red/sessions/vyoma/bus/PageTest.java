@@ -3,6 +3,8 @@ package red.sessions.vyoma.bus;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
+import java.util.Map;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static red.sessions.vyoma.bus.TimesTest.assertBadRequest;
 
@@ -15,6 +17,14 @@ class PageTest {
   @Test
   void withoutParametersAPageIsTheFirst100() {
     assertEquals(new Page(100, 0), page(new JsonObject()));
+  }
+
+  @Test
+  void aStatementGetsThePageAsItsLimitAndOffsetAndAddsItsOwnParameters() {
+    Map<String, Object> params = new Page(20, 40).params();
+    assertEquals(Map.of("limit", 20, "offset", 40), params);
+    params.put("teacher_id", "alice");
+    assertEquals(Map.of("limit", 20, "offset", 40), new Page(20, 40).params());
   }
 
   @Test
