@@ -2,6 +2,7 @@ package red.sessions.vyoma.platform;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.pgclient.PgBuilder;
@@ -33,9 +34,9 @@ public final class Database {
   private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
   /** PostgreSQL is shutting down (admin or crash) or not yet accepting connections. */
-  private static final Set<String> UNREACHABLE_STATES = Set.of("57P01", "57P02", "57P03");
-  /** What the pool fails a call with when no connection came free within {@code db.acquire_timeout_ms}. */
-  private static final String NO_CONNECTION_IN_TIME = "Timeout waiting for connection";
+  private static final Set<String> SERVER_CANNOT_SERVE = Set.of("57P01", "57P02", "57P03");
+  /** Where Vert.x core keeps its stack-trace-free forms of {@link VertxException} (a failed future's, the pool's). */
+  private static final String VERTX_CORE_PLAIN_FORMS = "io.vertx.core.impl";
 
   private final Vertx vertx;
   private final Pool pool;
@@ -106,24 +107,42 @@ public final class Database {
   }
 
   /**
-   * Whether the failure of a database call means PostgreSQL could not be reached or is going away, so the
-   * same call may succeed once it is back, rather than that it refused the statement: no connection could be
-   * made (refused, reset, timed out), none was free in time, the connection closed under the call, or the
-   * server said so itself (connection exceptions, class 08; shutting down or starting up, 57P01–57P03;
-   * out of connections or resources, class 53). Looks through causes, as the pool may wrap them.
+   * Whether the failure of a database call means the call got no answer from PostgreSQL, so the same call may
+   * succeed once it is reachable again, rather than that PostgreSQL refused the statement. Judged by what the
+   * failure is, through its causes (the pool may wrap them):
+   * <ul>
+   *   <li>PostgreSQL's own answer ({@link PgException}) is a refusal, except for the states in which it says it
+   *       cannot serve: a connection exception (class 08), out of connections or resources (class 53), shutting
+   *       down or starting up (57P01–57P03);</li>
+   *   <li>the exchange broke on the way: no connection could be opened or it was reset ({@link IOException}),
+   *       none was opened or free in time ({@link TimeoutException}), the connection was lost mid-call
+   *       ({@link ClosedConnectionException});</li>
+   *   <li>the client had no connection to run the call on: the SQL client and its pool report a connection that
+   *       closed before the call was sent, one closing, a pool closed, or no connection free within
+   *       {@code db.acquire_timeout_ms} as a plain {@link VertxException} of no subtype. Every answer that comes
+   *       from PostgreSQL is a {@link PgException}, and failures of other Vert.x parts (the event bus, HTTP)
+   *       have subtypes of their own, so a plain one reached through a database call is the client's.</li>
+   * </ul>
    */
   public static boolean unreachable(Throwable failure) {
     for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
       if (cause instanceof PgException pg) {
         String state = pg.getSqlState();
-        return state != null && (state.startsWith("08") || state.startsWith("53") || UNREACHABLE_STATES.contains(state));
+        return state != null && (state.startsWith("08") || state.startsWith("53") || SERVER_CANNOT_SERVE.contains(state));
       }
       if (cause instanceof IOException || cause instanceof TimeoutException || cause instanceof ClosedConnectionException
-        || NO_CONNECTION_IN_TIME.equals(cause.getMessage())) {
+        || clientWithoutConnection(cause)) {
         return true;
       }
     }
     return false;
+  }
+
+  /** A plain {@link VertxException}: the class itself, or one of Vert.x core's forms of it without a stack trace. */
+  private static boolean clientWithoutConnection(Throwable failure) {
+    Class<?> type = failure.getClass();
+    return type == VertxException.class
+      || failure instanceof VertxException && type.getPackageName().equals(VERTX_CORE_PLAIN_FORMS);
   }
 
   public Pool pool() {
