@@ -20,14 +20,18 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,17 +50,20 @@ class DatabaseOutageTest {
   /** Far under the server's own timeouts: an answer this slow waited for something that was not coming. */
   private static final Duration PROMPTLY = Duration.ofSeconds(2);
   private static final Duration RECOVERY = Duration.ofSeconds(20);
-  /** Four adjacent day-long slots hold this many 15-minute bookings, more than the load can make. */
+  /** Four adjacent day-long slots hold 384 15-minute bookings, far more than the load makes. */
   private static final int SLOTS = 4;
-  private static final int BOOKINGS_PER_SLOT = 96;
 
   private final Path dataDir = TestServer.temporaryDirectory();
   private final int port = TestServer.freePort();
   private EmbeddedPostgres database;
   private TestServer server;
+  private BookingLoad load;
 
   @AfterEach
   void stopAll() throws IOException {
+    if (load != null) {
+      load.stop();
+    }
     if (server != null) {
       server.close();
     }
@@ -76,7 +83,7 @@ class DatabaseOutageTest {
     for (int slot = 0; slot < SLOTS; slot++) {
       seed.slot(teacher, Seed.hoursAhead(24 * slot), Seed.hoursAhead(24 * (slot + 1)));
     }
-    BookingLoad load = new BookingLoad(server, student, teacher);
+    load = new BookingLoad(server, student, teacher);
 
     load.awaitAnswers(status -> status == 201, 5);
     database.close();
@@ -132,12 +139,14 @@ class DatabaseOutageTest {
   }
 
   /**
-   * A student booking 15-minute lessons one after another, each at a time of its own, until stopped; a
-   * light, steady load that is mid-request when PostgreSQL goes.
+   * A student booking 15-minute lessons, each at a time of its own, from a few clients at once until stopped:
+   * a light, steady load with requests at every step of their transaction when PostgreSQL goes, so the
+   * outage meets them while connecting, mid-statement and between two statements.
    */
   private static final class BookingLoad {
 
     private static final Duration PACE = Duration.ofMillis(20);
+    private static final int CLIENTS = 4;
     private static final Duration ANSWER_WITHIN = Duration.ofSeconds(10);
 
     private final TestServer server;
@@ -147,29 +156,56 @@ class DatabaseOutageTest {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final ConcurrentLinkedQueue<Integer> statuses = new ConcurrentLinkedQueue<>();
     private final Set<String> made = ConcurrentHashMap.newKeySet();
-    private final CompletableFuture<Void> done;
+    private final ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+    /** Ends when every client has, or at once when one fails. */
+    private final CompletableFuture<Void> done = new CompletableFuture<>();
 
     BookingLoad(TestServer server, String student, String teacher) {
       this.server = server;
       this.student = student;
       this.teacher = teacher;
-      done = CompletableFuture.runAsync(this::run);
+      CompletableFuture<?>[] each = IntStream.range(0, CLIENTS)
+        .mapToObj(client -> CompletableFuture.runAsync(this::run, clients).whenComplete((ok, failure) -> {
+          if (failure != null) {
+            done.completeExceptionally(failure);
+          }
+        }))
+        .toArray(CompletableFuture[]::new);
+      CompletableFuture.allOf(each).thenRun(() -> done.complete(null));
     }
 
+    /**
+     * Books one lesson after another; a 503 is sent again with the same {@code Idempotency-Key}, as a client
+     * should, so the outage uses up no times and a booking whose answer was lost is answered, not made twice.
+     */
     private void run() {
-      while (running.get() && next.get() < SLOTS * BOOKINGS_PER_SLOT) {
-        HttpResponse<Buffer> response = server.api().send(HttpMethod.POST, "/bookings", server.token(student),
-          nextBooking(), ANSWER_WITHIN);
-        statuses.add(response.statusCode());
-        if (response.statusCode() == 201) {
-          made.add(response.bodyAsJsonObject().getString("booking_id"));
-        }
-        try {
-          Thread.sleep(PACE.toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return;
-        }
+      while (running.get()) {
+        JsonObject booking = nextBooking();
+        String key = UUID.randomUUID().toString();
+        int status;
+        do {
+          HttpResponse<Buffer> response = server.api().request(HttpMethod.POST, "/bookings")
+            .timeout(ANSWER_WITHIN.toMillis())
+            .bearerTokenAuthentication(server.token(student))
+            .putHeader("Idempotency-Key", key)
+            .sendJsonObject(booking)
+            .await();
+          status = response.statusCode();
+          statuses.add(status);
+          if (status == 201) {
+            made.add(response.bodyAsJsonObject().getString("booking_id"));
+          }
+          pause();
+        } while (status == 503 && running.get());
+      }
+    }
+
+    private static void pause() {
+      try {
+        Thread.sleep(PACE.toMillis());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
       }
     }
 
@@ -197,7 +233,11 @@ class DatabaseOutageTest {
 
     List<Integer> stop() {
       running.set(false);
-      done.join();
+      try {
+        done.join();
+      } finally {
+        clients.shutdown();
+      }
       return List.copyOf(statuses);
     }
   }
