@@ -29,9 +29,10 @@ SELECT gen_random_uuid() AS id, 'bench-teacher-' || i AS teacher_id,
  WHERE k <= i % 6
    AND NOT EXISTS (SELECT 1 FROM reviews r JOIN bookings b ON b.id = r.booking_id WHERE b.teacher_id = 'bench-teacher-' || i);
 
-INSERT INTO bookings (id, student_id, teacher_id, start_time, end_time, blocked_until, status, confirmed_at)
+INSERT INTO bookings (id, student_id, teacher_id, start_time, end_time, blocked_until, status, confirmed_at,
+                      free_cancellation_until)
 SELECT id, student_id, teacher_id, start_time, start_time + interval '1 hour', start_time + interval '1 hour', 'completed',
-       start_time FROM lessons;
+       start_time, start_time FROM lessons;
 INSERT INTO reviews (booking_id, student_id, teacher_id, rating)
 SELECT id, student_id, teacher_id, rating FROM lessons;
 

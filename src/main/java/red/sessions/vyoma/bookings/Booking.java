@@ -17,16 +17,17 @@ import java.util.UUID;
 
 /**
  * A booking as stored, with the version that changes on every change of status or time, the times it was
- * moved from (oldest first), the package its lesson came from, whether its student cancelled it too late to get
- * the lesson back, and which party did not show up, if one was reported absent.
+ * moved from (oldest first), the package its lesson came from, until when its student may cancel it and get the
+ * lesson back, whether its student cancelled it too late to, and which party did not show up, if one was reported
+ * absent.
  */
 public record Booking(UUID bookingId, String studentId, String teacherId, OffsetDateTime startTime,
                       OffsetDateTime endTime, BookingStatus status, String cancelReason, OffsetDateTime createdAt,
                       OffsetDateTime updatedAt, int version, List<Move> previousTimes, UUID packageId,
-                      boolean lateCancellation, String noShow) {
+                      OffsetDateTime freeCancellationUntil, boolean lateCancellation, String noShow) {
 
   public static final String COLUMNS = "id, student_id, teacher_id, start_time, end_time, status, cancel_reason, version, "
-    + "created_at, updated_at, previous_times, package_id, late_cancellation, no_show";
+    + "created_at, updated_at, previous_times, package_id, free_cancellation_until, late_cancellation, no_show";
 
   /** Where a booking was before one of its moves, who moved it and when. */
   public record Move(OffsetDateTime startTime, OffsetDateTime endTime, String changedBy, OffsetDateTime changedAt) {
@@ -60,12 +61,18 @@ public record Booking(UUID bookingId, String studentId, String teacherId, Offset
       row.getInteger("version"),
       ((JsonArray) row.getJson("previous_times")).stream().map(move -> Move.of((JsonObject) move)).toList(),
       row.getUUID("package_id"),
+      row.getOffsetDateTime("free_cancellation_until"),
       row.getBoolean("late_cancellation"),
       row.getString("no_show"));
   }
 
   boolean isParty(Caller caller) {
     return caller.actsForOneOf(studentId, teacherId);
+  }
+
+  /** Whether the caller is the booking's student, acting for themselves (an admin acting on it is not). */
+  boolean isStudent(Caller caller) {
+    return !caller.admin() && caller.userId().equals(studentId);
   }
 
   /** The booking as the API shows it. */
@@ -82,6 +89,7 @@ public record Booking(UUID bookingId, String studentId, String teacherId, Offset
       .put("updated_at", Times.format(updatedAt))
       .put("previous_times", new JsonArray(previousTimes.stream().map(Move::toJson).toList()))
       .put("package_id", packageId == null ? null : packageId.toString())
+      .put("free_cancellation_until", Times.format(freeCancellationUntil))
       .put("late_cancellation", lateCancellation)
       .put("no_show", noShow);
   }

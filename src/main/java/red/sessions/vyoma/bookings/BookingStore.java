@@ -47,21 +47,33 @@ final class BookingStore {
        FOR NO KEY UPDATE""";
 
   // blocked_until widens the booking by the teacher's buffer; the exclusion constraint on it keeps the buffer.
+  // free_cancellation_until is the teacher's policy as it judged this booking, fixed for the booking's terms.
   private static final String INSERT = """
-    INSERT INTO bookings (student_id, teacher_id, slot_id, start_time, end_time, blocked_until, package_id)
-    VALUES (#{student_id}, #{teacher_id}, #{slot_id}, #{start_time}, #{end_time}, #{blocked_until}, #{package_id})
+    INSERT INTO bookings (student_id, teacher_id, slot_id, start_time, end_time, blocked_until, package_id,
+                          free_cancellation_until)
+    VALUES (#{student_id}, #{teacher_id}, #{slot_id}, #{start_time}, #{end_time}, #{blocked_until}, #{package_id},
+            #{free_cancellation_until})
     RETURNING\s""" + Booking.COLUMNS;
 
   // Compare-and-set on the version, for a booking still active and not started. The times it leaves are
   // recorded as the database had them, with who moved it; a student's move of a confirmed booking asks the
-  // teacher to confirm again.
+  // teacher to confirm again. Free cancellation after the move, as the clock of the database has it: a student
+  // moving before theirs is over could as well cancel and book the new time, so the new time's (free_until)
+  // applies; once it is over, the lesson stays late wherever the student moves it. The teacher's (or an admin's)
+  // move gives the new time's too, but never makes the student late: a lesson they move inside that window can
+  // be cancelled for free until its new start.
   private static final String MOVE = """
     UPDATE bookings
        SET previous_times = previous_times || jsonb_build_array(jsonb_build_object(
              'start_time', start_time, 'end_time', end_time, 'changed_by', #{caller}::text, 'changed_at', now())),
            start_time = #{start_time}, end_time = #{end_time}, blocked_until = #{blocked_until}, slot_id = #{slot_id},
-           status = CASE WHEN #{to_pending} THEN 'pending' ELSE status END,
-           confirmed_at = CASE WHEN #{to_pending} THEN NULL ELSE confirmed_at END,
+           status = CASE WHEN #{by_student} THEN 'pending' ELSE status END,
+           confirmed_at = CASE WHEN #{by_student} THEN NULL ELSE confirmed_at END,
+           free_cancellation_until = CASE
+             WHEN #{by_student} AND now() > free_cancellation_until
+               THEN LEAST(free_cancellation_until, #{free_until}::timestamptz)
+             WHEN #{by_student} OR #{free_until}::timestamptz > now() THEN #{free_until}::timestamptz
+             ELSE #{start_time}::timestamptz END,
            version = version + 1, updated_at = now()
      WHERE id = #{id} AND version = #{version} AND status IN ('pending', 'confirmed') AND start_time > now()
     RETURNING\s""" + Booking.COLUMNS;
@@ -81,15 +93,14 @@ final class BookingStore {
   // Compare-and-set: the row changes only from a status the target is reachable from, only for a party
   // allowed to make that change, only at the expected version, and to completed only once it has started. A
   // confirmation is remembered for good (confirmed_at), whatever happens to the booking after. The student
-  // cancelling later than the teacher's free cancellation allows is a late cancellation, as the clock of the
+  // cancelling after the booking's free cancellation is over is a late cancellation, as the clock of the
   // database has it.
   private static final String CHANGE_STATUS = """
     UPDATE bookings
        SET status = #{status}, cancel_reason = #{reason}, version = version + 1, updated_at = now(),
            confirmed_at = CASE WHEN #{status} = 'confirmed' THEN now() ELSE confirmed_at END,
            late_cancellation = #{status} = 'cancelled' AND NOT #{admin} AND student_id = #{caller}
-             AND now() > start_time - make_interval(hours =>
-             COALESCE((SELECT free_cancellation_hours FROM teacher_schedules s WHERE s.teacher_id = bookings.teacher_id), 0))
+             AND now() > free_cancellation_until
      WHERE id = #{id}
        AND status = ANY (#{from})
        AND (#{admin} OR teacher_id = #{caller} OR (NOT #{teacher_only} AND student_id = #{caller}))
@@ -172,6 +183,7 @@ final class BookingStore {
           params.put("end_time", booking.time().end());
           params.put("blocked_until", blockedUntil(bookable, booking.time().end()));
           params.put("package_id", packageId);
+          params.put("free_cancellation_until", freeCancellationUntil(bookable, booking.time().start()));
           return SqlTemplate.forUpdate(connection, INSERT).mapTo(Booking::of).execute(params)
             .map(rows -> rows.iterator().next())
             .compose(made -> (packageId == null ? Future.<Void>succeededFuture()
@@ -207,6 +219,11 @@ final class BookingStore {
 
   private static OffsetDateTime blockedUntil(Bookable bookable, OffsetDateTime end) {
     return end.plusMinutes(bookable.schedule().rules().bufferMinutes());
+  }
+
+  /** Until when the teacher's policy lets the student cancel a lesson starting at {@code start} for free. */
+  private static OffsetDateTime freeCancellationUntil(Bookable bookable, OffsetDateTime start) {
+    return start.minusHours(bookable.schedule().rules().freeCancellationHours());
   }
 
   private Future<CreatedBooking> replay(SqlClient client, Map<String, Object> key) {
@@ -247,8 +264,7 @@ final class BookingStore {
     if (booking.lateCancellation()) {
       return Ledger.Reason.LATE_CANCELLATION;
     }
-    return !caller.admin() && caller.userId().equals(booking.studentId()) ? Ledger.Reason.CANCELLED_IN_TIME
-      : Ledger.Reason.TEACHER_CANCELLED;
+    return booking.isStudent(caller) ? Ledger.Reason.CANCELLED_IN_TIME : Ledger.Reason.TEACHER_CANCELLED;
   }
 
   /** The booking after the no-show report, or empty when the compare-and-set matched nothing. */
@@ -293,7 +309,8 @@ final class BookingStore {
           params.put("end_time", time.end());
           params.put("blocked_until", blockedUntil(bookable, time.end()));
           params.put("slot_id", bookable.slotAt(start, end).orElse(null));
-          params.put("to_pending", caller.userId().equals(booking.studentId()));
+          params.put("by_student", booking.isStudent(caller));
+          params.put("free_until", freeCancellationUntil(bookable, time.start()));
           return packageValidAt(connection, booking, time.start())
             .compose(valid -> SqlTemplate.forUpdate(connection, MOVE).mapTo(Booking::of).execute(params));
         })

@@ -263,11 +263,12 @@ class BookableSlotsTest extends ServerTest {
 
     try (Connection connection = DriverManager.getConnection(TestServer.sharedJdbcUrl());
          PreparedStatement insert = connection.prepareStatement("""
-           INSERT INTO bookings (student_id, teacher_id, start_time, end_time, blocked_until)
-           VALUES (?, ?, ?, ?, ?)""")) {
+           INSERT INTO bookings (student_id, teacher_id, start_time, end_time, blocked_until, free_cancellation_until)
+           VALUES (?, ?, ?, ?, ?, ?)""")) {
       insert.setString(1, student);
       insert.setString(2, teacher);
       insert.setObject(3, OffsetDateTime.ofInstant(ten.plus(Duration.ofMinutes(65)), ZoneOffset.UTC));
+      insert.setObject(6, OffsetDateTime.ofInstant(ten.plus(Duration.ofMinutes(65)), ZoneOffset.UTC));
       insert.setObject(4, OffsetDateTime.ofInstant(ten.plus(Duration.ofMinutes(125)), ZoneOffset.UTC));
       insert.setObject(5, OffsetDateTime.ofInstant(ten.plus(Duration.ofMinutes(135)), ZoneOffset.UTC));
       SQLException refused = assertThrows(SQLException.class, insert::executeUpdate);

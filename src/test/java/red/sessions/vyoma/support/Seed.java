@@ -105,7 +105,8 @@ public final class Seed {
   public static void lessonTimeCame(String bookingId) {
     moveBooking("""
       UPDATE bookings SET start_time = start_time - ?::interval, end_time = end_time - ?::interval,
-                          blocked_until = blocked_until - ?::interval
+                          blocked_until = blocked_until - ?::interval,
+                          free_cancellation_until = free_cancellation_until - ?::interval
        WHERE id = ?::uuid""", TIME_TRAVEL, bookingId);
   }
 
@@ -116,20 +117,30 @@ public final class Seed {
    * the lesson were under way (or just over), for what may be done only then.
    */
   public static void lessonStartedAgo(String bookingId, Duration ago) {
-    moveBooking("""
-      UPDATE bookings SET start_time = now() - ?::interval, end_time = now() - ?::interval + (end_time - start_time),
-                          blocked_until = now() - ?::interval + (blocked_until - start_time)
-       WHERE id = ?::uuid""", ago.toSeconds() + " seconds", bookingId);
+    lessonStartsIn(bookingId, ago.negated());
   }
 
-  /** Runs the update of one booking's times, its three parameters the interval and the fourth the booking's id. */
+  /**
+   * Moves the booking in the test database so that it starts {@code in} from now, its length and how long before
+   * the start its free cancellation ends kept: as if that much time were left before the lesson, for what depends
+   * on how soon it is.
+   */
+  public static void lessonStartsIn(String bookingId, Duration in) {
+    moveBooking("""
+      UPDATE bookings SET start_time = now() + ?::interval, end_time = now() + ?::interval + (end_time - start_time),
+                          blocked_until = now() + ?::interval + (blocked_until - start_time),
+                          free_cancellation_until = now() + ?::interval - (start_time - free_cancellation_until)
+       WHERE id = ?::uuid""", in.toSeconds() + " seconds", bookingId);
+  }
+
+  /** Runs the update of one booking's times, its first four parameters the interval and the fifth the booking's id. */
   private static void moveBooking(String sql, String interval, String bookingId) {
     try (Connection connection = DriverManager.getConnection(TestServer.sharedJdbcUrl());
          PreparedStatement move = connection.prepareStatement(sql)) {
-      for (int i = 1; i <= 3; i++) {
+      for (int i = 1; i <= 4; i++) {
         move.setString(i, interval);
       }
-      move.setString(4, bookingId);
+      move.setString(5, bookingId);
       assertEquals(1, move.executeUpdate(), "booking " + bookingId + " in the shared test database");
     } catch (SQLException e) {
       throw new IllegalStateException(e);

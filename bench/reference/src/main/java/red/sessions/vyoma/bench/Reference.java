@@ -52,10 +52,11 @@ public final class Reference extends VerticleBase {
   // The seed's booking: one statement inserting the booking when one of the teacher's slots holds it; the
   // exclusion constraints of the bookings table refuse overlaps. (The server now also locks both parties and
   // judges the time by the teacher's schedule, slots and bookings first: the cost of its scheduling rules.)
-  // The bench's teachers have no schedule, so a booking blocks the teacher until its end (no buffer).
+  // The bench's teachers have no schedule, so a booking blocks the teacher until its end (no buffer) and is
+  // free to cancel until its start.
   private static final String INSERT_BOOKING = """
-    INSERT INTO bookings (student_id, teacher_id, slot_id, start_time, end_time, blocked_until)
-    SELECT #{student_id}, s.teacher_id, s.id, #{start_time}, #{end_time}, #{end_time}
+    INSERT INTO bookings (student_id, teacher_id, slot_id, start_time, end_time, blocked_until, free_cancellation_until)
+    SELECT #{student_id}, s.teacher_id, s.id, #{start_time}, #{end_time}, #{end_time}, #{start_time}
       FROM availability_slots s
       JOIN profiles t ON t.user_id = s.teacher_id AND t.role = 'teacher'
      WHERE s.teacher_id = #{teacher_id} AND s.start_time <= #{start_time} AND s.end_time >= #{end_time}
