@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import red.sessions.vyoma.events.EventNotices;
 import red.sessions.vyoma.platform.Metrics;
+import red.sessions.vyoma.platform.OutboundTargets;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -31,7 +32,7 @@ import java.util.stream.Stream;
 
 /**
  * Sends webhook deliveries, on every node, on an event loop: never blocking it (the HTTP client is Vert.x's,
- * and the one blocking step, resolving the receiver's name for the {@link WebhookTargets} check, runs on a
+ * and the one blocking step, resolving the receiver's name for the {@link OutboundTargets} check, runs on a
  * worker) and never in the way of the API call whose change made the event (the call's transaction only
  * queued the delivery). A round claims what is due, up to {@link #MAX_IN_FLIGHT} sends at a time; rounds
  * run when any node commits events ({@link EventNotices}), when the next retry falls due, and at least every
@@ -49,7 +50,7 @@ public final class WebhookDispatcher extends VerticleBase {
   private static final int MAX_ERROR = 500;
 
   private final DeliveryStore store;
-  private final WebhookTargets targets;
+  private final OutboundTargets targets;
   /** How long a receiver has to answer ({@code webhooks.timeout_seconds}). */
   private final long timeoutMs;
   /** Three times the timeout: longer than any send takes, so a claimed delivery is never sent twice at once. */
@@ -72,7 +73,7 @@ public final class WebhookDispatcher extends VerticleBase {
       }
     }
     this.store = new DeliveryStore(pool, RetryPolicy.of(config));
-    this.targets = new WebhookTargets(config.getBoolean("allow_private_targets"));
+    this.targets = new OutboundTargets(config.getBoolean("allow_private_targets"));
     this.timeoutMs = config.getLong("timeout_seconds") * 1000;
     this.leaseSeconds = config.getLong("timeout_seconds") * 3;
   }

@@ -7,6 +7,7 @@ import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.DomainVerticle;
 import red.sessions.vyoma.bus.Page;
+import red.sessions.vyoma.platform.OutboundTargets;
 
 import java.util.List;
 import java.util.Map;
@@ -14,7 +15,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * Webhooks as admins manage them. A URL is checked against {@link WebhookTargets} when it is set, on this
+ * Webhooks as admins manage them. A URL is checked against {@link OutboundTargets} when it is set, on this
  * worker thread (the check resolves the host); sending is the {@link WebhookDispatcher}'s.
  */
 public final class WebhooksVerticle extends DomainVerticle<WebhookService> implements WebhookService {
@@ -22,7 +23,7 @@ public final class WebhooksVerticle extends DomainVerticle<WebhookService> imple
   private static final Set<String> STATUSES = Set.of("pending", "delivered", "failed");
 
   private final WebhookStore store;
-  private final WebhookTargets targets;
+  private final OutboundTargets targets;
 
   /**
    * @param config the {@code webhooks} section
@@ -30,7 +31,7 @@ public final class WebhooksVerticle extends DomainVerticle<WebhookService> imple
   public WebhooksVerticle(Pool pool, JsonObject config) {
     super(ADDRESS, WebhookService.class, Map.of());
     this.store = new WebhookStore(pool);
-    this.targets = new WebhookTargets(config.getBoolean("allow_private_targets"));
+    this.targets = new OutboundTargets(config.getBoolean("allow_private_targets"));
   }
 
   @Override

@@ -19,9 +19,15 @@ public final class JavaProcess {
    * (stderr) goes to {@code log}.
    */
   public static Process start(Map<String, String> env, Path log, String... args) throws IOException {
+    return start(List.of(), env, log, args);
+  }
+
+  /** The same, with these options for the JVM itself (system properties, as an operator passes them). */
+  public static Process start(List<String> jvmOptions, Map<String, String> env, Path log, String... args) throws IOException {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(javaBin));
     command.addAll(List.of(System.getProperty("hazelcast.jvm.flags", "").split(" ")).stream().filter(f -> !f.isBlank()).toList());
+    command.addAll(jvmOptions);
     command.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command);

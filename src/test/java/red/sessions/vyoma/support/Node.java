@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -29,14 +30,16 @@ public final class Node implements Client {
 
   private final String name;
   private final Map<String, String> env;
+  private final List<String> jvmOptions;
   private final Path log;
   private final WebClient client;
   private final DevTokens tokens;
   private Process process;
 
-  private Node(String name, Map<String, String> env) throws IOException {
+  private Node(String name, Map<String, String> env, List<String> jvmOptions) throws IOException {
     this.name = name;
     this.env = env;
+    this.jvmOptions = jvmOptions;
     Path dataDir = Path.of(env.get("VYOMA_DATA_DIR"));
     this.log = Files.createTempFile("vyoma-node-" + name, ".log");
     int port = Integer.parseInt(env.get("VYOMA_HTTP_PORT"));
@@ -49,10 +52,15 @@ public final class Node implements Client {
 
   /** Starts the node; {@link #awaitReady} waits for it to serve. */
   public static Node start(String name, Map<String, String> env) {
+    return start(name, env, List.of());
+  }
+
+  /** The same, with these options for its JVM. */
+  public static Node start(String name, Map<String, String> env, List<String> jvmOptions) {
     try {
       Map<String, String> settings = TestServer.generousRateLimits();
       settings.putAll(env);
-      Node node = new Node(name, settings);
+      Node node = new Node(name, settings, jvmOptions);
       node.launch();
       return node;
     } catch (IOException e) {
@@ -61,7 +69,7 @@ public final class Node implements Client {
   }
 
   private void launch() throws IOException {
-    process = JavaProcess.start(env, log, "--cluster");
+    process = JavaProcess.start(jvmOptions, env, log, "--cluster");
   }
 
   /** Waits until the node is ready and sees the given number of cluster members. */

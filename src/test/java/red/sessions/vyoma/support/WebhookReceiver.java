@@ -54,6 +54,7 @@ public final class WebhookReceiver implements AutoCloseable {
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
   private final Queue<Received> received = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger connections = new AtomicInteger();
   private final Map<String, Integer> statuses = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> failuresLeft = new ConcurrentHashMap<>();
   private final Map<String, Integer> failureStatus = new ConcurrentHashMap<>();
@@ -71,12 +72,22 @@ public final class WebhookReceiver implements AutoCloseable {
       } else {
         request.response().setStatusCode(status).end();
       }
-    })).listen(0, "127.0.0.1").await();
+    })).connectionHandler(connection -> connections.incrementAndGet()).listen(0, "127.0.0.1").await();
+  }
+
+  /** How many connections were opened to this receiver, whether or not a request came through them. */
+  public int connections() {
+    return connections.get();
+  }
+
+  /** The port this receiver listens on, on loopback. */
+  public int port() {
+    return server.actualPort();
   }
 
   /** The URL of a path on this receiver. */
   public String url(String path) {
-    return "http://127.0.0.1:" + server.actualPort() + path;
+    return "http://127.0.0.1:" + port() + path;
   }
 
   public WebhookReceiver answer(String path, int status) {
