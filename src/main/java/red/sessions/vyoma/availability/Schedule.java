@@ -2,6 +2,7 @@ package red.sessions.vyoma.availability;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import red.sessions.vyoma.bus.Echo;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.JsonFields;
 
@@ -123,7 +124,7 @@ public record Schedule(ZoneId timeZone, Map<DayOfWeek, List<Hours>> weekly, Map<
 
   private static ZoneId zone(String name) {
     if (!ZONES.contains(name)) {
-      throw DomainException.invalid("time_zone must be an IANA time zone such as Europe/Berlin, not " + name);
+      throw DomainException.invalid("time_zone must be an IANA time zone such as Europe/Berlin, not " + Echo.of(name));
     }
     return ZoneId.of(name);
   }

@@ -6,6 +6,7 @@ import io.vertx.sqlclient.Pool;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.DomainVerticle;
+import red.sessions.vyoma.bus.Echo;
 import red.sessions.vyoma.bus.JsonFields;
 
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ public final class FilesVerticle extends DomainVerticle<FileService> implements 
     String safeName = FileNames.sanitize(JsonFields.bounded(fileName, "file_name", 1, MAX_CLIENT_FILE_NAME));
     String type = contentType.strip().toLowerCase(Locale.ROOT);
     if (!allowedTypes.contains(type)) {
-      throw DomainException.invalid("content_type " + type + " is not accepted; allowed: " + allowedTypes);
+      throw DomainException.invalid("content_type " + Echo.of(type) + " is not accepted; allowed: " + allowedTypes);
     }
     String owner = caller.userId();
     String key = "uploads/" + FileNames.segment(owner) + "/" + UUID.randomUUID() + "/" + safeName;
@@ -95,7 +96,7 @@ public final class FilesVerticle extends DomainVerticle<FileService> implements 
   @Override
   public Future<FileRead> read(Caller caller, String key) {
     return store.find(key, caller).compose(found -> {
-      FileStore.Issued file = found.orElseThrow(() -> DomainException.notFound("no file " + key));
+      FileStore.Issued file = found.orElseThrow(() -> DomainException.notFound("no file " + Echo.of(key)));
       if (!file.readable()) {
         throw DomainException.forbidden("only the uploader and the parties of sessions it was shared in may read this file");
       }
