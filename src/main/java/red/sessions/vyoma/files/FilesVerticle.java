@@ -12,6 +12,8 @@ import red.sessions.vyoma.bus.JsonFields;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -50,7 +52,7 @@ public final class FilesVerticle extends DomainVerticle<FileService> implements 
     allowedTypes = config.getJsonArray("allowed_content_types").stream()
       .map(type -> String.valueOf(type).toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     storage = switch (config.getString("provider")) {
-      case "s3" -> new S3FileStorage(config);
+      case "s3" -> new S3FileStorage(context, config);
       case "local" -> new LocalFileStorage(vertx.fileSystem(), localRoot(dataDir), config.getString("base_url"), signer);
       default -> throw new IllegalArgumentException("storage.provider must be s3 or local");
     };
@@ -91,6 +93,26 @@ public final class FilesVerticle extends DomainVerticle<FileService> implements 
     FileStorage.SignedPut put = storage.signPut(key, type, validFor);
     return store.issue(key, owner, safeName, type)
       .map(v -> new UploadGrant(put.url(), config.getString("base_url") + key, put.headers(), expires));
+  }
+
+  @Override
+  public Future<Void> requireShareable(Caller caller, List<String> keys) {
+    String[] distinct = keys.stream().distinct().toArray(String[]::new);
+    return store.owned(distinct, caller.userId()).compose(owned -> {
+      if (owned != distinct.length) {
+        throw DomainException.invalid("files[].url must be a file you uploaded through POST /presigned-url");
+      }
+      List<Future<Boolean>> uploaded = Arrays.stream(distinct).map(storage::exists).toList();
+      return Future.all(uploaded).map(checked -> {
+        for (int i = 0; i < distinct.length; i++) {
+          if (!uploaded.get(i).result()) {
+            throw DomainException.conflict("the file " + Echo.of(distinct[i])
+              + " has not been uploaded yet; PUT it to its upload_url first");
+          }
+        }
+        return null;
+      });
+    });
   }
 
   @Override
