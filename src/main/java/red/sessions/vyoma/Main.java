@@ -133,7 +133,7 @@ public final class Main {
       application = Application.start(vertx, config, cluster).await();
       LOG.info("Get a token to call the API: java -jar target/vyoma.jar token --sub <user_id> [--admin]");
     } catch (Exception e) {
-      LOG.error("Vyoma 1:1 could not start", e);
+      LOG.error("Vyoma 1:1 could not start: {}", e.getMessage(), e);
       if (vertx != null) {
         vertx.close().await();
       }

@@ -80,6 +80,24 @@ class MainProcessTest {
   }
 
   @Test
+  void aSecondServerOnTheSameDataDirectoryExitsNamingTheServerThatHoldsIt() throws Exception {
+    Path dataDir = TestServer.temporaryDirectory();
+    try (TestServer first = TestServer.startEmbedded(dataDir)) {
+      List<String> postmaster = Files.readAllLines(dataDir.resolve("postgres").resolve("postmaster.pid"));
+      Process second = java(Map.of("VYOMA_DATA_DIR", dataDir.toString(), "VYOMA_HTTP_PORT",
+        String.valueOf(TestServer.freePort())));
+      assertEquals("", stdout(second));
+      assertEquals(1, second.exitValue());
+      String log = Files.readString(dataDir.resolve("stderr.log"));
+      String expected = "Vyoma 1:1 could not start: another Vyoma 1:1 server is using the data directory " + dataDir
+        + " (its embedded PostgreSQL runs as process " + postmaster.get(0) + " on port " + postmaster.get(3) + ")";
+      assertTrue(log.contains(expected), () -> "expected \"" + expected + "\" in:\n" + log);
+
+      assertEquals(200, first.api().get("/health/ready", null).statusCode(), "the first server runs on");
+    }
+  }
+
+  @Test
   void sigtermLetsARequestInFlightFinishThenStopsEverything() throws Exception {
     Path dataDir = TestServer.temporaryDirectory();
     Map<String, String> env = Map.of("VYOMA_DATA_DIR", dataDir.toString());

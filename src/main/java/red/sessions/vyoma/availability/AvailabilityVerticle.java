@@ -5,6 +5,7 @@ import io.vertx.sqlclient.Pool;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.DomainVerticle;
+import red.sessions.vyoma.bus.Echo;
 import red.sessions.vyoma.bus.Page;
 
 import java.time.Instant;
@@ -43,7 +44,7 @@ public final class AvailabilityVerticle extends DomainVerticle<AvailabilityServi
       throw DomainException.forbidden("a teacher publishes only their own availability");
     }
     return store.create(slot.teacherId(), slot.time()).map(created -> created.orElseThrow(() -> DomainException.forbidden(
-      "only teachers publish availability: " + slot.teacherId() + " has no teacher profile")));
+      "only teachers publish availability: " + Echo.of(slot.teacherId()) + " has no teacher profile")));
   }
 
   @Override
@@ -63,7 +64,7 @@ public final class AvailabilityVerticle extends DomainVerticle<AvailabilityServi
     }
     return store.saveSchedule(teacherId, schedule).map(saved -> {
       if (!saved) {
-        throw DomainException.forbidden("only teachers have a schedule: " + teacherId + " has no teacher profile");
+        throw DomainException.forbidden("only teachers have a schedule: " + Echo.of(teacherId) + " has no teacher profile");
       }
       return schedule;
     });
@@ -77,6 +78,6 @@ public final class AvailabilityVerticle extends DomainVerticle<AvailabilityServi
   }
 
   private static DomainException noTeacher(String teacherId) {
-    return DomainException.notFound("no teacher " + teacherId);
+    return DomainException.notFound("no teacher " + Echo.of(teacherId));
   }
 }

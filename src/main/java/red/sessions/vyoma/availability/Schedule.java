@@ -3,6 +3,7 @@ package red.sessions.vyoma.availability;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.bus.DomainException;
+import red.sessions.vyoma.bus.Echo;
 import red.sessions.vyoma.bus.JsonFields;
 
 import java.time.DayOfWeek;
@@ -19,6 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * A teacher's weekly hours in the teacher's own time zone, dated overrides that replace a date's weekly
@@ -32,8 +34,17 @@ public record Schedule(ZoneId timeZone, Map<DayOfWeek, List<Hours>> weekly, Map<
   static final int MAX_OVERRIDES = 1000;
   private static final int DAY = 24 * 60;
   private static final Pattern CLOCK = Pattern.compile("([01]\\d|2[0-4]):([0-5]\\d)");
-  /** The IANA zones this JVM knows (the set is copied on every call of getAvailableZoneIds, so once here). */
-  private static final Set<String> ZONES = Set.copyOf(ZoneId.getAvailableZoneIds());
+  /**
+   * The zones a client may name: those of this JVM's IANA time zone database in its Area/Location form
+   * ({@code Europe/Berlin}, {@code America/Argentina/Buenos_Aires}, the {@code Etc/} zones, old links such as
+   * {@code US/Eastern}), and {@code UTC}. Left out are the legacy names with no area ({@code EST5EDT},
+   * {@code Japan}, {@code GMT}) and Java's {@code SystemV/} ids, which the IANA database no longer has;
+   * {@link ZoneId#of} also takes offsets ({@code +05:30}, {@code GMT+3}), which are no zone of the database.
+   * Read once, since getAvailableZoneIds copies the set on every call.
+   */
+  private static final Set<String> ZONES = ZoneId.getAvailableZoneIds().stream()
+    .filter(zone -> zone.equals("UTC") || zone.contains("/") && !zone.startsWith("SystemV/"))
+    .collect(Collectors.toUnmodifiableSet());
 
   /**
    * What a teacher who never set a schedule has: no weekly hours (only one-off slots), the default rules
@@ -123,7 +134,8 @@ public record Schedule(ZoneId timeZone, Map<DayOfWeek, List<Hours>> weekly, Map<
 
   private static ZoneId zone(String name) {
     if (!ZONES.contains(name)) {
-      throw DomainException.invalid("time_zone must be an IANA time zone such as Europe/Berlin, not " + name);
+      throw DomainException.invalid("time_zone must be an IANA time zone such as Europe/Berlin (or UTC), not "
+        + Echo.of(name));
     }
     return ZoneId.of(name);
   }

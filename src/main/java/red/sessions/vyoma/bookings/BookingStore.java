@@ -13,6 +13,7 @@ import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.packages.Ledger;
 import red.sessions.vyoma.platform.Rows;
 import red.sessions.vyoma.bus.DomainException;
+import red.sessions.vyoma.bus.Echo;
 import red.sessions.vyoma.bus.Page;
 
 import java.time.Instant;
@@ -205,7 +206,7 @@ final class BookingStore {
       .execute(Map.of("student_id", studentId, "teacher_id", teacherId))
       .compose(parties -> {
         if (!Rows.toList(parties).contains(true)) {
-          throw DomainException.invalid("teacher_id " + teacherId + " is not a teacher");
+          throw DomainException.invalid("teacher_id " + Echo.of(teacherId) + " is not a teacher");
         }
         return TeacherCalendar.around(connection, teacherId, start, end, moving);
       })

@@ -17,6 +17,9 @@ interface FileStorage {
    */
   SignedPut signPut(String key, String contentType, Duration validFor);
 
+  /** Whether an object has been uploaded to the key (completely: neither store shows one in flight). */
+  Future<Boolean> exists(String key);
+
   /** How a permitted read is served: from the local store, or from a short-lived signed GET. */
   Future<FileRead> read(String key, String contentType, String fileName);
 

@@ -30,6 +30,9 @@ final class FileStore {
                WHERE sf.file_key = f.key AND #{caller} IN (b.student_id, b.teacher_id))) AS readable
       FROM files f WHERE f.key = #{key}""";
 
+  private static final String OWNED = """
+    SELECT count(*) AS owned FROM files WHERE key = ANY (#{keys}) AND owner_id = #{owner_id}""";
+
   private final Pool pool;
 
   FileStore(Pool pool) {
@@ -40,6 +43,13 @@ final class FileStore {
     return SqlTemplate.forUpdate(pool, ISSUE)
       .execute(Map.of("key", key, "owner_id", ownerId, "file_name", fileName, "content_type", contentType))
       .mapEmpty();
+  }
+
+  /** How many of the (distinct) keys name files issued to the owner. */
+  Future<Long> owned(String[] keys, String ownerId) {
+    return SqlTemplate.forQuery(pool, OWNED).mapTo(row -> row.getLong("owned"))
+      .execute(Map.of("keys", keys, "owner_id", ownerId))
+      .map(rows -> rows.iterator().next());
   }
 
   Future<Optional<Issued>> find(String key, Caller caller) {

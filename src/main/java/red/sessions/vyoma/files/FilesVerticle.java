@@ -6,11 +6,14 @@ import io.vertx.sqlclient.Pool;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.DomainVerticle;
+import red.sessions.vyoma.bus.Echo;
 import red.sessions.vyoma.bus.JsonFields;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
@@ -49,7 +52,7 @@ public final class FilesVerticle extends DomainVerticle<FileService> implements 
     allowedTypes = config.getJsonArray("allowed_content_types").stream()
       .map(type -> String.valueOf(type).toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     storage = switch (config.getString("provider")) {
-      case "s3" -> new S3FileStorage(config);
+      case "s3" -> new S3FileStorage(context, config);
       case "local" -> new LocalFileStorage(vertx.fileSystem(), localRoot(dataDir), config.getString("base_url"), signer);
       default -> throw new IllegalArgumentException("storage.provider must be s3 or local");
     };
@@ -81,7 +84,7 @@ public final class FilesVerticle extends DomainVerticle<FileService> implements 
     String safeName = FileNames.sanitize(JsonFields.bounded(fileName, "file_name", 1, MAX_CLIENT_FILE_NAME));
     String type = contentType.strip().toLowerCase(Locale.ROOT);
     if (!allowedTypes.contains(type)) {
-      throw DomainException.invalid("content_type " + type + " is not accepted; allowed: " + allowedTypes);
+      throw DomainException.invalid("content_type " + Echo.of(type) + " is not accepted; allowed: " + allowedTypes);
     }
     String owner = caller.userId();
     String key = "uploads/" + FileNames.segment(owner) + "/" + UUID.randomUUID() + "/" + safeName;
@@ -93,9 +96,29 @@ public final class FilesVerticle extends DomainVerticle<FileService> implements 
   }
 
   @Override
+  public Future<Void> requireShareable(Caller caller, List<String> keys) {
+    String[] distinct = keys.stream().distinct().toArray(String[]::new);
+    return store.owned(distinct, caller.userId()).compose(owned -> {
+      if (owned != distinct.length) {
+        throw DomainException.invalid("files[].url must be a file you uploaded through POST /presigned-url");
+      }
+      List<Future<Boolean>> uploaded = Arrays.stream(distinct).map(storage::exists).toList();
+      return Future.all(uploaded).map(checked -> {
+        for (int i = 0; i < distinct.length; i++) {
+          if (!uploaded.get(i).result()) {
+            throw DomainException.conflict("the file " + Echo.of(distinct[i])
+              + " has not been uploaded yet; PUT it to its upload_url first");
+          }
+        }
+        return null;
+      });
+    });
+  }
+
+  @Override
   public Future<FileRead> read(Caller caller, String key) {
     return store.find(key, caller).compose(found -> {
-      FileStore.Issued file = found.orElseThrow(() -> DomainException.notFound("no file " + key));
+      FileStore.Issued file = found.orElseThrow(() -> DomainException.notFound("no file " + Echo.of(key)));
       if (!file.readable()) {
         throw DomainException.forbidden("only the uploader and the parties of sessions it was shared in may read this file");
       }

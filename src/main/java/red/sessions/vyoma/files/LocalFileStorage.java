@@ -34,9 +34,15 @@ final class LocalFileStorage implements FileStorage {
       Map.of("Content-Type", contentType));
   }
 
+  /** An upload is moved into place only once complete ({@link LocalUploadHandler}), so a file there is whole. */
+  @Override
+  public Future<Boolean> exists(String key) {
+    return fileSystem.exists(pathOf(root, key).toString());
+  }
+
   @Override
   public Future<FileRead> read(String key, String contentType, String fileName) {
-    return fileSystem.exists(pathOf(root, key).toString()).map(exists -> {
+    return exists(key).map(exists -> {
       if (!exists) {
         throw DomainException.notFound("the file has not been uploaded yet");
       }

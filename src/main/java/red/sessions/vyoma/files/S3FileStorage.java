@@ -1,9 +1,14 @@
 package red.sessions.vyoma.files;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import red.sessions.vyoma.bus.DomainException;
 import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
+import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
 
@@ -13,33 +18,46 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 
 /**
  * S3, or an S3-compatible store, through the AWS SDK's {@link S3Presigner} (credentials from the default
  * chain): uploads are pre-signed PUTs with the content type signed in, reads redirect to a pre-signed GET.
  * Presigning computes locally, but resolving credentials may block: it runs on the files worker verticle.
+ * Whether an upload landed is asked of the store itself, with the async client ({@code HEAD} of the object).
  */
 final class S3FileStorage implements FileStorage, AutoCloseable {
 
+  private static final DomainException UNAVAILABLE = new DomainException(DomainException.Reason.DEPENDENCY_UNAVAILABLE,
+    "the file store is unavailable; try again shortly");
+
+  private final Context context;
   private final S3Presigner presigner;
+  private final S3AsyncClient client;
   private final String bucket;
   private final Duration downloadExpiry;
 
-  S3FileStorage(JsonObject config) {
+  S3FileStorage(Context context, JsonObject config) {
+    this.context = context;
     this.bucket = config.getString("s3_bucket");
     if (bucket.isBlank()) {
       throw new IllegalArgumentException("storage.s3_bucket is required with storage.provider s3");
     }
     this.downloadExpiry = Duration.ofSeconds(config.getLong("download_expiry_seconds"));
-    S3Presigner.Builder builder = S3Presigner.builder()
-      .region(Region.of(config.getString("s3_region")))
-      .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(config.getBoolean("s3_path_style")).build());
+    Region region = Region.of(config.getString("s3_region"));
+    boolean pathStyle = config.getBoolean("s3_path_style");
     String endpoint = config.getString("s3_endpoint", "");
+    S3Presigner.Builder presigner = S3Presigner.builder()
+      .region(region)
+      .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
+    S3AsyncClientBuilder client = S3AsyncClient.builder().region(region).forcePathStyle(pathStyle);
     if (!endpoint.isBlank()) {
-      builder.endpointOverride(URI.create(endpoint));
+      presigner.endpointOverride(URI.create(endpoint));
+      client.endpointOverride(URI.create(endpoint));
     }
-    this.presigner = builder.build();
+    this.presigner = presigner.build();
+    this.client = client.build();
   }
 
   /**
@@ -68,6 +86,18 @@ final class S3FileStorage implements FileStorage, AutoCloseable {
       .collect(Collectors.joining("-"));
   }
 
+  /** Any answer but the object or its absence (404) is the store being unavailable for now. */
+  @Override
+  public Future<Boolean> exists(String key) {
+    return Future.fromCompletionStage(client.headObject(request -> request.bucket(bucket).key(key)), context)
+      .map(found -> true)
+      .recover(failure -> {
+        Throwable cause = failure instanceof CompletionException wrapped && wrapped.getCause() != null ? wrapped.getCause() : failure;
+        return cause instanceof S3Exception s3 && s3.statusCode() == 404 ? Future.succeededFuture(false)
+          : Future.failedFuture(UNAVAILABLE);
+      });
+  }
+
   @Override
   public Future<FileRead> read(String key, String contentType, String fileName) {
     String url = presigner.presignGetObject(request -> request
@@ -81,6 +111,7 @@ final class S3FileStorage implements FileStorage, AutoCloseable {
 
   @Override
   public void close() {
+    client.close();
     presigner.close();
   }
 }

@@ -13,6 +13,7 @@ import io.vertx.ext.web.handler.HttpException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import red.sessions.vyoma.bus.DomainException;
+import red.sessions.vyoma.bus.Echo;
 
 import java.util.Locale;
 
@@ -140,7 +141,7 @@ final class ErrorResponses {
 
   private String defaultMessage(RoutingContext ctx, int status) {
     String method = ctx.request().method().name();
-    String path = ctx.request().path();
+    String path = Echo.of(ctx.request().path());
     return switch (status) {
       case 400 -> "the request is not valid";
       case 401 -> "a valid bearer token is required";

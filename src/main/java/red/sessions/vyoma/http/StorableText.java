@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import red.sessions.vyoma.bus.Echo;
 
 import java.util.List;
 import java.util.Locale;
@@ -71,16 +72,17 @@ final class StorableText {
     }
   }
 
+  /** Refuses the text when PostgreSQL cannot store it; {@code what} names its place, with the client's keys in it. */
   private static void check(String what, String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
       if (c == '\u0000') {
-        throw new HttpException(400, what + " must not contain the NUL character (U+0000)");
+        throw new HttpException(400, Echo.of(what) + " must not contain the NUL character (U+0000)");
       }
       if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
         i++;
       } else if (Character.isSurrogate(c)) {
-        throw new HttpException(400, what + " is not valid Unicode text (it holds a lone surrogate, U+"
+        throw new HttpException(400, Echo.of(what) + " is not valid Unicode text (it holds a lone surrogate, U+"
           + Integer.toHexString(c).toUpperCase(Locale.ROOT) + ")");
       }
     }

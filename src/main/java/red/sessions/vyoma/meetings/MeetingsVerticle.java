@@ -7,6 +7,7 @@ import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.DomainCounter;
 import red.sessions.vyoma.bus.DomainVerticle;
+import red.sessions.vyoma.bus.Echo;
 import red.sessions.vyoma.platform.Cluster;
 import red.sessions.vyoma.sessions.SessionParties;
 
@@ -203,7 +204,7 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
         ? Future.succeededFuture(Optional.of(new MeetingStore.Stored(cached.get(), true)))
         : store.meeting(meetingId))
       .compose(found -> {
-        MeetingStore.Stored stored = found.orElseThrow(() -> DomainException.notFound("no meeting " + meetingId));
+        MeetingStore.Stored stored = found.orElseThrow(() -> DomainException.notFound("no meeting " + Echo.of(meetingId)));
         return SessionParties.require(pool, UUID.fromString(stored.record().getString("session_id")), caller)
           .map(parties -> new Reached(stored.record(), stored.live() && meetingId.equals(parties.liveMeetingId()), parties));
       });

@@ -5,6 +5,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.bus.DomainException;
+import red.sessions.vyoma.bus.Echo;
 import red.sessions.vyoma.bus.Page;
 import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.platform.Rows;
@@ -74,7 +75,7 @@ final class PackageStore {
       .map(rows -> {
         throw rows.iterator().next().getBoolean("teacher")
           ? DomainException.invalid("student_id has no profile; create it with POST /profiles")
-          : DomainException.invalid("teacher_id " + grant.teacherId() + " is not a teacher");
+          : DomainException.invalid("teacher_id " + Echo.of(grant.teacherId()) + " is not a teacher");
       });
   }
 

@@ -79,6 +79,7 @@ public final class Database {
   private static EmbeddedPostgres startEmbedded(Path dataDir, int port) throws IOException {
     Path directory = dataDir.resolve("postgres");
     Files.createDirectories(directory);
+    EmbeddedDataDirectory.requireUnused(dataDir, directory);
     EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
       .setDataDirectory(directory)
       .setCleanDataDirectory(false)

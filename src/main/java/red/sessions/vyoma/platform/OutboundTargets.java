@@ -1,6 +1,7 @@
 package red.sessions.vyoma.platform;
 
 import red.sessions.vyoma.bus.DomainException;
+import red.sessions.vyoma.bus.Echo;
 
 import java.io.UncheckedIOException;
 import java.net.Inet4Address;
@@ -85,21 +86,22 @@ public final class OutboundTargets {
     if (!allowPrivate && !"https".equals(uri.getScheme().toLowerCase(Locale.ROOT))) {
       throw DomainException.invalid("url must use https");
     }
+    String host = Echo.of(uri.getHost());
     InetAddress[] addresses;
     try {
       addresses = InetAddress.getAllByName(uri.getHost());
     } catch (UnknownHostException e) {
-      throw DomainException.invalid("url's host " + uri.getHost() + " does not resolve");
+      throw DomainException.invalid("url's host " + host + " does not resolve");
     }
     if (!allowPrivate) {
       for (InetAddress address : addresses) {
         InetAddress judged = reached(address);
         if (!isGlobalUnicast(judged)) {
-          throw DomainException.invalid("url's host " + uri.getHost() + " resolves to " + address.getHostAddress()
+          throw DomainException.invalid("url's host " + host + " resolves to " + address.getHostAddress()
             + ", which is not a public (global unicast) address");
         }
         if (ownAddresses().contains(judged)) {
-          throw DomainException.invalid("url's host " + uri.getHost() + " resolves to " + address.getHostAddress()
+          throw DomainException.invalid("url's host " + host + " resolves to " + address.getHostAddress()
             + ", an address of this server");
         }
       }

@@ -5,6 +5,7 @@ import io.vertx.sqlclient.Pool;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.DomainVerticle;
+import red.sessions.vyoma.bus.Echo;
 
 import java.util.Map;
 
@@ -24,7 +25,7 @@ public final class ProfilesVerticle extends DomainVerticle<ProfileService> imple
   @Override
   public Future<Profile> find(Caller caller, String userId) {
     return store.find(userId, caller)
-      .map(found -> found.orElseThrow(() -> DomainException.notFound("no profile for user " + userId)));
+      .map(found -> found.orElseThrow(() -> DomainException.notFound("no profile for user " + Echo.of(userId))));
   }
 
   @Override

@@ -57,8 +57,6 @@ final class SessionStore {
     INSERT INTO session_files (session_id, author_id, id, name, url, file_key, client_time)
     VALUES (#{session_id}, #{author_id}, #{id}, #{name}, #{url}, #{file_key}, #{client_time})
     ON CONFLICT DO NOTHING""";
-  private static final String OWN_FILES = """
-    SELECT count(*) AS owned FROM files WHERE key = ANY (#{keys}) AND owner_id = #{owner_id}""";
 
   private static final String CHANGE_STATUS = """
     UPDATE sessions SET status = #{status}, updated_at = now()
@@ -114,6 +112,11 @@ final class SessionStore {
     });
   }
 
+  /** Fails unless the session exists and the caller is a party of it. */
+  Future<Void> requireParty(UUID id, Caller caller) {
+    return SessionParties.require(pool, id, caller).mapEmpty();
+  }
+
   /** The whole session with its live meeting, notes and files; the caller must be a party. */
   Future<Session> read(UUID id, Caller caller) {
     return SessionParties.require(pool, id, caller).compose(parties -> read(pool, id));
@@ -137,18 +140,18 @@ final class SessionStore {
       session.toJson()));
   }
 
-  /** Adds the notes and files and moves the status, all or nothing. */
+  /**
+   * Adds the notes and files and moves the status, all or nothing; the files domain has already said that
+   * the caller may share the files.
+   */
   Future<Void> update(UUID id, SessionUpdate update, Caller caller) {
-    // The files' keys are read before the session is: a URL this server never issued is invalid from anyone.
-    String[] keys = update.files().stream().map(file -> file.key(storageBaseUrl)).distinct().toArray(String[]::new);
     List<Map<String, Object>> notes = update.notes().stream().map(note -> params(id, caller, note.id(caller.userId()),
       note.timestamp(), Map.of("text", note.text()))).toList();
     List<Map<String, Object>> files = update.files().stream().map(file -> params(id, caller, file.id(caller.userId()),
       file.timestamp(), Map.of("name", file.name(), "url", file.url(), "file_key", file.key(storageBaseUrl)))).toList();
     return pool.withTransaction(connection -> SessionParties.require(connection, id, caller)
       .compose(parties -> addAll(connection, ADD_NOTE, notes)
-        .compose(notesAdded -> requireOwnFiles(connection, keys, caller)
-          .compose(v -> addAll(connection, ADD_FILE, files))
+        .compose(notesAdded -> addAll(connection, ADD_FILE, files)
           .compose(filesAdded -> (update.status() == null ? Future.succeededFuture(Moved.NOTHING)
               : changeStatus(connection, parties, update.status()))
             .compose(moved -> announce(connection, id, notesAdded + filesAdded > 0 || moved.session(), moved.booking()))))));
@@ -163,21 +166,6 @@ final class SessionStore {
   private static Future<Void> announce(SqlClient connection, UUID id, boolean sessionChanged, Booking completed) {
     Future<Void> session = sessionChanged ? announce(connection, EventType.SESSION_UPDATED, id) : Future.succeededFuture();
     return completed == null ? session : session.compose(v -> completed.appendEvent(connection, EventType.BOOKING_COMPLETED));
-  }
-
-  /** Files are shared by the user who uploaded them, through a URL this server issued them. */
-  private static Future<Void> requireOwnFiles(SqlClient connection, String[] keys, Caller caller) {
-    if (keys.length == 0) {
-      return Future.succeededFuture();
-    }
-    return SqlTemplate.forQuery(connection, OWN_FILES).mapTo(row -> row.getLong("owned"))
-      .execute(Map.of("keys", keys, "owner_id", caller.userId()))
-      .map(owned -> {
-        if (owned.iterator().next() != keys.length) {
-          throw DomainException.invalid("files[].url must be a file you uploaded through POST /presigned-url");
-        }
-        return null;
-      });
   }
 
   private static Map<String, Object> params(UUID sessionId, Caller author, UUID id, OffsetDateTime clientTime,

@@ -5,7 +5,10 @@ import io.vertx.sqlclient.Pool;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.DomainVerticle;
+import red.sessions.vyoma.bus.LocalServices;
+import red.sessions.vyoma.files.FileService;
 
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -16,10 +19,25 @@ import java.util.UUID;
 public final class SessionsVerticle extends DomainVerticle<SessionService> implements SessionService {
 
   private final SessionStore store;
+  private final String storageBaseUrl;
+  private final long requestTimeoutMs;
+  private FileService files;
 
-  public SessionsVerticle(Pool pool, String storageBaseUrl) {
+  /**
+   * @param storageBaseUrl what every URL of an issued file starts with; the rest is the file's key
+   * @param requestTimeoutMs how long a call of the files domain may take
+   */
+  public SessionsVerticle(Pool pool, String storageBaseUrl, long requestTimeoutMs) {
     super(ADDRESS, SessionService.class, Map.of());
     this.store = new SessionStore(pool, storageBaseUrl);
+    this.storageBaseUrl = storageBaseUrl;
+    this.requestTimeoutMs = requestTimeoutMs;
+  }
+
+  @Override
+  public Future<?> start() {
+    files = LocalServices.proxy(vertx, FileService.class, FileService.ADDRESS, requestTimeoutMs);
+    return super.start();
   }
 
   @Override
@@ -39,8 +57,19 @@ public final class SessionsVerticle extends DomainVerticle<SessionService> imple
         + " has no session; create it with POST /sessions")), caller));
   }
 
+  /**
+   * A URL this server never issued is invalid from anyone, before the session is read. Whether the caller may
+   * share the files it names (its own, uploaded) is the files domain's to say, once the caller is known to be
+   * a party, and before the update's transaction, which then holds no connection while the store is asked.
+   */
   @Override
   public Future<Void> update(Caller caller, UUID sessionId, SessionUpdate update) {
-    return store.update(sessionId, update, caller);
+    List<String> keys = update.files().stream().map(file -> file.key(storageBaseUrl)).toList();
+    if (keys.isEmpty()) {
+      return store.update(sessionId, update, caller);
+    }
+    return store.requireParty(sessionId, caller)
+      .compose(v -> files.requireShareable(caller, keys))
+      .compose(v -> store.update(sessionId, update, caller));
   }
 }

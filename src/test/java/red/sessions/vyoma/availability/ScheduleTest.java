@@ -96,6 +96,16 @@ class ScheduleTest extends ServerTest {
     assertEquals(rules(0, 5, 15, 365), seed.schedule(teacher, body).getJsonObject("rules"));
   }
 
+  /** Any name of the IANA time zone database in its Area/Location form is taken, old links and Etc/ zones too. */
+  @ParameterizedTest
+  @ValueSource(strings = {"UTC", "Etc/UTC", "Etc/GMT-14", "America/Argentina/Buenos_Aires", "Asia/Kolkata", "US/Eastern"})
+  void everyAreaLocationZoneOfTheDatabaseAndUtcAreTaken(String zone) {
+    String teacher = seed.teacher();
+    assertEquals(zone, seed.schedule(teacher, example().put("time_zone", zone)).getString("time_zone"));
+    assertEquals(zone, seed.bookableSlots(teacher, "time_zone=" + URLEncoder.encode(zone, StandardCharsets.UTF_8))
+      .getString("time_zone"));
+  }
+
   @Test
   void onlyTheTeacherOrAnAdminSetsTheScheduleAndOnlyForATeacher() {
     String teacher = seed.teacher();
@@ -120,6 +130,11 @@ class ScheduleTest extends ServerTest {
     return Stream.of(
       invalid("time_zone", body -> body.put("time_zone", "Mars/Olympus_Mons")),
       invalid("time_zone", body -> body.put("time_zone", "+05:00")),
+      invalid("time_zone", body -> body.put("time_zone", "GMT+3")),
+      invalid("time_zone", body -> body.put("time_zone", "SystemV/EST5")),
+      invalid("time_zone", body -> body.put("time_zone", "EST5EDT")),
+      invalid("time_zone", body -> body.put("time_zone", "Japan")),
+      invalid("time_zone", body -> body.put("time_zone", "GMT")),
       invalid("time_zone", body -> body.remove("time_zone")),
       invalid("weekly", body -> body.remove("weekly")),
       invalid("weekly[0].day", body -> body.getJsonArray("weekly").getJsonObject(0).put("day", "Sunday")),
@@ -166,7 +181,8 @@ class ScheduleTest extends ServerTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"from=2027-03-10&to=2027-03-09", "from=2027-03-01&to=2027-04-01", "duration=14",
-    "duration=481", "duration=sixty", "time_zone=Atlantis%2FCentral", "from=2027-02-30",
+    "duration=481", "duration=sixty", "time_zone=Atlantis%2FCentral", "time_zone=SystemV%2FEST5", "time_zone=EST5EDT",
+    "time_zone=%2B05%3A30", "time_zone=GMT%2B3", "time_zone=Japan", "from=2027-02-30",
     "from=tomorrow", "from=2027-03-08T10:00:00&to=2027-03-09"})
   void aSlotQueryOutOfBoundsIs400(String query) {
     String teacher = seed.teacher();

@@ -158,6 +158,31 @@ class FilesTest {
     return url.replace(name + "=" + query(url, name), name + "=" + value);
   }
 
+  /**
+   * A file whose upload has not landed in the store is not shared: the PUT is 409 naming the file and adds
+   * nothing (not even its notes); once the file is uploaded, the same PUT shares it.
+   */
+  private static void assertSharedOnlyOnceUploaded(TestServer server, WebClient client) {
+    Lesson lesson = server.seed().lesson(2);
+    String student = server.token(lesson.studentId());
+    Issued issued = issue(server, lesson.studentId(), "late.pdf", PDF);
+    JsonObject share = new JsonObject()
+      .put("notes", new JsonArray().add(new JsonObject().put("text", "see the file")))
+      .put("files", new JsonArray().add(new JsonObject().put("name", "late.pdf").put("url", issued.fileUrl())));
+    String message = assertError(server.api().send(HttpMethod.PUT, "/sessions/" + lesson.sessionId(), student, share), 409)
+      .getString("message");
+    assertTrue(message.contains(keyOf(server, issued.fileUrl())) && message.contains("not been uploaded"), message);
+    JsonObject untouched = assertJson(server.api().get("/sessions/" + lesson.sessionId(), student), 200);
+    assertEquals(new JsonArray(), untouched.getJsonArray("files"));
+    assertEquals(new JsonArray(), untouched.getJsonArray("notes"));
+
+    assertEquals(200, upload(client, issued, randomBytes(500)).statusCode());
+    assertJson(server.api().send(HttpMethod.PUT, "/sessions/" + lesson.sessionId(), student, share), 200);
+    JsonArray files = assertJson(server.api().get("/sessions/" + lesson.sessionId(), student), 200).getJsonArray("files");
+    assertEquals(1, files.size(), () -> "files " + files);
+    assertEquals(issued.fileUrl(), files.getJsonObject(0).getString("url"));
+  }
+
   private static void pause(long millis) {
     try {
       Thread.sleep(millis);
@@ -504,6 +529,11 @@ class FilesTest {
       assertEquals(1, files.size(), () -> "files " + files);
       assertEquals(homework.fileUrl(), files.getJsonObject(0).getString("url"));
     }
+
+    @Test
+    void aFileIsSharedOnlyOnceItIsUploaded() {
+      assertSharedOnlyOnceUploaded(server, client);
+    }
   }
 
   /** A local server taking at most 1 KiB per upload. */
@@ -714,6 +744,11 @@ class FilesTest {
       assertEquals(412, replayed.statusCode(), () -> "body: " + replayed.bodyAsString());
       assertTrue(replayed.bodyAsString().contains("<Code>PreconditionFailed</Code>"), replayed.bodyAsString());
       assertArrayEquals(first.getBytes(), s3.object(key).bytes(), "the first upload's bytes are kept");
+    }
+
+    @Test
+    void aFileIsSharedOnlyOnceItIsUploaded() {
+      assertSharedOnlyOnceUploaded(server, client);
     }
 
     @Test

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,8 +34,9 @@ import static red.sessions.vyoma.support.Api.assertError;
  * document says: a NUL character (U+0000) or a lone surrogate in any string (body fields at any depth, object
  * keys, path, query and header parameters), a time beyond PostgreSQL's range, numbers beyond any column's
  * range, an array where an object is expected. Each must be a 4xx in the error shape, and the lesson's world
- * must be as it was afterwards. The operations come from the document, so a new one must get its valid
- * request in {@link LessonRequests} before the build passes.
+ * must be as it was afterwards. A refusal of a long value in any of those places quotes only its start. The
+ * operations come from the document, so a new one must get its valid request in {@link LessonRequests}
+ * before the build passes.
  */
 class HostileInputTest extends ServerTest {
 
@@ -49,6 +51,46 @@ class HostileInputTest extends ServerTest {
   private static final List<String> NUMBERS = List.of("9223372036854775808", "-9223372036854775809", "2147483648", "1e300");
   private static final List<String> NOT_OBJECTS = List.of("[]", "[{}]");
   private static final List<String> NOT_ARRAYS = List.of("{}", "[[]]");
+
+  /**
+   * A long value, and how much of it an error message may quote. A parameter's is as long as the request
+   * line (4096 bytes with method and path) and the headers (8 KiB) still take, so that it reaches the server.
+   */
+  private static final String LONG_BODY_VALUE = "x".repeat(10_000);
+  private static final String LONG_PARAMETER_VALUE = "x".repeat(3_000);
+  private static final int MOST_QUOTED = 100;
+  private static final Pattern X_RUN = Pattern.compile("x{20,}");
+
+  /** The values a sweep tries: in a parameter, and at a place of a body given the kind of value there. */
+  private interface Values {
+    List<String> parameter(Request base, String in, String name);
+
+    List<String> body(Kind kind);
+  }
+
+  private static final Values HOSTILE = new Values() {
+    @Override
+    public List<String> parameter(Request base, String in, String name) {
+      return parameterValues(base, in, name);
+    }
+
+    @Override
+    public List<String> body(Kind kind) {
+      return rawValues(kind);
+    }
+  };
+
+  private static final Values LONG = new Values() {
+    @Override
+    public List<String> parameter(Request base, String in, String name) {
+      return List.of(LONG_PARAMETER_VALUE);
+    }
+
+    @Override
+    public List<String> body(Kind kind) {
+      return List.of(quoted(LONG_BODY_VALUE));
+    }
+  };
 
   private static LessonRequests lesson;
 
@@ -67,22 +109,7 @@ class HostileInputTest extends ServerTest {
 
   @Test
   void hostileValuesInAnyPartOfAnyRequestAre4xxAndChangeNothing() {
-    Map<String, Request> valid = lesson.valid();
-    List<Variant> variants = new ArrayList<>();
-    int operationsWithInput = 0;
-    for (Operation operation : OpenApiOperations.read()) {
-      if (operation.parameters().isEmpty() && !operation.hasRequestBody()) {
-        continue;
-      }
-      operationsWithInput++;
-      Request base = valid.get(operation.name());
-      if (base == null) {
-        fail(operation.name() + " takes input: give it a valid request in LessonRequests.valid() so it is swept");
-      }
-      variants.addAll(variants(operation, base));
-    }
-    assertTrue(operationsWithInput >= 20, "only " + operationsWithInput + " operations with input swept");
-
+    List<Variant> variants = sweep(HOSTILE);
     JsonObject before = lesson.world();
     List<String> failures = new ArrayList<>();
     for (Variant variant : variants) {
@@ -101,6 +128,45 @@ class HostileInputTest extends ServerTest {
     assertEquals(before, lesson.world(), "the lesson's world changed");
   }
 
+  /**
+   * An error message names what is wrong, and may quote the value, but never a long one whole: a 10,000
+   * character value anywhere in a body (or the longest a parameter or header can be) shows in a refusal with
+   * at most its first {@value #MOST_QUOTED} characters.
+   */
+  @Test
+  void aLongValueAnywhereIsQuotedOnlyInPart() {
+    String tooMuch = "x".repeat(MOST_QUOTED + 2);
+    List<String> failures = new ArrayList<>();
+    int refusals = 0;
+    for (Variant variant : sweep(LONG)) {
+      Answer answer = variant.send();
+      String what = counted(variant.operation() + " with " + variant.description() + ": " + answer.status() + " "
+        + answer.body());
+      if (answer.status() == 414 || answer.status() == 431) {
+        failures.add(what + " (the value did not reach the server)");
+      } else if (answer.status() >= 400) {
+        refusals++;
+        String message = answer.response() == null ? answer.body() : assertError(answer.response(), answer.status())
+          .getString("message");
+        if (message.contains(tooMuch)) {
+          failures.add(what);
+        }
+      }
+    }
+    // A path no route serves, or serves with another method, is named in its 404 and 405.
+    Map<String, Integer> unserved = Map.of("GET /search/" + LONG_PARAMETER_VALUE, 404, "DELETE /files/" + LONG_PARAMETER_VALUE, 405);
+    unserved.forEach((request, status) -> {
+      String[] methodAndPath = request.split(" ");
+      String message = assertError(api.request(HttpMethod.valueOf(methodAndPath[0]), methodAndPath[1])
+        .bearerTokenAuthentication(server.token(lesson.lesson().studentId())).send().await(), status).getString("message");
+      if (message.contains(tooMuch)) {
+        failures.add(counted(request + ": " + message));
+      }
+    });
+    assertEquals(List.of(), failures, () -> failures.size() + " refusals quote a long value whole");
+    assertTrue(refusals > 100, "only " + refusals + " refusals");
+  }
+
   @Test
   void theRefusalNamesTheFieldWhereverItIs() {
     Map<String, Request> valid = lesson.valid();
@@ -111,6 +177,26 @@ class HostileInputTest extends ServerTest {
         body -> body.getJsonArray("notes").getJsonObject(0).put("text", MARK)));
     assertEquals("query parameter topic must not contain the NUL character (U+0000)", assertError(
       api.get("/search/teachers?topic=%00", server.token(lesson.lesson().studentId())), 400).getString("message"));
+  }
+
+  /** Every variant of every operation that takes input, each with one of the values tried in one place. */
+  private static List<Variant> sweep(Values values) {
+    Map<String, Request> valid = lesson.valid();
+    List<Variant> variants = new ArrayList<>();
+    int operationsWithInput = 0;
+    for (Operation operation : OpenApiOperations.read()) {
+      if (operation.parameters().isEmpty() && !operation.hasRequestBody()) {
+        continue;
+      }
+      operationsWithInput++;
+      Request base = valid.get(operation.name());
+      if (base == null) {
+        fail(operation.name() + " takes input: give it a valid request in LessonRequests.valid() so it is swept");
+      }
+      variants.addAll(variants(operation, base, values));
+    }
+    assertTrue(operationsWithInput >= 20, "only " + operationsWithInput + " operations with input swept");
+    return variants;
   }
 
   /** The 400's message for the valid request with its body changed (a {@link #MARK} becomes a lone surrogate). */
@@ -124,12 +210,12 @@ class HostileInputTest extends ServerTest {
       .getString("message");
   }
 
-  private static List<Variant> variants(Operation operation, Request base) {
+  private static List<Variant> variants(Operation operation, Request base, Values values) {
     List<Variant> variants = new ArrayList<>();
     for (Map<String, Object> parameter : operation.parameters()) {
       String name = (String) parameter.get("name");
       String in = (String) parameter.get("in");
-      for (String value : parameterValues(base, in, name)) {
+      for (String value : values.parameter(base, in, name)) {
         Request request = base.copy();
         switch (in) {
           case "path" -> request.path(name, value);
@@ -144,7 +230,7 @@ class HostileInputTest extends ServerTest {
     if (base.body() != null) {
       walk(base.body(), base.body(), (marked, kind) -> {
         String encoded = marked.encode();
-        for (String raw : rawValues(kind)) {
+        for (String raw : values.body(kind)) {
           String body = encoded.replace(quoted(MARK), raw).replace(quoted(KEY_MARK), raw);
           variants.add(variant(operation, "body " + body, base.copy().body(null), body));
         }
@@ -244,6 +330,11 @@ class HostileInputTest extends ServerTest {
 
   private static String quoted(String value) {
     return "\"" + value + "\"";
+  }
+
+  /** The text with each run of x written as its length ({@code x×10000}), so a failure can be read. */
+  private static String counted(String text) {
+    return X_RUN.matcher(text).replaceAll(run -> "x×" + run.group().length());
   }
 
   private static String visible(String value) {

@@ -50,6 +50,16 @@ public final class Api {
     return client.request(method, uri);
   }
 
+  /**
+   * The upload a client makes from an answer of {@code POST /presigned-url}: a PUT of the bytes to its
+   * {@code upload_url}, with the headers it lists.
+   */
+  public HttpResponse<Buffer> upload(JsonObject presigned, Buffer bytes) {
+    HttpRequest<Buffer> request = client.requestAbs(HttpMethod.PUT, presigned.getString("upload_url"));
+    presigned.getJsonObject("headers").forEach(header -> request.putHeader(header.getKey(), (String) header.getValue()));
+    return request.sendBuffer(bytes).await();
+  }
+
   /** Sends raw bytes with the given content type. */
   public HttpResponse<Buffer> sendRaw(HttpMethod method, String uri, String token, String contentType, Buffer body) {
     HttpRequest<Buffer> request = client.request(method, uri).putHeader("Content-Type", contentType);

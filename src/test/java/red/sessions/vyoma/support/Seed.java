@@ -1,5 +1,6 @@
 package red.sessions.vyoma.support;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -182,10 +183,12 @@ public final class Seed {
       server.token("user-" + UUID.randomUUID())), 200);
   }
 
-  /** The file_url of a PDF the user was issued an upload URL for (nothing uploaded). */
+  /** The file_url of a small PDF the user uploaded through an upload URL of its own, ready to share. */
   public String fileUrl(String userId, String fileName) {
-    return assertJson(server.api().post("/presigned-url", server.token(userId),
-      new JsonObject().put("file_name", fileName).put("content_type", "application/pdf")), 200).getString("file_url");
+    JsonObject presigned = assertJson(server.api().post("/presigned-url", server.token(userId),
+      new JsonObject().put("file_name", fileName).put("content_type", "application/pdf")), 200);
+    assertEquals(200, server.api().upload(presigned, Buffer.buffer("%PDF-1.4\n")).statusCode());
+    return presigned.getString("file_url");
   }
 
   public static JsonObject bookingBody(String studentId, String teacherId, OffsetDateTime start, OffsetDateTime end) {
