@@ -9,6 +9,7 @@ import io.vertx.sqlclient.templates.SqlTemplate;
 import io.vertx.sqlclient.SqlResult;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bookings.Booking;
+import red.sessions.vyoma.bookings.SessionCompletion;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.events.Outbox;
@@ -63,15 +64,6 @@ final class SessionStore {
      WHERE id = #{id} AND status = ANY (#{from})
     RETURNING id""";
   private static final String STATUS = "SELECT status FROM sessions WHERE id = #{id}";
-  // Completing the session completes its confirmed booking, in the same transaction, once the lesson has
-  // started (as PATCH /bookings does).
-  private static final String COMPLETE_BOOKING = """
-    UPDATE bookings SET status = 'completed', version = version + 1, updated_at = now()
-     WHERE id = #{booking_id} AND status = 'confirmed' AND start_time <= now()
-    RETURNING\s""" + Booking.COLUMNS;
-  private static final String BOOKING_STATUS =
-    "SELECT status, start_time <= now() AS started FROM bookings WHERE id = #{booking_id}";
-
   private final Pool pool;
   private final String storageBaseUrl;
 
@@ -202,7 +194,7 @@ final class SessionStore {
         return requireAlready(connection, parties.sessionId(), to).map(Moved.NOTHING);
       }
       boolean bookingToComplete = to == SessionStatus.COMPLETED && !"completed".equals(parties.bookingStatus());
-      return bookingToComplete ? completeBooking(connection, parties.bookingId()).map(booking -> new Moved(true, booking))
+      return bookingToComplete ? SessionCompletion.complete(connection, parties.bookingId()).map(booking -> new Moved(true, booking))
         : Future.succeededFuture(new Moved(true, null));
     });
   }
@@ -218,31 +210,6 @@ final class SessionStore {
         }
         return null;
       });
-  }
-
-  /**
-   * Completes the confirmed booking, once it has started. The parties read it as confirmed, but a party may
-   * have completed it (PATCH) since: then it already is where this leaves it, and only another state is a conflict. The
-   * status is read again in a statement of its own, whose snapshot sees that completion. Answers the booking
-   * this completed, or {@code null} when it was completed already.
-   */
-  private static Future<Booking> completeBooking(SqlClient connection, UUID bookingId) {
-    Map<String, Object> params = Map.of("booking_id", bookingId);
-    return SqlTemplate.forUpdate(connection, COMPLETE_BOOKING).mapTo(Booking::of).execute(params)
-      .compose(completed -> completed.rowCount() == 1 ? Future.succeededFuture(completed.iterator().next())
-        : SqlTemplate.forQuery(connection, BOOKING_STATUS).execute(params)
-          .map(rows -> {
-            Row booking = rows.iterator().next();
-            String status = booking.getString("status");
-            if ("confirmed".equals(status) && !booking.getBoolean("started")) {
-              throw DomainException.conflict("the session completes its booking, which can be completed only once its "
-                + "start_time has passed");
-            }
-            if (!"completed".equals(status)) {
-              throw DomainException.conflict("the booking must be confirmed before its session completes");
-            }
-            return null;
-          }));
   }
 
   private static Session session(Row row, List<Session.Note> notes, List<Session.SharedFile> files) {
