@@ -122,7 +122,7 @@ class BookingsTest extends ServerTest {
     assertEmailsShared(other, teacher, true);
   }
 
-  /** Issue 15: booking any teacher and cancelling at once must not reveal their email, now or later. */
+  /** Booking any teacher and cancelling at once must not reveal their email, now or later. */
   @Test
   void aBookingCancelledWhilePendingSharesNoEmail() {
     String teacher = teacherWithSlot();

@@ -70,7 +70,7 @@ class FilesTest {
   /**
    * A client for absolute URLs (upload URLs, file URLs, S3 URLs) that never follows redirects by itself. A
    * connection silent for 30 s is closed, so a request that is never answered fails its test instead of
-   * hanging the suite (once, a read after refused uploads waited forever: see issue 15).
+   * hanging the suite (once, a read after refused uploads waited forever).
    */
   private static WebClient rawClient(TestServer server) {
     return server.client(new WebClientOptions().setFollowRedirects(false).setIdleTimeout(30));
@@ -390,7 +390,7 @@ class FilesTest {
     }
 
     /**
-     * Issue 15: a client that writes its whole body before reading the answer (no {@code Expect}) sees the
+     * A client that writes its whole body before reading the answer (no {@code Expect}) sees the
      * refusal of a 50 MiB upload, whether the body is declared, chunked or sent to a tampered URL, and the
      * server closes the connection as its answer says. Before the fix the server stopped reading, so the
      * client's writes blocked after a few MiB and it never saw the 413.
@@ -458,7 +458,7 @@ class FilesTest {
       http.assertClosedByServer(WITHIN);
     }
 
-    /** Issue 15: an upload URL replayed to replace a file (one shared in a session, say) is refused. */
+    /** An upload URL replayed to replace a file (one shared in a session, say) is refused. */
     @Test
     void anUploadUrlTakesOneFileAndLaterPutsAre409() {
       String owner = "owner-" + UUID.randomUUID();
@@ -728,7 +728,7 @@ class FilesTest {
     }
 
     /**
-     * Issue 15: the upload URL is single-use on S3 too: {@code If-None-Match: *} is signed into it, so S3 (here
+     * The upload URL is single-use on S3 too: {@code If-None-Match: *} is signed into it, so S3 (here
      * S3Proxy 4.1.0, whose in-memory store honours the condition) refuses a second PUT with 412 and keeps the
      * first file.
      */

@@ -88,7 +88,7 @@ class HttpErrorsTest {
   }
 
   /**
-   * Issue 15: a client that writes a whole 50 MiB body before reading sees the 413 (and the connection then
+   * A client that writes a whole 50 MiB body before reading sees the 413 (and the connection then
    * closes, as the answer says), rather than blocking on a server that stopped reading.
    */
   @Test
