@@ -113,7 +113,7 @@ public final class Application {
       domains = domains.compose(v -> noted(vertx.deployVerticle(() -> domain.apply(parts), workers), deployments));
     }
     DeploymentOptions http = new DeploymentOptions().setInstances(AppConfig.instances(config.http()));
-    RateLimits limits = RateLimits.create(vertx, config.rateLimits());
+    RateLimits limits = RateLimits.create(vertx, config.rateLimits(), cluster);
     return domains
       .compose(v -> noted(vertx.deployVerticle(IdempotencyKeyCleanup.sweep(database.pool(), config.bookings())), deployments))
       .compose(v -> noted(vertx.deployVerticle(PackageExpiry.sweep(database.pool(), config.packages())), deployments))

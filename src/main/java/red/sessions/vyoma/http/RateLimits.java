@@ -2,6 +2,8 @@ package red.sessions.vyoma.http;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.github.bucket4j.ConsumptionProbe;
+import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -13,19 +15,22 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
 import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.platform.Cluster;
 import red.sessions.vyoma.platform.Metrics;
 
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Per-caller rate limits of one node (OWASP API4:2023), shared by all its HTTP verticles: a token bucket
- * per authenticated user, a stricter one per user for the writes that cost money or capacity (Chime meetings
+ * Per-caller rate limits (OWASP API4:2023), shared by all the node's HTTP verticles: a token bucket per
+ * authenticated user, a stricter one per user for the writes that cost money or capacity (Chime meetings
  * and attendees, stored files, bookings), and one per client address for the open routes and for failed
  * authentications. Admins, and the health and metrics routes, are not limited. A request over its limit is
  * 429 with {@code Retry-After} and {@code RateLimit-Limit}, {@code RateLimit-Remaining},
  * {@code RateLimit-Reset}, refused before any domain is called, and counted in
- * {@code vyoma_rate_limited_total{bucket}}.
+ * {@code vyoma_rate_limited_total{bucket}}. Unclustered the buckets are the node's; clustered they are the
+ * cluster's ({@link CallerBuckets}), and a bucket the cluster cannot answer for makes the request 503.
  */
 public final class RateLimits {
 
@@ -33,48 +38,55 @@ public final class RateLimits {
   private static final Set<String> COSTLY_WRITES = Set.of("POST /meetings", "POST /attendees", "POST /presigned-url",
     "POST /bookings");
   private static final String LIMITED = "vyoma.rate.limited";
+  /** The cluster maps of the buckets, one per kind: not {@code vyoma.*}, whose near cache they must not have. */
+  private static final String CLUSTER_MAPS = "rate-limits.";
 
   private final boolean enabled;
-  private final Bucket users;
-  private final Bucket writes;
-  private final Bucket addresses;
+  private final Limit users;
+  private final Limit writes;
+  private final Limit addresses;
 
-  /** A table of buckets and the counter of the requests it refused. */
-  private record Bucket(TokenBuckets buckets, Counter limited) {
+  /** The buckets of one kind and the counter of the requests they refused. */
+  private record Limit(CallerBuckets buckets, Counter limited) {
   }
 
-  private RateLimits(boolean enabled, Bucket users, Bucket writes, Bucket addresses) {
+  private RateLimits(boolean enabled, Limit users, Limit writes, Limit addresses) {
     this.enabled = enabled;
     this.users = users;
     this.writes = writes;
     this.addresses = addresses;
   }
 
-  /** The limits of the node, from the {@code rate_limits} section; one instance serves every HTTP verticle. */
-  public static RateLimits create(Vertx vertx, JsonObject config) {
+  /**
+   * The limits of the node, from the {@code rate_limits} section; one instance serves every HTTP verticle.
+   *
+   * @param cluster the cluster this node joined, whose limits these are, or {@code null} for a single node
+   */
+  public static RateLimits create(Vertx vertx, JsonObject config, Cluster cluster) {
     MeterRegistry meters = Metrics.registry(vertx);
-    int maxCallers = config.getInteger("max_callers");
     return new RateLimits(config.getBoolean("enabled"),
-      bucket("user", config, maxCallers, meters),
-      bucket("write", config, maxCallers, meters),
-      bucket("address", config, maxCallers, meters));
+      limit("user", config, cluster, meters),
+      limit("write", config, cluster, meters),
+      limit("address", config, cluster, meters));
   }
 
-  private static Bucket bucket(String name, JsonObject config, int maxCallers, MeterRegistry meters) {
-    TokenBuckets buckets = new TokenBuckets(config.getLong(name + "_burst"), config.getLong(name + "_per_minute"),
-      maxCallers, System::nanoTime);
+  private static Limit limit(String name, JsonObject config, Cluster cluster, MeterRegistry meters) {
+    long burst = config.getLong(name + "_burst");
+    long perMinute = config.getLong(name + "_per_minute");
+    int maxCallers = config.getInteger("max_callers");
+    CallerBuckets buckets = cluster == null
+      ? CallerBuckets.local(burst, perMinute, maxCallers)
+      : CallerBuckets.clustered(burst, perMinute, maxCallers, cluster.tokenBuckets(CLUSTER_MAPS + name), cluster::members);
     Counter limited = Counter.builder(LIMITED)
       .description("Requests refused with 429: bucket=user (per user), write (costly writes per user), address (per client address)")
       .tag("bucket", name)
       .register(meters);
-    return new Bucket(buckets, limited);
+    return new Limit(buckets, limited);
   }
 
   /** The first handler of an open route: the client address's bucket. */
   void byAddress(RoutingContext ctx) {
-    if (admitted(ctx, addresses, address(ctx))) {
-      ctx.next();
-    }
+    admit(ctx, addresses, address(ctx), ctx::next);
   }
 
   /**
@@ -82,9 +94,7 @@ public final class RateLimits {
    * tokens is as limited as calling the open routes.
    */
   void refuseAuthentication(RoutingContext ctx) {
-    if (admitted(ctx, addresses, address(ctx))) {
-      ctx.fail(401);
-    }
+    admit(ctx, addresses, address(ctx), () -> ctx.fail(401));
   }
 
   /** The handler that follows authentication on an operation: the caller's bucket, and the write bucket for a costly write. */
@@ -96,36 +106,52 @@ public final class RateLimits {
         ctx.next();
         return;
       }
-      if (admitted(ctx, users, caller.userId()) && (!costly || admitted(ctx, writes, caller.userId()))) {
-        ctx.next();
-      }
+      String user = caller.userId();
+      admit(ctx, users, user, costly ? () -> admit(ctx, writes, user, ctx::next) : ctx::next);
     };
   }
 
-  /** Takes a token from the caller's bucket, or fails the request with 429 when it has none left. */
-  private boolean admitted(RoutingContext ctx, Bucket bucket, String caller) {
+  /**
+   * Takes a token from the caller's bucket and goes on with {@code admitted}, or fails the request with 429
+   * when the bucket has none left.
+   */
+  private void admit(RoutingContext ctx, Limit limit, String caller, Runnable admitted) {
     if (!enabled) {
-      return true;
+      admitted.run();
+      return;
     }
-    TokenBuckets.Admission admission = bucket.buckets().take(caller);
-    if (admission.admitted()) {
-      return true;
+    CompletableFuture<ConsumptionProbe> taken = limit.buckets().take(caller);
+    if (taken.isDone() && !taken.isCompletedExceptionally()) {
+      judge(ctx, limit, taken.join(), admitted);
+      return;
     }
-    bucket.limited().increment();
-    long retryAfter = seconds(admission.retryAfterNanos());
+    // The cluster answers later: a body not read yet waits for the handler that reads it (which resumes it).
+    if (!ctx.request().isEnded()) {
+      ctx.request().pause();
+    }
+    Future.fromCompletionStage(taken, ctx.vertx().getOrCreateContext()).onComplete(
+      probe -> judge(ctx, limit, probe, admitted),
+      failure -> ctx.fail(new HttpException(503, "the rate limits could not be checked: the cluster did not answer", failure)));
+  }
+
+  private void judge(RoutingContext ctx, Limit limit, ConsumptionProbe probe, Runnable admitted) {
+    if (probe.isConsumed()) {
+      admitted.run();
+      return;
+    }
+    limit.limited().increment();
+    long retryAfter = seconds(probe.getNanosToWaitForRefill());
     HttpServerResponse response = ctx.response()
       .putHeader("Retry-After", String.valueOf(retryAfter))
-      .putHeader("RateLimit-Limit", String.valueOf(admission.limit()))
-      .putHeader("RateLimit-Remaining", String.valueOf(admission.remaining()))
-      .putHeader("RateLimit-Reset", String.valueOf(seconds(admission.resetNanos())));
+      .putHeader("RateLimit-Limit", String.valueOf(limit.buckets().burst()))
+      .putHeader("RateLimit-Remaining", String.valueOf(probe.getRemainingTokens()))
+      .putHeader("RateLimit-Reset", String.valueOf(seconds(probe.getNanosToWaitForReset())));
     if (unreadBody(ctx.request())) {
       // A body the server will not read (an upload): closing is quicker for both sides than draining it.
       response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
     }
     ctx.fail(new HttpException(429, "too many requests; retry after " + retryAfter + " s"));
-    return false;
   }
-
   /** Whole seconds, rounded up, at least 1: a client told 0 would retry at once. */
   private static long seconds(long nanos) {
     return Math.max(1, (nanos + TimeUnit.SECONDS.toNanos(1) - 1) / TimeUnit.SECONDS.toNanos(1));

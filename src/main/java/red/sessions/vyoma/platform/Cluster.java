@@ -4,6 +4,10 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.internal.util.ConcurrencyUtil;
+import io.github.bucket4j.distributed.ExpirationAfterWriteStrategy;
+import io.github.bucket4j.distributed.proxy.AsyncProxyManager;
+import io.github.bucket4j.grid.hazelcast.Bucket4jHazelcast;
+import io.github.bucket4j.grid.hazelcast.HazelcastProxyManager;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -12,6 +16,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ForkJoinPool;
 import java.util.function.Consumer;
@@ -22,6 +27,12 @@ import java.util.function.Consumer;
  * TCP-IP members, port, interface, public address, and the event bus's own host and port.
  */
 public final class Cluster {
+
+  /**
+   * The first of the Hazelcast type ids of Bucket4j's serialisers (it takes a few from there); Vert.x and
+   * Hazelcast use none this high.
+   */
+  private static final int BUCKET4J_TYPE_IDS = 10_000;
 
   private final HazelcastClusterManager manager;
   private final Vertx vertx;
@@ -55,6 +66,9 @@ public final class Cluster {
     network.getJoin().getTcpIpConfig().setEnabled(true).setMembers(members);
     setIfPresent(config.getString("interface"), address -> network.getInterfaces().setEnabled(true).addInterface(address));
     setIfPresent(config.getString("public_host"), network::setPublicAddress);
+    // The rate limits' commands travel to the member owning a bucket in Bucket4j's compact form, not as
+    // serialised Java objects.
+    HazelcastProxyManager.addCustomSerializers(hazelcast.getSerializationConfig(), BUCKET4J_TYPE_IDS);
     return hazelcast;
   }
 
@@ -85,6 +99,24 @@ public final class Cluster {
   /** This node's Hazelcast member, for maps the domains read without Vert.x's async map ({@link SharedLookups}). */
   HazelcastInstance hazelcast() {
     return manager.getHazelcastInstance();
+  }
+
+  /**
+   * Bucket4j's token buckets in the cluster map of this name ({@code conf/cluster.xml} says how it is kept),
+   * changed in place on the member that owns each bucket. An entry expires a second after its bucket would be
+   * full again, when it is the same as none, so idle callers cost the cluster nothing (that second is there
+   * because an entry written full would otherwise get no expiry at all).
+   */
+  public AsyncProxyManager<String> tokenBuckets(String map) {
+    return Bucket4jHazelcast.<String>entryProcessorBasedBuilder(manager.getHazelcastInstance().getMap(map))
+      .expirationAfterWrite(ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(Duration.ofSeconds(1)))
+      .build()
+      .asAsync();
+  }
+
+  /** How many nodes the cluster has now, as this node sees it. */
+  public int members() {
+    return manager.getHazelcastInstance().getCluster().getMembers().size();
   }
 
   /** Membership as {@code /health/ready} reports it. */
