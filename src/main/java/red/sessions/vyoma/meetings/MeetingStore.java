@@ -17,10 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/**
- * The meetings SQL. A meeting record is {@code {meeting_id, session_id, meeting_data}}; an attendee record
- * {@code {attendee_id, attendee_data}}: the same records the cluster-wide {@link MeetingDirectory} holds.
- */
+/** The meetings SQL: meetings and attendees, and the events of their changes, appended in the same transactions. */
 final class MeetingStore {
 
   private static final String LIVE_OF_SESSION = """
@@ -47,11 +44,11 @@ final class MeetingStore {
     ON CONFLICT DO NOTHING""";
 
   /** A meeting as stored, and whether it is still live. */
-  record Stored(JsonObject record, boolean live) {
+  record Stored(Meeting meeting, boolean live) {
   }
 
   /** The session's live meeting after recording one, and whether this call's meeting is the one recorded. */
-  record Recorded(JsonObject live, boolean inserted) {
+  record Recorded(Meeting live, boolean inserted) {
   }
 
   private final Pool pool;
@@ -60,7 +57,7 @@ final class MeetingStore {
     this.pool = pool;
   }
 
-  Future<Optional<JsonObject>> liveMeetingOf(UUID sessionId) {
+  Future<Optional<Meeting>> liveMeetingOf(UUID sessionId) {
     return SqlTemplate.forQuery(pool, LIVE_OF_SESSION).mapTo(MeetingStore::meeting)
       .execute(Map.of("session_id", sessionId)).map(Rows::first);
   }
@@ -83,16 +80,15 @@ final class MeetingStore {
    * Records the meeting as the session's live one unless another already is; the live one either way. A
    * meeting recorded here emits {@code meeting.started}.
    */
-  Future<Recorded> recordLive(SessionParties parties, String provider, JsonObject meetingData) {
-    String meetingId = meetingData.getString("MeetingId");
+  Future<Recorded> recordLive(SessionParties parties, String provider, Meeting meeting) {
     Map<String, Object> params = Map.of(
-      "meeting_id", meetingId,
-      "session_id", parties.sessionId(),
+      "meeting_id", meeting.meetingId(),
+      "session_id", meeting.sessionId(),
       "provider", provider,
-      "meeting_data", meetingData);
+      "meeting_data", meeting.meetingData());
     return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, INSERT).execute(params)
       .compose(inserted -> inserted.rowCount() == 0 ? Future.succeededFuture(false)
-        : announce(connection, EventType.MEETING_STARTED, parties, meetingId, new Meeting(meetingId, meetingData).toJson())
+        : announce(connection, EventType.MEETING_STARTED, parties, meeting.meetingId(), MeetingJson.meeting(meeting))
           .map(true)))
       .compose(inserted -> liveMeetingOf(parties.sessionId()).map(live -> new Recorded(
         live.orElseThrow(() -> new IllegalStateException("session " + parties.sessionId() + " has no live meeting")),
@@ -104,7 +100,7 @@ final class MeetingStore {
     return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, END).mapTo(MeetingStore::meeting)
       .execute(Map.of("meeting_id", meetingId))
       .compose(ended -> Rows.first(ended)
-        .map(meeting -> announce(connection, EventType.MEETING_ENDED, parties, meetingId, Meeting.of(meeting).toJson()))
+        .map(meeting -> announce(connection, EventType.MEETING_ENDED, parties, meetingId, MeetingJson.meeting(meeting)))
         .orElseGet(Future::succeededFuture)));
   }
 
@@ -114,8 +110,9 @@ final class MeetingStore {
       List.of(parties.studentId(), parties.teacherId()), data);
   }
 
-  Future<Optional<JsonObject>> attendee(String meetingId, String userId) {
-    return SqlTemplate.forQuery(pool, ATTENDEE).mapTo(MeetingStore::attendee)
+  Future<Optional<Attendee>> attendee(String meetingId, String userId) {
+    return SqlTemplate.forQuery(pool, ATTENDEE)
+      .mapTo(row -> new Attendee(meetingId, userId, row.getString("attendee_id"), row.getJsonObject("attendee_data")))
       .execute(Map.of("meeting_id", meetingId, "user_id", userId)).map(Rows::first);
   }
 
@@ -129,32 +126,21 @@ final class MeetingStore {
    * Records the attendee unless the user already has one in the meeting; the stored one either way. An
    * attendee recorded here emits {@code attendee.joined}.
    */
-  Future<JsonObject> recordAttendee(SessionParties parties, String meetingId, String userId, String name,
-                                    JsonObject attendeeData) {
+  Future<Attendee> recordAttendee(SessionParties parties, Attendee attendee, String name) {
     Map<String, Object> params = Map.of(
-      "meeting_id", meetingId,
-      "user_id", userId,
+      "meeting_id", attendee.meetingId(),
+      "user_id", attendee.userId(),
       "name", name,
-      "attendee_id", attendeeData.getString("AttendeeId"),
-      "attendee_data", attendeeData);
+      "attendee_id", attendee.attendeeId(),
+      "attendee_data", attendee.attendeeData());
     return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, INSERT_ATTENDEE).execute(params)
       .compose(inserted -> inserted.rowCount() == 0 ? Future.<Void>succeededFuture()
-        : announce(connection, EventType.ATTENDEE_JOINED, parties, meetingId,
-            new Attendee(attendeeData.getString("AttendeeId"), attendeeData).toEventJson(meetingId, userId))))
-      .compose(v -> attendee(meetingId, userId))
-      .map(stored -> stored.orElseThrow(() -> new IllegalStateException("attendee of " + userId + " vanished")));
+        : announce(connection, EventType.ATTENDEE_JOINED, parties, attendee.meetingId(), MeetingJson.attendeeJoined(attendee))))
+      .compose(v -> attendee(attendee.meetingId(), attendee.userId()))
+      .map(stored -> stored.orElseThrow(() -> new IllegalStateException("attendee of " + attendee.userId() + " vanished")));
   }
 
-  private static JsonObject meeting(Row row) {
-    return new JsonObject()
-      .put("meeting_id", row.getString("meeting_id"))
-      .put("session_id", row.getUUID("session_id").toString())
-      .put("meeting_data", row.getJsonObject("meeting_data"));
-  }
-
-  private static JsonObject attendee(Row row) {
-    return new JsonObject()
-      .put("attendee_id", row.getString("attendee_id"))
-      .put("attendee_data", row.getJsonObject("attendee_data"));
+  private static Meeting meeting(Row row) {
+    return new Meeting(row.getString("meeting_id"), row.getUUID("session_id"), row.getJsonObject("meeting_data"));
   }
 }

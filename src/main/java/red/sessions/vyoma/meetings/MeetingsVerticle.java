@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -29,8 +30,6 @@ import java.util.UUID;
  */
 public final class MeetingsVerticle extends DomainVerticle<MeetingService> implements MeetingService {
 
-  /** When the provider last confirmed the meeting, in a directory record (epoch milliseconds). */
-  private static final String VERIFIED_AT = "verified_at";
   private static final DomainCounter STARTED = new DomainCounter("vyoma.meetings.started",
     "Meetings started with the meeting provider");
 
@@ -88,19 +87,20 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
           throw DomainException.conflict("the booking was cancelled; its session has no meeting");
         }
         if ("completed".equals(parties.sessionStatus())) {
-          throw DomainException.conflict("the session is completed");
+          throw DomainException.conflict("a completed session gets no meeting");
         }
         return liveMeetingOf(parties).compose(live -> live.isPresent()
-          ? Future.succeededFuture(new Joined<>(Meeting.of(live.get()), false))
-          : createMeeting(parties).map(created -> new Joined<>(Meeting.of(created), true)));
+          ? Future.succeededFuture(new Joined<>(live.get(), false))
+          : createMeeting(parties).map(created -> new Joined<>(created, true)));
       });
   }
 
-  private Future<JsonObject> createMeeting(SessionParties parties) {
+  private Future<Meeting> createMeeting(SessionParties parties) {
     UUID sessionId = parties.sessionId();
     return store.meetingsEnded(sessionId)
       .compose(ended -> provider.createMeeting("session-" + sessionId, sessionId + "-" + ended))
-      .compose(meetingData -> store.recordLive(parties, provider.name(), meetingData))
+      .map(meetingData -> new Meeting(meetingData.getString("MeetingId"), sessionId, meetingData))
+      .compose(made -> store.recordLive(parties, provider.name(), made))
       .map(recorded -> {
         if (recorded.inserted()) {
           count(STARTED);
@@ -114,8 +114,8 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
   public Future<Meeting> live(Caller caller, UUID sessionId) {
     return SessionParties.require(pool, sessionId, caller)
       .compose(this::liveMeetingOf)
-      .map(live -> Meeting.of(live.orElseThrow(() -> DomainException.notFound("session " + sessionId
-        + " has no live meeting; start one with POST /meetings"))));
+      .map(live -> live.orElseThrow(() -> DomainException.notFound("session " + sessionId
+        + " has no live meeting: none was started, or it has ended; joining starts a new one")));
   }
 
   /**
@@ -124,30 +124,35 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
    * node skips a check another just made); a meeting it forgot is ended here too. Only the meeting the
    * database holds live is served: a cached record of another is stale and read again.
    */
-  private Future<Optional<JsonObject>> liveMeetingOf(SessionParties parties) {
+  private Future<Optional<Meeting>> liveMeetingOf(SessionParties parties) {
     if (parties.liveMeetingId() == null) {
       return Future.succeededFuture(Optional.empty());
     }
     UUID sessionId = parties.sessionId();
     return directory.liveMeetingOf(sessionId, parties.liveMeetingId(), () -> store.liveMeetingOf(sessionId))
-      .compose(live -> live.isEmpty() || recentlyVerified(live.get()) ? Future.succeededFuture(live)
-        : provider.meetingExists(live.get().getString("meeting_id"))
-          .compose(exists -> exists
-            ? directory.remember(verifiedNow(live.get())).map(live)
-            : ended(live.get(), parties).map(Optional.empty())));
+      .compose(found -> {
+        if (found.isEmpty()) {
+          return Future.succeededFuture(Optional.empty());
+        }
+        Meeting live = found.get().meeting();
+        return recentlyVerified(found.get()) ? Future.succeededFuture(Optional.of(live))
+          : provider.meetingExists(live.meetingId())
+            .compose(exists -> exists
+              ? directory.remember(verifiedNow(live)).map(Optional.of(live))
+              : ended(live, parties).map(Optional.empty()));
+      });
   }
 
-  private boolean recentlyVerified(JsonObject meeting) {
-    long verifiedAt = meeting.getLong(VERIFIED_AT, 0L);
-    return System.currentTimeMillis() - verifiedAt < config.getLong("verify_interval_seconds") * 1000;
+  private boolean recentlyVerified(LiveMeeting live) {
+    return live.verifiedSince(Instant.now().minusSeconds(config.getLong("verify_interval_seconds")));
   }
 
-  private static JsonObject verifiedNow(JsonObject meeting) {
-    return meeting.put(VERIFIED_AT, System.currentTimeMillis());
+  private static LiveMeeting verifiedNow(Meeting meeting) {
+    return new LiveMeeting(meeting, Instant.now());
   }
 
-  private Future<Void> ended(JsonObject meeting, SessionParties parties) {
-    String meetingId = meeting.getString("meeting_id");
+  private Future<Void> ended(Meeting meeting, SessionParties parties) {
+    String meetingId = meeting.meetingId();
     return store.end(meetingId, parties)
       .compose(v -> store.attendeeUserIds(meetingId))
       .compose(userIds -> directory.forget(meeting, userIds));
@@ -157,7 +162,7 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
   public Future<Void> end(Caller caller, String meetingId) {
     return meetingOfParty(meetingId, caller)
       .compose(reached -> !reached.live() ? Future.succeededFuture()
-        : provider.deleteMeeting(meetingId).compose(v -> ended(reached.record(), reached.parties())));
+        : provider.deleteMeeting(meetingId).compose(v -> ended(reached.meeting(), reached.parties())));
   }
 
   @Override
@@ -174,24 +179,25 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
         }
         return directory.attendee(meetingId, userId, () -> store.attendee(meetingId, userId))
           .compose(existing -> existing.isPresent()
-            ? Future.succeededFuture(new Joined<>(Attendee.of(existing.get()), false))
-            : createAttendee(reached, userId, attendee.name()).map(created -> new Joined<>(Attendee.of(created), true)));
+            ? Future.succeededFuture(new Joined<>(existing.get(), false))
+            : createAttendee(reached, userId, attendee.name()).map(created -> new Joined<>(created, true)));
       });
   }
 
-  private Future<JsonObject> createAttendee(Reached meeting, String userId, String name) {
-    String meetingId = meeting.record().getString("meeting_id");
+  private Future<Attendee> createAttendee(Reached reached, String userId, String name) {
+    String meetingId = reached.meeting().meetingId();
     return provider.createAttendee(meetingId, externalUserId(userId))
       .recover(failure -> failure instanceof MeetingGoneException
-        ? ended(meeting.record(), meeting.parties())
+        ? ended(reached.meeting(), reached.parties())
             .compose(v -> Future.failedFuture(DomainException.notFound("meeting " + meetingId + " has ended")))
         : Future.failedFuture(failure))
-      .compose(attendeeData -> store.recordAttendee(meeting.parties(), meetingId, userId, name, attendeeData))
-      .compose(attendee -> directory.remember(meetingId, userId, attendee).map(attendee));
+      .map(attendeeData -> new Attendee(meetingId, userId, attendeeData.getString("AttendeeId"), attendeeData))
+      .compose(made -> store.recordAttendee(reached.parties(), made, name))
+      .compose(attendee -> directory.remember(attendee).map(attendee));
   }
 
   /** A meeting a party reached, whether it is live, and the parties of its session. */
-  private record Reached(JsonObject record, boolean live, SessionParties parties) {
+  private record Reached(Meeting meeting, boolean live, SessionParties parties) {
   }
 
   /**
@@ -205,8 +211,8 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
         : store.meeting(meetingId))
       .compose(found -> {
         MeetingStore.Stored stored = found.orElseThrow(() -> DomainException.notFound("no meeting " + Echo.of(meetingId)));
-        return SessionParties.require(pool, UUID.fromString(stored.record().getString("session_id")), caller)
-          .map(parties -> new Reached(stored.record(), stored.live() && meetingId.equals(parties.liveMeetingId()), parties));
+        return SessionParties.require(pool, stored.meeting().sessionId(), caller)
+          .map(parties -> new Reached(stored.meeting(), stored.live() && meetingId.equals(parties.liveMeetingId()), parties));
       });
   }
 

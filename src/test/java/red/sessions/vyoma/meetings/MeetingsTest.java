@@ -17,6 +17,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import red.sessions.vyoma.support.Api;
 import red.sessions.vyoma.support.FakeChime;
+import red.sessions.vyoma.support.LessonEvents;
 import red.sessions.vyoma.support.Seed.Lesson;
 import red.sessions.vyoma.support.TestServer;
 
@@ -154,6 +155,33 @@ class MeetingsTest {
 
     String second = assertJson(join(server, lesson.studentId(), lesson.sessionId()), 201).getString("meeting_id");
     assertNotEquals(first, second);
+  }
+
+  @Test
+  void theMeetingsEventsCarryTheMeetingAndItsAttendeesAsTheApiAnswersThem() {
+    Lesson lesson = server.seed().lesson(2);
+    JsonObject meeting = assertJson(join(server, lesson.studentId(), lesson.sessionId()), 201);
+    String meetingId = meeting.getString("meeting_id");
+    JsonObject student = assertJson(attend(server, lesson.studentId(), meetingId), 201);
+    JsonObject teacher = assertJson(attend(server, lesson.teacherId(), meetingId), 201);
+    assertJson(end(server, lesson.teacherId(), meetingId), 200);
+
+    // The booking's two events and the session's come first.
+    List<JsonObject> events = LessonEvents.eventsOf(server, server.token(lesson.studentId()), "", 7).subList(3, 7);
+    assertEquals(List.of("meeting.started", "attendee.joined", "attendee.joined", "meeting.ended"),
+      events.stream().map(event -> event.getString("type")).toList());
+    assertEquals(meeting, events.get(0).getJsonObject("data"));
+    assertEquals(joinedEvent(meetingId, lesson.studentId(), student), events.get(1).getJsonObject("data"));
+    assertEquals(joinedEvent(meetingId, lesson.teacherId(), teacher), events.get(2).getJsonObject("data"));
+    assertEquals(meeting, events.get(3).getJsonObject("data"));
+  }
+
+  /** The attendee as {@code attendee.joined} carries it: the API's answer with its meeting and user, less the join token. */
+  private static JsonObject joinedEvent(String meetingId, String userId, JsonObject attendee) {
+    JsonObject data = attendee.getJsonObject("attendee_data").copy();
+    data.remove("JoinToken");
+    return new JsonObject().put("meeting_id", meetingId).put("user_id", userId)
+      .put("attendee_id", attendee.getString("attendee_id")).put("attendee_data", data);
   }
 
   @Test
