@@ -20,6 +20,7 @@ import red.sessions.vyoma.files.FilesVerticle;
 import red.sessions.vyoma.files.UploadSigner;
 import red.sessions.vyoma.http.HttpVerticle;
 import red.sessions.vyoma.http.RateLimits;
+import red.sessions.vyoma.http.StreamSlots;
 import red.sessions.vyoma.meetings.MeetingsVerticle;
 import red.sessions.vyoma.packages.PackageExpiry;
 import red.sessions.vyoma.packages.PackagesVerticle;
@@ -114,12 +115,14 @@ public final class Application {
     }
     DeploymentOptions http = new DeploymentOptions().setInstances(AppConfig.instances(config.http()));
     RateLimits limits = RateLimits.create(vertx, config.rateLimits(), cluster);
+    StreamSlots streamSlots = StreamSlots.create(vertx, config.events());
     return domains
       .compose(v -> noted(vertx.deployVerticle(IdempotencyKeyCleanup.sweep(database.pool(), config.bookings())), deployments))
       .compose(v -> noted(vertx.deployVerticle(PackageExpiry.sweep(database.pool(), config.packages())), deployments))
       .compose(v -> noted(vertx.deployVerticle(new EventNotices(database.connectOptions())), deployments))
       .compose(v -> noted(vertx.deployVerticle(new WebhookDispatcher(database.pool(), config.webhooks())), deployments))
-      .compose(v -> vertx.deployVerticle(() -> new HttpVerticle(config, verifier, database, signer, cluster, limits), http))
+      .compose(v -> vertx.deployVerticle(
+        () -> new HttpVerticle(config, verifier, database, signer, cluster, limits, streamSlots), http))
       .map(id -> {
         deployments.add(id);
         LOG.info("Vyoma 1:1 listening on {}", HttpVerticle.url(config));

@@ -19,6 +19,7 @@ import red.sessions.vyoma.platform.Metrics;
 import java.security.KeyFactory;
 import java.security.spec.X509EncodedKeySpec;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -49,6 +50,7 @@ public final class TokenVerifier {
   private final JsonObject config;
   private final Set<String> algorithms;
   private final JWTOptions checks;
+  private final int leewaySeconds;
   private final int cacheSize;
   private final Counter acceptedBySignature;
   private final Counter acceptedFromCache;
@@ -60,7 +62,8 @@ public final class TokenVerifier {
     this.vertx = vertx;
     this.config = config;
     this.algorithms = config.getJsonArray("algorithms").stream().map(String::valueOf).collect(Collectors.toSet());
-    this.checks = new JWTOptions().setLeeway(config.getInteger("leeway_seconds"));
+    this.leewaySeconds = config.getInteger("leeway_seconds");
+    this.checks = new JWTOptions().setLeeway(leewaySeconds);
     this.cacheSize = config.getInteger("token_cache_size");
     MeterRegistry meters = Metrics.registry(vertx);
     this.acceptedBySignature = accepted("signature", meters);
@@ -162,13 +165,13 @@ public final class TokenVerifier {
     return new Keys(JWTAuth.create(vertx, options), jwks, new VerifiedTokens(cacheSize, Clock.systemUTC()));
   }
 
-  /** The caller the token names, or a failed future when the token is not acceptable. */
-  public Future<Caller> verify(String token) {
+  /** The caller the token names and when the token stops being accepted, or a failed future when it is not acceptable. */
+  public Future<Authenticated> verify(String token) {
     Keys current = keys;
-    Caller known = current.verified().find(token);
+    VerifiedTokens.Entry known = current.verified().find(token);
     if (known != null) {
       acceptedFromCache.increment();
-      return Future.succeededFuture(known);
+      return Future.succeededFuture(authenticated(known.caller(), known.expiresAtEpochSecond()));
     }
     return current.jwt().authenticate(new TokenCredentials(token)).map(user -> {
       JsonObject claims = user.attributes().getJsonObject("accessToken");
@@ -180,10 +183,16 @@ public final class TokenVerifier {
         throw new IllegalArgumentException("token has no sub");
       }
       Caller caller = new Caller(subject, isAdmin(claims.getValue(config.getString("admin_claim"))));
-      current.verified().remember(token, caller, claims.getLong("exp"));
+      long expiresAt = claims.getLong("exp");
+      current.verified().remember(token, caller, expiresAt);
       acceptedBySignature.increment();
-      return caller;
+      return authenticated(caller, expiresAt);
     });
+  }
+
+  /** Verification takes a token up to the leeway past its {@code exp} (the cache only up to it, then verifies again). */
+  private Authenticated authenticated(Caller caller, long expiresAtEpochSecond) {
+    return new Authenticated(caller, Instant.ofEpochSecond(expiresAtEpochSecond + leewaySeconds));
   }
 
   private boolean isAdmin(Object claim) {

@@ -35,7 +35,8 @@ final class VerifiedTokens {
     }
   });
 
-  private record Entry(Caller caller, long expiresAtEpochSecond) {
+  /** What verification found for a token: the caller, and the token's {@code exp} (epoch seconds). */
+  record Entry(Caller caller, long expiresAtEpochSecond) {
   }
 
   private final int maxEntries;
@@ -56,8 +57,8 @@ final class VerifiedTokens {
     this.clock = clock;
   }
 
-  /** The caller verification found for this very token, while the token has not expired; otherwise null. */
-  Caller find(String token) {
+  /** What verification found for this very token, while the token has not expired; otherwise null. */
+  Entry find(String token) {
     if (maxEntries == 0) {
       return null;
     }
@@ -67,7 +68,7 @@ final class VerifiedTokens {
       return null;
     }
     if (isLive(entry)) {
-      return entry.caller();
+      return entry;
     }
     forget(key, entry);
     return null;

@@ -8,6 +8,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 
+import java.util.List;
+import java.util.Optional;
+
 /**
  * Wakes this node's readers of the outbox (the live feeds, the webhook dispatcher) when any node commits
  * events: PostgreSQL's {@code LISTEN vyoma_events}, on a connection of its own, notifies every node that
@@ -30,13 +33,13 @@ public final class EventNotices extends VerticleBase {
     this.connect = connect;
   }
 
-  /** Whether a notice may concern the user's events. */
-  public static boolean concerns(JsonObject notice, String userId) {
+  /** The users whose events a notice concerns; empty when it may concern anyone's. */
+  public static Optional<List<String>> users(JsonObject notice) {
     if (notice.getBoolean("everyone", false)) {
-      return true;
+      return Optional.empty();
     }
-    JsonArray users = notice.getJsonArray("users");
-    return users != null && users.contains(userId);
+    JsonArray users = notice.getJsonArray("users", new JsonArray());
+    return Optional.of(users.stream().map(String::valueOf).toList());
   }
 
   @Override

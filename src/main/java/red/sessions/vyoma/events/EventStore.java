@@ -25,7 +25,11 @@ final class EventStore {
     ORDER BY txid, position
     LIMIT #{limit}""";
 
-  private static final String CURSOR_OF = "SELECT txid::text AS txid, position FROM events WHERE id = #{id}";
+  // Only an event the reader could have read marks a place: another user's event is as unknown as no event,
+  // so its id cannot be probed.
+  private static final String CURSOR_OF = """
+    SELECT txid::text AS txid, position FROM events
+     WHERE id = #{id} AND (#{all} OR users @> ARRAY[#{user}]::text[])""";
 
   // Every event before the oldest running transaction is already final, so "now" starts there.
   private static final String NOW = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS txid";
@@ -36,8 +40,10 @@ final class EventStore {
     this.pool = pool;
   }
 
-  Future<Optional<EventCursor>> cursorOf(UUID eventId) {
-    return SqlTemplate.forQuery(pool, CURSOR_OF).mapTo(EventStore::cursor).execute(Map.of("id", eventId))
+  /** Where the event lies, if it is one the user reads; {@code user} null reads everyone's. */
+  Future<Optional<EventCursor>> cursorOf(String user, UUID eventId) {
+    return SqlTemplate.forQuery(pool, CURSOR_OF).mapTo(EventStore::cursor)
+      .execute(Map.of("id", eventId, "all", user == null, "user", user == null ? "" : user))
       .map(Rows::first);
   }
 

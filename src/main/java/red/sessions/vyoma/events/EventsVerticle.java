@@ -26,8 +26,8 @@ public final class EventsVerticle extends DomainVerticle<EventService> implement
   public Future<EventCursor> start(Caller caller, boolean all, UUID after, boolean fromNow) {
     requireAllowed(caller, all);
     if (after != null) {
-      return store.cursorOf(after).map(found -> found.orElseThrow(() -> DomainException.invalid(
-        "no event " + after + " to read after")));
+      return store.cursorOf(reader(caller, all), after).map(found -> found.orElseThrow(() -> DomainException.invalid(
+        "no event " + after + " among those you can read, to read after")));
     }
     return fromNow ? store.now() : Future.succeededFuture(EventCursor.BEGINNING);
   }
@@ -35,7 +35,12 @@ public final class EventsVerticle extends DomainVerticle<EventService> implement
   @Override
   public Future<EventPage> read(Caller caller, boolean all, EventCursor after, int limit) {
     requireAllowed(caller, all);
-    return store.read(all ? null : caller.userId(), after, limit);
+    return store.read(reader(caller, all), after, limit);
+  }
+
+  /** Whose events the caller reads: their own, or (null) everyone's. */
+  private static String reader(Caller caller, boolean all) {
+    return all ? null : caller.userId();
   }
 
   private static void requireAllowed(Caller caller, boolean all) {

@@ -2,6 +2,7 @@ package red.sessions.vyoma.http;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import red.sessions.vyoma.auth.Authenticated;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.JsonFields;
@@ -25,6 +26,11 @@ final class ApiCall {
 
   Caller caller() {
     return BearerAuthentication.caller(ctx);
+  }
+
+  /** The caller's token as accepted: for a response that must end when the token does. */
+  Authenticated authenticated() {
+    return BearerAuthentication.authenticated(ctx);
   }
 
   /** The JSON body; calls that need one fail with 400 without it. */

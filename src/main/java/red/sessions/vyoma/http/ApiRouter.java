@@ -44,7 +44,8 @@ final class ApiRouter {
   }
 
   static Router create(Vertx vertx, AppConfig config, TokenVerifier verifier, Database database, UploadSigner signer,
-                       Cluster cluster, RateLimits limits, Buffer openApi, ContractValidation validation) {
+                       Cluster cluster, RateLimits limits, StreamSlots streamSlots, Buffer openApi,
+                       ContractValidation validation) {
     long bodyLimit = config.http().getLong("body_limit_bytes");
     long domainTimeoutMs = config.domain().getLong("request_timeout_ms");
     ErrorResponses errors = new ErrorResponses(bodyLimit);
@@ -100,7 +101,7 @@ final class ApiRouter {
     MeetingRoutes.mount(api, services.of(MeetingService.class, MeetingService.ADDRESS));
 
     EventService events = services.of(EventService.class, EventService.ADDRESS);
-    EventRoutes.mount(api, events, new EventStreams(vertx, events, config.events().getLong("heartbeat_seconds")));
+    EventRoutes.mount(api, events, new EventStreams(vertx, events, streamSlots, config.events().getLong("heartbeat_seconds")));
     WebhookRoutes.mount(api, services.of(WebhookService.class, WebhookService.ADDRESS));
 
     FileRoutes.mount(api, services.of(FileService.class, FileService.ADDRESS), config.dataDir());

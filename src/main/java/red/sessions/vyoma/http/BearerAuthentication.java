@@ -5,17 +5,19 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import red.sessions.vyoma.auth.Authenticated;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.auth.TokenVerifier;
 
 /**
- * Requires {@code Authorization: Bearer <jwt>} and records the verified caller on the context. A refused token
+ * Requires {@code Authorization: Bearer <jwt>} and records the verified caller (and how long its token is
+ * accepted) on the context. A refused token
  * counts against the client address's rate limit.
  */
 final class BearerAuthentication implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(BearerAuthentication.class);
-  private static final String CALLER = "caller";
+  private static final String TOKEN = "authenticated";
   private static final String SCHEME = "bearer ";
 
   private final TokenVerifier verifier;
@@ -34,8 +36,8 @@ final class BearerAuthentication implements Handler<RoutingContext> {
       return;
     }
     verifier.verify(header.substring(SCHEME.length()).trim())
-      .onSuccess(caller -> {
-        ctx.put(CALLER, caller);
+      .onSuccess(authenticated -> {
+        ctx.put(TOKEN, authenticated);
         ctx.next();
       })
       .onFailure(e -> {
@@ -44,7 +46,14 @@ final class BearerAuthentication implements Handler<RoutingContext> {
       });
   }
 
+  /** The verified caller; {@code null} before authentication or without a token. */
   static Caller caller(RoutingContext ctx) {
-    return ctx.get(CALLER);
+    Authenticated authenticated = authenticated(ctx);
+    return authenticated != null ? authenticated.caller() : null;
+  }
+
+  /** The accepted token: its caller, and when it stops being accepted. */
+  static Authenticated authenticated(RoutingContext ctx) {
+    return ctx.get(TOKEN);
   }
 }

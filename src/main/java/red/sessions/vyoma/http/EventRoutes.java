@@ -42,9 +42,7 @@ final class EventRoutes {
       UUID after = lastEventId != null ? eventId(lastEventId, "Last-Event-ID") : eventId(call.query("after"), "after");
       Caller caller = call.caller();
       boolean all = call.flag("all");
-      return events.start(caller, all, after, true)
-        .onSuccess(cursor -> streams.open(call.context(), caller, all, cursor))
-        .mapEmpty();
+      return streams.open(call.context(), call.authenticated(), all, () -> events.start(caller, all, after, true));
     });
   }
 

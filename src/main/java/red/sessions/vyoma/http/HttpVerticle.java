@@ -26,6 +26,7 @@ public final class HttpVerticle extends VerticleBase {
   private final UploadSigner signer;
   private final Cluster cluster;
   private final RateLimits limits;
+  private final StreamSlots streamSlots;
   private HttpServer server;
   /** The redirect and metrics servers, when configured. */
   private List<HttpServer> beside = List.of();
@@ -33,15 +34,17 @@ public final class HttpVerticle extends VerticleBase {
   /**
    * @param cluster the cluster this node is in, reported by {@code /health/ready}; {@code null} for a single node
    * @param limits the node's rate limits, one instance for all its HTTP verticles
+   * @param streamSlots the node's count of open event streams, one instance for all its HTTP verticles
    */
   public HttpVerticle(AppConfig config, TokenVerifier verifier, Database database, UploadSigner signer, Cluster cluster,
-                      RateLimits limits) {
+                      RateLimits limits, StreamSlots streamSlots) {
     this.config = config;
     this.verifier = verifier;
     this.database = database;
     this.signer = signer;
     this.cluster = cluster;
     this.limits = limits;
+    this.streamSlots = streamSlots;
   }
 
   @Override
@@ -50,8 +53,8 @@ public final class HttpVerticle extends VerticleBase {
     Future<Buffer> swaggerUi = vertx.fileSystem().readFile("swagger-ui.properties");
     Future<ContractValidation> validation = ContractValidation.load(vertx);
     return Future.all(openApi, swaggerUi, validation).compose(read -> {
-      Router router = ApiRouter.create(vertx, config, verifier, database, signer, cluster, limits, openApi.result(),
-        validation.result());
+      Router router = ApiRouter.create(vertx, config, verifier, database, signer, cluster, limits, streamSlots,
+        openApi.result(), validation.result());
       DocsRoutes.mount(router, swaggerUiVersion(swaggerUi.result()));
       server = vertx.createHttpServer(Listeners.api(config)).requestHandler(router)
         .invalidRequestHandler(ErrorResponses::invalidRequest);

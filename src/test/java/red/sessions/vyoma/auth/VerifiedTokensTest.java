@@ -28,7 +28,7 @@ class VerifiedTokensTest {
     VerifiedTokens tokens = new VerifiedTokens(10, clock);
     Caller admin = new Caller("alice", true);
     tokens.remember(TOKEN, admin, now + 60);
-    assertSame(admin, tokens.find(TOKEN));
+    assertSame(admin, tokens.find(TOKEN).caller());
   }
 
   @Test
@@ -45,7 +45,7 @@ class VerifiedTokensTest {
     VerifiedTokens tokens = new VerifiedTokens(10, clock);
     tokens.remember(TOKEN, new Caller("alice", false), now + 60);
     clock.set(Instant.ofEpochSecond(now + 60).minusMillis(1));
-    assertEquals("alice", tokens.find(TOKEN).userId());
+    assertEquals("alice", tokens.find(TOKEN).caller().userId());
     clock.set(Instant.ofEpochSecond(now + 60));
     assertNull(tokens.find(TOKEN));
     assertEquals(0, tokens.size(), "an expired entry found is dropped");
@@ -78,7 +78,7 @@ class VerifiedTokensTest {
       String token = TOKEN + i;
       tokens.remember(token, new Caller("user-" + i, false), now + 60);
       assertTrue(tokens.size() <= 100, () -> tokens.size() + " entries");
-      assertEquals("user-" + i, tokens.find(token).userId());
+      assertEquals("user-" + i, tokens.find(token).caller().userId());
     }
   }
 
@@ -89,8 +89,8 @@ class VerifiedTokensTest {
       tokens.remember("again", new Caller("a", false), now + 60);
     }
     tokens.remember("other", new Caller("b", false), now + 60);
-    assertEquals("a", tokens.find("again").userId());
-    assertEquals("b", tokens.find("other").userId());
+    assertEquals("a", tokens.find("again").caller().userId());
+    assertEquals("b", tokens.find("other").caller().userId());
   }
 
   @Test
@@ -102,9 +102,9 @@ class VerifiedTokensTest {
     tokens.remember("long-2", new Caller("d", false), now + 100);
     clock.set(Instant.ofEpochSecond(now + 50));
     tokens.remember("new", new Caller("e", false), now + 100);
-    assertEquals("c", tokens.find("long-1").userId());
-    assertEquals("d", tokens.find("long-2").userId());
-    assertEquals("e", tokens.find("new").userId());
+    assertEquals("c", tokens.find("long-1").caller().userId());
+    assertEquals("d", tokens.find("long-2").caller().userId());
+    assertEquals("e", tokens.find("new").caller().userId());
     assertEquals(3, tokens.size());
   }
 
@@ -126,7 +126,7 @@ class VerifiedTokensTest {
     }
     assertTrue(tokens.size() <= 64, () -> tokens.size() + " entries");
     tokens.remember(TOKEN, new Caller("alice", false), now + 60);
-    assertEquals("alice", tokens.find(TOKEN).userId());
+    assertEquals("alice", tokens.find(TOKEN).caller().userId());
   }
 
   /** Time that stands still until the test moves it. */

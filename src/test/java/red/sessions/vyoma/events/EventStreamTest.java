@@ -1,18 +1,24 @@
 package red.sessions.vyoma.events;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.platform.AppConfig;
 import red.sessions.vyoma.support.EventStreamClient;
 import red.sessions.vyoma.support.EventStreamClient.Sent;
 import red.sessions.vyoma.support.LessonEvents;
+import red.sessions.vyoma.support.Scrape;
 import red.sessions.vyoma.support.TestServer;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -39,10 +45,18 @@ class EventStreamTest {
   /**
    * A node of its own on the shared database, with the same data directory (so the same development key). With
    * the default heartbeat of 15 seconds, an event that comes sooner came because the node was told of it.
+   * Without leeway, a token is refused from its {@code exp} on, so a stream ends right then.
    */
   private static TestServer node(int heartbeatSeconds) {
-    return TestServer.start(Map.of("VYOMA_DATA_DIR", dataDir.toString(),
-      "VYOMA_EVENTS_HEARTBEAT_SECONDS", String.valueOf(heartbeatSeconds)));
+    return node(heartbeatSeconds, Map.of());
+  }
+
+  private static TestServer node(int heartbeatSeconds, Map<String, String> settings) {
+    Map<String, String> env = new HashMap<>(settings);
+    env.put("VYOMA_DATA_DIR", dataDir.toString());
+    env.put("VYOMA_EVENTS_HEARTBEAT_SECONDS", String.valueOf(heartbeatSeconds));
+    env.put("VYOMA_AUTH_LEEWAY_SECONDS", "0");
+    return TestServer.start(env);
   }
 
   @AfterAll
@@ -160,6 +174,111 @@ class EventStreamTest {
       String bookingId = book(server, student, teacher, 11);
       assertEquals(1, all.await(event -> event.data().encode().contains(bookingId), 1, WITHIN).size());
     }
+  }
+
+  /**
+   * A stream ends when its token does, saying why, as every other route refuses the token from then on; the
+   * client reconnects with a fresh token and the last id it had, and misses nothing that happened meanwhile.
+   */
+  @Test
+  void aStreamEndsWhenItsTokenExpiresAndAFreshTokenResumesItWithoutLoss() {
+    var seed = server.seed();
+    String teacher = seed.teacher("Physics");
+    String student = seed.student();
+    String shortLived = server.token(student, 4);
+    String bookingId;
+    String lastSeen;
+    try (EventStreamClient stream = EventStreamClient.open(port(server), "/events/stream", shortLived, null)) {
+      LessonEvents.pause(200);
+      bookingId = book(server, student, teacher, 17);
+      lastSeen = stream.await(event -> true, 1, WITHIN).get(0).id();
+      assertTrue(stream.endsWithin(WITHIN), "the stream outlived its token");
+      assertEquals(": token expired; reconnect with a fresh token and Last-Event-ID",
+        stream.commentLines().get(stream.comments() - 1));
+      assertError(server.api().get("/events", shortLived), 401);
+    }
+    assertJson(server.api().send(HttpMethod.PATCH, "/bookings/" + bookingId, server.token(teacher),
+      new JsonObject().put("status", "confirmed")), 200);
+    try (EventStreamClient resumed = follow(server, student, lastSeen)) {
+      List<Sent> sent = resumed.await(event -> true, 1, WITHIN);
+      assertEquals(List.of("booking.confirmed"), sent.stream().map(event -> event.data().getString("type")).toList());
+    }
+  }
+
+  /**
+   * However many streams a user follows, one read of the outbox per HTTP verticle serves them all when an event
+   * of theirs commits (the server's own count of outbox reads, the calls on the events service's address): the
+   * cost of an event does not grow with its user's idle streams, and other users' requests do not queue behind
+   * them for the database.
+   */
+  @Test
+  void oneReadOfTheOutboxServesEveryStreamOfAUserHoweverMany() {
+    var seed = server.seed();
+    String teacher = seed.teacher("Physics");
+    String student = seed.student();
+    int streams = server.config().events().getInteger("stream_max_per_user");
+    List<EventStreamClient> open = new ArrayList<>();
+    try {
+      for (int i = 0; i < streams; i++) {
+        open.add(follow(server, student, null));
+      }
+      LessonEvents.pause(300);
+      double before = outboxReads(server);
+      book(server, student, teacher, 19);
+      for (EventStreamClient stream : open) {
+        assertEquals(1, stream.await(event -> true, 1, WITHIN).size());
+      }
+      double reads = outboxReads(server) - before;
+      int verticles = AppConfig.instances(server.config().http());
+      // One read per verticle, and at most one more where the event had to wait for an older transaction.
+      assertTrue(reads <= 2 * verticles, reads + " reads for " + streams + " streams on " + verticles + " verticles");
+    } finally {
+      open.forEach(EventStreamClient::close);
+    }
+  }
+
+  private static double outboxReads(TestServer on) {
+    HttpResponse<Buffer> metrics = on.api().get("/metrics", null);
+    assertEquals(200, metrics.statusCode());
+    Scrape scrape = new Scrape(metrics.bodyAsString());
+    return scrape.value("vertx_eventbus_processed_total", Map.of("address", EventService.ADDRESS, "side", "local"));
+  }
+
+  /**
+   * A user holds at most {@code events.stream_max_per_user} streams on a node and a node at most
+   * {@code events.stream_max_per_node}: one more is 429 in the error shape, with {@code Retry-After}, before
+   * anything is read. A stream that ends, whoever ends it, gives its slot back.
+   */
+  @Test
+  void streamsBeyondTheCapsAreRefusedWith429AndAnEndedStreamGivesItsSlotBack() {
+    try (TestServer capped = node(15, Map.of("VYOMA_EVENTS_STREAM_MAX_PER_USER", "2",
+      "VYOMA_EVENTS_STREAM_MAX_PER_NODE", "3"))) {
+      var seed = capped.seed();
+      String greedy = seed.student();
+      String other = seed.student();
+      String late = seed.student();
+      try (EventStreamClient first = follow(capped, greedy, null); EventStreamClient second = follow(capped, greedy, null)) {
+        JsonObject perUser = assertRefused(capped, greedy);
+        assertTrue(perUser.getString("message").contains("(2)"), perUser::encode);
+        try (EventStreamClient third = follow(capped, other, null)) {
+          JsonObject perNode = assertRefused(capped, late);
+          assertTrue(perNode.getString("message").contains("(3)"), perNode::encode);
+          second.close();
+          Scrape.until(() -> capped.api().get("/metrics", null), "vyoma_events_streams_open", Map.of(), 2);
+          try (EventStreamClient again = follow(capped, late, null)) {
+            assertRefused(capped, greedy);
+          }
+        }
+      }
+    }
+  }
+
+  private static JsonObject assertRefused(TestServer on, String userId) {
+    EventStreamClient.Refused refused = EventStreamClient.refused(port(on), "/events/stream", on.token(userId));
+    assertEquals(429, refused.status());
+    assertEquals(429, refused.error().getInteger("status_code"));
+    assertEquals("15", refused.headers().get("Retry-After"), "a heartbeat finds a stream whose client has gone");
+    return refused.error();
   }
 
   @Test

@@ -92,6 +92,25 @@ class EventsTest extends ServerTest {
   }
 
   /**
+   * Reading after another user's event answers as reading after no event at all, so a user cannot find out
+   * whether an id is someone's event; the event's own parties read after it as usual.
+   */
+  @Test
+  void anotherUsersEventIdIsRefusedExactlyAsAnIdOfNoEvent() {
+    String teacher = seed.teacher("Physics");
+    String student = seed.student();
+    seed.slot(teacher, hoursAhead(24), hoursAhead(25));
+    seed.booking(student, teacher, hoursAhead(24), hoursAhead(25));
+    String theirs = LessonEvents.eventsOf(server, server.token(student), "", 1).get(0).getString("id");
+    assertJson(api.get("/events?after=" + theirs, server.token(teacher)), 200);
+    String s = server.token(seed.student());
+    String unknown = UUID.randomUUID().toString();
+    JsonObject ofSomeoneElse = assertError(api.get("/events?after=" + theirs, s), 400);
+    JsonObject ofNoOne = assertError(api.get("/events?after=" + unknown, s), 400);
+    assertEquals(ofNoOne.getString("message").replace(unknown, theirs), ofSomeoneElse.getString("message"));
+  }
+
+  /**
    * A change that started earlier but commits later is never skipped: its event is held back, and so is every
    * later one, until it commits; then both come in commit-safe order, the earlier first.
    */

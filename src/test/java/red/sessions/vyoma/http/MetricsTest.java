@@ -17,11 +17,8 @@ import red.sessions.vyoma.support.Scrape;
 import red.sessions.vyoma.support.Seed;
 import red.sessions.vyoma.support.TestServer;
 
-import java.time.Duration;
-import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -82,7 +79,7 @@ class MetricsTest {
     assertError(api.get("/files/" + cancelled + "/notes.pdf", null), 401);
     assertError(api.get("/no-such-path", null), 404);
 
-    Scrape scrape = scrapeUntil(() -> api.get("/metrics", null), REQUESTS, route("GET", "", "404"), 1);
+    Scrape scrape = Scrape.until(() -> api.get("/metrics", null), REQUESTS, route("GET", "", "404"), 1);
 
     assertEquals(2, scrape.value(REQUESTS, route("GET", "/bookings/:booking_id", "200")));
     assertEquals(1, scrape.value(REQUESTS, route("GET", "/bookings/:booking_id", "401")));
@@ -115,7 +112,7 @@ class MetricsTest {
     assertError(api.post("/bookings/" + UUID.randomUUID() + "/review", server.token(student),
       new JsonObject().put("rating", 5)), 404);
 
-    Scrape scrape = scrapeUntil(() -> api.get("/metrics", null), REQUESTS, route("POST", "/bookings/:booking_id/review", "404"), 1);
+    Scrape scrape = Scrape.until(() -> api.get("/metrics", null), REQUESTS, route("POST", "/bookings/:booking_id/review", "404"), 1);
 
     Map<String, String> pool = Map.of("pool_type", "sql", "pool_name", "vyoma");
     assertTrue(scrape.value("vertx_pool_completed_total", pool) >= 2, "the profile saved, the booking looked for");
@@ -145,7 +142,7 @@ class MetricsTest {
     HttpResponse<Buffer> response = api.get("/metrics", null);
     assertEquals(200, response.statusCode());
     assertTrue(response.getHeader("Content-Type").startsWith("text/plain; version=0.0.4"), response.getHeader("Content-Type"));
-    scrapeUntil(() -> api.get("/metrics", null), REQUESTS, route("GET", "/health", "200"), 1);
+    Scrape.until(() -> api.get("/metrics", null), REQUESTS, route("GET", "/health", "200"), 1);
   }
 
   @Test
@@ -163,44 +160,12 @@ class MetricsTest {
       assertError(separate.api().get("/metrics", null), 404);
       assertJson(separate.api().get("/health", null), 200);
       WebClient client = separate.client(new WebClientOptions());
-      scrapeUntil(() -> client.get(metricsPort, "127.0.0.1", "/metrics").send().await(), REQUESTS, route("GET", "/health", "200"), 1);
+      Scrape.until(() -> client.get(metricsPort, "127.0.0.1", "/metrics").send().await(), REQUESTS, route("GET", "/health", "200"), 1);
       assertError(client.get(metricsPort, "127.0.0.1", "/bookings").send().await(), 404);
     }
   }
 
   private static Map<String, String> route(String method, String route, String code) {
     return Map.of("method", method, "route", route, "code", code);
-  }
-
-  /**
-   * Scrapes until the sample has the value, or fails after 5 s with the last scrape's samples of that
-   * metric: the server counts a request once its response has ended, which the client may see a moment
-   * before, and a request's series appears only when the first such request is counted.
-   */
-  private static Scrape scrapeUntil(Supplier<HttpResponse<Buffer>> metrics, String name, Map<String, String> labels,
-                                    double expected) {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(5));
-    while (true) {
-      HttpResponse<Buffer> response = metrics.get();
-      assertEquals(200, response.statusCode());
-      Scrape scrape = new Scrape(response.bodyAsString());
-      if (scrape.valueOrZero(name, labels) == expected) {
-        return scrape;
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("no scrape within 5 s had " + name + labels + " at " + expected + "; in the last, "
-          + scrape.describe(name));
-      }
-      sleep(50);
-    }
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -54,7 +54,8 @@ class OpenApiContractTest {
       // the route table touches none of them, and this test never runs a handler. The contract's checks are
       // built, since declaring a route looks up its operation.
       Router router = ApiRouter.create(vertx, config, null, null, null, null,
-        RateLimits.create(vertx, config.rateLimits(), null), Buffer.buffer(), ContractValidation.load(vertx).await());
+        RateLimits.create(vertx, config.rateLimits(), null), StreamSlots.create(vertx, config.events()), Buffer.buffer(),
+        ContractValidation.load(vertx).await());
       served = servedOperations(router);
     } finally {
       vertx.close().await();

@@ -1,7 +1,10 @@
 package red.sessions.vyoma.support;
 
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
@@ -11,8 +14,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -32,33 +38,76 @@ public final class EventStreamClient implements AutoCloseable {
 
   private final HttpClient client = VERTX.createHttpClient();
   private final Queue<Sent> events = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger comments = new AtomicInteger();
+  private final Queue<String> comments = new ConcurrentLinkedQueue<>();
   private final StringBuilder pending = new StringBuilder();
   private final HttpClientResponse response;
-  private volatile boolean ended;
+  private final CompletableFuture<Void> ended = new CompletableFuture<>();
+
+  /** A refusal of the stream, held to the contract: its status, its headers and its error body. */
+  public record Refused(int status, MultiMap headers, JsonObject error) {
+  }
 
   private EventStreamClient(int port, String uri, String token, String lastEventId) {
-    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port).setURI(uri)
-      .putHeader("Authorization", "Bearer " + token).putHeader("Accept", "text/event-stream");
-    if (lastEventId != null) {
-      options.putHeader("Last-Event-ID", lastEventId);
-    }
-    response = client.request(options).compose(request -> request.send()).await();
+    response = client.request(options(port, uri, token, lastEventId)).compose(HttpClientRequest::send).await();
     assertEquals(200, response.statusCode());
     assertEquals("text/event-stream; charset=utf-8", response.getHeader("Content-Type"));
     response.handler(buffer -> read(buffer.toString()));
-    response.endHandler(v -> ended = true);
-    response.exceptionHandler(e -> ended = true);
+    response.endHandler(v -> ended.complete(null));
+    response.exceptionHandler(e -> ended.complete(null));
   }
 
   /** Whether the server ended the stream (or the connection went). */
   public boolean ended() {
-    return ended;
+    return ended.isDone();
+  }
+
+  /** Whether the server ends the stream (or the connection goes) within the time. */
+  public boolean endsWithin(Duration within) {
+    try {
+      ended.get(within.toMillis(), TimeUnit.MILLISECONDS);
+      return true;
+    } catch (TimeoutException stillOpen) {
+      return false;
+    } catch (InterruptedException | ExecutionException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Follows the stream at the port with the token, resuming after the event id when one is given. */
   public static EventStreamClient open(int port, String uri, String token, String lastEventId) {
     return new EventStreamClient(port, uri, token, lastEventId);
+  }
+
+  /**
+   * Asks for the stream expecting a refusal, and reads the answer whole; a stream that opens instead (it would
+   * never end) fails at once.
+   */
+  public static Refused refused(int port, String uri, String token) {
+    HttpClient client = VERTX.createHttpClient();
+    try {
+      // The body is asked for as the answer arrives, on the client's thread, or its bytes could pass unread.
+      return client.request(options(port, uri, token, null)).compose(HttpClientRequest::send)
+        .compose(response -> {
+          if (response.statusCode() == 200) {
+            return Future.failedFuture(new AssertionError("the stream was opened, not refused"));
+          }
+          return response.body().map(body -> {
+            ResponseContract.check(HttpMethod.GET, uri, response.statusCode(), response.headers(), body);
+            return new Refused(response.statusCode(), response.headers(), body.toJsonObject());
+          });
+        }).await();
+    } finally {
+      client.close().await();
+    }
+  }
+
+  private static RequestOptions options(int port, String uri, String token, String lastEventId) {
+    RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET).setHost("127.0.0.1").setPort(port).setURI(uri)
+      .putHeader("Authorization", "Bearer " + token).putHeader("Accept", "text/event-stream");
+    if (lastEventId != null) {
+      options.putHeader("Last-Event-ID", lastEventId);
+    }
+    return options;
   }
 
   private synchronized void read(String chunk) {
@@ -68,7 +117,7 @@ public final class EventStreamClient implements AutoCloseable {
       String message = pending.substring(0, end);
       pending.delete(0, end + 2);
       if (message.startsWith(":")) {
-        comments.incrementAndGet();
+        comments.add(message);
         continue;
       }
       String id = null;
@@ -98,7 +147,12 @@ public final class EventStreamClient implements AutoCloseable {
   }
 
   public int comments() {
-    return comments.get();
+    return comments.size();
+  }
+
+  /** The comment lines received, as sent ({@code : heartbeat}). */
+  public List<String> commentLines() {
+    return List.copyOf(comments);
   }
 
   @Override

@@ -160,6 +160,11 @@ public final class ResponseContract {
     check(method, uri, response, null);
   }
 
+  /** Checks an answer read by hand from the API port (a request for a stream, which the checking client cannot read). */
+  public static void check(HttpMethod method, String uri, int status, MultiMap headers, Buffer body) {
+    DOCUMENT.verify(method, path(uri), status, headers, body, null);
+  }
+
   /** Checks an answer the JDK's HTTP client got from the API port. */
   public static void check(java.net.http.HttpResponse<String> response) {
     MultiMap headers = MultiMap.caseInsensitiveMultiMap();

@@ -1,11 +1,19 @@
 package red.sessions.vyoma.support;
 
+import io.vertx.core.buffer.Buffer;
+import io.vertx.ext.web.client.HttpResponse;
+
+import java.time.Duration;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** A Prometheus text exposition, read back as samples: a metric name, its labels and its value. */
 public final class Scrape {
@@ -24,6 +32,29 @@ public final class Scrape {
   }
 
   private final List<Sample> samples;
+
+  /**
+   * Scrapes until the sample has the value, or fails after 5 s with the last scrape's samples of that
+   * metric: the server counts a request once its response has ended, which the client may see a moment
+   * before, and a request's series appears only when the first such request is counted.
+   */
+  public static Scrape until(Supplier<HttpResponse<Buffer>> metrics, String name, Map<String, String> labels,
+                             double expected) {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(5));
+    while (true) {
+      HttpResponse<Buffer> response = metrics.get();
+      assertEquals(200, response.statusCode());
+      Scrape scrape = new Scrape(response.bodyAsString());
+      if (scrape.valueOrZero(name, labels) == expected) {
+        return scrape;
+      }
+      if (Instant.now().isAfter(deadline)) {
+        throw new AssertionError("no scrape within 5 s had " + name + labels + " at " + expected + "; in the last, "
+          + scrape.describe(name));
+      }
+      LessonEvents.pause(50);
+    }
+  }
 
   public Scrape(String text) {
     this.samples = text.lines().filter(line -> !line.isBlank() && !line.startsWith("#")).map(Scrape::sample).toList();

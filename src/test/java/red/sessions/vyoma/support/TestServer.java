@@ -180,6 +180,11 @@ public final class TestServer implements Client, AutoCloseable {
     return tokens.mint(userId, false, 3600);
   }
 
+  /** A token for the user that expires in the given seconds (a token's life is counted in whole seconds). */
+  public String token(String userId, int ttlSeconds) {
+    return tokens.mint(userId, false, ttlSeconds);
+  }
+
   public String adminToken(String userId) {
     return tokens.mint(userId, true, 3600);
   }
