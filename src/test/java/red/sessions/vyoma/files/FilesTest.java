@@ -295,7 +295,7 @@ class FilesTest {
       }
     }
 
-    /** The README: the name "is cut to 100 characters (extension kept)"; nothing says a long name is refused. */
+    /** The API guide: the name "is cut to 100 characters (extension kept)"; nothing says a long name is refused. */
     @Test
     void aThreeHundredCharacterNameIsCutNotRefused() {
       String name = "Quarterly report " + "y".repeat(279) + ".pdf";

@@ -37,7 +37,7 @@ import static red.sessions.vyoma.support.Seed.madeUpWord;
  */
 class SearchTest extends ServerTest {
 
-  /** The thresholds the README promises: pg_trgm similarity of the whole topic, word similarity within it. */
+  /** The thresholds the API guide promises: pg_trgm similarity of the whole topic, word similarity within it. */
   private static final double SIMILARITY = 0.2;
   private static final double WORD_SIMILARITY = 0.6;
 
