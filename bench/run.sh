@@ -17,11 +17,13 @@ if [ "$QUICK" = 1 ]; then
 else
   DURATION=${DURATION:-10s} WARMUP=${WARMUP:-5s} NODE_WARMUP=${NODE_WARMUP:-30s} ROUNDS=${ROUNDS:-3} MEETINGS=${MEETINGS:-100}
 fi
-# Which of the four workloads below to run (the seed and the checks run whatever is chosen).
-WORKLOADS=${WORKLOADS:-1 2 3 4}
+# Which of the five workloads below to run (the seed and the checks run whatever is chosen).
+WORKLOADS=${WORKLOADS:-1 2 3 4 5}
 selected() { [[ " $WORKLOADS " == *" $1 "* ]]; }
 TEACHERS=${TEACHERS:-1000}
 STUDENTS=${STUDENTS:-9000}
+# The reader's bookings (half of them confirmed): the history every profile read's email check faces.
+HISTORY=${HISTORY:-1000}
 THREADS=2
 CONNECTIONS=32
 REF_JAR=$here/reference/target/reference.jar
@@ -85,7 +87,8 @@ seed() {
   local phase=$1 started codes
   started=$(date +%s.%N)
   psql_db -At -v phase="$phase" -v teachers="$TEACHERS" -v students="$STUDENTS" -v slot_days="$SLOT_DAYS" \
-    -v day0="$day0" -v meetings="$MEETINGS" -v base_url="$app_url" -v headers="$work/admin.headers" \
+    -v day0="$day0" -v meetings="$MEETINGS" -v reader="$reader" -v history="$HISTORY" \
+    -v base_url="$app_url" -v headers="$work/admin.headers" \
     -f "$here/seed.sql" | sed '$d' >"$work/$phase.curl" # the last entry's `next` would open an empty one
   # curl 7.88 draws its parallel progress meter even with -s alone.
   curl -s --no-progress-meter --parallel --parallel-max 16 -K "$work/$phase.curl" >"$work/$phase.answers" || true
@@ -100,8 +103,8 @@ seed() {
   fi
 }
 
-echo "== Seeding through the API: $TEACHERS teachers, $STUDENTS students, $SLOT_DAYS 24-hour slots per teacher, $MEETINGS meetings"
-for phase in profiles slots bookings confirm sessions meetings; do
+echo "== Seeding through the API: $TEACHERS teachers, $STUDENTS students, $SLOT_DAYS 24-hour slots per teacher, $MEETINGS meetings, $HISTORY bookings of $reader"
+for phase in profiles slots bookings confirm sessions meetings history_slots history_bookings history_confirm; do
   seed "$phase"
 done
 psql_db -c "VACUUM ANALYZE"
@@ -131,15 +134,17 @@ wrk_result() {
   done
 }
 
-# One wrk run at the full -t2 -c32; sets result to "req/s p99_ms non-2xx 5xx".
+# One wrk run at the full -t2 -c32; sets result to "req/s p99_ms non-2xx 5xx p50_ms".
 wrk_once() {
   wrk_go wrk "$THREADS" "$CONNECTIONS" "$@"
   wrk_result wrk
-  result="$w_rps $w_p99_ms $w_non2xx $w_s5xx"
+  result="$w_rps $w_p99_ms $w_non2xx $w_s5xx $w_p50_ms"
 }
 
 profiles_server() { wrk_once "$1" "$app_url" profiles "Authorization: Bearer $reader_token" "$TEACHERS" "$STUDENTS"; }
 profiles_reference() { wrk_once "$1" "$ref_url" profiles "X-Bench-Caller: $reader" "$TEACHERS" "$STUDENTS"; }
+pkread_server() { profiles_server "$1"; }
+pkread_bare() { wrk_once "$1" "$ref_url" profiles "X-Bench-Caller: $reader" "$TEACHERS" "$STUDENTS" /bare/profiles; }
 
 bookings_server() { bookings "$1" "$app_url" "Authorization: Bearer $admin"; }
 bookings_reference() { bookings "$1" "$ref_url" "X-Bench-Caller: bench-admin"; }
@@ -164,26 +169,27 @@ search_reference() {
   "$PG_BIN/pgbench" -h 127.0.0.1 -p "$db_port" -U postgres -n -M simple -c "$CONNECTIONS" -j "$THREADS" \
     -T "$(seconds "$1")" -l --log-prefix="$work/pgbench-log" "${search_scripts[@]}" postgres >"$work/pgbench.out" 2>&1 \
     || { cat "$work/pgbench.out" >&2; exit 1; }
-  local tps failed p99
+  local tps failed p50 p99
   tps=$(sed -n 's/^tps = \([0-9.]*\) .*/\1/p' "$work/pgbench.out")
   failed=$(sed -n 's/^number of failed transactions: \([0-9]*\).*/\1/p' "$work/pgbench.out")
   # Per-transaction log: the third field is the latency in microseconds.
-  p99=$(cat "$work"/pgbench-log.* | awk '{ print $3 }' | sort -n \
-    | awk '{ t[NR] = $1 } END { i = int(NR * 0.99 + 0.5); if (i < 1) i = 1; printf "%.2f", t[i] / 1000 }')
-  result="$tps $p99 ${failed:-0} ${failed:-0}"
+  read -r p50 p99 <<<"$(cat "$work"/pgbench-log.* | awk '{ print $3 }' | sort -n | awk '
+    function at(q,    i) { i = int(NR * q + 0.5); if (i < 1) i = 1; return t[i] / 1000 }
+    { t[NR] = $1 } END { printf "%.2f %.2f", at(0.5), at(0.99) }')"
+  result="$tps $p99 ${failed:-0} ${failed:-0} $p50"
 }
 
 meetings_clustered() { meetings "$1" "$cluster_a_url" "$cluster_b_url"; }
 meetings_unclustered() { meetings "$1" "$solo_a_url" "$solo_b_url"; }
-# One wrk per node, -t1 -c16 each, at the same time; req/s add up, p99 is the worse node's.
+# One wrk per node, -t1 -c16 each, at the same time; req/s add up, p50 and p99 are the worse node's.
 meetings() {
   wrk_go meetings-a 1 $((CONNECTIONS / 2)) "$1" "$2" meetings "Authorization: Bearer $admin" "$sessions"
   wrk_go meetings-b 1 $((CONNECTIONS / 2)) "$1" "$3" meetings "Authorization: Bearer $admin" "$sessions"
   wrk_result meetings-a
-  local rps=$w_rps p99=$w_p99_ms non2xx=$w_non2xx s5xx=$w_s5xx
+  local rps=$w_rps p50=$w_p50_ms p99=$w_p99_ms non2xx=$w_non2xx s5xx=$w_s5xx
   wrk_result meetings-b
   result="$(echo "$rps + $w_rps" | bc) $(printf '%s\n%s\n' "$p99" "$w_p99_ms" | sort -g | tail -n 1)"
-  result="$result $((non2xx + w_non2xx)) $((s5xx + w_s5xx))"
+  result="$result $((non2xx + w_non2xx)) $((s5xx + w_s5xx)) $(printf '%s\n%s\n' "$p50" "$w_p50_ms" | sort -g | tail -n 1)"
 }
 
 # The references must do the same work: the same profile JSON for the same caller (with and without the
@@ -216,8 +222,8 @@ interleave() {
     for side in "$a" "$b"; do
       "${workload}_$side" "$DURATION"
       echo "$workload $side $round $result" >>"$results"
-      read -r rps p99 non2xx s5xx <<<"$result"
-      printf '   round %d %-12s %10.1f req/s  p99 %8.2f ms  non-2xx %d  5xx %d\n' "$round" "$side" "$rps" "$p99" "$non2xx" "$s5xx"
+      read -r rps p99 non2xx s5xx p50 <<<"$result"
+      printf '   round %d %-12s %10.1f req/s  p50 %7.2f ms  p99 %8.2f ms  non-2xx %d  5xx %d\n' "$round" "$side" "$rps" "$p50" "$p99" "$non2xx" "$s5xx"
     done
   done
 }
@@ -239,6 +245,10 @@ fi
 if selected 3; then
   echo "-- 3. GET /search/teachers?topic= over $TEACHERS teachers (reference: the same SQL by pgbench -c$CONNECTIONS -j$THREADS)"
   interleave search server reference
+fi
+if selected 5; then
+  echo "-- 5. GET /profiles?user_id= over $((TEACHERS + STUDENTS)) profiles as $reader (server) against the bare primary-key read (reference)"
+  interleave pkread server bare
 fi
 
 server_rss=$(peak_rss "$app_pid")
@@ -308,24 +318,26 @@ awk '
     if (!($1 in first)) { first[$1] = $2; order[++workloads] = $1 }
     side = $2 == first[$1] ? "a" : "b"
     k = $1 SUBSEP side
-    n[k]++; rps[k, n[k]] = $4; p99[k, n[k]] = $5; bad[k] += $6; fatal[k] += $7
+    n[k]++; rps[k, n[k]] = $4; p99[k, n[k]] = $5; bad[k] += $6; fatal[k] += $7; p50[k, n[k]] = $8
   }
   END {
     label["profiles"] = "1. GET /profiles?user_id="
     label["bookings"] = "2. POST /bookings"
     label["search"] = "3. GET /search/teachers (ref: pgbench)"
     label["meetings"] = "4. GET /meetings/{id} (clustered | unclustered)"
-    printf "%-44s %10s %8s | %10s %8s | %7s %7s | %s\n", "workload", "req/s", "p99", "req/s", "p99", "req/s", "p99", "non-2xx (5xx) of each"
+    label["pkread"] = "5. GET /profiles?user_id= (ref: bare PK read)"
+    printf "%-47s %9s %7s %7s | %9s %7s %7s | %5s %5s %5s | %s\n", "workload", "req/s", "p50", "p99", "req/s", "p50", "p99",
+      "req/s", "p50", "p99", "non-2xx (5xx) of each"
     for (w = 1; w <= workloads; w++) {
       name = order[w]
       for (s = 1; s <= 2; s++) {
         side = s == 1 ? "a" : "b"; k = name SUBSEP side
-        delete r; delete p
-        for (i = 1; i <= n[k]; i++) { r[i] = rps[k, i]; p[i] = p99[k, i] }
-        mr[side] = median(r, n[k]); mp[side] = median(p, n[k])
+        delete r; delete p; delete m
+        for (i = 1; i <= n[k]; i++) { r[i] = rps[k, i]; p[i] = p99[k, i]; m[i] = p50[k, i] }
+        mr[side] = median(r, n[k]); mp[side] = median(p, n[k]); mm[side] = median(m, n[k])
       }
-      printf "%-44s %10.1f %8.2f | %10.1f %8.2f | %7.2f %7.2f | %d (%d) | %d (%d)\n", label[name],
-        mr["a"], mp["a"], mr["b"], mp["b"], mr["a"] / mr["b"], mp["a"] / mp["b"],
+      printf "%-47s %9.1f %7.2f %7.2f | %9.1f %7.2f %7.2f | %5.2f %5.2f %5.2f | %d (%d) | %d (%d)\n", label[name],
+        mr["a"], mm["a"], mp["a"], mr["b"], mm["b"], mp["b"], mr["a"] / mr["b"], mm["a"] / mm["b"], mp["a"] / mp["b"],
         bad[name, "a"], fatal[name, "a"], bad[name, "b"], fatal[name, "b"]
     }
   }' "$results"

@@ -9,6 +9,11 @@
 --   confirm   PATCH each of them to confirmed (as their teacher could)
 --   sessions  POST /sessions for each
 --   meetings  POST /meetings for each session
+--   history_slots     the reader's history (:reader with :history bookings): for j from 0, a 15-minute slot
+--                     of teacher j % teachers at history start + j * 15 min, history start being the end
+--                     of everyone's slots, so that no booking of the workloads ever wants these times
+--   history_bookings  booking j of the reader in slot j, one after another (one lesson at a time)
+--   history_confirm   PATCH every other one of them (j even) to confirmed: half confirmed, half pending
 \set ON_ERROR_STOP on
 \ir topics.sql
 
@@ -35,7 +40,10 @@ CREATE FUNCTION pg_temp.utc(epoch bigint) RETURNS text LANGUAGE sql IMMUTABLE AS
 $$;
 
 SELECT :'phase' = 'profiles' AS is_profiles, :'phase' = 'slots' AS is_slots, :'phase' = 'bookings' AS is_bookings,
-       :'phase' = 'confirm' AS is_confirm, :'phase' = 'sessions' AS is_sessions, :'phase' = 'meetings' AS is_meetings
+       :'phase' = 'confirm' AS is_confirm, :'phase' = 'sessions' AS is_sessions, :'phase' = 'meetings' AS is_meetings,
+       :'phase' = 'history_slots' AS is_history_slots, :'phase' = 'history_bookings' AS is_history_bookings,
+       :'phase' = 'history_confirm' AS is_history_confirm,
+       :day0 + :slot_days * 86400 AS history_start
 \gset
 
 \if :is_profiles
@@ -68,4 +76,19 @@ SELECT pg_temp.request('POST', '/sessions', json_build_object('booking_id', id))
 \elif :is_meetings
 SELECT pg_temp.request('POST', '/meetings', json_build_object('session_id', id))
   FROM sessions;
+\elif :is_history_slots
+SELECT pg_temp.request('POST', '/availability', json_build_object(
+         'teacher_id', 'bench-teacher-' || (j % :teachers + 1),
+         'start_time', pg_temp.utc(:history_start + j * 900), 'end_time', pg_temp.utc(:history_start + j * 900 + 900)))
+  FROM generate_series(0, :history - 1) AS j;
+\elif :is_history_bookings
+SELECT pg_temp.request('POST', '/bookings', json_build_object(
+         'student_id', :'reader', 'teacher_id', 'bench-teacher-' || (j % :teachers + 1),
+         'start_time', pg_temp.utc(:history_start + j * 900), 'end_time', pg_temp.utc(:history_start + j * 900 + 900)))
+  FROM generate_series(0, :history - 1) AS j;
+\elif :is_history_confirm
+SELECT pg_temp.request('PATCH', '/bookings/' || id, json_build_object('status', 'confirmed'))
+  FROM bookings
+ WHERE student_id = :'reader' AND start_time >= to_timestamp(:history_start)
+   AND (extract(epoch FROM start_time)::bigint - :history_start) / 900 % 2 = 0;
 \endif

@@ -1,7 +1,8 @@
 -- The requests of bench/run.sh's workloads, for wrk. Arguments after `--`: the workload, the header that
 -- names the caller ("Authorization: Bearer …" for the server, "X-Bench-Caller: …" for the reference), the
 -- number of wrk threads, then the workload's own. done() prints one BENCH line that run.sh reads.
---   profiles TEACHERS STUDENTS        GET /profiles?user_id= rotating over every profile
+--   profiles TEACHERS STUDENTS [PATH] GET PATH?user_id= (PATH: /profiles unless given) rotating over
+--                                     every profile
 --   search   Q1|Q2|…                  GET /search/teachers?topic= rotating over the queries
 --   bookings TEACHERS STUDENTS FIRST DAY0
 --                                     POST /bookings, request k (from FIRST on, over all threads) for
@@ -50,11 +51,11 @@ function init(args)
     return n * nthreads + tid
   end
   if workload == "profiles" then
-    local teachers, students = tonumber(args[4]), tonumber(args[5])
+    local teachers, students, path = tonumber(args[4]), tonumber(args[5]), args[6] or "/profiles"
     make = function(n)
       local i = number(n) % (teachers + students)
       local id = i < teachers and ("bench-teacher-" .. (i + 1)) or ("bench-student-" .. (i - teachers + 1))
-      return wrk.format("GET", "/profiles?user_id=" .. id, headers)
+      return wrk.format("GET", path .. "?user_id=" .. id, headers)
     end
   elseif workload == "search" then
     local queries = split(args[4], "|")
@@ -107,8 +108,8 @@ function done(summary, latency, requests)
     failed = failed + thread:get("s5xx")
   end
   local errors = summary.errors
-  io.write(string.format("BENCH requests=%d seconds=%.3f rps=%.1f p99_ms=%.2f non2xx=%d s5xx=%d used=%d socket_errors=%d\n",
+  io.write(string.format("BENCH requests=%d seconds=%.3f rps=%.1f p50_ms=%.2f p99_ms=%.2f non2xx=%d s5xx=%d used=%d socket_errors=%d\n",
     summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
-    latency:percentile(99) / 1000, bad, failed, most * #threads,
+    latency:percentile(50) / 1000, latency:percentile(99) / 1000, bad, failed, most * #threads,
     errors.connect + errors.read + errors.write + errors.timeout))
 end

@@ -56,7 +56,11 @@ public final class Database {
     // Starting PostgreSQL and running migrations over JDBC both block: keep them off the event loop.
     return vertx.executeBlocking(() -> {
       EmbeddedPostgres embedded = url.isBlank() ? startEmbedded(config.dataDir(), db.getInteger("embedded_port")) : null;
-      PgConnectOptions connect = embedded != null ? embeddedOptions(embedded) : PgConnectOptions.fromUri(url);
+      PgConnectOptions connect = (embedded != null ? embeddedOptions(embedded) : PgConnectOptions.fromUri(url))
+        // Each statement is parsed and planned once per connection rather than on every call (and then sent in
+        // one round trip, not two): the SQL is constant text with parameters, and the schema only changes by
+        // migrations, before the pool opens.
+        .setCachePreparedStatements(true);
       try {
         migrate(connect);
       } catch (RuntimeException e) {

@@ -13,15 +13,18 @@ import java.util.Optional;
 /** The profiles SQL. */
 final class ProfileStore {
 
-  // The email is shown to the profile's own user and to the other party of a booking the teacher confirmed
-  // (confirmed_at stays set when it is then completed or cancelled); a booking only requested shows nothing.
+  // The email is shown to the profile's own user, to admins and to the other party of a booking the teacher
+  // confirmed (confirmed_at stays set when it is then completed or cancelled); a booking only requested shows
+  // nothing. One EXISTS per direction, each a single probe of bookings_confirmed_pairs that stops at its first
+  // entry (V12), so the check costs the same whatever either party's history; and none for the user or an admin.
   private static final String FIND = """
-    SELECT p.user_id, p.role, p.name, p.email, p.bio, p.topics, p.created_at, p.updated_at,
-           (p.user_id = #{caller} OR EXISTS (
-              SELECT 1 FROM bookings b
-               WHERE b.confirmed_at IS NOT NULL
-                 AND ((b.student_id = p.user_id AND b.teacher_id = #{caller})
-                   OR (b.teacher_id = p.user_id AND b.student_id = #{caller})))) AS shares_email
+    SELECT p.user_id, p.role, p.name, p.bio, p.topics, p.created_at, p.updated_at,
+           CASE WHEN #{admin} OR p.user_id = #{caller}
+             OR EXISTS (SELECT 1 FROM bookings b
+                         WHERE b.teacher_id = p.user_id AND b.student_id = #{caller} AND b.confirmed_at IS NOT NULL)
+             OR EXISTS (SELECT 1 FROM bookings b
+                         WHERE b.teacher_id = #{caller} AND b.student_id = p.user_id AND b.confirmed_at IS NOT NULL)
+           THEN p.email END AS email
     FROM profiles p WHERE p.user_id = #{user_id}""";
 
   // xmax is 0 only for a row this statement inserted, which tells a create from an update in one round trip.
@@ -39,19 +42,19 @@ final class ProfileStore {
     this.pool = pool;
   }
 
-  /** The profile as the caller may see it: without the email unless they are its user or share a confirmed booking. */
+  /** The profile as the caller may see it: without the email unless they are its user, an admin or share a confirmed booking. */
   Future<Optional<Profile>> find(String userId, Caller caller) {
     return SqlTemplate.forQuery(pool, FIND)
       .mapTo(row -> new Profile(
         row.getString("user_id"),
         Role.fromWire(row.getString("role")),
         row.getString("name"),
-        caller.admin() || row.getBoolean("shares_email") ? row.getString("email") : null,
+        row.getString("email"),
         row.getString("bio"),
         List.of(row.getArrayOfStrings("topics")),
         row.getOffsetDateTime("created_at"),
         row.getOffsetDateTime("updated_at")))
-      .execute(Map.of("user_id", userId, "caller", caller.userId()))
+      .execute(Map.of("user_id", userId, "caller", caller.userId(), "admin", caller.admin()))
       .map(Rows::first);
   }
 

@@ -30,24 +30,32 @@ import java.util.Map;
 /**
  * What the server's endpoints cost without the server around them: {@code GET /profiles} and
  * {@code POST /bookings} answered straight from vertx-web handlers with the same SQL as ProfileStore and
- * BookingStore, on the same schema (the server's migrations make it), through the same client and pool
- * settings. No authentication (the caller is named by the {@code X-Bench-Caller} header), no event bus,
- * no request validation, request ids or access log: the floor the server's own layers are measured from.
+ * BookingStore, and {@code GET /bare/profiles} with a profile's bare primary-key read, on the same schema
+ * (the server's migrations make it), through the same client and pool settings. No authentication (the
+ * caller is named by the {@code X-Bench-Caller} header), no event bus, no request validation, request ids or
+ * access log: the floor the server's own layers are measured from.
  *
  * <p>Environment: {@code REF_HTTP_PORT}, {@code REF_DB_URL} ({@code postgresql://…}), {@code REF_POOL_SIZE}
- * (16, as the server's {@code db.pool_size}); one HTTP verticle per core, as the server's {@code http.instances}.
+ * (16, as the server's {@code db.pool_size}); prepared statements cached per connection, as the server's
+ * {@code Database} does; one HTTP verticle per core, as the server's {@code http.instances}.
  */
 public final class Reference extends VerticleBase {
 
   // ProfileStore.FIND.
   private static final String FIND_PROFILE = """
-    SELECT p.user_id, p.role, p.name, p.email, p.bio, p.topics, p.created_at, p.updated_at,
-           (p.user_id = #{caller} OR EXISTS (
-              SELECT 1 FROM bookings b
-               WHERE b.confirmed_at IS NOT NULL
-                 AND ((b.student_id = p.user_id AND b.teacher_id = #{caller})
-                   OR (b.teacher_id = p.user_id AND b.student_id = #{caller})))) AS shares_email
+    SELECT p.user_id, p.role, p.name, p.bio, p.topics, p.created_at, p.updated_at,
+           CASE WHEN #{admin} OR p.user_id = #{caller}
+             OR EXISTS (SELECT 1 FROM bookings b
+                         WHERE b.teacher_id = p.user_id AND b.student_id = #{caller} AND b.confirmed_at IS NOT NULL)
+             OR EXISTS (SELECT 1 FROM bookings b
+                         WHERE b.teacher_id = #{caller} AND b.student_id = p.user_id AND b.confirmed_at IS NOT NULL)
+           THEN p.email END AS email
     FROM profiles p WHERE p.user_id = #{user_id}""";
+
+  // The floor under any profile read: the row by its primary key, the email shown to its own user only.
+  private static final String FIND_PROFILE_BARE = """
+    SELECT user_id, role, name, bio, topics, created_at, updated_at, CASE WHEN user_id = #{caller} THEN email END AS email
+    FROM profiles WHERE user_id = #{user_id}""";
 
   // The seed's booking: one statement inserting the booking when one of the teacher's slots holds it; the
   // exclusion constraints of the bookings table refuse overlaps. (The server now also locks both parties and
@@ -82,7 +90,7 @@ public final class Reference extends VerticleBase {
     Vertx vertx = Vertx.vertx();
     Pool pool = PgBuilder.pool()
       .with(new PoolOptions().setMaxSize(poolSize))
-      .connectingTo(PgConnectOptions.fromUri(System.getenv("REF_DB_URL")))
+      .connectingTo(PgConnectOptions.fromUri(System.getenv("REF_DB_URL")).setCachePreparedStatements(true))
       .using(vertx)
       .build();
     DeploymentOptions http = new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors());
@@ -98,27 +106,28 @@ public final class Reference extends VerticleBase {
   public Future<?> start() {
     Router router = Router.router(vertx);
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
-    router.get("/profiles").handler(this::profile);
+    router.get("/profiles").handler(ctx -> profile(ctx, FIND_PROFILE));
+    router.get("/bare/profiles").handler(ctx -> profile(ctx, FIND_PROFILE_BARE));
     router.post("/bookings").handler(BodyHandler.create().setBodyLimit(65536)).handler(this::book);
     return vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1");
   }
 
-  private void profile(RoutingContext ctx) {
+  private void profile(RoutingContext ctx, String sql) {
     String userId = ctx.queryParams().get("user_id");
     String caller = ctx.request().getHeader("X-Bench-Caller");
     if (userId == null || caller == null) {
       ctx.fail(400);
       return;
     }
-    SqlTemplate.forQuery(pool, FIND_PROFILE)
+    SqlTemplate.forQuery(pool, sql)
       .mapTo(row -> {
         JsonObject profile = profileJson(row);
-        if (!row.getBoolean("shares_email")) {
+        if (profile.getString("email") == null) {
           profile.remove("email");
         }
         return profile;
       })
-      .execute(Map.of("user_id", userId, "caller", caller))
+      .execute(Map.of("user_id", userId, "caller", caller, "admin", false))
       .onSuccess(rows -> {
         var found = rows.iterator();
         if (found.hasNext()) {
