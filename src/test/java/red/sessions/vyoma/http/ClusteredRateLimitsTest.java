@@ -56,17 +56,10 @@ class ClusteredRateLimitsTest {
     env.put("VYOMA_RATE_LIMITS_USER_PER_MINUTE", "1");
     env.put("VYOMA_RATE_LIMITS_ADDRESS_BURST", String.valueOf(ADDRESS_BURST));
     env.put("VYOMA_RATE_LIMITS_ADDRESS_PER_MINUTE", "1");
-    a = Node.start("a", with(env, clusterPortA));
-    b = Node.start("b", with(env, clusterPortB));
+    a = Node.start("a", Node.member(env, "VYOMA_CLUSTER_PORT", clusterPortA));
+    b = Node.start("b", Node.member(env, "VYOMA_CLUSTER_PORT", clusterPortB));
     a.awaitReady(2);
     b.awaitReady(2);
-  }
-
-  private static Map<String, String> with(Map<String, String> env, int clusterPort) {
-    Map<String, String> node = new HashMap<>(env);
-    node.put("VYOMA_CLUSTER_PORT", String.valueOf(clusterPort));
-    node.put("VYOMA_HTTP_PORT", String.valueOf(TestServer.freePort()));
-    return node;
   }
 
   @AfterAll

@@ -83,17 +83,10 @@ class ClusterTest {
       "JAVA_TOOL_OPTIONS", "-XX:ActiveProcessorCount=2"));
     env.put("AWS_ACCESS_KEY_ID", System.getProperty("aws.accessKeyId"));
     env.put("AWS_SECRET_ACCESS_KEY", System.getProperty("aws.secretAccessKey"));
-    a = Node.start("a", with(env, "VYOMA_CLUSTER_PORT", clusterPortA));
-    b = Node.start("b", with(env, "VYOMA_CLUSTER_PORT", clusterPortB));
+    a = Node.start("a", Node.member(env, "VYOMA_CLUSTER_PORT", clusterPortA));
+    b = Node.start("b", Node.member(env, "VYOMA_CLUSTER_PORT", clusterPortB));
     a.awaitReady(2);
     b.awaitReady(2);
-  }
-
-  private static Map<String, String> with(Map<String, String> env, String key, int port) {
-    Map<String, String> node = new HashMap<>(env);
-    node.put(key, String.valueOf(port));
-    node.put("VYOMA_HTTP_PORT", String.valueOf(TestServer.freePort()));
-    return node;
   }
 
   @AfterAll

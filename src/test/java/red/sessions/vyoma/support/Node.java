@@ -16,8 +16,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -48,6 +50,29 @@ public final class Node implements Client {
       Integer.parseInt(env.getOrDefault("VYOMA_METRICS_PORT", "0")));
     JsonObject auth = AppConfig.load(VERTX, null, Map.of()).await().auth();
     this.tokens = new DevTokens(VERTX, TestServer.devKeys(dataDir), auth);
+  }
+
+  /**
+   * What a node alone in a cluster of its own needs, on the shared database: a data directory, an HTTP port
+   * and a cluster name and port of its own. Mutable, for the test to add its settings.
+   */
+  public static Map<String, String> alone() {
+    int clusterPort = TestServer.freePort();
+    Map<String, String> env = new HashMap<>(Map.of(
+      "VYOMA_DB_URL", TestServer.sharedDatabaseUrl(),
+      "VYOMA_DATA_DIR", TestServer.temporaryDirectory().toString(),
+      "VYOMA_CLUSTER_NAME", "vyoma-test-" + UUID.randomUUID(),
+      "VYOMA_CLUSTER_MEMBERS", "127.0.0.1:" + clusterPort,
+      "VYOMA_CLUSTER_PORT", String.valueOf(clusterPort)));
+    return member(env, "VYOMA_CLUSTER_PORT", clusterPort);
+  }
+
+  /** A member's settings: the cluster's, with {@code portKey} set to the member's own port and an HTTP port of its own. */
+  public static Map<String, String> member(Map<String, String> cluster, String portKey, int port) {
+    Map<String, String> node = new HashMap<>(cluster);
+    node.put(portKey, String.valueOf(port));
+    node.put("VYOMA_HTTP_PORT", String.valueOf(TestServer.freePort()));
+    return node;
   }
 
   /** Starts the node; {@link #awaitReady} waits for it to serve. */

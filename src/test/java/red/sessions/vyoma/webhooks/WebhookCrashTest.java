@@ -39,17 +39,10 @@ class WebhookCrashTest {
 
   @Test
   void everyEventIsDeliveredAfterANodeIsKilledWithDeliveriesPending() {
-    int clusterPort = TestServer.freePort();
-    Map<String, String> env = Map.of(
-      "VYOMA_DB_URL", TestServer.sharedDatabaseUrl(),
-      "VYOMA_DATA_DIR", TestServer.temporaryDirectory().toString(),
-      "VYOMA_HTTP_PORT", String.valueOf(TestServer.freePort()),
-      "VYOMA_CLUSTER_NAME", "vyoma-test-" + UUID.randomUUID(),
-      "VYOMA_CLUSTER_MEMBERS", "127.0.0.1:" + clusterPort,
-      "VYOMA_CLUSTER_PORT", String.valueOf(clusterPort),
-      "VYOMA_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true",
-      "VYOMA_WEBHOOKS_RETRY_BASE_SECONDS", "1",
-      "VYOMA_WEBHOOKS_TIMEOUT_SECONDS", "5");
+    Map<String, String> env = Node.alone();
+    env.put("VYOMA_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true");
+    env.put("VYOMA_WEBHOOKS_RETRY_BASE_SECONDS", "1");
+    env.put("VYOMA_WEBHOOKS_TIMEOUT_SECONDS", "5");
     Node node = Node.start("crash", env).awaitReady(1);
     String admin = node.adminToken("crash-admin");
     String id = null;

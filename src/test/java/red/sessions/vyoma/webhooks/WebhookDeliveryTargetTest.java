@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import red.sessions.vyoma.support.LessonEvents;
 import red.sessions.vyoma.support.Node;
-import red.sessions.vyoma.support.TestServer;
 import red.sessions.vyoma.support.WebhookReceiver;
 
 import java.io.IOException;
@@ -39,15 +38,8 @@ class WebhookDeliveryTargetTest {
   void aTargetThatResolvesPrivatelyAtDeliveryIsNotSentToAndTheLogSaysWhy() throws IOException {
     Path hosts = Files.createTempFile("vyoma-hosts", ".txt");
     resolve(hosts, "93.184.215.14");
-    int clusterPort = TestServer.freePort();
-    Map<String, String> env = Map.of(
-      "VYOMA_DB_URL", TestServer.sharedDatabaseUrl(),
-      "VYOMA_DATA_DIR", TestServer.temporaryDirectory().toString(),
-      "VYOMA_HTTP_PORT", String.valueOf(TestServer.freePort()),
-      "VYOMA_CLUSTER_NAME", "vyoma-test-" + UUID.randomUUID(),
-      "VYOMA_CLUSTER_MEMBERS", "127.0.0.1:" + clusterPort,
-      "VYOMA_CLUSTER_PORT", String.valueOf(clusterPort),
-      "VYOMA_WEBHOOKS_TIMEOUT_SECONDS", "5");
+    Map<String, String> env = Node.alone();
+    env.put("VYOMA_WEBHOOKS_TIMEOUT_SECONDS", "5");
     Node node = Node.start("rebinding", env,
       List.of("-Djdk.net.hosts.file=" + hosts, "-Dsun.net.inetaddr.ttl=0")).awaitReady(1);
     String admin = node.adminToken("rebinding-admin");
