@@ -2,7 +2,7 @@ package red.sessions.vyoma.availability;
 
 import io.vertx.core.Future;
 import red.sessions.vyoma.auth.Caller;
-import red.sessions.vyoma.bus.Page;
+import red.sessions.vyoma.kernel.Page;
 
 import java.time.OffsetDateTime;
 import java.util.List;

@@ -4,10 +4,10 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
-import red.sessions.vyoma.platform.Rows;
 import red.sessions.vyoma.bus.DomainException;
-import red.sessions.vyoma.bus.Page;
-import red.sessions.vyoma.bus.TimeRange;
+import red.sessions.vyoma.kernel.Page;
+import red.sessions.vyoma.kernel.TimeRange;
+import red.sessions.vyoma.platform.Rows;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -6,7 +6,7 @@ import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.DomainVerticle;
 import red.sessions.vyoma.bus.Echo;
-import red.sessions.vyoma.bus.Page;
+import red.sessions.vyoma.kernel.Page;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;

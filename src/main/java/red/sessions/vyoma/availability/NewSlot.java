@@ -1,8 +1,8 @@
 package red.sessions.vyoma.availability;
 
 import io.vertx.core.json.JsonObject;
-import red.sessions.vyoma.bus.JsonFields;
-import red.sessions.vyoma.bus.TimeRange;
+import red.sessions.vyoma.kernel.JsonFields;
+import red.sessions.vyoma.kernel.TimeRange;
 
 import java.time.Duration;
 

@@ -4,7 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.Echo;
-import red.sessions.vyoma.bus.JsonFields;
+import red.sessions.vyoma.kernel.JsonFields;
 
 import java.time.DayOfWeek;
 import java.time.LocalDate;

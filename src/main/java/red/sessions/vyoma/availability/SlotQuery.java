@@ -1,7 +1,7 @@
 package red.sessions.vyoma.availability;
 
 import red.sessions.vyoma.bus.DomainException;
-import red.sessions.vyoma.bus.Times;
+import red.sessions.vyoma.kernel.Times;
 
 import java.time.Duration;
 import java.time.Instant;

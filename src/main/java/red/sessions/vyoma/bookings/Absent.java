@@ -2,7 +2,7 @@ package red.sessions.vyoma.bookings;
 
 import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.bus.DomainException;
-import red.sessions.vyoma.bus.JsonFields;
+import red.sessions.vyoma.kernel.JsonFields;
 import red.sessions.vyoma.packages.Ledger;
 
 import java.util.Locale;

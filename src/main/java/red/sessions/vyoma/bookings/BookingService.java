@@ -2,8 +2,8 @@ package red.sessions.vyoma.bookings;
 
 import io.vertx.core.Future;
 import red.sessions.vyoma.auth.Caller;
-import red.sessions.vyoma.bus.Page;
-import red.sessions.vyoma.bus.TimeRange;
+import red.sessions.vyoma.kernel.Page;
+import red.sessions.vyoma.kernel.TimeRange;
 
 import java.util.List;
 import java.util.UUID;

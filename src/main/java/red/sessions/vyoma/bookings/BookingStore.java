@@ -8,13 +8,13 @@ import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.availability.Bookable;
 import red.sessions.vyoma.availability.TeacherCalendar;
-import red.sessions.vyoma.bus.TimeRange;
-import red.sessions.vyoma.events.EventType;
-import red.sessions.vyoma.packages.Ledger;
-import red.sessions.vyoma.platform.Rows;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.Echo;
-import red.sessions.vyoma.bus.Page;
+import red.sessions.vyoma.events.EventType;
+import red.sessions.vyoma.kernel.Page;
+import red.sessions.vyoma.kernel.TimeRange;
+import red.sessions.vyoma.packages.Ledger;
+import red.sessions.vyoma.platform.Rows;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;

@@ -4,12 +4,12 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.auth.Parties;
 import red.sessions.vyoma.bus.DomainCounter;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.DomainVerticle;
-import red.sessions.vyoma.bus.Page;
-import red.sessions.vyoma.bus.Parties;
-import red.sessions.vyoma.bus.TimeRange;
+import red.sessions.vyoma.kernel.Page;
+import red.sessions.vyoma.kernel.TimeRange;
 import red.sessions.vyoma.packages.Ledger;
 
 import java.time.Duration;

@@ -2,8 +2,8 @@ package red.sessions.vyoma.bookings;
 
 import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.bus.DomainException;
-import red.sessions.vyoma.bus.JsonFields;
-import red.sessions.vyoma.bus.TimeRange;
+import red.sessions.vyoma.kernel.JsonFields;
+import red.sessions.vyoma.kernel.TimeRange;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -3,7 +3,7 @@ package red.sessions.vyoma.events;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import red.sessions.vyoma.bus.Times;
+import red.sessions.vyoma.kernel.Times;
 
 import java.time.OffsetDateTime;
 import java.util.List;

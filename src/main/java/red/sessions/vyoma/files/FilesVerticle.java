@@ -7,7 +7,7 @@ import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.DomainVerticle;
 import red.sessions.vyoma.bus.Echo;
-import red.sessions.vyoma.bus.JsonFields;
+import red.sessions.vyoma.kernel.JsonFields;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -13,7 +13,7 @@ import red.sessions.vyoma.auth.Caller;
  * writes as fields. Never a header or the query string (an upload URL's query is its signature), so never
  * a token or a secret.
  */
-final class AccessLog {
+public final class AccessLog {
 
   private static final Logger LOG = LoggerFactory.getLogger("vyoma.access");
   private static final String ROUTE = "accessLog.route";
@@ -22,7 +22,7 @@ final class AccessLog {
   private AccessLog() {
   }
 
-  static void record(RoutingContext ctx) {
+  public static void record(RoutingContext ctx) {
     long started = System.nanoTime();
     ctx.addBodyEndHandler(v -> {
       Caller caller = BearerAuthentication.caller(ctx);
@@ -51,7 +51,7 @@ final class AccessLog {
    * The first handler of a route, noting the route's template for the line. A request that fails goes on to
    * the catch-all failure handler, after which the context no longer tells which route it came from.
    */
-  static Handler<RoutingContext> notingRoute(Handler<RoutingContext> first) {
+  public static Handler<RoutingContext> notingRoute(Handler<RoutingContext> first) {
     return ctx -> {
       Route route = ctx.currentRoute();
       if (route != null && route.getName() != null) {

@@ -14,7 +14,7 @@ import red.sessions.vyoma.auth.TokenVerifier;
  * accepted) on the context. A refused token
  * counts against the client address's rate limit.
  */
-final class BearerAuthentication implements Handler<RoutingContext> {
+public final class BearerAuthentication implements Handler<RoutingContext> {
 
   private static final Logger LOG = LoggerFactory.getLogger(BearerAuthentication.class);
   private static final String TOKEN = "authenticated";
@@ -23,7 +23,7 @@ final class BearerAuthentication implements Handler<RoutingContext> {
   private final TokenVerifier verifier;
   private final RateLimits limits;
 
-  BearerAuthentication(TokenVerifier verifier, RateLimits limits) {
+  public BearerAuthentication(TokenVerifier verifier, RateLimits limits) {
     this.verifier = verifier;
     this.limits = limits;
   }
@@ -47,13 +47,13 @@ final class BearerAuthentication implements Handler<RoutingContext> {
   }
 
   /** The verified caller; {@code null} before authentication or without a token. */
-  static Caller caller(RoutingContext ctx) {
+  public static Caller caller(RoutingContext ctx) {
     Authenticated authenticated = authenticated(ctx);
     return authenticated != null ? authenticated.caller() : null;
   }
 
   /** The accepted token: its caller, and when it stops being accepted. */
-  static Authenticated authenticated(RoutingContext ctx) {
+  public static Authenticated authenticated(RoutingContext ctx) {
     return ctx.get(TOKEN);
   }
 }

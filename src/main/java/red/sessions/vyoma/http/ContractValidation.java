@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
  * naming what is wrong, in vertx-openapi's words; the domains still check their own rules. Text no
  * PostgreSQL column can hold is refused first, for every operation alike ({@link StorableText}).
  */
-final class ContractValidation {
+public final class ContractValidation {
 
   private static final Pattern ROUTE_PARAMETER = Pattern.compile(":([A-Za-z_][A-Za-z0-9_]*)");
   private static final ParameterTransformer FORM = new FormTransformer();
@@ -54,7 +54,7 @@ final class ContractValidation {
     this.operations = operations;
   }
 
-  static Future<ContractValidation> load(Vertx vertx) {
+  public static Future<ContractValidation> load(Vertx vertx) {
     return vertx.fileSystem().readFile("openapi.yaml")
       .compose(yaml -> vertx.executeBlocking(() -> forValidation(yaml.toString())))
       .compose(document -> OpenAPIContract.from(vertx, document))
@@ -90,7 +90,7 @@ final class ContractValidation {
    * The check of the operation at this method and OpenAPI path ({@code /bookings/{booking_id}}); a route
    * the document does not describe has none, which fails startup rather than a request.
    */
-  OperationCheck operation(HttpMethod method, String openApiPath) {
+  public OperationCheck operation(HttpMethod method, String openApiPath) {
     OperationCheck check = operations.get(key(method, openApiPath));
     if (check == null) {
       throw new IllegalStateException(method + " " + openApiPath + " is not in openapi.yaml");
@@ -99,7 +99,7 @@ final class ContractValidation {
   }
 
   /** A route's path as OpenAPI writes it: {@code /bookings/:booking_id} is {@code /bookings/{booking_id}}. */
-  static String openApiPath(String routePath) {
+  public static String openApiPath(String routePath) {
     return ROUTE_PARAMETER.matcher(routePath).replaceAll("{$1}");
   }
 
@@ -112,13 +112,13 @@ final class ContractValidation {
    *
    * @param headers the headers it reads, whose text is checked with the rest
    */
-  record OperationCheck(List<ParameterCheck> parameters, BodyCheck body, List<String> headers) {
+  public record OperationCheck(List<ParameterCheck> parameters, BodyCheck body, List<String> headers) {
 
     /** For a route no OpenAPI path template can match: only the text of its path and query to check. */
-    static final OperationCheck NONE = new OperationCheck(List.of(), null, List.of());
+    public static final OperationCheck NONE = new OperationCheck(List.of(), null, List.of());
 
     /** Fails with a 400 naming the first part of the request that does not fit. */
-    void check(RoutingContext ctx, JsonObject parsedBody) {
+    public void check(RoutingContext ctx, JsonObject parsedBody) {
       StorableText.check(ctx, headers, parsedBody);
       for (ParameterCheck parameter : parameters) {
         parameter.check(ctx);

@@ -19,7 +19,7 @@ import java.util.Set;
  * the page that asked; it is not refused, since same-origin pages (the docs page) and other clients send
  * {@code Origin} too.
  */
-final class Cors {
+public final class Cors {
 
   private static final Set<HttpMethod> METHODS = Set.of(HttpMethod.GET, HttpMethod.POST, HttpMethod.PUT,
     HttpMethod.PATCH, HttpMethod.DELETE);
@@ -35,7 +35,7 @@ final class Cors {
   }
 
   /** The handler for the configured origins, or none when there are none. */
-  static Optional<Handler<RoutingContext>> forOrigins(JsonArray configured) {
+  public static Optional<Handler<RoutingContext>> forOrigins(JsonArray configured) {
     List<String> origins = configured.stream().map(String::valueOf).map(Cors::normalized).distinct().toList();
     if (origins.isEmpty()) {
       return Optional.empty();

@@ -25,7 +25,10 @@ import java.util.Locale;
  * nothing. Requests the HTTP decoder refused before any route saw them get the same shape
  * ({@link #invalidRequest}).
  */
-final class ErrorResponses {
+public final class ErrorResponses {
+
+  /** The media type of every JSON answer. */
+  public static final String JSON_UTF8 = "application/json; charset=utf-8";
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorResponses.class);
 
@@ -37,11 +40,11 @@ final class ErrorResponses {
 
   private final long bodyLimit;
 
-  ErrorResponses(long bodyLimit) {
+  public ErrorResponses(long bodyLimit) {
     this.bodyLimit = bodyLimit;
   }
 
-  void handle(RoutingContext ctx) {
+  public void handle(RoutingContext ctx) {
     Throwable failure = ctx.failure();
     int status = ctx.statusCode();
     String message = null;
@@ -80,7 +83,7 @@ final class ErrorResponses {
     };
   }
 
-  void send(RoutingContext ctx, int status, String message) {
+  public void send(RoutingContext ctx, int status, String message) {
     HttpServerResponse response = ctx.response();
     if (response.headWritten()) {
       ctx.request().connection().close();
@@ -93,7 +96,7 @@ final class ErrorResponses {
       response.putHeader("Retry-After", RETRY_AFTER_SECONDS);
     }
     response.setStatusCode(status)
-      .putHeader(HttpHeaders.CONTENT_TYPE, ApiRouter.JSON_UTF8)
+      .putHeader(HttpHeaders.CONTENT_TYPE, JSON_UTF8)
       .end(body(status, message));
   }
 
@@ -103,7 +106,7 @@ final class ErrorResponses {
    * answers them by default, but in the error shape. The connection is closed after the answer, as Vert.x
    * does, since the decoder cannot tell where the next request would start.
    */
-  static void invalidRequest(HttpServerRequest request) {
+  public static void invalidRequest(HttpServerRequest request) {
     Throwable cause = request.decoderResult().cause();
     int status;
     String message;
@@ -118,7 +121,7 @@ final class ErrorResponses {
       message = "the request is not valid HTTP";
     }
     request.response().setStatusCode(status)
-      .putHeader(HttpHeaders.CONTENT_TYPE, ApiRouter.JSON_UTF8)
+      .putHeader(HttpHeaders.CONTENT_TYPE, JSON_UTF8)
       .putHeader(RequestIds.HEADER, RequestIds.generate())
       .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
       .end(body(status, message))

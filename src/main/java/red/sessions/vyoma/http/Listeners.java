@@ -25,14 +25,14 @@ import java.util.List;
  * HTTP listener redirecting to HTTPS ({@code tls.redirect_port}) and a metrics-only server
  * ({@code metrics.port}).
  */
-final class Listeners {
+public final class Listeners {
 
-  static final String METRICS_PATH = "/metrics";
+  public static final String METRICS_PATH = "/metrics";
 
   private Listeners() {
   }
 
-  static HttpServerOptions api(AppConfig config) {
+  public static HttpServerOptions api(AppConfig config) {
     JsonObject http = config.http();
     HttpServerOptions options = new HttpServerOptions()
       .setHost(http.getString("host"))
@@ -59,12 +59,12 @@ final class Listeners {
   }
 
   /** The URL the API is served at, for the startup log. */
-  static String apiUrl(AppConfig config) {
+  public static String apiUrl(AppConfig config) {
     return (tls(config) ? "https" : "http") + "://" + config.http().getString("host") + ":" + config.http().getInteger("port");
   }
 
   /** Starts the redirect and metrics servers the configuration asks for; none by default. */
-  static Future<List<HttpServer>> besideApi(Vertx vertx, AppConfig config) {
+  public static Future<List<HttpServer>> besideApi(Vertx vertx, AppConfig config) {
     List<Future<HttpServer>> started = new ArrayList<>();
     int redirectPort = config.tls().getInteger("redirect_port");
     if (redirectPort > 0) {

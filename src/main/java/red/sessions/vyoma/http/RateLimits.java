@@ -1,8 +1,8 @@
 package red.sessions.vyoma.http;
 
+import io.github.bucket4j.ConsumptionProbe;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.github.bucket4j.ConsumptionProbe;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -85,7 +85,7 @@ public final class RateLimits {
   }
 
   /** The first handler of an open route: the client address's bucket. */
-  void byAddress(RoutingContext ctx) {
+  public void byAddress(RoutingContext ctx) {
     admit(ctx, addresses, address(ctx), ctx::next);
   }
 
@@ -98,7 +98,7 @@ public final class RateLimits {
   }
 
   /** The handler that follows authentication on an operation: the caller's bucket, and the write bucket for a costly write. */
-  Handler<RoutingContext> afterAuthentication(HttpMethod method, String path) {
+  public Handler<RoutingContext> afterAuthentication(HttpMethod method, String path) {
     boolean costly = COSTLY_WRITES.contains(method.name() + " " + path);
     return ctx -> {
       Caller caller = BearerAuthentication.caller(ctx);

@@ -17,7 +17,7 @@ import java.util.regex.Pattern;
  * full socket and never see the answer; and closing with unread bytes makes TCP reset the connection, which
  * can destroy the answer before the client reads it. HTTP/2 ends just the stream, so only HTTP/1.x is handled.
  */
-final class RefusedBodies {
+public final class RefusedBodies {
 
   /** How long an abandoned body is read on before the connection is closed anyway (as nginx's lingering time). */
   static final long DRAIN_MILLIS = 30_000;
@@ -26,7 +26,7 @@ final class RefusedBodies {
   private RefusedBodies() {
   }
 
-  static void closeAfterAnswer(RoutingContext ctx) {
+  public static void closeAfterAnswer(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     if ((request.version() == HttpVersion.HTTP_1_1 || request.version() == HttpVersion.HTTP_1_0) && hasBody(request)) {
       boolean[] unread = {false};

@@ -9,7 +9,7 @@ import java.util.regex.Pattern;
  * Every request gets an id, sent back as {@code X-Request-Id} and written in its log lines. A caller's
  * own id (from a proxy or the client) is kept when it is short and plain, so traces can be joined.
  */
-final class RequestIds {
+public final class RequestIds {
 
   static final String HEADER = "X-Request-Id";
   private static final String KEY = "requestId";
@@ -18,7 +18,7 @@ final class RequestIds {
   private RequestIds() {
   }
 
-  static void assign(RoutingContext ctx) {
+  public static void assign(RoutingContext ctx) {
     String offered = ctx.request().getHeader(HEADER);
     String id = offered != null && ACCEPTED.matcher(offered).matches() ? offered : generate();
     ctx.put(KEY, id);

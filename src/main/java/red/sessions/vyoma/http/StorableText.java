@@ -17,7 +17,7 @@ import java.util.Map;
  * lone surrogate (valid in JSON as {@code "\ud800"}, but no character at all, so it could only be stored
  * changed). The 400 names the field, as the contract check does.
  */
-final class StorableText {
+public final class StorableText {
 
   private StorableText() {
   }
@@ -26,7 +26,7 @@ final class StorableText {
    * A handler for the one route outside the contract, the signed local upload: its path and query are held to
    * the same rule as every operation's, and a request that breaks it fails with the 400.
    */
-  static void pathAndQuery(RoutingContext ctx) {
+  public static void pathAndQuery(RoutingContext ctx) {
     try {
       check(ctx, List.of(), null);
     } catch (HttpException refused) {

@@ -63,7 +63,7 @@ public final class StreamSlots {
   }
 
   /** Takes a slot for a stream of the user; otherwise says which limit it would break. */
-  Optional<String> take(String userId) {
+  public Optional<String> take(String userId) {
     if (open.incrementAndGet() > perNode) {
       open.decrementAndGet();
       refusedForNode.increment();
@@ -87,7 +87,7 @@ public final class StreamSlots {
   }
 
   /** Gives back the slot of a stream of the user that ended. */
-  void release(String userId) {
+  public void release(String userId) {
     byUser.computeIfPresent(userId, (user, count) -> count > 1 ? count - 1 : null);
     open.decrementAndGet();
   }

@@ -2,8 +2,8 @@ package red.sessions.vyoma.packages;
 
 import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.bus.DomainException;
-import red.sessions.vyoma.bus.JsonFields;
-import red.sessions.vyoma.bus.Times;
+import red.sessions.vyoma.kernel.JsonFields;
+import red.sessions.vyoma.kernel.Times;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;

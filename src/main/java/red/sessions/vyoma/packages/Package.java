@@ -6,10 +6,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import red.sessions.vyoma.auth.Caller;
-import red.sessions.vyoma.bus.Times;
 import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.events.Outbox;
 import red.sessions.vyoma.events.Subject;
+import red.sessions.vyoma.kernel.Times;
 
 import java.time.OffsetDateTime;
 import java.util.List;

@@ -6,8 +6,8 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.Echo;
-import red.sessions.vyoma.bus.Page;
 import red.sessions.vyoma.events.EventType;
+import red.sessions.vyoma.kernel.Page;
 import red.sessions.vyoma.platform.Rows;
 
 import java.util.HashMap;

@@ -3,10 +3,10 @@ package red.sessions.vyoma.packages;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.auth.Parties;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.DomainVerticle;
-import red.sessions.vyoma.bus.Page;
-import red.sessions.vyoma.bus.Parties;
+import red.sessions.vyoma.kernel.Page;
 
 import java.util.List;
 import java.util.Map;

@@ -11,11 +11,11 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
-import static red.sessions.vyoma.bus.JsonFields.bounded;
-import static red.sessions.vyoma.bus.JsonFields.optionalArray;
-import static red.sessions.vyoma.bus.JsonFields.optionalString;
-import static red.sessions.vyoma.bus.JsonFields.requiredObject;
-import static red.sessions.vyoma.bus.JsonFields.requiredString;
+import static red.sessions.vyoma.kernel.JsonFields.bounded;
+import static red.sessions.vyoma.kernel.JsonFields.optionalArray;
+import static red.sessions.vyoma.kernel.JsonFields.optionalString;
+import static red.sessions.vyoma.kernel.JsonFields.requiredObject;
+import static red.sessions.vyoma.kernel.JsonFields.requiredString;
 
 /**
  * A validated {@code POST /profiles} body. The whole profile is sent each time: {@code name} and

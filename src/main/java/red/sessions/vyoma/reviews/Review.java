@@ -1,7 +1,7 @@
 package red.sessions.vyoma.reviews;
 
 import io.vertx.core.json.JsonObject;
-import red.sessions.vyoma.bus.Times;
+import red.sessions.vyoma.kernel.Times;
 
 import java.time.OffsetDateTime;
 import java.util.UUID;

@@ -2,9 +2,9 @@ package red.sessions.vyoma.reviews;
 
 import io.vertx.core.json.JsonObject;
 
-import static red.sessions.vyoma.bus.JsonFields.bounded;
-import static red.sessions.vyoma.bus.JsonFields.optionalString;
-import static red.sessions.vyoma.bus.JsonFields.requiredInteger;
+import static red.sessions.vyoma.kernel.JsonFields.bounded;
+import static red.sessions.vyoma.kernel.JsonFields.optionalString;
+import static red.sessions.vyoma.kernel.JsonFields.requiredInteger;
 
 /** A validated {@code POST /bookings/{booking_id}/review} body: a whole-number rating of 1 to 5 and an optional comment. */
 public record ReviewInput(int rating, String comment) {

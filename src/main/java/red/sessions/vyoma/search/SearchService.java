@@ -1,7 +1,7 @@
 package red.sessions.vyoma.search;
 
 import io.vertx.core.Future;
-import red.sessions.vyoma.bus.Page;
+import red.sessions.vyoma.kernel.Page;
 
 import java.util.List;
 

@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
-import red.sessions.vyoma.bus.Page;
+import red.sessions.vyoma.kernel.Page;
 import red.sessions.vyoma.platform.Rows;
 
 import java.util.List;

@@ -3,8 +3,8 @@ package red.sessions.vyoma.search;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import red.sessions.vyoma.bus.DomainVerticle;
-import red.sessions.vyoma.bus.JsonFields;
-import red.sessions.vyoma.bus.Page;
+import red.sessions.vyoma.kernel.JsonFields;
+import red.sessions.vyoma.kernel.Page;
 
 import java.util.List;
 import java.util.Map;

@@ -2,7 +2,7 @@ package red.sessions.vyoma.sessions;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import red.sessions.vyoma.bus.Times;
+import red.sessions.vyoma.kernel.Times;
 
 import java.time.OffsetDateTime;
 import java.util.List;

@@ -3,8 +3,8 @@ package red.sessions.vyoma.sessions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.bus.DomainException;
-import red.sessions.vyoma.bus.JsonFields;
-import red.sessions.vyoma.bus.Times;
+import red.sessions.vyoma.kernel.JsonFields;
+import red.sessions.vyoma.kernel.Times;
 
 import java.net.URI;
 import java.net.URISyntaxException;

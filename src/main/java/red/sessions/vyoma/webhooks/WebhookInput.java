@@ -3,8 +3,8 @@ package red.sessions.vyoma.webhooks;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.bus.DomainException;
-import red.sessions.vyoma.bus.JsonFields;
 import red.sessions.vyoma.events.EventType;
+import red.sessions.vyoma.kernel.JsonFields;
 
 import java.net.URI;
 import java.net.URISyntaxException;

@@ -2,7 +2,7 @@ package red.sessions.vyoma.webhooks;
 
 import io.vertx.core.Future;
 import red.sessions.vyoma.auth.Caller;
-import red.sessions.vyoma.bus.Page;
+import red.sessions.vyoma.kernel.Page;
 
 import java.util.List;
 import java.util.UUID;

@@ -4,8 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.bus.DomainException;
-import red.sessions.vyoma.bus.Page;
 import red.sessions.vyoma.events.Outbox;
+import red.sessions.vyoma.kernel.Page;
 import red.sessions.vyoma.platform.Rows;
 
 import java.util.HashMap;

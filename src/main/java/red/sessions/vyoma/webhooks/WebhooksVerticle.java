@@ -6,7 +6,7 @@ import io.vertx.sqlclient.Pool;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.DomainVerticle;
-import red.sessions.vyoma.bus.Page;
+import red.sessions.vyoma.kernel.Page;
 import red.sessions.vyoma.platform.OutboundTargets;
 
 import java.util.List;

@@ -3,13 +3,13 @@ package red.sessions.vyoma.bookings;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import red.sessions.vyoma.bus.DomainException;
-import red.sessions.vyoma.bus.TimeRange;
+import red.sessions.vyoma.kernel.TimeRange;
 import red.sessions.vyoma.support.Samples;
 
 import java.time.OffsetDateTime;
-import java.util.UUID;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

@@ -1,4 +1,4 @@
-package red.sessions.vyoma.http;
+package red.sessions.vyoma.api;
 
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
@@ -17,6 +17,17 @@ import red.sessions.vyoma.files.FileService;
 import red.sessions.vyoma.files.FilesVerticle;
 import red.sessions.vyoma.files.LocalUploadHandler;
 import red.sessions.vyoma.files.UploadSigner;
+import red.sessions.vyoma.http.AccessLog;
+import red.sessions.vyoma.http.BearerAuthentication;
+import red.sessions.vyoma.http.ContractValidation;
+import red.sessions.vyoma.http.Cors;
+import red.sessions.vyoma.http.ErrorResponses;
+import red.sessions.vyoma.http.Listeners;
+import red.sessions.vyoma.http.RateLimits;
+import red.sessions.vyoma.http.RefusedBodies;
+import red.sessions.vyoma.http.RequestIds;
+import red.sessions.vyoma.http.StorableText;
+import red.sessions.vyoma.http.StreamSlots;
 import red.sessions.vyoma.meetings.MeetingService;
 import red.sessions.vyoma.packages.PackageService;
 import red.sessions.vyoma.platform.AppConfig;
@@ -37,7 +48,6 @@ import red.sessions.vyoma.webhooks.WebhookService;
  */
 final class ApiRouter {
 
-  static final String JSON_UTF8 = "application/json; charset=utf-8";
   private static final int[] ROUTER_ERRORS = {400, 401, 403, 404, 405, 406, 413, 415, 500};
 
   private ApiRouter() {
@@ -116,6 +126,6 @@ final class ApiRouter {
   }
 
   private static void json(RoutingContext ctx, int status, JsonObject body) {
-    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, JSON_UTF8).end(body.encode());
+    ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, ErrorResponses.JSON_UTF8).end(body.encode());
   }
 }

@@ -1,12 +1,17 @@
-package red.sessions.vyoma.http;
+package red.sessions.vyoma.api;
 
 import io.vertx.core.Future;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import red.sessions.vyoma.auth.TokenVerifier;
 import red.sessions.vyoma.files.UploadSigner;
+import red.sessions.vyoma.http.ContractValidation;
+import red.sessions.vyoma.http.ErrorResponses;
+import red.sessions.vyoma.http.Listeners;
+import red.sessions.vyoma.http.RateLimits;
+import red.sessions.vyoma.http.StreamSlots;
 import red.sessions.vyoma.platform.AppConfig;
 import red.sessions.vyoma.platform.Cluster;
 import red.sessions.vyoma.platform.Database;

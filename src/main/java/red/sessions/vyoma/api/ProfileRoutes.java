@@ -1,8 +1,8 @@
-package red.sessions.vyoma.http;
+package red.sessions.vyoma.api;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import red.sessions.vyoma.bus.Times;
+import red.sessions.vyoma.kernel.Times;
 import red.sessions.vyoma.profiles.Profile;
 import red.sessions.vyoma.profiles.ProfileInput;
 import red.sessions.vyoma.profiles.ProfileService;

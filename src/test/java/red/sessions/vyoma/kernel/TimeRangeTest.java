@@ -1,4 +1,4 @@
-package red.sessions.vyoma.bus;
+package red.sessions.vyoma.kernel;
 
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -9,7 +9,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static red.sessions.vyoma.bus.TimesTest.assertBadRequest;
+import static red.sessions.vyoma.kernel.TimesTest.assertBadRequest;
 
 class TimeRangeTest {
 

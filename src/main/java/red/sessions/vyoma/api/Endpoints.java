@@ -1,4 +1,4 @@
-package red.sessions.vyoma.http;
+package red.sessions.vyoma.api;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -13,6 +13,9 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import red.sessions.vyoma.http.ContractValidation;
+import red.sessions.vyoma.http.ErrorResponses;
+import red.sessions.vyoma.http.RateLimits;
 
 import java.util.function.Function;
 
@@ -120,7 +123,7 @@ final class Endpoints {
       response.sendFile(reply.file()).onFailure(ctx::fail);
       return;
     }
-    response.putHeader(HttpHeaders.CONTENT_TYPE, ApiRouter.JSON_UTF8);
+    response.putHeader(HttpHeaders.CONTENT_TYPE, ErrorResponses.JSON_UTF8);
     reply.headers().forEach(response::putHeader);
     response.end(Json.encode(reply.body()));
   }

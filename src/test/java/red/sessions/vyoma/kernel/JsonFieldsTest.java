@@ -1,4 +1,4 @@
-package red.sessions.vyoma.bus;
+package red.sessions.vyoma.kernel;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,7 +10,7 @@ import java.util.UUID;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
-import static red.sessions.vyoma.bus.TimesTest.assertBadRequest;
+import static red.sessions.vyoma.kernel.TimesTest.assertBadRequest;
 
 class JsonFieldsTest {
 

@@ -1,6 +1,7 @@
-package red.sessions.vyoma.bus;
+package red.sessions.vyoma.kernel;
 
 import io.vertx.core.json.JsonObject;
+import red.sessions.vyoma.bus.DomainException;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,13 +1,13 @@
-package red.sessions.vyoma.http;
+package red.sessions.vyoma.api;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.availability.AvailabilityService;
 import red.sessions.vyoma.availability.NewSlot;
 import red.sessions.vyoma.availability.Schedule;
-import red.sessions.vyoma.availability.SlotQuery;
 import red.sessions.vyoma.availability.Slot;
-import red.sessions.vyoma.bus.Times;
+import red.sessions.vyoma.availability.SlotQuery;
+import red.sessions.vyoma.kernel.Times;
 
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;

@@ -1,4 +1,6 @@
-package red.sessions.vyoma.bus;
+package red.sessions.vyoma.kernel;
+
+import red.sessions.vyoma.bus.DomainException;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;

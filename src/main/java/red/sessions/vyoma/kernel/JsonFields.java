@@ -1,7 +1,8 @@
-package red.sessions.vyoma.bus;
+package red.sessions.vyoma.kernel;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import red.sessions.vyoma.bus.DomainException;
 
 import java.util.UUID;
 

@@ -1,7 +1,7 @@
-package red.sessions.vyoma.http;
+package red.sessions.vyoma.api;
 
 import io.vertx.core.json.JsonObject;
-import red.sessions.vyoma.bus.JsonFields;
+import red.sessions.vyoma.kernel.JsonFields;
 import red.sessions.vyoma.sessions.SessionService;
 import red.sessions.vyoma.sessions.SessionUpdate;
 

@@ -1,11 +1,11 @@
-package red.sessions.vyoma.http;
+package red.sessions.vyoma.api;
 
 import io.vertx.core.json.JsonObject;
-import red.sessions.vyoma.bus.JsonFields;
-import red.sessions.vyoma.bus.Times;
 import red.sessions.vyoma.files.FileRead;
 import red.sessions.vyoma.files.FileService;
 import red.sessions.vyoma.files.FilesVerticle;
+import red.sessions.vyoma.kernel.JsonFields;
+import red.sessions.vyoma.kernel.Times;
 
 import java.nio.file.Path;
 import java.time.ZoneOffset;

@@ -1,4 +1,4 @@
-package red.sessions.vyoma.http;
+package red.sessions.vyoma.api;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -9,9 +9,12 @@ import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import red.sessions.vyoma.http.ContractValidation;
+import red.sessions.vyoma.http.RateLimits;
+import red.sessions.vyoma.http.StreamSlots;
 import red.sessions.vyoma.platform.AppConfig;
-import red.sessions.vyoma.support.OpenApiOperations;
 import red.sessions.vyoma.support.OpenApiOperations.Operation;
+import red.sessions.vyoma.support.OpenApiOperations;
 
 import java.util.ArrayList;
 import java.util.HashMap;

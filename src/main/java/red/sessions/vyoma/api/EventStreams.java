@@ -1,4 +1,4 @@
-package red.sessions.vyoma.http;
+package red.sessions.vyoma.api;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,6 +16,7 @@ import red.sessions.vyoma.events.EventCursor;
 import red.sessions.vyoma.events.EventNotices;
 import red.sessions.vyoma.events.EventPage;
 import red.sessions.vyoma.events.EventService;
+import red.sessions.vyoma.http.StreamSlots;
 
 import java.util.Comparator;
 import java.util.HashMap;

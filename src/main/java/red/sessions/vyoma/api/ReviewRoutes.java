@@ -1,4 +1,4 @@
-package red.sessions.vyoma.http;
+package red.sessions.vyoma.api;
 
 import red.sessions.vyoma.reviews.ReviewInput;
 import red.sessions.vyoma.reviews.ReviewService;

@@ -1,4 +1,4 @@
-package red.sessions.vyoma.http;
+package red.sessions.vyoma.api;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,7 @@
-package red.sessions.vyoma.bus;
+package red.sessions.vyoma.kernel;
 
 import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.support.Samples;
 
 import java.time.Duration;

@@ -1,12 +1,13 @@
-package red.sessions.vyoma.http;
+package red.sessions.vyoma.api;
 
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import red.sessions.vyoma.auth.Authenticated;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
-import red.sessions.vyoma.bus.JsonFields;
-import red.sessions.vyoma.bus.Page;
+import red.sessions.vyoma.http.BearerAuthentication;
+import red.sessions.vyoma.kernel.JsonFields;
+import red.sessions.vyoma.kernel.Page;
 
 import java.util.UUID;
 

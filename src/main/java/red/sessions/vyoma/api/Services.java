@@ -1,4 +1,4 @@
-package red.sessions.vyoma.http;
+package red.sessions.vyoma.api;
 
 import io.vertx.core.Vertx;
 import red.sessions.vyoma.bus.LocalServices;

@@ -1,13 +1,13 @@
-package red.sessions.vyoma.http;
+package red.sessions.vyoma.api;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.HttpException;
 import red.sessions.vyoma.auth.Caller;
-import red.sessions.vyoma.bus.JsonFields;
-import red.sessions.vyoma.bus.Page;
 import red.sessions.vyoma.events.Event;
 import red.sessions.vyoma.events.EventService;
+import red.sessions.vyoma.kernel.JsonFields;
+import red.sessions.vyoma.kernel.Page;
 
 import java.util.UUID;
 

@@ -1,6 +1,7 @@
-package red.sessions.vyoma.bus;
+package red.sessions.vyoma.auth;
 
 import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.bus.DomainException;
 
 /** Who may list what is between a student and a teacher (bookings, packages). */
 public final class Parties {
