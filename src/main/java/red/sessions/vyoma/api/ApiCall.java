@@ -6,7 +6,6 @@ import red.sessions.vyoma.auth.Authenticated;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.http.BearerAuthentication;
-import red.sessions.vyoma.kernel.JsonFields;
 import red.sessions.vyoma.kernel.Page;
 
 import java.util.UUID;

@@ -3,8 +3,7 @@ package red.sessions.vyoma.api;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.availability.AvailabilityService;
-import red.sessions.vyoma.availability.NewSlot;
-import red.sessions.vyoma.availability.Schedule;
+import red.sessions.vyoma.availability.ScheduleJson;
 import red.sessions.vyoma.availability.Slot;
 import red.sessions.vyoma.availability.SlotQuery;
 import red.sessions.vyoma.kernel.Times;
@@ -28,16 +27,16 @@ final class AvailabilityRoutes {
     api.get("/availability", call -> availability.list(call.query("teacher_id"), time(call, "from"), time(call, "to"),
         call.page())
       .map(slots -> Reply.ok(new JsonArray(slots.stream().map(AvailabilityRoutes::json).toList()))));
-    api.post("/availability", call -> availability.create(call.caller(), NewSlot.parse(call.body()))
+    api.post("/availability", call -> availability.create(call.caller(), AvailabilityBodies.newSlot(call.body()))
       .map(id -> Reply.created(new JsonObject().put("id", id.toString())
         .put("message", "Availability slot created successfully"))));
     api.delete("/availability/:id", call -> availability.delete(call.caller(), call.pathUuid("id"))
       .map(v -> Reply.ok(new JsonObject().put("message", "Availability slot deleted successfully"))));
     api.get("/teachers/:teacher_id/schedule", call -> availability.schedule(call.path("teacher_id"))
-      .map(schedule -> Reply.ok(schedule.toJson(call.path("teacher_id")))));
+      .map(schedule -> Reply.ok(ScheduleJson.schedule(schedule, call.path("teacher_id")))));
     api.put("/teachers/:teacher_id/schedule", call -> availability.saveSchedule(call.caller(), call.path("teacher_id"),
-        Schedule.parse(call.body()))
-      .map(schedule -> Reply.ok(schedule.toJson(call.path("teacher_id")))));
+        AvailabilityBodies.schedule(call.body()))
+      .map(schedule -> Reply.ok(ScheduleJson.schedule(schedule, call.path("teacher_id")))));
     api.get("/teachers/:teacher_id/slots", call -> {
       SlotQuery query = SlotQuery.parse(call.query("from"), call.query("to"), call.query("duration"),
         call.query("time_zone"));

@@ -3,11 +3,9 @@ package red.sessions.vyoma.api;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.HttpException;
-import red.sessions.vyoma.bookings.Absent;
 import red.sessions.vyoma.bookings.Booking;
+import red.sessions.vyoma.bookings.BookingJson;
 import red.sessions.vyoma.bookings.BookingService;
-import red.sessions.vyoma.bookings.NewBooking;
-import red.sessions.vyoma.bookings.StatusChange;
 
 /**
  * {@code /bookings}: the seed's shapes, plus what HTTP adds to them: the booking's version as its
@@ -21,8 +19,9 @@ final class BookingRoutes {
 
   static void mount(Endpoints api, BookingService bookings) {
     api.get("/bookings", call -> bookings.list(call.caller(), call.query("student_id"), call.query("teacher_id"), call.page())
-      .map(list -> Reply.ok(new JsonArray(list.stream().map(Booking::toJson).toList()))));
-    api.post("/bookings", call -> bookings.create(call.caller(), NewBooking.parse(call.body()), call.header("Idempotency-Key"))
+      .map(list -> Reply.ok(new JsonArray(list.stream().map(BookingJson::booking).toList()))));
+    api.post("/bookings", call -> bookings.create(call.caller(), BookingBodies.newBooking(call.body()),
+        call.header("Idempotency-Key"))
       .map(created -> {
         Reply reply = Reply.created(new JsonObject()
           .put("booking_id", created.bookingId().toString())
@@ -32,18 +31,18 @@ final class BookingRoutes {
     api.get("/bookings/:booking_id", call -> bookings.get(call.caller(), call.pathUuid("booking_id"))
       .map(BookingRoutes::withETag));
     api.patch("/bookings/:booking_id", call -> bookings.changeStatus(call.caller(), call.pathUuid("booking_id"),
-        StatusChange.parse(call.body(), expectedVersion(call.header("If-Match"))))
+        BookingBodies.statusChange(call.body(), expectedVersion(call.header("If-Match"))))
       .map(BookingRoutes::withETag));
     api.post("/bookings/:booking_id/no-show", call -> bookings.reportNoShow(call.caller(), call.pathUuid("booking_id"),
-        Absent.parse(call.body()), expectedVersion(call.header("If-Match")))
+        BookingBodies.absent(call.body()), expectedVersion(call.header("If-Match")))
       .map(BookingRoutes::withETag));
     api.post("/bookings/:booking_id/reschedule", call -> bookings.reschedule(call.caller(), call.pathUuid("booking_id"),
-        NewBooking.lessonTime(call.body()), expectedVersion(call.header("If-Match")))
+        BookingBodies.lessonTime(call.body()), expectedVersion(call.header("If-Match")))
       .map(BookingRoutes::withETag));
   }
 
   private static Reply withETag(Booking booking) {
-    return Reply.ok(booking.toJson()).header("ETag", "\"" + booking.version() + "\"");
+    return Reply.ok(BookingJson.booking(booking)).header("ETag", "\"" + booking.version() + "\"");
   }
 
   /** The version named by an {@code If-Match} header ({@code "3"} or {@code W/"3"}), or null without one. */

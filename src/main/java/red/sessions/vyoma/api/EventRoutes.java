@@ -4,9 +4,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.handler.HttpException;
 import red.sessions.vyoma.auth.Caller;
-import red.sessions.vyoma.events.Event;
+import red.sessions.vyoma.events.EventJson;
 import red.sessions.vyoma.events.EventService;
-import red.sessions.vyoma.kernel.JsonFields;
 import red.sessions.vyoma.kernel.Page;
 
 import java.util.UUID;
@@ -30,7 +29,7 @@ final class EventRoutes {
       return events.start(caller, all, eventId(call.query("after"), "after"), false)
         .compose(cursor -> events.read(caller, all, cursor, limit))
         .map(page -> Reply.ok(new JsonObject()
-          .put("events", new JsonArray(page.events().stream().map(Event::toJson).toList()))
+          .put("events", new JsonArray(page.events().stream().map(EventJson::envelope).toList()))
           .put("has_more", page.more())));
     });
     api.getStream("/events/stream", call -> {

@@ -13,6 +13,7 @@ import red.sessions.vyoma.auth.Authenticated;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.events.Event;
 import red.sessions.vyoma.events.EventCursor;
+import red.sessions.vyoma.events.EventJson;
 import red.sessions.vyoma.events.EventNotices;
 import red.sessions.vyoma.events.EventPage;
 import red.sessions.vyoma.events.EventService;
@@ -251,7 +252,7 @@ final class EventStreams {
       }
       for (Event event : page.events()) {
         if (event.cursor().compareTo(cursor) > 0) {
-          response.write("id: " + event.id() + "\ndata: " + event.toJson().encode() + "\n\n");
+          response.write("id: " + event.id() + "\ndata: " + EventJson.envelope(event).encode() + "\n\n");
         }
       }
       if (page.next().compareTo(cursor) > 0) {

@@ -4,7 +4,6 @@ import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.files.FileRead;
 import red.sessions.vyoma.files.FileService;
 import red.sessions.vyoma.files.FilesVerticle;
-import red.sessions.vyoma.kernel.JsonFields;
 import red.sessions.vyoma.kernel.Times;
 
 import java.nio.file.Path;

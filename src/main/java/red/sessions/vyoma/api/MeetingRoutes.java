@@ -1,7 +1,7 @@
 package red.sessions.vyoma.api;
 
 import io.vertx.core.json.JsonObject;
-import red.sessions.vyoma.kernel.JsonFields;
+import red.sessions.vyoma.kernel.Text;
 import red.sessions.vyoma.meetings.MeetingJson;
 import red.sessions.vyoma.meetings.MeetingService;
 import red.sessions.vyoma.meetings.NewAttendee;
@@ -29,6 +29,6 @@ final class MeetingRoutes {
     return new NewAttendee(
       JsonFields.requiredString(body, "meeting_id", "meeting_id"),
       JsonFields.requiredString(body, "user_id", "user_id"),
-      JsonFields.bounded(JsonFields.requiredString(body, "name", "name"), "name", 1, NewAttendee.MAX_NAME));
+      Text.bounded(JsonFields.requiredString(body, "name", "name"), "name", 1, NewAttendee.MAX_NAME));
   }
 }

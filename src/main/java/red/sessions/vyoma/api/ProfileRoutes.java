@@ -4,7 +4,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.kernel.Times;
 import red.sessions.vyoma.profiles.Profile;
-import red.sessions.vyoma.profiles.ProfileInput;
 import red.sessions.vyoma.profiles.ProfileService;
 
 /** {@code /profiles}: the seed's shapes for reading and saving a profile. */
@@ -16,7 +15,7 @@ final class ProfileRoutes {
   static void mount(Endpoints api, ProfileService profiles) {
     api.get("/profiles", call -> profiles.find(call.caller(), call.requiredQuery("user_id"))
       .map(profile -> Reply.ok(new JsonObject().put("profile", json(profile)))));
-    api.post("/profiles", call -> profiles.save(call.caller(), ProfileInput.parse(call.body()))
+    api.post("/profiles", call -> profiles.save(call.caller(), ProfileBodies.profile(call.body()))
       .map(saved -> Reply.createdOrOk(saved.created(), new JsonObject()
         .put("profile_id", saved.profileId().toString())
         .put("message", saved.created() ? "Profile created successfully" : "Profile updated successfully"))));

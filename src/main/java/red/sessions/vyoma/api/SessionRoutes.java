@@ -1,9 +1,8 @@
 package red.sessions.vyoma.api;
 
 import io.vertx.core.json.JsonObject;
-import red.sessions.vyoma.kernel.JsonFields;
+import red.sessions.vyoma.sessions.SessionJson;
 import red.sessions.vyoma.sessions.SessionService;
-import red.sessions.vyoma.sessions.SessionUpdate;
 
 /** {@code /sessions} and a booking's session: the seed's shapes. */
 final class SessionRoutes {
@@ -18,10 +17,10 @@ final class SessionRoutes {
         .put("session_id", created.sessionId().toString())
         .put("message", created.created() ? "Session created successfully" : "Session already exists"))));
     api.get("/sessions/:id", call -> sessions.get(call.caller(), call.pathUuid("id"))
-      .map(session -> Reply.ok(session.toJson())));
-    api.put("/sessions/:id", call -> sessions.update(call.caller(), call.pathUuid("id"), SessionUpdate.parse(call.body()))
+      .map(session -> Reply.ok(SessionJson.session(session))));
+    api.put("/sessions/:id", call -> sessions.update(call.caller(), call.pathUuid("id"), SessionBodies.update(call.body()))
       .map(v -> Reply.ok(new JsonObject().put("message", "Session updated successfully"))));
     api.get("/bookings/:booking_id/session", call -> sessions.getByBooking(call.caller(), call.pathUuid("booking_id"))
-      .map(session -> Reply.ok(session.toJson())));
+      .map(session -> Reply.ok(SessionJson.session(session))));
   }
 }

@@ -114,8 +114,8 @@ final class AvailabilityStore {
     Map<String, Object> params = new HashMap<>();
     params.put("teacher_id", teacherId);
     params.put("time_zone", schedule.timeZone().getId());
-    params.put("weekly", schedule.weeklyJson());
-    params.put("overrides", schedule.overridesJson());
+    params.put("weekly", ScheduleJson.weekly(schedule));
+    params.put("overrides", ScheduleJson.overrides(schedule));
     params.put("min_notice_minutes", schedule.rules().minNoticeMinutes());
     params.put("buffer_minutes", schedule.rules().bufferMinutes());
     params.put("slot_step_minutes", schedule.rules().slotStepMinutes());

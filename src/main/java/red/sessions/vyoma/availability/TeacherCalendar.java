@@ -73,7 +73,7 @@ public final class TeacherCalendar {
   }
 
   static Schedule schedule(Row row) {
-    return Schedule.stored(row.getString("time_zone"), (JsonArray) row.getJson("weekly"),
+    return ScheduleJson.stored(row.getString("time_zone"), (JsonArray) row.getJson("weekly"),
       (JsonArray) row.getJson("overrides"), new Schedule.Rules(row.getInteger("min_notice_minutes"),
         row.getInteger("buffer_minutes"), row.getInteger("slot_step_minutes"), row.getInteger("max_days_ahead"),
         row.getInteger("free_cancellation_hours"), row.getBoolean("requires_package")));

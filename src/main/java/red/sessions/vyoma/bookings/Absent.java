@@ -1,16 +1,13 @@
 package red.sessions.vyoma.bookings;
 
-import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.bus.DomainException;
-import red.sessions.vyoma.kernel.JsonFields;
 import red.sessions.vyoma.packages.Ledger;
 
 import java.util.Locale;
 
 /**
- * Who did not show up, in a {@code POST /bookings/{booking_id}/no-show} body. An absent student's lesson is
- * held (the booking completes and its lesson stays used); an absent teacher's is not (the booking is cancelled
- * and its lesson comes back).
+ * Who did not show up to a lesson. An absent student's lesson is held (the booking completes and its lesson
+ * stays used); an absent teacher's is not (the booking is cancelled and its lesson comes back).
  */
 public enum Absent {
   STUDENT(false, Ledger.Reason.STUDENT_NO_SHOW),
@@ -24,10 +21,10 @@ public enum Absent {
     this.ledgerReason = ledgerReason;
   }
 
-  public static Absent parse(JsonObject body) {
-    String absent = JsonFields.requiredString(body, "absent", "absent");
+  /** The party a name ({@code student}, {@code teacher}) stands for; invalid for any other. */
+  public static Absent named(String name) {
     for (Absent party : values()) {
-      if (party.wire().equals(absent)) {
+      if (party.wire().equals(name)) {
         return party;
       }
     }

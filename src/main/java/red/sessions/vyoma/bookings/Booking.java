@@ -9,7 +9,6 @@ import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.events.Outbox;
 import red.sessions.vyoma.events.Subject;
-import red.sessions.vyoma.kernel.Times;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -36,14 +35,6 @@ public record Booking(UUID bookingId, String studentId, String teacherId, Offset
     static Move of(JsonObject json) {
       return new Move(OffsetDateTime.parse(json.getString("start_time")), OffsetDateTime.parse(json.getString("end_time")),
         json.getString("changed_by"), OffsetDateTime.parse(json.getString("changed_at")));
-    }
-
-    JsonObject toJson() {
-      return new JsonObject()
-        .put("start_time", Times.format(startTime))
-        .put("end_time", Times.format(endTime))
-        .put("changed_by", changedBy)
-        .put("changed_at", Times.format(changedAt));
     }
   }
 
@@ -75,27 +66,8 @@ public record Booking(UUID bookingId, String studentId, String teacherId, Offset
     return !caller.admin() && caller.userId().equals(studentId);
   }
 
-  /** The booking as the API shows it. */
-  public JsonObject toJson() {
-    return new JsonObject()
-      .put("booking_id", bookingId.toString())
-      .put("student_id", studentId)
-      .put("teacher_id", teacherId)
-      .put("start_time", Times.format(startTime))
-      .put("end_time", Times.format(endTime))
-      .put("status", status.wire())
-      .put("cancel_reason", cancelReason)
-      .put("created_at", Times.format(createdAt))
-      .put("updated_at", Times.format(updatedAt))
-      .put("previous_times", new JsonArray(previousTimes.stream().map(Move::toJson).toList()))
-      .put("package_id", packageId == null ? null : packageId.toString())
-      .put("free_cancellation_until", Times.format(freeCancellationUntil))
-      .put("late_cancellation", lateCancellation)
-      .put("no_show", noShow);
-  }
-
   /** Appends the event of a change of this booking (as it is after the change), in the change's transaction. */
   public Future<Void> appendEvent(SqlClient tx, EventType type) {
-    return Outbox.append(tx, type, Subject.booking(bookingId), List.of(studentId, teacherId), toJson());
+    return Outbox.append(tx, type, Subject.booking(bookingId), List.of(studentId, teacherId), BookingJson.booking(this));
   }
 }

@@ -1,40 +1,36 @@
 package red.sessions.vyoma.bookings;
 
-import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.bus.DomainException;
-import red.sessions.vyoma.kernel.JsonFields;
 import red.sessions.vyoma.kernel.TimeRange;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.HexFormat;
 import java.util.UUID;
 
 /**
- * A validated {@code POST /bookings} body: a lesson of 15 minutes to 8 hours, in the future, and the package
- * to take it from, when the student names one.
+ * A lesson a student asks to book with a teacher (someone else): 15 minutes to 8 hours, in the future, and the
+ * package to take it from, when the student names one.
  */
 public record NewBooking(String studentId, String teacherId, TimeRange time, UUID packageId) {
 
   static final Duration SHORTEST = Duration.ofMinutes(15);
   static final Duration LONGEST = Duration.ofHours(8);
 
-  public static NewBooking parse(JsonObject body) {
-    String studentId = JsonFields.requiredString(body, "student_id", "student_id");
-    String teacherId = JsonFields.requiredString(body, "teacher_id", "teacher_id");
+  /** A booking a student asks for, with someone else as the teacher. */
+  public static NewBooking of(String studentId, String teacherId, TimeRange time, UUID packageId) {
     if (studentId.equals(teacherId)) {
       throw DomainException.invalid("student_id and teacher_id must be different users");
     }
-    String packageId = JsonFields.optionalString(body, "package_id", "package_id");
-    return new NewBooking(studentId, teacherId, lessonTime(body),
-      packageId == null ? null : JsonFields.uuid(packageId, "package_id"));
+    return new NewBooking(studentId, teacherId, time, packageId);
   }
 
-  /** A lesson's {@code start_time} and {@code end_time}, for booking or moving it: 15 minutes to 8 hours, in the future. */
-  public static TimeRange lessonTime(JsonObject body) {
-    return TimeRange.parseFuture(body, SHORTEST, LONGEST);
+  /** A lesson's time, for booking or moving it: 15 minutes to 8 hours, in the future. */
+  public static TimeRange lessonTime(OffsetDateTime start, OffsetDateTime end) {
+    return TimeRange.future(start, end, SHORTEST, LONGEST);
   }
 
   /** What identifies this request for {@code Idempotency-Key}: the same booking asked for again. */

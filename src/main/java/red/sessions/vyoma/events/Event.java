@@ -1,9 +1,7 @@
 package red.sessions.vyoma.events;
 
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import red.sessions.vyoma.kernel.Times;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -25,17 +23,5 @@ public record Event(UUID id, String type, OffsetDateTime createdAt, long sequenc
       List.of(row.getArrayOfStrings("users")),
       (JsonObject) row.getValue("data"),
       new EventCursor(row.getString("txid"), row.getLong("position")));
-  }
-
-  /** The envelope, as webhooks receive it and the feed shows it. */
-  public JsonObject toJson() {
-    return new JsonObject()
-      .put("id", id.toString())
-      .put("type", type)
-      .put("created_at", Times.format(createdAt))
-      .put("sequence", sequence)
-      .put("subject", subject)
-      .put("users", new JsonArray(users))
-      .put("data", data);
   }
 }

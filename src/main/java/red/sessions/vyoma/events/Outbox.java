@@ -48,12 +48,12 @@ public final class Outbox {
    * @param data  the resource after the change, as the API shows it
    */
   public static Future<Void> append(SqlClient tx, EventType type, Subject subject, List<String> users, JsonObject data) {
-    return insert(tx, type, subject.sequenceOf(), subject.toJson(), users, data, null);
+    return insert(tx, type, subject.sequenceOf(), EventJson.subject(subject), users, data, null);
   }
 
   /** A ping for one webhook: an event no user sees, delivered to that webhook alone. */
   public static Future<Void> ping(SqlClient tx, UUID webhookId, JsonObject data) {
-    return insert(tx, EventType.PING, webhookId, new JsonObject().put("webhook_id", webhookId.toString()), List.of(),
+    return insert(tx, EventType.PING, webhookId, EventJson.pingSubject(webhookId), List.of(),
       data, webhookId);
   }
 

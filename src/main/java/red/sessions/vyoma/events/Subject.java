@@ -1,7 +1,5 @@
 package red.sessions.vyoma.events;
 
-import io.vertx.core.json.JsonObject;
-
 import java.util.UUID;
 
 /**
@@ -31,22 +29,5 @@ public record Subject(UUID bookingId, UUID sessionId, String meetingId, UUID pac
   /** What the event's {@code sequence} counts: the package's events, or the lesson's. */
   UUID sequenceOf() {
     return packageId != null ? packageId : bookingId;
-  }
-
-  JsonObject toJson() {
-    JsonObject json = new JsonObject();
-    if (packageId != null) {
-      json.put("package_id", packageId.toString());
-    }
-    if (bookingId != null) {
-      json.put("booking_id", bookingId.toString());
-    }
-    if (sessionId != null) {
-      json.put("session_id", sessionId.toString());
-    }
-    if (meetingId != null) {
-      json.put("meeting_id", meetingId);
-    }
-    return json;
   }
 }

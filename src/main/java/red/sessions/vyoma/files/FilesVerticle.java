@@ -7,7 +7,7 @@ import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.DomainVerticle;
 import red.sessions.vyoma.bus.Echo;
-import red.sessions.vyoma.kernel.JsonFields;
+import red.sessions.vyoma.kernel.Text;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,7 +81,7 @@ public final class FilesVerticle extends DomainVerticle<FileService> implements 
 
   @Override
   public Future<UploadGrant> presign(Caller caller, String fileName, String contentType) {
-    String safeName = FileNames.sanitize(JsonFields.bounded(fileName, "file_name", 1, MAX_CLIENT_FILE_NAME));
+    String safeName = FileNames.sanitize(Text.bounded(fileName, "file_name", 1, MAX_CLIENT_FILE_NAME));
     String type = contentType.strip().toLowerCase(Locale.ROOT);
     if (!allowedTypes.contains(type)) {
       throw DomainException.invalid("content_type " + Echo.of(type) + " is not accepted; allowed: " + allowedTypes);

@@ -1,18 +1,16 @@
 package red.sessions.vyoma.kernel;
 
-import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.bus.DomainException;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 
-/** A {@code start_time}/{@code end_time} pair from a request body, checked for order, length and not being past. */
+/** A time from {@code start} to {@code end}: a lesson's or a slot's. */
 public record TimeRange(OffsetDateTime start, OffsetDateTime end) {
 
-  public static TimeRange parseFuture(JsonObject body, Duration shortest, Duration longest) {
-    OffsetDateTime start = Times.parse(JsonFields.requiredString(body, "start_time", "start_time"), "start_time");
-    OffsetDateTime end = Times.parse(JsonFields.requiredString(body, "end_time", "end_time"), "end_time");
+  /** A range that has not started, checked for order and length. */
+  public static TimeRange future(OffsetDateTime start, OffsetDateTime end, Duration shortest, Duration longest) {
     if (!start.isBefore(end)) {
       throw DomainException.invalid("start_time must be before end_time");
     }

@@ -9,7 +9,6 @@ import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.events.Outbox;
 import red.sessions.vyoma.events.Subject;
-import red.sessions.vyoma.kernel.Times;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -28,14 +27,6 @@ public record Package(UUID packageId, String studentId, String teacherId, int le
       return new Entry(json.getInteger("change"), json.getString("reason"),
         booking == null ? null : UUID.fromString(booking), OffsetDateTime.parse(json.getString("at")));
     }
-
-    JsonObject toJson() {
-      return new JsonObject()
-        .put("change", change)
-        .put("reason", reason)
-        .put("booking_id", bookingId == null ? null : bookingId.toString())
-        .put("at", Times.format(at));
-    }
   }
 
   static Package of(Row row) {
@@ -52,22 +43,11 @@ public record Package(UUID packageId, String studentId, String teacherId, int le
 
   /** Appends the package's event (as it is after the change), in the change's transaction. */
   Future<Void> appendEvent(SqlClient tx, EventType type, UUID bookingId) {
-    return Outbox.append(tx, type, Subject.lessons(packageId, bookingId), List.of(studentId, teacherId), toJson());
+    return Outbox.append(tx, type, Subject.lessons(packageId, bookingId), List.of(studentId, teacherId),
+      PackageJson.lessonPackage(this));
   }
 
   boolean isParty(Caller caller) {
     return caller.actsForOneOf(studentId, teacherId);
-  }
-
-  public JsonObject toJson() {
-    return new JsonObject()
-      .put("package_id", packageId.toString())
-      .put("student_id", studentId)
-      .put("teacher_id", teacherId)
-      .put("lessons", lessons)
-      .put("remaining", remaining)
-      .put("expires_at", expiresAt == null ? null : Times.format(expiresAt))
-      .put("created_at", Times.format(createdAt))
-      .put("ledger", new JsonArray(ledger.stream().map(Entry::toJson).toList()));
   }
 }

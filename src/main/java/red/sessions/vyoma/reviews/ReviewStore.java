@@ -49,7 +49,7 @@ final class ReviewStore {
         .execute(params)
         .compose(rows -> Rows.first(rows)
           .map(made -> Outbox.append(connection, EventType.REVIEW_CREATED, Subject.booking(bookingId),
-            List.of(made.studentId(), made.teacherId()), made.toJson()).map(Optional.of(made)))
+            List.of(made.studentId(), made.teacherId()), ReviewJson.review(made)).map(Optional.of(made)))
           .orElseGet(() -> Future.succeededFuture(Optional.empty()))))
       .compose(made -> made.map(Future::succeededFuture).orElseGet(() -> whyNotReviewable(bookingId, caller)));
   }

@@ -3,7 +3,7 @@ package red.sessions.vyoma.search;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import red.sessions.vyoma.bus.DomainVerticle;
-import red.sessions.vyoma.kernel.JsonFields;
+import red.sessions.vyoma.kernel.Text;
 import red.sessions.vyoma.kernel.Page;
 
 import java.util.List;
@@ -26,6 +26,6 @@ public final class SearchVerticle extends DomainVerticle<SearchService> implemen
 
   @Override
   public Future<List<TeacherMatch>> teachers(String topic, Page page) {
-    return store.teachers(JsonFields.bounded(topic, "topic", 1, MAX_QUERY), page);
+    return store.teachers(Text.bounded(topic, "topic", 1, MAX_QUERY), page);
   }
 }

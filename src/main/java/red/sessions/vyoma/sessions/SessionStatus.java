@@ -26,7 +26,7 @@ public enum SessionStatus {
     return reachableFrom.toArray(String[]::new);
   }
 
-  static SessionStatus fromWire(String value) {
+  public static SessionStatus fromWire(String value) {
     return Arrays.stream(values()).filter(status -> status.wire().equals(value)).findFirst()
       .orElseThrow(() -> DomainException.invalid("status must be pending, active or completed"));
   }

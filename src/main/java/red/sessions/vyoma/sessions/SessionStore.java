@@ -129,7 +129,7 @@ final class SessionStore {
   private static Future<Void> announce(SqlClient connection, EventType type, UUID id) {
     return read(connection, id).compose(session -> Outbox.append(connection, type,
       Subject.session(session.bookingId(), session.sessionId()), List.of(session.studentId(), session.teacherId()),
-      session.toJson()));
+      SessionJson.session(session)));
   }
 
   /**

@@ -1,9 +1,7 @@
 package red.sessions.vyoma.webhooks;
 
 import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import red.sessions.vyoma.kernel.Times;
 
 import java.time.OffsetDateTime;
 import java.util.UUID;
@@ -21,18 +19,5 @@ public record Delivery(UUID id, UUID webhookId, UUID eventId, String eventType, 
     return new Delivery(row.getUUID("id"), row.getUUID("webhook_id"), row.getUUID("event_id"), row.getString("type"),
       row.getString("status"), (JsonArray) row.getValue("attempts"), row.getOffsetDateTime("next_attempt_at"),
       row.getOffsetDateTime("created_at"));
-  }
-
-  /** The delivery as the API shows it. */
-  public JsonObject toJson() {
-    return new JsonObject()
-      .put("id", id.toString())
-      .put("webhook_id", webhookId.toString())
-      .put("event_id", eventId.toString())
-      .put("event_type", eventType)
-      .put("status", status)
-      .put("attempts", attempts)
-      .put("next_attempt_at", nextAttempt == null ? null : Times.format(nextAttempt))
-      .put("created_at", Times.format(createdAt));
   }
 }

@@ -1,9 +1,6 @@
 package red.sessions.vyoma.webhooks;
 
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import red.sessions.vyoma.kernel.Times;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -28,22 +25,5 @@ public record Webhook(UUID id, String url, List<String> events, String descripti
 
   /** A webhook with the secret that signs its deliveries, as made or rotated. */
   public record WithSecret(Webhook webhook, String secret) {
-
-    public JsonObject toJson() {
-      return webhook.toJson().put("secret", secret);
-    }
-  }
-
-  /** The webhook as the API shows it. */
-  public JsonObject toJson() {
-    return new JsonObject()
-      .put("id", id.toString())
-      .put("url", url)
-      .put("events", new JsonArray(events))
-      .put("description", description)
-      .put("active", active)
-      .put("deactivated_reason", deactivatedReason)
-      .put("created_at", Times.format(createdAt))
-      .put("updated_at", Times.format(updatedAt));
   }
 }

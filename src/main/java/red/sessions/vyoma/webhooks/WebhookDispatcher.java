@@ -14,6 +14,7 @@ import io.vertx.core.net.SocketAddress;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import red.sessions.vyoma.events.EventJson;
 import red.sessions.vyoma.events.EventNotices;
 import red.sessions.vyoma.platform.Metrics;
 import red.sessions.vyoma.platform.OutboundTargets;
@@ -156,7 +157,7 @@ public final class WebhookDispatcher extends VerticleBase {
   private Future<DeliveryStore.Outcome> send(DeliveryStore.Claimed claimed) {
     OffsetDateTime at = OffsetDateTime.now(ZoneOffset.UTC);
     long started = System.nanoTime();
-    String body = claimed.event().toJson().encode();
+    String body = EventJson.envelope(claimed.event()).encode();
     URI url = URI.create(claimed.url());
     return vertx.executeBlocking(() -> targets.resolve(claimed.url()), false)
       .compose(address -> client.request(request(url, address, claimed, body)))

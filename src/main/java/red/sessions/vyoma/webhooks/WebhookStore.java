@@ -115,7 +115,7 @@ final class WebhookStore {
     if (!webhook.active()) {
       throw DomainException.conflict("the webhook is not active; turn it on (PATCH active: true) first");
     }
-    return pool.withTransaction(connection -> Outbox.ping(connection, webhook.id(), webhook.toJson()));
+    return pool.withTransaction(connection -> Outbox.ping(connection, webhook.id(), WebhookJson.webhook(webhook)));
   }
 
   Future<Webhook.WithSecret> rotateSecret(UUID id) {

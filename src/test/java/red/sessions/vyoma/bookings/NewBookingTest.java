@@ -2,6 +2,7 @@ package red.sessions.vyoma.bookings;
 
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.api.BookingBodies;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.kernel.TimeRange;
 import red.sessions.vyoma.support.Samples;
@@ -29,24 +30,24 @@ class NewBookingTest {
   }
 
   private static void assertRefused(String message, JsonObject body) {
-    DomainException e = assertThrows(DomainException.class, () -> NewBooking.parse(body));
+    DomainException e = assertThrows(DomainException.class, () -> BookingBodies.newBooking(body));
     assertEquals(DomainException.Reason.INVALID, e.reason());
     assertEquals(message, e.getMessage());
   }
 
   @Test
   void aStudentBooksALessonWithATeacher() {
-    NewBooking booking = NewBooking.parse(body("sam", "alice", START, START.plusHours(1)));
+    NewBooking booking = BookingBodies.newBooking(body("sam", "alice", START, START.plusHours(1)));
     assertEquals(new NewBooking("sam", "alice", new TimeRange(START, START.plusHours(1)), null), booking);
   }
 
   @Test
   void aStudentMayNameThePackageToTakeTheLessonFrom() {
     UUID packageId = UUID.randomUUID();
-    NewBooking booking = NewBooking.parse(body("sam", "alice", START, START.plusHours(1)).put("package_id", packageId.toString()));
+    NewBooking booking = BookingBodies.newBooking(body("sam", "alice", START, START.plusHours(1)).put("package_id", packageId.toString()));
     assertEquals(packageId, booking.packageId());
     assertRefused("package_id must be a UUID", body("sam", "alice", START, START.plusHours(1)).put("package_id", "ten"));
-    assertNotEquals(booking.fingerprint(), NewBooking.parse(body("sam", "alice", START, START.plusHours(1))).fingerprint());
+    assertNotEquals(booking.fingerprint(), BookingBodies.newBooking(body("sam", "alice", START, START.plusHours(1))).fingerprint());
   }
 
   @Test
@@ -62,9 +63,17 @@ class NewBookingTest {
   }
 
   @Test
+  void bothEndsOfTheLessonAreRequired() {
+    assertRefused("start_time is required", body("sam", "alice", START, START.plusHours(1)).putNull("start_time"));
+    assertRefused("end_time is required", body("sam", "alice", START, START.plusHours(1)).putNull("end_time"));
+    assertRefused("end_time must be an ISO-8601 time with an offset, e.g. 2026-12-01T09:00:00Z",
+      body("sam", "alice", START, START.plusHours(1)).put("end_time", "later"));
+  }
+
+  @Test
   void aLessonLastsFrom15MinutesTo8Hours() {
-    NewBooking.parse(body("sam", "alice", START, START.plusMinutes(15)));
-    NewBooking.parse(body("sam", "alice", START, START.plusHours(8)));
+    BookingBodies.newBooking(body("sam", "alice", START, START.plusMinutes(15)));
+    BookingBodies.newBooking(body("sam", "alice", START, START.plusHours(8)));
     String length = "the time from start_time to end_time must be between 15 min and 8 h";
     assertRefused(length, body("sam", "alice", START, START.plusMinutes(14)));
     assertRefused(length, body("sam", "alice", START, START.plusHours(8).plusMinutes(1)));

@@ -2,6 +2,7 @@ package red.sessions.vyoma.bookings;
 
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.api.BookingBodies;
 import red.sessions.vyoma.bus.DomainException;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,15 +16,15 @@ class StatusChangeTest {
   }
 
   private static void assertRefused(String message, JsonObject body) {
-    DomainException e = assertThrows(DomainException.class, () -> StatusChange.parse(body, null));
+    DomainException e = assertThrows(DomainException.class, () -> BookingBodies.statusChange(body, null));
     assertEquals(DomainException.Reason.INVALID, e.reason());
     assertEquals(message, e.getMessage());
   }
 
   @Test
   void aChangeNamesTheStatusToMoveTo() {
-    assertEquals(new StatusChange(BookingStatus.CONFIRMED, null, null), StatusChange.parse(change("confirmed"), null));
-    assertEquals(BookingStatus.COMPLETED, StatusChange.parse(change("completed"), null).to());
+    assertEquals(new StatusChange(BookingStatus.CONFIRMED, null, null), BookingBodies.statusChange(change("confirmed"), null));
+    assertEquals(BookingStatus.COMPLETED, BookingBodies.statusChange(change("completed"), null).to());
   }
 
   @Test
@@ -36,9 +37,9 @@ class StatusChangeTest {
   @Test
   void aCancellationCarriesItsReasonTrimmed() {
     assertEquals(new StatusChange(BookingStatus.CANCELLED, "I am ill", null),
-      StatusChange.parse(change("cancelled").put("reason", " I am ill "), null));
-    assertNull(StatusChange.parse(change("cancelled"), null).reason());
-    assertEquals("", StatusChange.parse(change("cancelled").put("reason", " "), null).reason());
+      BookingBodies.statusChange(change("cancelled").put("reason", " I am ill "), null));
+    assertNull(BookingBodies.statusChange(change("cancelled"), null).reason());
+    assertEquals("", BookingBodies.statusChange(change("cancelled").put("reason", " "), null).reason());
   }
 
   @Test
@@ -49,14 +50,14 @@ class StatusChangeTest {
 
   @Test
   void aReasonIsAtMost500Characters() {
-    assertEquals(500, StatusChange.parse(change("cancelled").put("reason", "r".repeat(500)), null).reason().length());
+    assertEquals(500, BookingBodies.statusChange(change("cancelled").put("reason", "r".repeat(500)), null).reason().length());
     assertRefused("reason must be 0 to 500 characters", change("cancelled").put("reason", "r".repeat(501)));
     assertRefused("reason must be a string", change("cancelled").put("reason", 7));
   }
 
   @Test
   void theVersionTheCallerLastSawIsCarried() {
-    assertEquals(3, StatusChange.parse(change("confirmed"), 3).expectedVersion());
-    assertNull(StatusChange.parse(change("confirmed"), null).expectedVersion());
+    assertEquals(3, BookingBodies.statusChange(change("confirmed"), 3).expectedVersion());
+    assertNull(BookingBodies.statusChange(change("confirmed"), null).expectedVersion());
   }
 }

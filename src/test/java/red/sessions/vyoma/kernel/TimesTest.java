@@ -13,7 +13,7 @@ import java.time.temporal.ChronoUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-class TimesTest {
+public class TimesTest {
 
   @Test
   void timesAreWrittenInUtcWithMilliseconds() {
@@ -77,7 +77,7 @@ class TimesTest {
     });
   }
 
-  static void assertBadRequest(String message, Runnable call) {
+  public static void assertBadRequest(String message, Runnable call) {
     DomainException e = assertThrows(DomainException.class, call::run);
     assertEquals(DomainException.Reason.INVALID, e.reason());
     assertEquals(message, e.getMessage());

@@ -3,6 +3,7 @@ package red.sessions.vyoma.profiles;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.api.ProfileBodies;
 import red.sessions.vyoma.bus.DomainException;
 
 import java.util.List;
@@ -22,11 +23,11 @@ class ProfileInputTest {
   }
 
   private static ProfileInput teacher(JsonObject data) {
-    return ProfileInput.parse(body("teacher", data));
+    return ProfileBodies.profile(body("teacher", data));
   }
 
   private static void assertBodyRefused(String message, JsonObject body) {
-    DomainException e = assertThrows(DomainException.class, () -> ProfileInput.parse(body));
+    DomainException e = assertThrows(DomainException.class, () -> ProfileBodies.profile(body));
     assertEquals(DomainException.Reason.INVALID, e.reason());
     assertEquals(message, e.getMessage());
   }
@@ -45,7 +46,7 @@ class ProfileInputTest {
 
   @Test
   void theBioAndTopicsMayBeLeftOut() {
-    ProfileInput input = ProfileInput.parse(body("student", data()));
+    ProfileInput input = ProfileBodies.profile(body("student", data()));
     assertEquals(Role.STUDENT, input.role());
     assertEquals("", input.bio());
     assertEquals(List.of(), input.topics());
@@ -54,7 +55,7 @@ class ProfileInputTest {
   @Test
   void theUserIdIsAtMost128Characters() {
     String longest = "a".repeat(128);
-    assertEquals(longest, ProfileInput.parse(body("teacher", data()).put("user_id", longest)).userId());
+    assertEquals(longest, ProfileBodies.profile(body("teacher", data()).put("user_id", longest)).userId());
     assertBodyRefused("user_id must be 1 to 128 characters", body("teacher", data()).put("user_id", longest + "a"));
   }
 
@@ -117,6 +118,6 @@ class ProfileInputTest {
   void topicsAreForTeachersOnly() {
     assertBodyRefused("profile_data.topics is only for teachers",
       body("student", data().put("topics", new JsonArray().add("Python"))));
-    assertEquals(List.of(), ProfileInput.parse(body("student", data().put("topics", new JsonArray()))).topics());
+    assertEquals(List.of(), ProfileBodies.profile(body("student", data().put("topics", new JsonArray()))).topics());
   }
 }

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
+import red.sessions.vyoma.api.SessionBodies;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.support.Samples;
 
@@ -24,7 +25,7 @@ class SessionUpdateTest {
   private static final String URL = BASE + "uploads/sam/1b4e28ba-2fa1-11d2-883f-0016d3cca427/notes.pdf";
 
   private static SessionUpdate parse(JsonObject body) {
-    return SessionUpdate.parse(body);
+    return SessionBodies.update(body);
   }
 
   private static JsonObject note(String text) {

@@ -1,18 +1,20 @@
-package red.sessions.vyoma.kernel;
+package red.sessions.vyoma.api;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.bus.DomainException;
+import red.sessions.vyoma.kernel.Times;
 
+import java.time.OffsetDateTime;
 import java.util.UUID;
 
 /** Typed reads of request fields that answer 400, naming the field, when a value has the wrong type. */
-public final class JsonFields {
+final class JsonFields {
 
   private JsonFields() {
   }
 
-  public static String optionalString(JsonObject json, String field, String label) {
+  static String optionalString(JsonObject json, String field, String label) {
     Object value = json.getValue(field);
     if (value == null) {
       return null;
@@ -23,7 +25,7 @@ public final class JsonFields {
     return text;
   }
 
-  public static String requiredString(JsonObject json, String field, String label) {
+  static String requiredString(JsonObject json, String field, String label) {
     String value = optionalString(json, field, label);
     if (value == null || value.isBlank()) {
       throw DomainException.invalid(label + " is required");
@@ -31,7 +33,7 @@ public final class JsonFields {
     return value;
   }
 
-  public static JsonObject requiredObject(JsonObject json, String field, String label) {
+  static JsonObject requiredObject(JsonObject json, String field, String label) {
     Object value = json.getValue(field);
     if (!(value instanceof JsonObject object)) {
       throw DomainException.invalid(label + (value == null ? " is required" : " must be an object"));
@@ -40,7 +42,7 @@ public final class JsonFields {
   }
 
   /** A JSON whole number within the bounds; a string such as {@code "5"} or a fraction such as {@code 4.5} is 400. */
-  public static int requiredInteger(JsonObject json, String field, String label, int min, int max) {
+  static int requiredInteger(JsonObject json, String field, String label, int min, int max) {
     Object value = json.getValue(field);
     if (value == null) {
       throw DomainException.invalid(label + " is required");
@@ -52,7 +54,7 @@ public final class JsonFields {
     throw DomainException.invalid(label + " must be a whole number from " + min + " to " + max);
   }
 
-  public static JsonArray optionalArray(JsonObject json, String field, String label) {
+  static JsonArray optionalArray(JsonObject json, String field, String label) {
     Object value = json.getValue(field);
     if (value == null) {
       return null;
@@ -63,8 +65,13 @@ public final class JsonFields {
     return array;
   }
 
+  /** A required ISO-8601 time with an offset. */
+  static OffsetDateTime requiredTime(JsonObject json, String field, String label) {
+    return Times.parse(requiredString(json, field, label), label);
+  }
+
   /** A UUID in its canonical 36-character form; anything else is 400. */
-  public static UUID uuid(String value, String label) {
+  static UUID uuid(String value, String label) {
     try {
       // UUID.fromString also takes short forms such as 1-1-1-1-1; only the canonical form names an id.
       if (value != null && value.length() == 36) {
@@ -74,14 +81,5 @@ public final class JsonFields {
       // answered below
     }
     throw DomainException.invalid(label + " must be a UUID");
-  }
-
-  /** A string whose trimmed length lies within the bounds. */
-  public static String bounded(String value, String label, int min, int max) {
-    String trimmed = value.strip();
-    if (trimmed.length() < min || trimmed.length() > max) {
-      throw DomainException.invalid(label + " must be " + min + " to " + max + " characters");
-    }
-    return trimmed;
   }
 }

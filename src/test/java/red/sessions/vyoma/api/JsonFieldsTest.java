@@ -1,4 +1,4 @@
-package red.sessions.vyoma.kernel;
+package red.sessions.vyoma.api;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -78,14 +78,6 @@ class JsonFieldsTest {
     assertBadRequest("booking_id must be a UUID", () -> JsonFields.uuid("1b4e28ba-2fa1-11d2-883f-0016d3cca42z", "booking_id"));
     assertBadRequest("booking_id must be a UUID", () -> JsonFields.uuid("1b4e28ba-2fa1-11d2-883f-0016d3cca4278", "booking_id"));
     assertBadRequest("booking_id must be a UUID", () -> JsonFields.uuid(null, "booking_id"));
-  }
-
-  @Test
-  void aBoundedStringIsTrimmedAndMeasuredTrimmed() {
-    assertEquals("Sam", JsonFields.bounded("  Sam\n", "name", 3, 3));
-    assertEquals("", JsonFields.bounded("   ", "bio", 0, 5));
-    assertBadRequest("name must be 4 to 10 characters", () -> JsonFields.bounded(" Sam ", "name", 4, 10));
-    assertBadRequest("name must be 1 to 2 characters", () -> JsonFields.bounded(" Sam ", "name", 1, 2));
   }
 
   @Test
