@@ -44,7 +44,7 @@ public final class BookingsVerticle extends DomainVerticle<BookingService> imple
       "bookings_teacher_no_overlap", DomainException.conflict(
         "the teacher already has a booking at that time or within the teacher's buffer around it"),
       "bookings_student_no_overlap", DomainException.conflict("the student already has a booking at that time"),
-      "bookings_student_id_fkey", DomainException.invalid("student_id has no profile; create it with POST /profiles"),
+      "bookings_student_id_fkey", DomainException.invalid("student_id has no profile; a booking is made only by a user with one"),
       "bookings_slot_id_fkey", DomainException.conflict("the availability slot was just removed"),
       "packages_remaining_in_range", Ledger.NO_LESSONS_LEFT,
       "package_ledger_one_return_per_booking", DomainException.conflict("the booking's lesson was already given back"),
@@ -80,7 +80,7 @@ public final class BookingsVerticle extends DomainVerticle<BookingService> imple
       throw DomainException.forbidden("a booking is made only by the student it names");
     }
     if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
-      throw DomainException.invalid("Idempotency-Key must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters");
+      throw DomainException.invalid("an idempotency key must be 1 to " + MAX_IDEMPOTENCY_KEY + " characters");
     }
     return store.create(booking, caller.userId(), idempotencyKey).onSuccess(created -> {
       if (!created.replayed()) {

@@ -100,14 +100,14 @@ public final class FilesVerticle extends DomainVerticle<FileService> implements 
     String[] distinct = keys.stream().distinct().toArray(String[]::new);
     return store.owned(distinct, caller.userId()).compose(owned -> {
       if (owned != distinct.length) {
-        throw DomainException.invalid("files[].url must be a file you uploaded through POST /presigned-url");
+        throw DomainException.invalid("files[].url must be a file issued to you for upload");
       }
       List<Future<Boolean>> uploaded = Arrays.stream(distinct).map(storage::exists).toList();
       return Future.all(uploaded).map(checked -> {
         for (int i = 0; i < distinct.length; i++) {
           if (!uploaded.get(i).result()) {
             throw DomainException.conflict("the file " + Echo.of(distinct[i])
-              + " has not been uploaded yet; PUT it to its upload_url first");
+              + " has not been uploaded yet; only an uploaded file is shared");
           }
         }
         return null;

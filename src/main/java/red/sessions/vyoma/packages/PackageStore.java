@@ -74,7 +74,7 @@ final class PackageStore {
     return SqlTemplate.forQuery(pool, PARTIES).execute(Map.of("student_id", grant.studentId(), "teacher_id", grant.teacherId()))
       .map(rows -> {
         throw rows.iterator().next().getBoolean("teacher")
-          ? DomainException.invalid("student_id has no profile; create it with POST /profiles")
+          ? DomainException.invalid("student_id has no profile; lessons are granted only to a user with one")
           : DomainException.invalid("teacher_id " + Echo.of(grant.teacherId()) + " is not a teacher");
       });
   }

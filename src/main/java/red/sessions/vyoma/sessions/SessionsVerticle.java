@@ -54,7 +54,7 @@ public final class SessionsVerticle extends DomainVerticle<SessionService> imple
   public Future<Session> getByBooking(Caller caller, UUID bookingId) {
     return store.sessionOfBooking(bookingId, caller)
       .compose(session -> store.read(session.orElseThrow(() -> DomainException.notFound("booking " + bookingId
-        + " has no session; create it with POST /sessions")), caller));
+        + " has no session yet")), caller));
   }
 
   /**

@@ -113,7 +113,7 @@ final class WebhookStore {
   /** Queues the ping in the outbox, so it is delivered (and retried) as any event is. */
   Future<Void> ping(Webhook webhook) {
     if (!webhook.active()) {
-      throw DomainException.conflict("the webhook is not active; turn it on (PATCH active: true) first");
+      throw DomainException.conflict("the webhook is not active; only an active webhook is pinged");
     }
     return pool.withTransaction(connection -> Outbox.ping(connection, webhook.id(), WebhookJson.webhook(webhook)));
   }
