@@ -57,7 +57,7 @@ final class DeliveryStore {
          FOR UPDATE OF d SKIP LOCKED)
     UPDATE webhook_deliveries d
        SET attempts = d.attempts + 1, next_attempt_at = now() + #{lease_seconds} * interval '1 second'
-      FROM due, webhooks w, events e
+      FROM due, webhooks w, event_envelopes e
      WHERE d.id = due.id AND w.id = d.webhook_id AND e.id = d.event_id
     RETURNING d.id AS delivery_id, d.webhook_id, d.attempts, w.url, w.secret,
               CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END AS previous_secret,

@@ -51,7 +51,7 @@ final class WebhookStore {
                        'attempted_at', to_char(a.attempted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                        'status_code', a.status_code, 'error', a.error, 'duration_ms', a.duration_ms) ORDER BY a.attempt)
                        FROM webhook_attempts a WHERE a.delivery_id = d.id), '[]'::json) AS attempts
-      FROM webhook_deliveries d JOIN events e ON e.id = d.event_id""";
+      FROM webhook_deliveries d JOIN event_envelopes e ON e.id = d.event_id""";
   private static final String DELIVERIES = DELIVERY_COLUMNS + """
 
      WHERE d.webhook_id = #{id} AND (#{status}::text IS NULL OR d.status = #{status})
