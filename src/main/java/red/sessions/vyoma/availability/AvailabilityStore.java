@@ -22,8 +22,7 @@ final class AvailabilityStore {
 
   private static final String LIST = """
     SELECT s.id, s.teacher_id, s.start_time, s.end_time,
-           EXISTS (SELECT 1 FROM bookings b
-                   WHERE b.slot_id = s.id AND b.status IN ('pending', 'confirmed')) AS is_booked
+           EXISTS (SELECT 1 FROM active_bookings b WHERE b.slot_id = s.id) AS is_booked
     FROM availability_slots s
     WHERE (#{teacher_id}::text IS NULL OR s.teacher_id = #{teacher_id})
       AND (#{from}::timestamptz IS NULL OR s.end_time > #{from})
@@ -45,7 +44,7 @@ final class AvailabilityStore {
   // so the check for active bookings that follows, in a fresh snapshot, sees every committed one.
   private static final String LOCK = "SELECT teacher_id FROM availability_slots WHERE id = #{id} FOR UPDATE";
   private static final String HOLDS_ACTIVE_BOOKING = """
-    SELECT EXISTS (SELECT 1 FROM bookings WHERE slot_id = #{id} AND status IN ('pending', 'confirmed')) AS held""";
+    SELECT EXISTS (SELECT 1 FROM active_bookings WHERE slot_id = #{id}) AS held""";
   private static final String DELETE = "DELETE FROM availability_slots WHERE id = #{id}";
 
   // A teacher's schedule with their role, for reading it: no row, or not a teacher, is not a teacher's schedule.

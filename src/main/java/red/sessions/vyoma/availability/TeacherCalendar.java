@@ -34,8 +34,8 @@ public final class TeacherCalendar {
     SELECT id, start_time, end_time FROM availability_slots
      WHERE teacher_id = #{teacher_id} AND tstzrange(start_time, end_time) && tstzrange(#{from}, #{to})""";
   private static final String BOOKINGS = """
-    SELECT id, start_time, end_time FROM bookings
-     WHERE teacher_id = #{teacher_id} AND status IN ('pending', 'confirmed')
+    SELECT id, start_time, end_time FROM active_bookings
+     WHERE teacher_id = #{teacher_id}
        AND tstzrange(start_time, blocked_until) && tstzrange(#{from}, #{to}) AND id IS DISTINCT FROM #{excluding}""";
 
   private TeacherCalendar() {

@@ -111,10 +111,10 @@ final class BookingStore {
 
   // A no-show is reported once, on a confirmed booking, by the other party (or an admin), from 10 minutes after
   // the start until 48 hours after the end, and only when the meeting's attendee records do not show the absent
-  // party joining the session's meeting (ATTENDED: the evidence, an attendee record in the session's meeting).
+  // party joining the session's meeting (ATTENDED: the evidence, an attendee record in the session's meeting, as
+  // sessions/ publishes it over meetings/' attendance).
   private static final String ATTENDED = """
-    EXISTS (SELECT 1 FROM sessions s JOIN meetings m ON m.session_id = s.id JOIN attendees a ON a.meeting_id = m.meeting_id
-             WHERE s.booking_id = %s AND a.user_id = %s)""";
+    EXISTS (SELECT 1 FROM lesson_attendance a WHERE a.booking_id = %s AND a.user_id = %s)""";
   private static final String NO_SHOW = """
     UPDATE bookings b
        SET status = CASE WHEN #{absent} = 'student' THEN 'completed' ELSE 'cancelled' END, no_show = #{absent},

@@ -7,7 +7,10 @@ import java.util.UUID;
 
 /**
  * The outbox as users read it, served on the event bus at {@link #ADDRESS}: each user reads the events
- * that name them; an admin may read all of them ({@code all}).
+ * that name them; an admin may read all of them ({@code all}). Its tables ({@code events},
+ * {@code event_subjects}) are read and written by this package alone; published for other domains: writing,
+ * {@link Outbox}; reading the outbox in order on one's own connection, {@link EventStore#readAll}; and the
+ * view {@code event_envelopes} (migration V14), an event's envelope by id.
  */
 public interface EventService {
 

@@ -3,6 +3,7 @@ package red.sessions.vyoma.events;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.platform.Rows;
 
@@ -12,8 +13,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The outbox as it is read: in commit-safe order, a user's own events or all of them. */
-final class EventStore {
+/**
+ * The outbox as it is read: in commit-safe order, a user's own events or all of them. {@link #readAll} is
+ * published for other domains' readers that follow the whole outbox on a connection of their own (the
+ * webhooks' fan-out, inside its transaction), so the outbox's SQL stays here.
+ */
+public final class EventStore {
 
   // Events of transactions older than every one still running are final: nothing can commit before them
   // any more. A later event that has committed is read (to tell the reader it is there) but not taken.
@@ -53,7 +58,20 @@ final class EventStore {
 
   /** Up to {@code limit} final events after the cursor; {@code user} null reads everyone's. */
   Future<EventPage> read(String user, EventCursor after, int limit) {
-    return SqlTemplate.forQuery(pool, READ).execute(Map.of("txid", after.txid(), "position", after.position(),
+    return read(pool, user, after, limit);
+  }
+
+  /**
+   * Up to {@code limit} final events of everyone after the cursor, read on the given connection (in the
+   * reader's transaction, if it has one); a page that is not full and {@code heldBack} means later events
+   * wait for an older transaction, so look again shortly.
+   */
+  public static Future<EventPage> readAll(SqlClient client, EventCursor after, int limit) {
+    return read(client, null, after, limit);
+  }
+
+  private static Future<EventPage> read(SqlClient client, String user, EventCursor after, int limit) {
+    return SqlTemplate.forQuery(client, READ).execute(Map.of("txid", after.txid(), "position", after.position(),
         "all", user == null, "user", user == null ? "" : user, "limit", limit + 1))
       .map(rows -> {
         List<Event> events = new ArrayList<>();

@@ -24,10 +24,8 @@ final class FileStore {
   private static final String FIND = """
     SELECT f.file_name, f.content_type,
            (f.owner_id = #{caller} OR EXISTS (
-              SELECT 1 FROM session_files sf
-                JOIN sessions s ON s.id = sf.session_id
-                JOIN bookings b ON b.id = s.booking_id
-               WHERE sf.file_key = f.key AND #{caller} IN (b.student_id, b.teacher_id))) AS readable
+              SELECT 1 FROM shared_files sf WHERE sf.file_key = f.key AND #{caller} IN (sf.student_id, sf.teacher_id)))
+             AS readable
       FROM files f WHERE f.key = #{key}""";
 
   private static final String OWNED = """

@@ -5,7 +5,12 @@ import red.sessions.vyoma.auth.Caller;
 
 import java.util.UUID;
 
-/** The meetings domain, served on the event bus at {@link #ADDRESS}; only a session's two parties (and admins) reach it. */
+/**
+ * The meetings domain, served on the event bus at {@link #ADDRESS}; only a session's two parties (and admins)
+ * reach it. Its tables ({@code meetings}, {@code attendees}) are read and written by this package alone;
+ * published for other domains' reads (views, migration V14): {@code live_meetings} (a session's live meeting)
+ * and {@code meeting_attendance} (who joined a meeting of a session).
+ */
 public interface MeetingService {
 
   String ADDRESS = "vyoma.meetings";

@@ -16,14 +16,13 @@ final class ProfileStore {
   // The email is shown to the profile's own user, to admins and to the other party of a booking the teacher
   // confirmed (confirmed_at stays set when it is then completed or cancelled); a booking only requested shows
   // nothing. One EXISTS per direction, each a single probe of bookings_confirmed_pairs that stops at its first
-  // entry (V12), so the check costs the same whatever either party's history; and none for the user or an admin.
+  // entry (V12; bookings/ publishes the view confirmed_pairs over it, V14), so the check costs the same whatever
+  // either party's history; and none for the user or an admin.
   private static final String FIND = """
     SELECT p.user_id, p.role, p.name, p.bio, p.topics, p.created_at, p.updated_at,
            CASE WHEN #{admin} OR p.user_id = #{caller}
-             OR EXISTS (SELECT 1 FROM bookings b
-                         WHERE b.teacher_id = p.user_id AND b.student_id = #{caller} AND b.confirmed_at IS NOT NULL)
-             OR EXISTS (SELECT 1 FROM bookings b
-                         WHERE b.teacher_id = #{caller} AND b.student_id = p.user_id AND b.confirmed_at IS NOT NULL)
+             OR EXISTS (SELECT 1 FROM confirmed_pairs c WHERE c.teacher_id = p.user_id AND c.student_id = #{caller})
+             OR EXISTS (SELECT 1 FROM confirmed_pairs c WHERE c.teacher_id = #{caller} AND c.student_id = p.user_id)
            THEN p.email END AS email
     FROM profiles p WHERE p.user_id = #{user_id}""";
 

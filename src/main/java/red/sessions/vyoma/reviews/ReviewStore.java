@@ -24,13 +24,13 @@ final class ReviewStore {
   private static final String INSERT = """
     INSERT INTO reviews (booking_id, student_id, teacher_id, rating, comment)
     SELECT id, student_id, teacher_id, #{rating}, #{comment}
-      FROM bookings
+      FROM lessons
      WHERE id = #{booking_id} AND status = 'completed' AND student_id = #{caller}
     RETURNING booking_id, student_id, teacher_id, rating, comment, created_at""";
 
   private static final String BOOKING = """
     SELECT b.student_id, b.status, EXISTS (SELECT 1 FROM reviews r WHERE r.booking_id = b.id) AS reviewed
-      FROM bookings b WHERE b.id = #{booking_id}""";
+      FROM lessons b WHERE b.id = #{booking_id}""";
 
   private final Pool pool;
 

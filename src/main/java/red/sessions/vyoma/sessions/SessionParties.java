@@ -23,8 +23,8 @@ public record SessionParties(UUID sessionId, UUID bookingId, String studentId, S
   // The live meeting comes with the parties in one round trip (the partial unique index on live meetings).
   private static final String LOAD = """
     SELECT s.id, s.booking_id, s.status, b.student_id, b.teacher_id, b.status AS booking_status,
-           (SELECT m.meeting_id FROM meetings m WHERE m.session_id = s.id AND m.ended_at IS NULL) AS live_meeting_id
-      FROM sessions s JOIN bookings b ON b.id = s.booking_id
+           (SELECT m.meeting_id FROM live_meetings m WHERE m.session_id = s.id) AS live_meeting_id
+      FROM sessions s JOIN lessons b ON b.id = s.booking_id
      WHERE s.id = #{session_id}""";
 
   /** The session's parties, failing with 404 for an unknown session and 403 for a caller who is not one. */

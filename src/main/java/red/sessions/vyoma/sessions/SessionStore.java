@@ -27,12 +27,12 @@ import java.util.UUID;
 final class SessionStore {
 
   private static final String BOOKING_PARTIES = """
-    SELECT student_id, teacher_id FROM bookings WHERE id = #{booking_id}""";
+    SELECT student_id, teacher_id FROM lessons WHERE id = #{booking_id}""";
 
   // A cancelled booking yields no row, so it never gets a session; a second request finds the first's.
   private static final String CREATE = """
     INSERT INTO sessions (booking_id)
-    SELECT id FROM bookings WHERE id = #{booking_id} AND status <> 'cancelled'
+    SELECT id FROM lessons WHERE id = #{booking_id} AND status <> 'cancelled'
     ON CONFLICT (booking_id) DO NOTHING
     RETURNING id""";
   private static final String BY_BOOKING = "SELECT id FROM sessions WHERE booking_id = #{booking_id}";
@@ -40,8 +40,8 @@ final class SessionStore {
   private static final String SESSION = """
     SELECT s.id, s.booking_id, s.status, s.created_at, s.updated_at,
            b.student_id, b.teacher_id, b.start_time, b.end_time,
-           (SELECT m.meeting_data FROM meetings m WHERE m.session_id = s.id AND m.ended_at IS NULL) AS meeting_data
-      FROM sessions s JOIN bookings b ON b.id = s.booking_id
+           (SELECT m.meeting_data FROM live_meetings m WHERE m.session_id = s.id) AS meeting_data
+      FROM sessions s JOIN lessons b ON b.id = s.booking_id
      WHERE s.id = #{id}""";
   private static final String NOTES = """
     SELECT id, author_id, text, client_time, created_at FROM session_notes

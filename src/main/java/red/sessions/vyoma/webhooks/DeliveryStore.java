@@ -5,6 +5,10 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.events.Event;
+import red.sessions.vyoma.events.EventCursor;
+import red.sessions.vyoma.events.EventPage;
+import red.sessions.vyoma.events.EventStore;
+import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.platform.Rows;
 
 import java.time.OffsetDateTime;
@@ -15,12 +19,34 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The deliveries SQL, as the dispatchers of all nodes share it: a node claims due deliveries (skipping those
+ * The deliveries SQL, as the dispatchers of all nodes share it. A node fans final events of the outbox out
+ * into deliveries, one node at a time ({@link #fanOut}); a node claims due deliveries (skipping those
  * another node is claiming at the same moment) by counting the attempt and moving the next attempt a lease
  * ahead, so no other node sends them until the lease runs out, and then records the outcome of that attempt
  * only.
  */
 final class DeliveryStore {
+
+  /** A pattern matches {@code *}, the event's own name, or the event's family ({@code booking.*}). */
+  private static final String MATCHES = """
+    EXISTS (SELECT 1 FROM unnest(w.events) p
+             WHERE p = '*' OR p = e.type OR (right(p, 2) = '.*' AND starts_with(e.type, left(p, -1))))""";
+
+  // The node that gets the row fans out; the others skip it and carry on (the row is free again at its commit,
+  // or at once if its node dies).
+  private static final String FAN_OUT_FROM = "SELECT txid::text AS txid, position FROM webhook_fanout FOR UPDATE SKIP LOCKED";
+
+  // Each event goes to the webhooks active now whose patterns name it; a ping was queued for its one webhook
+  // by the transaction that made it, so it is passed by. The key (webhook_id, event_id) makes an event met
+  // again a no-op. The cursor moves in the same statement, so deliveries and cursor commit together.
+  private static final String FAN_OUT = """
+    WITH queued AS (
+      INSERT INTO webhook_deliveries (webhook_id, event_id)
+      SELECT w.id, e.id FROM unnest(#{ids}::uuid[], #{types}::text[]) AS e (id, type) JOIN webhooks w ON w.active
+       WHERE e.type <> #{ping} AND\s""" + MATCHES + """
+
+      ON CONFLICT (webhook_id, event_id) DO NOTHING)
+    UPDATE webhook_fanout SET txid = #{txid}::text::xid8, position = #{position}""";
 
   private static final String CLAIM = """
     WITH due AS (
@@ -31,7 +57,7 @@ final class DeliveryStore {
          FOR UPDATE OF d SKIP LOCKED)
     UPDATE webhook_deliveries d
        SET attempts = d.attempts + 1, next_attempt_at = now() + #{lease_seconds} * interval '1 second'
-      FROM due, webhooks w, events e
+      FROM due, webhooks w, event_envelopes e
      WHERE d.id = due.id AND w.id = d.webhook_id AND e.id = d.event_id
     RETURNING d.id AS delivery_id, d.webhook_id, d.attempts, w.url, w.secret,
               CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END AS previous_secret,
@@ -98,6 +124,44 @@ final class DeliveryStore {
   DeliveryStore(Pool pool, RetryPolicy retries) {
     this.pool = pool;
     this.retries = retries;
+  }
+
+  /**
+   * What one fan-out step came to.
+   *
+   * @param more     whether more final events are waiting now (the step took a full page)
+   * @param heldBack whether later events wait for an older transaction to end
+   */
+  record FanOut(boolean more, boolean heldBack) {
+
+    static final FanOut ELSEWHERE = new FanOut(false, false);
+  }
+
+  /**
+   * Queues the deliveries of up to {@code max} final events after the fan-out's cursor and moves the cursor
+   * past them, in one transaction; nothing when another node is doing it right now.
+   */
+  Future<FanOut> fanOut(int max) {
+    return pool.withTransaction(connection -> connection.query(FAN_OUT_FROM).execute().compose(cursor -> {
+      if (cursor.size() == 0) {
+        return Future.succeededFuture(FanOut.ELSEWHERE);
+      }
+      Row from = cursor.iterator().next();
+      return EventStore.readAll(connection, new EventCursor(from.getString("txid"), from.getLong("position")), max)
+        .compose(page -> (page.events().isEmpty() ? Future.succeededFuture()
+          : SqlTemplate.forUpdate(connection, FAN_OUT).execute(fanOutParams(page)))
+          .map(done -> new FanOut(page.more(), page.heldBack())));
+    }));
+  }
+
+  private static Map<String, Object> fanOutParams(EventPage page) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("ids", page.events().stream().map(Event::id).toArray(UUID[]::new));
+    params.put("types", page.events().stream().map(Event::type).toArray(String[]::new));
+    params.put("ping", EventType.PING.wire());
+    params.put("txid", page.next().txid());
+    params.put("position", page.next().position());
+    return params;
   }
 
   Future<List<Claimed>> claim(int max, long leaseSeconds) {

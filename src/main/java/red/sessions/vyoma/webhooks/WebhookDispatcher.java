@@ -32,12 +32,14 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Sends webhook deliveries, on every node, on an event loop: never blocking it (the HTTP client is Vert.x's,
- * and the one blocking step, resolving the receiver's name for the {@link OutboundTargets} check, runs on a
- * worker) and never in the way of the API call whose change made the event (the call's transaction only
- * queued the delivery). A round claims what is due, up to {@link #MAX_IN_FLIGHT} sends at a time; rounds
- * run when any node commits events ({@link EventNotices}), when the next retry falls due, and at least every
- * {@link #IDLE_MS} in case a notice was lost. A send is a {@code POST} of the envelope, signed
+ * Queues and sends webhook deliveries, on every node, on an event loop: never blocking it (the HTTP client is
+ * Vert.x's, and the one blocking step, resolving the receiver's name for the {@link OutboundTargets} check,
+ * runs on a worker) and never in the way of the API call whose change made the event (the call's transaction
+ * only wrote the event). When any node commits events ({@link EventNotices}), when the next retry falls due,
+ * and at least every {@link #IDLE_MS} in case a notice was lost, the dispatcher first fans the outbox's newly
+ * final events out into deliveries (one node at a time: {@link DeliveryStore#fanOut}; an event held back
+ * behind an older transaction is looked for again shortly), then claims what is due, up to
+ * {@link #MAX_IN_FLIGHT} sends at a time. A send is a {@code POST} of the envelope, signed
  * ({@link WebhookSignature}), that must answer 2xx within {@code webhooks.timeout_seconds}; redirects are not followed.
  * A node that dies mid-send leaves the delivery to be claimed again by any node once its lease (three
  * timeouts) runs out: delivery is at least once, and receivers dedupe by event id.
@@ -47,6 +49,10 @@ public final class WebhookDispatcher extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
   static final int MAX_IN_FLIGHT = 32;
   static final long IDLE_MS = 5_000;
+  /** Events fanned out per step (and transaction); a full step is followed by the next at once. */
+  private static final int FAN_OUT_BATCH = 200;
+  /** How soon to look again for events that wait for an older transaction to end. */
+  private static final long HELD_BACK_MS = 100;
   private static final String ATTEMPTS = "vyoma.webhooks.attempts";
   private static final int MAX_ERROR = 500;
 
@@ -63,6 +69,9 @@ public final class WebhookDispatcher extends VerticleBase {
   private boolean again;
   private boolean stopped;
   private long timer = -1;
+  private boolean fanningOut;
+  private boolean fanOutAgain;
+  private boolean lookingAgainSoon;
 
   /**
    * @param config the {@code webhooks} section
@@ -89,8 +98,8 @@ public final class WebhookDispatcher extends VerticleBase {
         .register(meters)));
     client = vertx.createHttpClient(new HttpClientOptions().setForceSni(true).setConnectTimeout((int) timeoutMs)
       .setIdleTimeout((int) timeoutMs).setIdleTimeoutUnit(TimeUnit.MILLISECONDS), new PoolOptions().setHttp1MaxSize(MAX_IN_FLIGHT));
-    vertx.eventBus().localConsumer(EventNotices.ADDRESS, notice -> round());
-    round();
+    vertx.eventBus().localConsumer(EventNotices.ADDRESS, notice -> fanOut());
+    fanOut();
     return Future.succeededFuture();
   }
 
@@ -99,6 +108,42 @@ public final class WebhookDispatcher extends VerticleBase {
     stopped = true;
     vertx.cancelTimer(timer);
     return client.close();
+  }
+
+  /** Queues the deliveries of newly final events, then claims; one step at a time, again if asked meanwhile. */
+  private void fanOut() {
+    if (stopped) {
+      return;
+    }
+    if (fanningOut) {
+      fanOutAgain = true;
+      return;
+    }
+    fanningOut = true;
+    fanOutAgain = false;
+    store.fanOut(FAN_OUT_BATCH).onComplete(step -> {
+      fanningOut = false;
+      if (step.failed()) {
+        LOG.warn("Could not queue webhook deliveries of new events (next try at the next wake-up): {}",
+          step.cause().toString());
+      }
+      round();
+      if (fanOutAgain || step.succeeded() && step.result().more()) {
+        fanOut();
+      } else if (step.succeeded() && step.result().heldBack()) {
+        lookAgainSoon();
+      }
+    });
+  }
+
+  private void lookAgainSoon() {
+    if (!lookingAgainSoon && !stopped) {
+      lookingAgainSoon = true;
+      vertx.setTimer(HELD_BACK_MS, id -> {
+        lookingAgainSoon = false;
+        fanOut();
+      });
+    }
   }
 
   /** Claims what is due, as far as there is room, and sends it; one claim at a time. */
@@ -132,7 +177,7 @@ public final class WebhookDispatcher extends VerticleBase {
       return;
     }
     vertx.cancelTimer(timer);
-    timer = vertx.setTimer(ms, id -> round());
+    timer = vertx.setTimer(ms, id -> fanOut());
   }
 
   private void deliver(DeliveryStore.Claimed claimed) {

@@ -51,13 +51,16 @@ final class WebhookStore {
                        'attempted_at', to_char(a.attempted_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                        'status_code', a.status_code, 'error', a.error, 'duration_ms', a.duration_ms) ORDER BY a.attempt)
                        FROM webhook_attempts a WHERE a.delivery_id = d.id), '[]'::json) AS attempts
-      FROM webhook_deliveries d JOIN events e ON e.id = d.event_id""";
+      FROM webhook_deliveries d JOIN event_envelopes e ON e.id = d.event_id""";
   private static final String DELIVERIES = DELIVERY_COLUMNS + """
 
      WHERE d.webhook_id = #{id} AND (#{status}::text IS NULL OR d.status = #{status})
      ORDER BY d.created_at DESC, d.id
      LIMIT #{limit} OFFSET #{offset}""";
   private static final String DELIVERY = DELIVERY_COLUMNS + " WHERE d.id = #{delivery_id} AND d.webhook_id = #{id}";
+  // A webhook deleted since it was read gets nothing, as the fan-out would give it.
+  private static final String QUEUE_PING = """
+    INSERT INTO webhook_deliveries (webhook_id, event_id) SELECT id, #{event_id} FROM webhooks WHERE id = #{webhook_id}""";
   // Only a delivery that is finished is sent again: a pending one may be in flight on some node right now.
   private static final String REDELIVER = """
     UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(), retry_from = now()
@@ -110,12 +113,18 @@ final class WebhookStore {
     });
   }
 
-  /** Queues the ping in the outbox, so it is delivered (and retried) as any event is. */
+  /**
+   * Puts the ping in the outbox and queues its delivery to this webhook alone, in one transaction, so it is
+   * delivered (and retried) as any event is; the fan-out passes pings by.
+   */
   Future<Void> ping(Webhook webhook) {
     if (!webhook.active()) {
       throw DomainException.conflict("the webhook is not active; only an active webhook is pinged");
     }
-    return pool.withTransaction(connection -> Outbox.ping(connection, webhook.id(), WebhookJson.webhook(webhook)));
+    return pool.withTransaction(connection -> Outbox.ping(connection, webhook.id(), WebhookJson.webhook(webhook))
+      .compose(eventId -> SqlTemplate.forUpdate(connection, QUEUE_PING)
+        .execute(Map.of("webhook_id", webhook.id(), "event_id", eventId)))
+      .mapEmpty());
   }
 
   Future<Webhook.WithSecret> rotateSecret(UUID id) {

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import red.sessions.vyoma.support.Api;
 import red.sessions.vyoma.support.LessonEvents;
+import red.sessions.vyoma.support.RowLock;
 import red.sessions.vyoma.support.Scrape;
 import red.sessions.vyoma.support.TestServer;
 import red.sessions.vyoma.support.WebhookReceiver;
@@ -37,8 +38,9 @@ import static red.sessions.vyoma.support.Seed.hoursAhead;
 
 /**
  * Webhooks against a real receiver (a Vert.x HTTP server on loopback): signed deliveries of a lesson's whole
- * life, retries with growing gaps, 410, pings and secret rotation, redelivery, and two nodes sending each
- * delivery once. Private targets are allowed here, and the first retry comes after a second.
+ * life, retries with growing gaps, 410, pings and secret rotation, redelivery, the fan-out of events to the
+ * webhooks active when it runs, and two nodes queueing and sending each delivery once. Private targets are
+ * allowed here, and the first retry comes after a second.
  */
 class WebhooksTest {
 
@@ -204,6 +206,69 @@ class WebhooksTest {
     assertTrue(afterRotation.signedWith(second));
     assertTrue(afterRotation.signedWith(first));
     assertEquals(2L, afterRotation.json().getLong("sequence"), "pings count per webhook");
+  }
+
+  @Test
+  void aPingGoesToItsWebhookAloneEvenBesideOneThatTakesEverything() {
+    String everythingPath = path();
+    String everything = register(everythingPath, "*").getString("id");
+    String pingedPath = path();
+    String pinged = register(pingedPath, "review.created").getString("id");
+    assertJson(api.post("/webhooks/" + pinged + "/ping", admin, null), 202);
+    assertEquals("ping", receiver.await(pingedPath, request -> true, 1, WITHIN).get(0).eventType());
+    // The booking commits after the ping, so once its event reached the other webhook the fan-out has passed the ping.
+    String bookingId = booking(13);
+    assertEquals(1, receiver.await(everythingPath, request -> request.body().contains(bookingId), 1, WITHIN).size());
+    assertEquals(List.of(), deliveries(everything, "?limit=500").stream()
+      .filter(delivery -> delivery.getString("event_type").equals("ping")).toList());
+    assertEquals(List.of(), receiver.at(everythingPath).stream().filter(request -> request.eventType().equals("ping")).toList());
+  }
+
+  /**
+   * The rule: a webhook gets the events fanned out while it is active. An event whose transaction committed
+   * while an older one was still running waits for that one (the outbox's commit-safe order), and a webhook
+   * made meanwhile gets it.
+   */
+  @Test
+  void aWebhookMadeWhileAnEventWaitsForAnOlderTransactionGetsIt() {
+    String bystander = server.seed().student();
+    String bookingId;
+    String path = path();
+    try (RowLock older = RowLock.on("profiles", "user_id", bystander)) {
+      bookingId = booking(15);
+      register(path, "booking.created");
+      older.release();
+    }
+    List<Received> got = receiver.await(path, request -> request.body().contains(bookingId), 1, WITHIN);
+    assertEquals(List.of("booking.created"), got.stream().map(Received::eventType).toList());
+  }
+
+  @Test
+  void twoNodesQueueEachEventOnceForEachWebhookThatMatchesIt() {
+    String onePath = path();
+    String one = register(onePath, "booking.created").getString("id");
+    String familyPath = path();
+    String family = register(familyPath, "booking.*").getString("id");
+    try (TestServer other = TestServer.start(settings())) {
+      int bookings = 12;
+      List<String> made = IntStream.range(0, bookings).mapToObj(i -> {
+        var seed = (i % 2 == 0 ? server : other).seed();
+        String teacher = seed.teacher("Physics");
+        String student = seed.student();
+        seed.slot(teacher, hoursAhead(17), hoursAhead(18));
+        return seed.booking(student, teacher, hoursAhead(17), hoursAhead(18));
+      }).toList();
+      for (String path : List.of(onePath, familyPath)) {
+        List<Received> got = receiver.await(path, request -> made.stream().anyMatch(request.body()::contains), bookings, WITHIN);
+        assertEquals(bookings, got.stream().map(Received::eventId).distinct().count(), path);
+        assertEquals(bookings, got.size(), () -> "each event sent once to " + path);
+      }
+      for (String webhook : List.of(one, family)) {
+        List<JsonObject> log = deliveries(webhook, "?limit=500");
+        assertEquals(bookings, log.size(), "one delivery per event");
+        assertEquals(bookings, log.stream().map(delivery -> delivery.getString("event_id")).distinct().count());
+      }
+    }
   }
 
   @Test
