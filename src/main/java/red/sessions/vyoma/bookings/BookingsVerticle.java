@@ -67,7 +67,7 @@ public final class BookingsVerticle extends DomainVerticle<BookingService> imple
   public Future<Booking> get(Caller caller, UUID bookingId) {
     return store.find(bookingId).map(found -> {
       Booking booking = found.orElseThrow(() -> DomainException.notFound("no booking " + bookingId));
-      if (!booking.isParty(caller)) {
+      if (!caller.isPartyTo(booking.studentId(), booking.teacherId())) {
         throw DomainException.forbidden("only the booking's student and teacher may see it");
       }
       return booking;

@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.events.Outbox;
 import red.sessions.vyoma.events.Subject;
@@ -53,10 +52,6 @@ public record Package(UUID packageId, String studentId, String teacherId, int le
   /** Appends the package's event (as it is after the change), in the change's transaction. */
   Future<Void> appendEvent(SqlClient tx, EventType type, UUID bookingId) {
     return Outbox.append(tx, type, Subject.lessons(packageId, bookingId), List.of(studentId, teacherId), toJson());
-  }
-
-  boolean isParty(Caller caller) {
-    return caller.actsForOneOf(studentId, teacherId);
   }
 
   public JsonObject toJson() {
