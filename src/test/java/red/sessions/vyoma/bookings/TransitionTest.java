@@ -115,6 +115,10 @@ class TransitionTest {
       booking(COMPLETED, "student"), END);
     // The status is told before the time.
     assertConflict("a pending booking cannot become completed", Transition.COMPLETE, booking(PENDING), START.minusSeconds(60));
+    assertConflict("a booking can be completed only once its start_time has passed", Transition.COMPLETE, booking(CONFIRMED),
+      START.minusSeconds(60));
+    assertConflict("a no-show can be reported until 48 hours after the end", Transition.STUDENT_ABSENT, booking(CONFIRMED),
+      END.plus(Duration.ofDays(3)));
   }
 
   private static void assertConflict(String message, Transition transition, Booking booking, Instant now) {
@@ -149,6 +153,8 @@ class TransitionTest {
     assertEquals(DomainException.Reason.FORBIDDEN,
       Transition.CONFIRM.refusal(booking(CANCELLED), SAM, START).orElseThrow().reason());
     assertEquals(Optional.empty(), Transition.CONFIRM.refusal(booking(PENDING), ALICE, START).map(DomainException::getMessage));
+    assertEquals(Optional.of("a no-show can be reported from 10 minutes after the start"),
+      Transition.TEACHER_ABSENT.refusal(booking(CONFIRMED), SAM, START).map(DomainException::getMessage));
   }
 
   @Test
@@ -179,5 +185,6 @@ class TransitionTest {
     assertEquals("1 hour after the end", new Transition.Bound(Transition.Anchor.END, Duration.ofHours(1), true).words());
     assertEquals("90 minutes after the start", new Transition.Bound(Transition.Anchor.START, Duration.ofMinutes(90), true).words());
     assertEquals("1 minute after the start", new Transition.Bound(Transition.Anchor.START, Duration.ofMinutes(1), true).words());
+    assertEquals("0 minutes after the start", new Transition.Bound(Transition.Anchor.START, Duration.ZERO, true).words());
   }
 }
