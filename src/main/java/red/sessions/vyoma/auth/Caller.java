@@ -10,6 +10,14 @@ public record Caller(String userId, boolean admin) {
     return admin || this.userId.equals(userId);
   }
 
+  /**
+   * True when the caller is the student or the teacher (either may be null, naming no one) of what is between
+   * them (a booking, a package, a listing of either), or an admin: the one rule of who may see and act on it.
+   */
+  public boolean isPartyTo(String studentId, String teacherId) {
+    return admin || userId.equals(studentId) || userId.equals(teacherId);
+  }
+
   /** True when the caller is one of the given users (the two parties of a booking, say; null names no one) or an admin. */
   public boolean actsForOneOf(String... userIds) {
     return admin || Arrays.asList(userIds).contains(userId);

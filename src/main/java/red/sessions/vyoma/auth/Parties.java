@@ -1,6 +1,5 @@
 package red.sessions.vyoma.auth;
 
-import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
 
 /** Who may list what is between a student and a teacher (bookings, packages). */
@@ -17,7 +16,7 @@ public final class Parties {
     if (studentId == null && teacherId == null) {
       throw DomainException.invalid("query parameter student_id or teacher_id is required");
     }
-    if (!caller.actsForOneOf(studentId, teacherId)) {
+    if (!caller.isPartyTo(studentId, teacherId)) {
       throw DomainException.forbidden("you may list only your own " + things);
     }
   }

@@ -57,10 +57,6 @@ public record Booking(UUID bookingId, String studentId, String teacherId, Offset
       row.getString("no_show"));
   }
 
-  boolean isParty(Caller caller) {
-    return caller.actsForOneOf(studentId, teacherId);
-  }
-
   /** Whether the caller is the booking's student, acting for themselves (an admin acting on it is not). */
   boolean isStudent(Caller caller) {
     return !caller.admin() && caller.userId().equals(studentId);

@@ -4,28 +4,22 @@ import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.events.EventType;
 
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 
 /**
- * A booking's lifecycle: pending → confirmed (by the teacher) → completed (by either party);
- * pending or confirmed → cancelled (by either party). Nothing else moves, and nothing moves back.
+ * Where a booking is in its lifecycle: pending, then confirmed, then completed or cancelled. Who moves it from
+ * where to where, and when, is {@link Transition}'s table.
  */
 public enum BookingStatus {
-  PENDING(List.of(), false, EventType.BOOKING_CREATED),
-  CONFIRMED(List.of("pending"), true, EventType.BOOKING_CONFIRMED),
-  COMPLETED(List.of("confirmed"), false, EventType.BOOKING_COMPLETED),
-  CANCELLED(List.of("pending", "confirmed"), false, EventType.BOOKING_CANCELLED);
+  PENDING(EventType.BOOKING_CREATED),
+  CONFIRMED(EventType.BOOKING_CONFIRMED),
+  COMPLETED(EventType.BOOKING_COMPLETED),
+  CANCELLED(EventType.BOOKING_CANCELLED);
 
-  /** The statuses a booking may be in to move to this one. */
-  private final List<String> reachableFrom;
-  private final boolean teacherOnly;
   /** What a booking reaching this status emits. */
   private final EventType event;
 
-  BookingStatus(List<String> reachableFrom, boolean teacherOnly, EventType event) {
-    this.reachableFrom = reachableFrom;
-    this.teacherOnly = teacherOnly;
+  BookingStatus(EventType event) {
     this.event = event;
   }
 
@@ -35,18 +29,6 @@ public enum BookingStatus {
 
   public String wire() {
     return name().toLowerCase(Locale.ROOT);
-  }
-
-  String[] reachableFrom() {
-    return reachableFrom.toArray(String[]::new);
-  }
-
-  boolean isReachableFrom(String status) {
-    return reachableFrom.contains(status);
-  }
-
-  boolean teacherOnly() {
-    return teacherOnly;
   }
 
   static BookingStatus fromWire(String value) {

@@ -18,6 +18,7 @@ import red.sessions.vyoma.platform.Rows;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,13 +57,9 @@ final class BookingStore {
             #{free_cancellation_until})
     RETURNING\s""" + Booking.COLUMNS;
 
-  // Compare-and-set on the version, for a booking still active and not started. The times it leaves are
-  // recorded as the database had them, with who moved it; a student's move of a confirmed booking asks the
-  // teacher to confirm again. Free cancellation after the move, as the clock of the database has it: a student
-  // moving before theirs is over could as well cancel and book the new time, so the new time's (free_until)
-  // applies; once it is over, the lesson stays late wherever the student moves it. The teacher's (or an admin's)
-  // move gives the new time's too, but never makes the student late: a lesson they move inside that window can
-  // be cancelled for free until its new start.
+  // Compare-and-set on the version, for a booking the table lets the caller move now (Transition.MOVE). The times
+  // it leaves are recorded as the database had them, with who moved it; a student's move of a confirmed booking
+  // asks the teacher to confirm again; free cancellation follows the policy (CancellationPolicy.AFTER_MOVE).
   private static final String MOVE = """
     UPDATE bookings
        SET previous_times = previous_times || jsonb_build_array(jsonb_build_object(
@@ -70,14 +67,10 @@ final class BookingStore {
            start_time = #{start_time}, end_time = #{end_time}, blocked_until = #{blocked_until}, slot_id = #{slot_id},
            status = CASE WHEN #{by_student} THEN 'pending' ELSE status END,
            confirmed_at = CASE WHEN #{by_student} THEN NULL ELSE confirmed_at END,
-           free_cancellation_until = CASE
-             WHEN #{by_student} AND now() > free_cancellation_until
-               THEN LEAST(free_cancellation_until, #{free_until}::timestamptz)
-             WHEN #{by_student} OR #{free_until}::timestamptz > now() THEN #{free_until}::timestamptz
-             ELSE #{start_time}::timestamptz END,
+           free_cancellation_until = %s,
            version = version + 1, updated_at = now()
-     WHERE id = #{id} AND version = #{version} AND status IN ('pending', 'confirmed') AND start_time > now()
-    RETURNING\s""" + Booking.COLUMNS;
+     WHERE id = #{id} AND version = #{version} AND %s
+    RETURNING %s""".formatted(CancellationPolicy.AFTER_MOVE, Transition.MOVE.condition(), Booking.COLUMNS);
 
   // A key older than its lifetime counts as unused, whether or not the cleanup has deleted it yet: the
   // request that sends it again takes the row over, as if it were new.
@@ -91,40 +84,43 @@ final class BookingStore {
   private static final String FIND_KEY = """
     SELECT request_hash, booking_id FROM booking_idempotency_keys WHERE caller_id = #{caller_id} AND key = #{key}""";
 
-  // Compare-and-set: the row changes only from a status the target is reachable from, only for a party
-  // allowed to make that change, only at the expected version, and to completed only once it has started. A
-  // confirmation is remembered for good (confirmed_at), whatever happens to the booking after. The student
-  // cancelling after the booking's free cancellation is over is a late cancellation, as the clock of the
-  // database has it.
-  private static final String CHANGE_STATUS = """
-    UPDATE bookings
-       SET status = #{status}, cancel_reason = #{reason}, version = version + 1, updated_at = now(),
-           confirmed_at = CASE WHEN #{status} = 'confirmed' THEN now() ELSE confirmed_at END,
-           late_cancellation = #{status} = 'cancelled' AND NOT #{admin} AND student_id = #{caller}
-             AND now() > free_cancellation_until
-     WHERE id = #{id}
-       AND status = ANY (#{from})
-       AND (#{admin} OR teacher_id = #{caller} OR (NOT #{teacher_only} AND student_id = #{caller}))
-       AND version = #{version}
-       AND (#{status} <> 'completed' OR start_time <= now())
-    RETURNING\s""" + Booking.COLUMNS;
+  // Compare-and-set, one per change a PATCH may ask for: the row changes only as the table allows it
+  // (Transition.condition), at the expected version. A confirmation is remembered for good (confirmed_at),
+  // whatever happens to the booking after; whether a cancellation is late is the policy's (CancellationPolicy.LATE).
+  private static final Map<Transition, String> CHANGE_STATUS = new EnumMap<>(Map.of(
+    Transition.CONFIRM, changeStatus(Transition.CONFIRM),
+    Transition.CANCEL, changeStatus(Transition.CANCEL),
+    Transition.COMPLETE, changeStatus(Transition.COMPLETE)));
 
-  // A no-show is reported once, on a confirmed booking, by the other party (or an admin), from 10 minutes after
-  // the start until 48 hours after the end, and only when the meeting's attendee records do not show the absent
+  private static String changeStatus(Transition change) {
+    return """
+      UPDATE bookings
+         SET status = #{status}, cancel_reason = #{reason}, version = version + 1, updated_at = now(),
+             confirmed_at = CASE WHEN #{status} = 'confirmed' THEN now() ELSE confirmed_at END,
+             late_cancellation = #{status} = 'cancelled' AND %s
+       WHERE id = #{id} AND version = #{version} AND %s
+      RETURNING %s""".formatted(CancellationPolicy.LATE, change.condition(), Booking.COLUMNS);
+  }
+
+  // A no-show is reported on a booking as the table allows it (Transition.STUDENT_ABSENT, TEACHER_ABSENT: once, by
+  // the other party, in the no-show window), and only when the meeting's attendee records do not show the absent
   // party joining the session's meeting (ATTENDED: the evidence, an attendee record in the session's meeting, as
   // sessions/ publishes it over meetings/' attendance).
   private static final String ATTENDED = """
     EXISTS (SELECT 1 FROM lesson_attendance a WHERE a.booking_id = %s AND a.user_id = %s)""";
-  private static final String NO_SHOW = """
-    UPDATE bookings b
-       SET status = CASE WHEN #{absent} = 'student' THEN 'completed' ELSE 'cancelled' END, no_show = #{absent},
-           version = version + 1, updated_at = now()
-     WHERE id = #{id} AND version = #{version} AND status = 'confirmed' AND no_show IS NULL
-       AND now() >= start_time + interval '10 minutes' AND now() <= end_time + interval '48 hours'
-       AND (#{admin} OR (#{absent} = 'student' AND teacher_id = #{caller}) OR (#{absent} = 'teacher' AND student_id = #{caller}))
-       AND NOT\s""" + ATTENDED.formatted("b.id", "CASE WHEN #{absent} = 'student' THEN b.student_id ELSE b.teacher_id END")
-    + " RETURNING " + Booking.COLUMNS;
+  private static final Map<Absent, String> NO_SHOW = new EnumMap<>(Map.of(
+    Absent.STUDENT, noShow(Absent.STUDENT), Absent.TEACHER, noShow(Absent.TEACHER)));
   private static final String JOINED = "SELECT " + ATTENDED.formatted("#{id}", "#{user_id}") + " AS joined";
+
+  private static String noShow(Absent absent) {
+    return """
+      UPDATE bookings b
+         SET status = #{status}, no_show = #{absent}, version = version + 1, updated_at = now()
+       WHERE id = #{id} AND version = #{version} AND %s
+         AND NOT %s
+      RETURNING %s""".formatted(Transition.noShowOf(absent).condition(),
+      ATTENDED.formatted("b.id", "CASE WHEN #{absent} = 'student' THEN b.student_id ELSE b.teacher_id END"), Booking.COLUMNS);
+  }
 
   private final Pool pool;
   private final int keyTtlSeconds;
@@ -184,7 +180,7 @@ final class BookingStore {
           params.put("end_time", booking.time().end());
           params.put("blocked_until", blockedUntil(bookable, booking.time().end()));
           params.put("package_id", packageId);
-          params.put("free_cancellation_until", freeCancellationUntil(bookable, booking.time().start()));
+          params.put("free_cancellation_until", CancellationPolicy.freeUntil(bookable, booking.time().start()));
           return SqlTemplate.forUpdate(connection, INSERT).mapTo(Booking::of).execute(params)
             .map(rows -> rows.iterator().next())
             .compose(made -> (packageId == null ? Future.<Void>succeededFuture()
@@ -222,11 +218,6 @@ final class BookingStore {
     return end.plusMinutes(bookable.schedule().rules().bufferMinutes());
   }
 
-  /** Until when the teacher's policy lets the student cancel a lesson starting at {@code start} for free. */
-  private static OffsetDateTime freeCancellationUntil(Bookable bookable, OffsetDateTime start) {
-    return start.minusHours(bookable.schedule().rules().freeCancellationHours());
-  }
-
   private Future<CreatedBooking> replay(SqlClient client, Map<String, Object> key) {
     return SqlTemplate.forQuery(client, FIND_KEY).execute(key).map(rows -> {
       var row = rows.iterator().next();
@@ -238,45 +229,33 @@ final class BookingStore {
   }
 
   /** The changed booking, or empty when the compare-and-set matched nothing. */
-  Future<Optional<Booking>> changeStatus(UUID id, BookingStatus to, String reason, Caller caller, int version) {
-    Map<String, Object> params = new HashMap<>();
+  Future<Optional<Booking>> changeStatus(UUID id, Transition change, String reason, Caller caller, int version) {
+    Map<String, Object> params = change.params(caller);
     params.put("id", id);
-    params.put("status", to.wire());
+    params.put("status", change.to().wire());
     params.put("reason", reason);
-    params.put("from", to.reachableFrom());
-    params.put("admin", caller.admin());
-    params.put("caller", caller.userId());
-    params.put("teacher_only", to.teacherOnly());
     params.put("version", version);
-    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, CHANGE_STATUS).mapTo(Booking::of)
+    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, CHANGE_STATUS.get(change)).mapTo(Booking::of)
       .execute(params)
       .map(Rows::first)
-      .compose(changed -> changed.map(booking -> (to == BookingStatus.CANCELLED && booking.packageId() != null
-          ? Ledger.record(connection, booking.packageId(), booking.bookingId(), booking.lateCancellation() ? 0 : 1,
-            cancellation(booking, caller))
+      .compose(changed -> changed.map(booking -> (change == Transition.CANCEL && booking.packageId() != null
+          ? Ledger.record(connection, booking.packageId(), booking.bookingId(), CancellationPolicy.lessonsBack(booking),
+            CancellationPolicy.ledgerReason(booking, caller))
           : Future.<Void>succeededFuture())
-        .compose(v -> booking.appendEvent(connection, to.event()))
+        .compose(v -> booking.appendEvent(connection, change.to().event()))
         .map(changed))
         .orElseGet(() -> Future.succeededFuture(changed))));
   }
 
-  /** What a cancellation does to the booking's lesson: only a student's late one keeps it used. */
-  private static Ledger.Reason cancellation(Booking booking, Caller caller) {
-    if (booking.lateCancellation()) {
-      return Ledger.Reason.LATE_CANCELLATION;
-    }
-    return booking.isStudent(caller) ? Ledger.Reason.CANCELLED_IN_TIME : Ledger.Reason.TEACHER_CANCELLED;
-  }
-
   /** The booking after the no-show report, or empty when the compare-and-set matched nothing. */
   Future<Optional<Booking>> reportNoShow(UUID bookingId, Absent absent, Caller caller, int version) {
-    Map<String, Object> params = new HashMap<>();
+    Transition report = Transition.noShowOf(absent);
+    Map<String, Object> params = report.params(caller);
     params.put("id", bookingId);
     params.put("version", version);
     params.put("absent", absent.wire());
-    params.put("admin", caller.admin());
-    params.put("caller", caller.userId());
-    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, NO_SHOW).mapTo(Booking::of)
+    params.put("status", report.to().wire());
+    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, NO_SHOW.get(absent)).mapTo(Booking::of)
       .execute(params)
       .map(Rows::first)
       .compose(reported -> reported.map(booking -> (booking.packageId() != null
@@ -302,16 +281,15 @@ final class BookingStore {
     return pool.withTransaction(connection ->
       bookable(connection, booking.studentId(), booking.teacherId(), start, end, booking.bookingId())
         .compose(bookable -> {
-          Map<String, Object> params = new HashMap<>();
+          Map<String, Object> params = Transition.MOVE.params(caller);
           params.put("id", booking.bookingId());
           params.put("version", version);
-          params.put("caller", caller.userId());
           params.put("start_time", time.start());
           params.put("end_time", time.end());
           params.put("blocked_until", blockedUntil(bookable, time.end()));
           params.put("slot_id", bookable.slotAt(start, end).orElse(null));
           params.put("by_student", booking.isStudent(caller));
-          params.put("free_until", freeCancellationUntil(bookable, time.start()));
+          params.put("free_until", CancellationPolicy.freeUntil(bookable, time.start()));
           return packageValidAt(connection, booking, time.start())
             .compose(valid -> SqlTemplate.forUpdate(connection, MOVE).mapTo(Booking::of).execute(params));
         })

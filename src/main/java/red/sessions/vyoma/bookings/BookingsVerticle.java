@@ -12,7 +12,6 @@ import red.sessions.vyoma.kernel.Page;
 import red.sessions.vyoma.kernel.TimeRange;
 import red.sessions.vyoma.packages.Ledger;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -30,9 +29,6 @@ public final class BookingsVerticle extends DomainVerticle<BookingService> imple
     "Bookings created (a replayed idempotent request is not a new booking)");
   private static final DomainCounter CANCELLED = new DomainCounter("vyoma.bookings.cancelled",
     "Bookings cancelled by either party");
-
-  private static final Duration NO_SHOW_FROM = Duration.ofMinutes(10);
-  private static final Duration NO_SHOW_UNTIL = Duration.ofHours(48);
 
   private final BookingStore store;
 
@@ -67,7 +63,7 @@ public final class BookingsVerticle extends DomainVerticle<BookingService> imple
   public Future<Booking> get(Caller caller, UUID bookingId) {
     return store.find(bookingId).map(found -> {
       Booking booking = found.orElseThrow(() -> DomainException.notFound("no booking " + bookingId));
-      if (!booking.isParty(caller)) {
+      if (!caller.isPartyTo(booking.studentId(), booking.teacherId())) {
         throw DomainException.forbidden("only the booking's student and teacher may see it");
       }
       return booking;
@@ -95,16 +91,17 @@ public final class BookingsVerticle extends DomainVerticle<BookingService> imple
     // compare-and-set is on that version, so of two changes racing from one state only one wins, whichever they are.
     Future<Integer> version = change.expectedVersion() != null ? Future.succeededFuture(change.expectedVersion())
       : get(caller, bookingId).map(Booking::version);
-    return version.compose(expected -> store.changeStatus(bookingId, change.to(), change.reason(), caller, expected)
+    Transition transition = Transition.to(change.to());
+    return version.compose(expected -> store.changeStatus(bookingId, transition, change.reason(), caller, expected)
       .compose(changed -> changed
         .map(booking -> {
-          if (change.to() == BookingStatus.CANCELLED) {
+          if (transition == Transition.CANCEL) {
             count(CANCELLED);
           }
           return Future.succeededFuture(booking);
         })
         .orElseGet(() -> get(caller, bookingId).map(booking -> {
-          throw whyUnchanged(booking, change, caller, expected);
+          throw whyNot(transition, booking, caller, change.expectedVersion()).orElseGet(BookingsVerticle::changedMeanwhile);
         }))));
   }
 
@@ -115,97 +112,52 @@ public final class BookingsVerticle extends DomainVerticle<BookingService> imple
       if (expected == booking.version() && booking.startTime().isEqual(time.start()) && booking.endTime().isEqual(time.end())) {
         return Future.succeededFuture(booking);
       }
-      Optional<DomainException> refused = whyUnmovable(booking, expectedVersion);
+      Optional<DomainException> refused = whyNot(Transition.MOVE, booking, caller, expectedVersion);
       if (refused.isPresent()) {
         throw refused.get();
       }
       return store.move(booking, time, caller, expected).compose(moved -> moved.map(Future::succeededFuture)
         .orElseGet(() -> get(caller, bookingId).map(now -> {
-          throw whyUnmovable(now, expectedVersion).orElseGet(() -> DomainException.conflict(
-            "the booking changed at the same moment; read it again"));
+          throw whyNot(Transition.MOVE, now, caller, expectedVersion).orElseGet(BookingsVerticle::changedMeanwhile);
         })));
     });
   }
 
   @Override
   public Future<Booking> reportNoShow(Caller caller, UUID bookingId, Absent absent, Integer expectedVersion) {
+    // The database decides (the compare-and-set); the booking as it is then explains a refusal.
     return get(caller, bookingId).compose(booking -> {
       int expected = expectedVersion != null ? expectedVersion : booking.version();
-      Optional<DomainException> refused = whyNoNoShow(booking, absent, caller, expectedVersion);
-      if (refused.isPresent()) {
-        throw refused.get();
-      }
       return store.reportNoShow(bookingId, absent, caller, expected).compose(reported -> reported.map(Future::succeededFuture)
         .orElseGet(() -> get(caller, bookingId).compose(now -> {
-          Optional<DomainException> why = whyNoNoShow(now, absent, caller, expectedVersion);
+          Optional<DomainException> why = whyNot(Transition.noShowOf(absent), now, caller, expectedVersion);
           if (why.isPresent()) {
             throw why.get();
           }
           String absentee = absent == Absent.STUDENT ? now.studentId() : now.teacherId();
           return store.joinedMeeting(bookingId, absentee).map(joined -> {
-            throw DomainException.conflict(joined
-              ? "the meeting's records show the " + absent.wire() + " joined the session's meeting"
-              : "the booking changed at the same moment; read it again");
+            throw joined ? DomainException.conflict("the meeting's records show the " + absent.wire() + " joined the session's meeting")
+              : changedMeanwhile();
           });
         })));
     });
   }
 
-  /** Why a no-show of {@code absent} cannot be reported on the booking as it is now, attendance aside. */
-  private static Optional<DomainException> whyNoNoShow(Booking booking, Absent absent, Caller caller, Integer expectedVersion) {
-    String reporter = absent == Absent.STUDENT ? booking.teacherId() : booking.studentId();
-    if (!caller.actsFor(reporter)) {
-      return Optional.of(DomainException.forbidden("a no-show of the " + absent.wire() + " is reported by the other party"));
-    }
-    if (expectedVersion != null && expectedVersion != booking.version()) {
-      return Optional.of(new DomainException(DomainException.Reason.STALE, "the booking changed since you read it; read it again"));
-    }
-    if (booking.noShow() != null) {
-      return Optional.of(DomainException.conflict("a no-show was already reported for this booking"));
-    }
-    if (booking.status() != BookingStatus.CONFIRMED) {
-      return Optional.of(DomainException.conflict("a no-show is reported only on a confirmed booking, not a "
-        + booking.status().wire() + " one"));
-    }
-    Instant now = Instant.now();
-    if (now.isBefore(booking.startTime().toInstant().plus(NO_SHOW_FROM))) {
-      return Optional.of(DomainException.conflict("a no-show can be reported from 10 minutes after the start"));
-    }
-    if (now.isAfter(booking.endTime().toInstant().plus(NO_SHOW_UNTIL))) {
-      return Optional.of(DomainException.conflict("a no-show can be reported until 48 hours after the end"));
-    }
-    return Optional.empty();
+  /**
+   * Why the caller cannot make the change to the booking as it is now, if they cannot: the table's reasons
+   * ({@link Transition#forbidden}, {@link Transition#conflict}), and between them a version the booking has left.
+   */
+  private static Optional<DomainException> whyNot(Transition transition, Booking booking, Caller caller,
+                                                  Integer expectedVersion) {
+    return transition.forbidden(booking, caller)
+      .or(() -> expectedVersion != null && expectedVersion != booking.version()
+        ? Optional.of(new DomainException(DomainException.Reason.STALE, "the booking changed since you read it; read it again"))
+        : Optional.empty())
+      .or(() -> transition.conflict(booking, Instant.now()));
   }
 
-  /** Why a booking as it is now cannot be moved at the version the caller expects, if it cannot. */
-  private static Optional<DomainException> whyUnmovable(Booking booking, Integer expectedVersion) {
-    if (expectedVersion != null && expectedVersion != booking.version()) {
-      return Optional.of(new DomainException(DomainException.Reason.STALE, "the booking changed since you read it; read it again"));
-    }
-    if (booking.status() != BookingStatus.PENDING && booking.status() != BookingStatus.CONFIRMED) {
-      return Optional.of(DomainException.conflict("a " + booking.status().wire() + " booking cannot be moved"));
-    }
-    if (!booking.startTime().toInstant().isAfter(Instant.now())) {
-      return Optional.of(DomainException.conflict("the lesson has started; it can no longer be moved"));
-    }
-    return Optional.empty();
-  }
-
-  /** Why the compare-and-set changed nothing, given the booking as it is now. */
-  private static DomainException whyUnchanged(Booking booking, StatusChange change, Caller caller, int expected) {
-    BookingStatus to = change.to();
-    if (to.teacherOnly() && !caller.actsFor(booking.teacherId())) {
-      return DomainException.forbidden("only the teacher may set a booking to " + to.wire());
-    }
-    if (change.expectedVersion() != null && expected != booking.version()) {
-      return new DomainException(DomainException.Reason.STALE, "the booking changed since you read it; read it again");
-    }
-    if (!to.isReachableFrom(booking.status().wire())) {
-      return DomainException.conflict("a " + booking.status().wire() + " booking cannot become " + to.wire());
-    }
-    if (to == BookingStatus.COMPLETED && booking.startTime().toInstant().isAfter(Instant.now())) {
-      return DomainException.conflict("a booking can be completed only once its start_time has passed");
-    }
+  /** The table allows the change, yet the compare-and-set matched nothing: another change won. */
+  private static DomainException changedMeanwhile() {
     return DomainException.conflict("the booking changed at the same moment; read it again");
   }
 }

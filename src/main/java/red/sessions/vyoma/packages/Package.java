@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.events.Outbox;
 import red.sessions.vyoma.events.Subject;
@@ -45,9 +44,5 @@ public record Package(UUID packageId, String studentId, String teacherId, int le
   Future<Void> appendEvent(SqlClient tx, EventType type, UUID bookingId) {
     return Outbox.append(tx, type, Subject.lessons(packageId, bookingId), List.of(studentId, teacherId),
       PackageJson.lessonPackage(this));
-  }
-
-  boolean isParty(Caller caller) {
-    return caller.actsForOneOf(studentId, teacherId);
   }
 }

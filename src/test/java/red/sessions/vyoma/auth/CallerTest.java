@@ -32,4 +32,16 @@ class CallerTest {
     assertFalse(SAM.actsForOneOf("alice", null));
     assertFalse(SAM.actsForOneOf());
   }
+
+  @Test
+  void aPartyIsTheStudentOrTheTeacherOrAnAdmin() {
+    assertTrue(SAM.isPartyTo("sam", "alice"));
+    assertTrue(SAM.isPartyTo("alice", "sam"));
+    assertTrue(SAM.isPartyTo("sam", null));
+    assertTrue(SAM.isPartyTo(null, "sam"));
+    assertFalse(SAM.isPartyTo("alice", "bob"));
+    assertFalse(SAM.isPartyTo(null, null));
+    assertTrue(ADMIN.isPartyTo("alice", "bob"));
+    assertTrue(ADMIN.isPartyTo(null, null));
+  }
 }

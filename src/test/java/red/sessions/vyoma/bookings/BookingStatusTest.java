@@ -6,17 +6,11 @@ import red.sessions.vyoma.support.Samples;
 
 import java.util.Arrays;
 import java.util.List;
-import java.util.Set;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 class BookingStatusTest {
-
-  /** Every move the lifecycle allows, as "from→to"; any other pair is refused. */
-  private static final Set<String> ALLOWED = Set.of(
-    "pending→confirmed", "confirmed→completed", "pending→cancelled", "confirmed→cancelled");
 
   private static final List<String> WIRE = List.of("pending", "confirmed", "completed", "cancelled");
 
@@ -30,29 +24,6 @@ class BookingStatusTest {
     for (BookingStatus status : BookingStatus.values()) {
       assertEquals(status, BookingStatus.fromWire(status.wire()));
     }
-  }
-
-  @Test
-  void onlyTheAllowedMovesAreReachable() {
-    for (BookingStatus to : BookingStatus.values()) {
-      for (String from : WIRE) {
-        assertEquals(ALLOWED.contains(from + "→" + to.wire()), to.isReachableFrom(from), from + "→" + to.wire());
-      }
-    }
-  }
-
-  @Test
-  void theStatusesTheDatabaseChecksAreTheReachableOnes() {
-    assertArrayEquals(new String[0], BookingStatus.PENDING.reachableFrom());
-    assertArrayEquals(new String[] {"pending"}, BookingStatus.CONFIRMED.reachableFrom());
-    assertArrayEquals(new String[] {"confirmed"}, BookingStatus.COMPLETED.reachableFrom());
-    assertArrayEquals(new String[] {"pending", "confirmed"}, BookingStatus.CANCELLED.reachableFrom());
-  }
-
-  @Test
-  void onlyConfirmingIsForTheTeacherAlone() {
-    assertEquals(List.of(BookingStatus.CONFIRMED),
-      Arrays.stream(BookingStatus.values()).filter(BookingStatus::teacherOnly).toList());
   }
 
   @Test
