@@ -603,7 +603,7 @@ class FilesTest {
     }
 
     private void assertNoPartialFiles() {
-      Path incoming = FilesVerticle.localRoot(server.config().dataDir()).resolve(".incoming");
+      Path incoming = LocalFileStorage.rootUnder(server.config().dataDir()).resolve(".incoming");
       if (!Files.exists(incoming)) {
         return;
       }
@@ -792,7 +792,7 @@ class FilesTest {
         assertError(response, response.statusCode());
       }
       assertFalse(s3.exists(key));
-      assertFalse(Files.exists(FilesVerticle.localRoot(server.config().dataDir()).resolve(key)), "stored locally");
+      assertFalse(Files.exists(LocalFileStorage.rootUnder(server.config().dataDir()).resolve(key)), "stored locally");
     }
 
     private Map<String, String> expiringAfter(String seconds) {
