@@ -18,6 +18,7 @@ import red.sessions.vyoma.bus.LocalServices;
 import red.sessions.vyoma.events.EventNotices;
 import red.sessions.vyoma.events.EventsVerticle;
 import red.sessions.vyoma.files.FilesVerticle;
+import red.sessions.vyoma.files.LocalUploads;
 import red.sessions.vyoma.files.UploadSigner;
 import red.sessions.vyoma.http.RateLimits;
 import red.sessions.vyoma.http.StreamSlots;
@@ -114,6 +115,7 @@ public final class Application {
       domains = domains.compose(v -> noted(vertx.deployVerticle(() -> domain.apply(parts), workers), deployments));
     }
     DeploymentOptions http = new DeploymentOptions().setInstances(AppConfig.instances(config.http()));
+    LocalUploads uploads = new LocalUploads(config.dataDir(), signer, config.storage().getLong("max_upload_bytes"));
     RateLimits limits = RateLimits.create(vertx, config.rateLimits(), cluster);
     StreamSlots streamSlots = StreamSlots.create(vertx, config.events());
     return domains
@@ -122,7 +124,7 @@ public final class Application {
       .compose(v -> noted(vertx.deployVerticle(new EventNotices(database.connectOptions())), deployments))
       .compose(v -> noted(vertx.deployVerticle(new WebhookDispatcher(database.pool(), config.webhooks())), deployments))
       .compose(v -> vertx.deployVerticle(
-        () -> new HttpVerticle(config, verifier, database, signer, cluster, limits, streamSlots), http))
+        () -> new HttpVerticle(config, verifier, database, uploads, cluster, limits, streamSlots), http))
       .map(id -> {
         deployments.add(id);
         LOG.info("Vyoma 1:1 listening on {}", HttpVerticle.url(config));

@@ -9,9 +9,11 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import red.sessions.vyoma.support.JavaProcess;
 import red.sessions.vyoma.support.ResponseContract;
 import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.Wait;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,10 +119,10 @@ class MainProcessTest {
           .getBytes(StandardCharsets.US_ASCII));
         out.write(body, 0, 10);
         out.flush();
-        Thread.sleep(300);
+        Wait.sleep(300);
 
         server.destroy();
-        Thread.sleep(1000);
+        Wait.sleep(1000);
         out.write(body, 10, body.length - 10);
         out.flush();
         String statusLine = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
@@ -199,10 +200,17 @@ class MainProcessTest {
    * Waits for the access lines of these request ids and returns their key/values by request id, having
    * checked that every line of the log so far is a JSON object.
    */
-  private static Map<String, Map<String, String>> awaitAccessLines(Path log, List<String> requestIds) throws Exception {
-    Instant deadline = Instant.now().plusSeconds(10);
-    while (true) {
-      Map<String, Map<String, String>> access = new HashMap<>();
+  private static Map<String, Map<String, String>> awaitAccessLines(Path log, List<String> requestIds) {
+    Map<String, Map<String, String>> access = Wait.poll(Duration.ofSeconds(10), Duration.ofMillis(100),
+      () -> accessLines(log), lines -> lines.keySet().containsAll(requestIds));
+    assertTrue(access.keySet().containsAll(requestIds), "access lines of " + requestIds + " in " + access);
+    return access;
+  }
+
+  /** The access lines of the log so far by request id, checking that every line is a JSON object. */
+  private static Map<String, Map<String, String>> accessLines(Path log) {
+    Map<String, Map<String, String>> access = new HashMap<>();
+    try {
       for (String line : Files.readAllLines(log)) {
         JsonObject event = new JsonObject(line);
         assertTrue(event.getLong("timestamp") > 0 && event.getString("level") != null, line);
@@ -211,12 +219,10 @@ class MainProcessTest {
           access.put(fields.get("request_id"), fields);
         }
       }
-      if (access.keySet().containsAll(requestIds) || Instant.now().isAfter(deadline)) {
-        assertTrue(access.keySet().containsAll(requestIds), "access lines of " + requestIds + " in " + access);
-        return access;
-      }
-      Thread.sleep(100);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
+    return access;
   }
 
   /** logback's JsonEncoder writes an event's key/values as a list of one-entry objects. */
@@ -232,22 +238,20 @@ class MainProcessTest {
     return rest;
   }
 
-  private static void awaitReady(int port) throws Exception {
+  private static void awaitReady(int port) {
     HttpClient http = HttpClient.newHttpClient();
     HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready")).build();
-    Instant deadline = Instant.now().plusSeconds(90);
-    while (Instant.now().isBefore(deadline)) {
+    Wait.eventually(Duration.ofSeconds(90), Duration.ofMillis(250), () -> {
       try {
         HttpResponse<String> answer = http.send(ready, HttpResponse.BodyHandlers.ofString());
         ResponseContract.check(answer);
-        if (answer.statusCode() == 200) {
-          return;
-        }
+        return answer.statusCode() == 200;
       } catch (IOException notYetListening) {
-        // still starting
+        return false;
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
       }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("the server did not become ready on port " + port);
+    }, () -> "the server did not become ready on port " + port);
   }
 }

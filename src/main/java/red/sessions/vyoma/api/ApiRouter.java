@@ -14,9 +14,7 @@ import red.sessions.vyoma.availability.AvailabilityService;
 import red.sessions.vyoma.bookings.BookingService;
 import red.sessions.vyoma.events.EventService;
 import red.sessions.vyoma.files.FileService;
-import red.sessions.vyoma.files.FilesVerticle;
-import red.sessions.vyoma.files.LocalUploadHandler;
-import red.sessions.vyoma.files.UploadSigner;
+import red.sessions.vyoma.files.LocalUploads;
 import red.sessions.vyoma.http.AccessLog;
 import red.sessions.vyoma.http.BearerAuthentication;
 import red.sessions.vyoma.http.ContractValidation;
@@ -53,7 +51,7 @@ final class ApiRouter {
   private ApiRouter() {
   }
 
-  static Router create(Vertx vertx, AppConfig config, TokenVerifier verifier, Database database, UploadSigner signer,
+  static Router create(Vertx vertx, AppConfig config, TokenVerifier verifier, Database database, LocalUploads uploads,
                        Cluster cluster, RateLimits limits, StreamSlots streamSlots, Buffer openApi,
                        ContractValidation validation) {
     long bodyLimit = config.http().getLong("body_limit_bytes");
@@ -114,13 +112,12 @@ final class ApiRouter {
     EventRoutes.mount(api, events, new EventStreams(vertx, events, streamSlots, config.events().getLong("heartbeat_seconds")));
     WebhookRoutes.mount(api, services.of(WebhookService.class, WebhookService.ADDRESS));
 
-    FileRoutes.mount(api, services.of(FileService.class, FileService.ADDRESS), config.dataDir());
+    FileRoutes.mount(api, services.of(FileService.class, FileService.ADDRESS));
     if ("local".equals(config.storage().getString("provider"))) {
       // The signature in the URL is the credential, as with S3's pre-signed URLs: no bearer token here.
       router.putWithRegex(FileRoutes.FILE_PATH).setName(FileRoutes.FILE_ROUTE).handler(AccessLog.notingRoute(limits::byAddress))
         .handler(StorableText::pathAndQuery)
-        .handler(new LocalUploadHandler(FilesVerticle.localRoot(config.dataDir()), signer,
-          config.storage().getLong("max_upload_bytes")));
+        .handler(new LocalUploadHandler(uploads));
     }
     return router;
   }

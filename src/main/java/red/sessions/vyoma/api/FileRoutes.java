@@ -3,10 +3,8 @@ package red.sessions.vyoma.api;
 import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.files.FileRead;
 import red.sessions.vyoma.files.FileService;
-import red.sessions.vyoma.files.FilesVerticle;
 import red.sessions.vyoma.kernel.Times;
 
-import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.util.Map;
 
@@ -23,7 +21,7 @@ final class FileRoutes {
   private FileRoutes() {
   }
 
-  static void mount(Endpoints api, FileService files, Path dataDir) {
+  static void mount(Endpoints api, FileService files) {
     api.post("/presigned-url", call -> files.presign(call.caller(),
         JsonFields.requiredString(call.body(), "file_name", "file_name"),
         JsonFields.requiredString(call.body(), "content_type", "content_type"))
@@ -34,15 +32,15 @@ final class FileRoutes {
         .put("headers", new JsonObject(Map.copyOf(grant.headers())))
         .put("expires_at", Times.format(grant.expiresAt().atOffset(ZoneOffset.UTC))))));
     api.getMatching(FILE_PATH, FILE_ROUTE, call -> files.read(call.caller(), call.path("key"))
-      .map(read -> reply(read, dataDir)));
+      .map(FileRoutes::reply));
   }
 
-  private static Reply reply(FileRead read, Path dataDir) {
+  private static Reply reply(FileRead read) {
     if (read instanceof FileRead.Redirect redirect) {
       return Reply.redirect(redirect.url());
     }
     FileRead.Stored stored = (FileRead.Stored) read;
-    return Reply.file(FilesVerticle.localFile(dataDir, stored.key()).toString())
+    return Reply.file(stored.file().toString())
       .header("Content-Type", stored.contentType())
       .header("Content-Disposition", "inline; filename=\"" + stored.fileName() + "\"")
       .header("X-Content-Type-Options", "nosniff");

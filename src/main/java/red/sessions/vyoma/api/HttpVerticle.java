@@ -6,7 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
 import red.sessions.vyoma.auth.TokenVerifier;
-import red.sessions.vyoma.files.UploadSigner;
+import red.sessions.vyoma.files.LocalUploads;
 import red.sessions.vyoma.http.ContractValidation;
 import red.sessions.vyoma.http.ErrorResponses;
 import red.sessions.vyoma.http.Listeners;
@@ -28,7 +28,7 @@ public final class HttpVerticle extends VerticleBase {
   private final AppConfig config;
   private final TokenVerifier verifier;
   private final Database database;
-  private final UploadSigner signer;
+  private final LocalUploads uploads;
   private final Cluster cluster;
   private final RateLimits limits;
   private final StreamSlots streamSlots;
@@ -37,16 +37,17 @@ public final class HttpVerticle extends VerticleBase {
   private List<HttpServer> beside = List.of();
 
   /**
+   * @param uploads the local store's rules for the uploads it takes, mounted when {@code storage.provider} is local
    * @param cluster the cluster this node is in, reported by {@code /health/ready}; {@code null} for a single node
    * @param limits the node's rate limits, one instance for all its HTTP verticles
    * @param streamSlots the node's count of open event streams, one instance for all its HTTP verticles
    */
-  public HttpVerticle(AppConfig config, TokenVerifier verifier, Database database, UploadSigner signer, Cluster cluster,
+  public HttpVerticle(AppConfig config, TokenVerifier verifier, Database database, LocalUploads uploads, Cluster cluster,
                       RateLimits limits, StreamSlots streamSlots) {
     this.config = config;
     this.verifier = verifier;
     this.database = database;
-    this.signer = signer;
+    this.uploads = uploads;
     this.cluster = cluster;
     this.limits = limits;
     this.streamSlots = streamSlots;
@@ -58,7 +59,7 @@ public final class HttpVerticle extends VerticleBase {
     Future<Buffer> swaggerUi = vertx.fileSystem().readFile("swagger-ui.properties");
     Future<ContractValidation> validation = ContractValidation.load(vertx);
     return Future.all(openApi, swaggerUi, validation).compose(read -> {
-      Router router = ApiRouter.create(vertx, config, verifier, database, signer, cluster, limits, streamSlots,
+      Router router = ApiRouter.create(vertx, config, verifier, database, uploads, cluster, limits, streamSlots,
         openApi.result(), validation.result());
       DocsRoutes.mount(router, swaggerUiVersion(swaggerUi.result()));
       server = vertx.createHttpServer(Listeners.api(config)).requestHandler(router)

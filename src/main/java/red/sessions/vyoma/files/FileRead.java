@@ -1,5 +1,7 @@
 package red.sessions.vyoma.files;
 
+import java.nio.file.Path;
+
 /** How a permitted read is served: from a short-lived signed URL of the store, or from this node's own store. */
 public sealed interface FileRead {
 
@@ -7,7 +9,7 @@ public sealed interface FileRead {
   record Redirect(String url) implements FileRead {
   }
 
-  /** Read it from the local store under this key ({@link FilesVerticle#localFile}). */
-  record Stored(String key, String contentType, String fileName) implements FileRead {
+  /** Read it from this node's disk: the local store's file of the key. */
+  record Stored(Path file, String contentType, String fileName) implements FileRead {
   }
 }

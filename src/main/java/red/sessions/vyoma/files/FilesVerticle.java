@@ -53,7 +53,7 @@ public final class FilesVerticle extends DomainVerticle<FileService> implements 
       .map(type -> String.valueOf(type).toLowerCase(Locale.ROOT)).collect(Collectors.toSet());
     storage = switch (config.getString("provider")) {
       case "s3" -> new S3FileStorage(context, config);
-      case "local" -> new LocalFileStorage(vertx.fileSystem(), localRoot(dataDir), config.getString("base_url"), signer);
+      case "local" -> new LocalFileStorage(vertx.fileSystem(), dataDir, config.getString("base_url"), signer);
       default -> throw new IllegalArgumentException("storage.provider must be s3 or local");
     };
     return super.start();
@@ -67,16 +67,6 @@ public final class FilesVerticle extends DomainVerticle<FileService> implements 
       }
       return Future.succeededFuture();
     });
-  }
-
-  /** Where the local store keeps its objects. */
-  public static Path localRoot(Path dataDir) {
-    return dataDir.resolve("files").toAbsolutePath().normalize();
-  }
-
-  /** Where the local store keeps the bytes of a key (one that cannot climb out of the store). */
-  public static Path localFile(Path dataDir, String key) {
-    return LocalFileStorage.pathOf(localRoot(dataDir), key);
   }
 
   @Override

@@ -11,7 +11,7 @@ import java.util.Map;
 
 /**
  * The embedded default: objects under {@code <data_dir>/files}, uploaded to this server's own signed
- * URLs ({@link LocalUploadHandler}) and streamed back from disk.
+ * URLs (checked by {@link LocalUploads}, which the HTTP front mounts) and streamed back from disk.
  */
 final class LocalFileStorage implements FileStorage {
 
@@ -20,9 +20,9 @@ final class LocalFileStorage implements FileStorage {
   private final String baseUrl;
   private final UploadSigner signer;
 
-  LocalFileStorage(FileSystem fileSystem, Path root, String baseUrl, UploadSigner signer) {
+  LocalFileStorage(FileSystem fileSystem, Path dataDir, String baseUrl, UploadSigner signer) {
     this.fileSystem = fileSystem;
-    this.root = root;
+    this.root = rootUnder(dataDir);
     this.baseUrl = baseUrl;
     this.signer = signer;
   }
@@ -34,7 +34,7 @@ final class LocalFileStorage implements FileStorage {
       Map.of("Content-Type", contentType));
   }
 
-  /** An upload is moved into place only once complete ({@link LocalUploadHandler}), so a file there is whole. */
+  /** An upload is moved into place only once complete ({@link LocalUploads#incoming}), so a file there is whole. */
   @Override
   public Future<Boolean> exists(String key) {
     return fileSystem.exists(pathOf(root, key).toString());
@@ -46,8 +46,13 @@ final class LocalFileStorage implements FileStorage {
       if (!exists) {
         throw DomainException.notFound("the file has not been uploaded yet");
       }
-      return new FileRead.Stored(key, contentType, fileName);
+      return new FileRead.Stored(pathOf(root, key), contentType, fileName);
     });
+  }
+
+  /** Where the store of a data directory keeps its objects. */
+  static Path rootUnder(Path dataDir) {
+    return dataDir.resolve("files").toAbsolutePath().normalize();
   }
 
   /** Where a key's bytes live, refusing any key that would climb out of the root. */

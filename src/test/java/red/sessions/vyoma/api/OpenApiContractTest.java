@@ -52,7 +52,7 @@ class OpenApiContractTest {
     // With metrics on, as by default, so the router serves /metrics as the jar's does.
     Vertx vertx = Vertx.vertx(config.vertxOptions());
     try {
-      // The verifier, database, signer and cluster are only stored by the handlers that use them
+      // The verifier, database, local uploads and cluster are only stored by the handlers that use them
       // (BearerAuthentication, LocalUploadHandler) or captured by handler lambdas (/health/ready): building
       // the route table touches none of them, and this test never runs a handler. The contract's checks are
       // built, since declaring a route looks up its operation.

@@ -1,6 +1,5 @@
 package red.sessions.vyoma.auth;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.json.JsonArray;
@@ -14,6 +13,7 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import red.sessions.vyoma.support.Api;
 import red.sessions.vyoma.support.JwtForge;
+import red.sessions.vyoma.support.ServerTest;
 import red.sessions.vyoma.support.TestServer;
 
 import java.nio.charset.StandardCharsets;
@@ -29,22 +29,15 @@ import static red.sessions.vyoma.support.Api.assertJson;
  * The probe is {@code GET /profiles} for an unknown user: 404 proves the token was accepted.
  */
 @ExtendWith(VertxExtension.class)
-class AuthenticationTest {
+class AuthenticationTest extends ServerTest {
 
   private static final String PROBE = "/profiles?user_id=nobody-at-all";
 
-  private static TestServer server;
   private static DevKeys keys;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
+  static void theServersKeys() {
     keys = TestServer.devKeys(server.config().dataDir());
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   private static void assertRefused(String token) {

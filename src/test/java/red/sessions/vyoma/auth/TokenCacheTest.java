@@ -12,7 +12,9 @@ import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
 import red.sessions.vyoma.support.JwtForge;
 import red.sessions.vyoma.support.Scrape;
+import red.sessions.vyoma.support.ServerTest;
 import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.Wait;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +24,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static red.sessions.vyoma.support.Api.assertError;
 import static red.sessions.vyoma.support.Api.assertJson;
 
@@ -33,23 +34,21 @@ import static red.sessions.vyoma.support.Api.assertJson;
  * The probe is {@code GET /profiles} for an unknown user: 404 proves the token was accepted.
  */
 @ExtendWith(VertxExtension.class)
-class TokenCacheTest {
+class TokenCacheTest extends ServerTest {
 
   private static final String PROBE = "/profiles?user_id=nobody-at-all";
 
   /** Without leeway, so that verification refuses a token from its {@code exp} on, as the cache does. */
-  private static TestServer server;
   private static DevKeys keys;
 
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(Map.of("VYOMA_AUTH_LEEWAY_SECONDS", "0"));
-    keys = TestServer.devKeys(server.config().dataDir());
+  @Override
+  protected Map<String, String> settings() {
+    return Map.of("VYOMA_AUTH_LEEWAY_SECONDS", "0");
   }
 
-  @AfterAll
-  static void stop() {
-    server.close();
+  @BeforeAll
+  static void theServersKeys() {
+    keys = TestServer.devKeys(server.config().dataDir());
   }
 
   /** Tokens a server has accepted so far: after a signature check, and from its cache. */
@@ -71,16 +70,8 @@ class TokenCacheTest {
     return JwtForge.rs256(JwtForge.claims(subject, expiresInSeconds), keys.privatePem());
   }
 
-  private static void sleepUntil(Instant instant) throws InterruptedException {
-    Thread.sleep(Math.max(0, Duration.between(Instant.now(), instant).toMillis()));
-  }
-
-  private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    Instant deadline = Instant.now().plusSeconds(10);
-    while (!condition.getAsBoolean()) {
-      assertTrue(Instant.now().isBefore(deadline), () -> "timed out waiting until " + what);
-      Thread.sleep(100);
-    }
+  private static void await(String what, BooleanSupplier condition) {
+    Wait.eventually(Duration.ofSeconds(10), Duration.ofMillis(100), condition, () -> "timed out waiting until " + what);
   }
 
   @Test
@@ -94,14 +85,14 @@ class TokenCacheTest {
   }
 
   @Test
-  void aCachedTokenIsRefusedFromItsExpiry() throws InterruptedException {
+  void aCachedTokenIsRefusedFromItsExpiry() {
     JsonObject claims = JwtForge.claims("alice", 3);
     String token = JwtForge.rs256(claims, keys.privatePem());
     Accepted before = Accepted.by(server);
     assertError(server.api().get(PROBE, token), 404);
     assertError(server.api().get(PROBE, token), 404);
     assertEquals(new Accepted(1, 1), Accepted.by(server).since(before), "the second call came from the cache");
-    sleepUntil(Instant.ofEpochSecond(claims.getLong("exp")));
+    Wait.until(Instant.ofEpochSecond(claims.getLong("exp")));
     assertError(server.api().get(PROBE, token), 401);
   }
 
@@ -170,13 +161,13 @@ class TokenCacheTest {
     }
 
     @Test
-    void pastItsExpiryATokenIsCheckedAgainNotTakenFromTheCache() throws InterruptedException {
+    void pastItsExpiryATokenIsCheckedAgainNotTakenFromTheCache() {
       JsonObject claims = JwtForge.claims("alice", 3);
       String token = JwtForge.rs256(claims, TestServer.devKeys(lenient.config().dataDir()).privatePem());
       Accepted before = Accepted.by(lenient);
       assertError(lenient.api().get(PROBE, token), 404);
       assertError(lenient.api().get(PROBE, token), 404);
-      sleepUntil(Instant.ofEpochSecond(claims.getLong("exp")));
+      Wait.until(Instant.ofEpochSecond(claims.getLong("exp")));
       assertError(lenient.api().get(PROBE, token), 404);
       assertError(lenient.api().get(PROBE, token), 404);
       assertEquals(new Accepted(3, 1), Accepted.by(lenient).since(before));
@@ -256,7 +247,7 @@ class TokenCacheTest {
     }
 
     @Test
-    void aTokenCachedBeforeItsKeyWasWithdrawnIsRefused() throws InterruptedException {
+    void aTokenCachedBeforeItsKeyWasWithdrawnIsRefused() {
       publish(first);
       String old = tokenOf(first);
       await("the first key is in use", () -> accepts(old));
@@ -270,7 +261,7 @@ class TokenCacheTest {
     }
 
     @Test
-    void aRefreshThatFindsTheSameKeysKeepsTheCache() throws InterruptedException {
+    void aRefreshThatFindsTheSameKeysKeepsTheCache() {
       publish(first);
       String token = tokenOf(first);
       await("the first key is in use", () -> accepts(token));

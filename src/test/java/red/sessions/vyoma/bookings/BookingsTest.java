@@ -6,6 +6,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 import red.sessions.vyoma.support.Race;
 import red.sessions.vyoma.support.Race.Entrant;
 import red.sessions.vyoma.support.Race.Heat;
@@ -16,7 +19,12 @@ import red.sessions.vyoma.support.ServerTest;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.IntFunction;
+import java.util.function.Supplier;
 import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -255,26 +263,6 @@ class BookingsTest extends ServerTest {
   }
 
   @Test
-  void retriesArrivingWhileTheFirstAttemptIsStillRunningAnswerItsBooking() {
-    String teacher = seed.teacher("Physics");
-    String slot = seed.slot(teacher, hoursAhead(1), hoursAhead(5));
-    String student = seed.student();
-    Entrant attempt = Entrant.of(HttpMethod.POST, "/bookings", server.token(student),
-      bookingBody(student, teacher, hoursAhead(2), hoursAhead(3))).withHeader("Idempotency-Key", "double-click");
-    // The first attempt claims the key, then waits inside its transaction for the slot the test holds.
-    Heat heat = Race.heldBehind(RowLock.on("availability_slots", "id", slot), server, attempt, 20, i -> attempt);
-
-    HttpResponse<Buffer> first = heat.first();
-    String id = assertJson(first, 201).getString("booking_id");
-    assertNull(first.getHeader("Idempotent-Replayed"));
-    for (HttpResponse<Buffer> retry : heat.racers()) {
-      assertEquals(id, assertJson(retry, 201).getString("booking_id"));
-      assertEquals("true", retry.getHeader("Idempotent-Replayed"));
-    }
-    assertEquals(List.of(id), bookingIds(student));
-  }
-
-  @Test
   void aFailedAttemptLeavesItsKeyFreeForTheNextTry() {
     String teacher = teacherWithSlot();
     String student = seed.student();
@@ -339,81 +327,146 @@ class BookingsTest extends ServerTest {
     assertEquals("confirmed", read(id, student).getString("status"));
   }
 
-  @Test
-  void fiftyStudentsRacingForOneTeacherYieldExactlyOneBooking() {
-    String teacher = seed.teacher("Physics");
-    String slot = seed.slot(teacher, hoursAhead(1), hoursAhead(5));
-    List<String> students = IntStream.range(0, 50).mapToObj(i -> seed.student()).toList();
-    // Every booking references the slot, so each waits for it inside its own transaction.
-    List<HttpResponse<Buffer>> responses = Race.heldBy(RowLock.on("availability_slots", "id", slot), server, 50,
-      i -> Entrant.of(HttpMethod.POST, "/bookings", server.token(students.get(i)),
-        bookingBody(students.get(i), teacher, hoursAhead(2).plusMinutes(i), hoursAhead(3).plusMinutes(i))));
+  /**
+   * A race of the bookings' rules: the world set up for it, the row its requests queue for (held by the test
+   * until every one of them waits on it), the request at the head of that queue if one must be running when
+   * the others arrive, the racers, and what must hold of the answers and the booking afterwards.
+   */
+  private record Racing(RowLock lock, Entrant head, int racers, IntFunction<Entrant> entrant,
+                        BiConsumer<HttpResponse<Buffer>, List<HttpResponse<Buffer>>> outcome) {
 
+    /** Racers queued on the row alone, no request ahead of them. */
+    static Racing heldBy(RowLock lock, int racers, IntFunction<Entrant> entrant,
+                         Consumer<List<HttpResponse<Buffer>>> outcome) {
+      return new Racing(lock, null, racers, entrant, (head, answers) -> outcome.accept(answers));
+    }
+
+    /** Racers queued behind {@code head}, which is the one still running when they arrive. */
+    static Racing heldBehind(RowLock lock, Entrant head, int racers, IntFunction<Entrant> entrant,
+                             BiConsumer<HttpResponse<Buffer>, List<HttpResponse<Buffer>>> outcome) {
+      return new Racing(lock, head, racers, entrant, outcome);
+    }
+
+    void run() {
+      if (head == null) {
+        outcome.accept(null, Race.heldBy(lock, server, racers, entrant));
+      } else {
+        Heat heat = Race.heldBehind(lock, server, head, racers, entrant);
+        outcome.accept(heat.first(), heat.racers());
+      }
+    }
+  }
+
+  /** Each race, named by what it proves; set up only when it runs, on the class's server. */
+  static Stream<Arguments> races() {
+    return Stream.of(
+      race("retries arriving while the first attempt is still running answer its booking", () -> {
+        String teacher = seed.teacher("Physics");
+        String slot = seed.slot(teacher, hoursAhead(1), hoursAhead(5));
+        String student = seed.student();
+        Entrant attempt = Entrant.of(HttpMethod.POST, "/bookings", server.token(student),
+          bookingBody(student, teacher, hoursAhead(2), hoursAhead(3))).withHeader("Idempotency-Key", "double-click");
+        // The first attempt claims the key, then waits inside its transaction for the slot the test holds.
+        return Racing.heldBehind(RowLock.on("availability_slots", "id", slot), attempt, 20, i -> attempt,
+          (first, retries) -> {
+            String id = assertJson(first, 201).getString("booking_id");
+            assertNull(first.getHeader("Idempotent-Replayed"));
+            for (HttpResponse<Buffer> retry : retries) {
+              assertEquals(id, assertJson(retry, 201).getString("booking_id"));
+              assertEquals("true", retry.getHeader("Idempotent-Replayed"));
+            }
+            assertEquals(List.of(id), bookingIds(student));
+          });
+      }),
+      race("fifty students racing for one teacher yield exactly one booking", () -> {
+        String teacher = seed.teacher("Physics");
+        String slot = seed.slot(teacher, hoursAhead(1), hoursAhead(5));
+        List<String> students = IntStream.range(0, 50).mapToObj(i -> seed.student()).toList();
+        // Every booking references the slot, so each waits for it inside its own transaction.
+        return Racing.heldBy(RowLock.on("availability_slots", "id", slot), 50,
+          i -> Entrant.of(HttpMethod.POST, "/bookings", server.token(students.get(i)),
+            bookingBody(students.get(i), teacher, hoursAhead(2).plusMinutes(i), hoursAhead(3).plusMinutes(i))),
+          responses -> assertOneBooking(responses, "/bookings?teacher_id=" + teacher, teacher));
+      }),
+      race("one student booking many teachers at once gets exactly one", () -> {
+        String student = seed.student();
+        List<String> teachers = IntStream.range(0, 20).mapToObj(i -> teacherWithSlot()).toList();
+        // Every booking references the student's profile, so each waits for it inside its own transaction.
+        return Racing.heldBy(RowLock.on("profiles", "user_id", student), 20,
+          i -> Entrant.of(HttpMethod.POST, "/bookings", server.token(student),
+            bookingBody(student, teachers.get(i), hoursAhead(2), hoursAhead(3))),
+          responses -> assertOneBooking(responses, "/bookings?student_id=" + student, student));
+      }),
+      race("concurrent confirm and cancel of the same version have one winner", () -> {
+        String teacher = teacherWithSlot();
+        String student = seed.student();
+        String id = seed.booking(student, teacher, hoursAhead(2), hoursAhead(3));
+        String etag = api.get("/bookings/" + id, server.token(student)).getHeader("ETag");
+        JsonObject confirm = new JsonObject().put("status", "confirmed");
+        // The teacher's confirm heads the queue for the booking's row; confirms and cancels of the same
+        // version race in behind it, so a cancel would succeed after it if the version were not compared.
+        return Racing.heldBehind(RowLock.on("bookings", "id", id),
+          Entrant.of(HttpMethod.PATCH, "/bookings/" + id, server.token(teacher), confirm).withHeader("If-Match", etag), 20,
+          i -> bothParties(id, teacher, student, i % 2 == 0 ? confirm : new JsonObject().put("status", "cancelled"), i)
+            .withHeader("If-Match", etag),
+          (first, racers) -> {
+            List<HttpResponse<Buffer>> responses = new ArrayList<>(racers);
+            responses.add(first);
+            assertOneWinner(id, student, responses, 412);
+            assertEquals("confirmed", assertJson(first, 200).getString("status"));
+          });
+      }),
+      race("concurrent cancels of one booking have one winner", () -> {
+        String teacher = teacherWithSlot();
+        String student = seed.student();
+        String id = seed.booking(student, teacher, hoursAhead(2), hoursAhead(3));
+        return Racing.heldBy(RowLock.on("bookings", "id", id), 20,
+          i -> bothParties(id, teacher, student, new JsonObject().put("status", "cancelled"), i),
+          responses -> {
+            assertOneWinner(id, student, responses, 409);
+            assertEquals("cancelled", read(id, student).getString("status"));
+          });
+      }),
+      race("both parties completing at once complete the booking once", () -> {
+        String teacher = teacherWithSlot();
+        String student = seed.student();
+        String id = seed.booking(student, teacher, hoursAhead(2), hoursAhead(3));
+        assertJson(patch(id, teacher, "confirmed"), 200);
+        Seed.lessonTimeCame(id);
+        return Racing.heldBy(RowLock.on("bookings", "id", id), 20,
+          i -> bothParties(id, teacher, student, new JsonObject().put("status", "completed"), i),
+          responses -> {
+            assertOneWinner(id, student, responses, 409);
+            assertEquals("completed", read(id, student).getString("status"));
+          });
+      }));
+  }
+
+  private static Arguments race(String name, Supplier<Racing> setUp) {
+    return Arguments.of(name, setUp);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("races")
+  void racingRequestsHaveTheOneOutcomeTheRulesAllow(String race, Supplier<Racing> setUp) {
+    try {
+      setUp.get().run();
+    } catch (AssertionError failed) {
+      // Surefire's summary names a case by its index alone: the failure says which race it was.
+      throw new AssertionError(race + ": " + failed.getMessage(), failed);
+    }
+  }
+
+  /** Racer {@code i}'s PATCH of the booking: the teacher's for even {@code i}, the student's for odd. */
+  private static Entrant bothParties(String id, String teacher, String student, JsonObject body, int i) {
+    return Entrant.of(HttpMethod.PATCH, "/bookings/" + id, server.token(i % 2 == 0 ? teacher : student), body);
+  }
+
+  /** Exactly one racer booked and every other got 409; the listing at {@code listing}, as {@code reader} reads it, has no overlap. */
+  private static void assertOneBooking(List<HttpResponse<Buffer>> responses, String listing, String reader) {
     assertEquals(1, responses.stream().filter(r -> r.statusCode() == 201).count(), "exactly one booking");
     responses.stream().filter(r -> r.statusCode() != 201).forEach(r -> assertError(r, 409));
-    assertNoOverlap(new JsonArray(api.get("/bookings?teacher_id=" + teacher, server.token(teacher)).bodyAsString()));
-  }
-
-  @Test
-  void oneStudentBookingManyTeachersAtOnceGetsExactlyOne() {
-    String student = seed.student();
-    List<String> teachers = IntStream.range(0, 20).mapToObj(i -> teacherWithSlot()).toList();
-    // Every booking references the student's profile, so each waits for it inside its own transaction.
-    List<HttpResponse<Buffer>> responses = Race.heldBy(RowLock.on("profiles", "user_id", student), server, 20,
-      i -> Entrant.of(HttpMethod.POST, "/bookings", server.token(student),
-        bookingBody(student, teachers.get(i), hoursAhead(2), hoursAhead(3))));
-
-    assertEquals(1, responses.stream().filter(r -> r.statusCode() == 201).count(), "exactly one booking");
-    responses.stream().filter(r -> r.statusCode() != 201).forEach(r -> assertError(r, 409));
-    assertNoOverlap(new JsonArray(api.get("/bookings?student_id=" + student, server.token(student)).bodyAsString()));
-  }
-
-  @Test
-  void concurrentConfirmAndCancelOfTheSameVersionHaveOneWinner() {
-    String teacher = teacherWithSlot();
-    String student = seed.student();
-    String id = seed.booking(student, teacher, hoursAhead(2), hoursAhead(3));
-    String etag = api.get("/bookings/" + id, server.token(student)).getHeader("ETag");
-    JsonObject confirm = new JsonObject().put("status", "confirmed");
-    // The teacher's confirm heads the queue for the booking's row; confirms and cancels of the same
-    // version race in behind it, so a cancel would succeed after it if the version were not compared.
-    Heat heat = Race.heldBehind(RowLock.on("bookings", "id", id), server,
-      Entrant.of(HttpMethod.PATCH, "/bookings/" + id, server.token(teacher), confirm).withHeader("If-Match", etag), 20,
-      i -> Entrant.of(HttpMethod.PATCH, "/bookings/" + id, server.token(i % 2 == 0 ? teacher : student),
-        i % 2 == 0 ? confirm : new JsonObject().put("status", "cancelled")).withHeader("If-Match", etag));
-
-    List<HttpResponse<Buffer>> responses = new ArrayList<>(heat.racers());
-    responses.add(heat.first());
-    assertOneWinner(id, student, responses, 412);
-    assertEquals("confirmed", assertJson(heat.first(), 200).getString("status"));
-  }
-
-  @Test
-  void concurrentCancelsOfOneBookingHaveOneWinner() {
-    String teacher = teacherWithSlot();
-    String student = seed.student();
-    String id = seed.booking(student, teacher, hoursAhead(2), hoursAhead(3));
-    List<HttpResponse<Buffer>> responses = Race.heldBy(RowLock.on("bookings", "id", id), server, 20,
-      i -> Entrant.of(HttpMethod.PATCH, "/bookings/" + id, server.token(i % 2 == 0 ? teacher : student),
-        new JsonObject().put("status", "cancelled")));
-
-    assertOneWinner(id, student, responses, 409);
-    assertEquals("cancelled", read(id, student).getString("status"));
-  }
-
-  @Test
-  void bothPartiesCompletingAtOnceCompleteTheBookingOnce() {
-    String teacher = teacherWithSlot();
-    String student = seed.student();
-    String id = seed.booking(student, teacher, hoursAhead(2), hoursAhead(3));
-    assertJson(patch(id, teacher, "confirmed"), 200);
-    Seed.lessonTimeCame(id);
-    List<HttpResponse<Buffer>> responses = Race.heldBy(RowLock.on("bookings", "id", id), server, 20,
-      i -> Entrant.of(HttpMethod.PATCH, "/bookings/" + id, server.token(i % 2 == 0 ? teacher : student),
-        new JsonObject().put("status", "completed")));
-
-    assertOneWinner(id, student, responses, 409);
-    assertEquals("completed", read(id, student).getString("status"));
+    assertNoOverlap(new JsonArray(api.get(listing, server.token(reader)).bodyAsString()));
   }
 
   /**

@@ -10,9 +10,9 @@ import org.junit.jupiter.api.Test;
 import red.sessions.vyoma.platform.AppConfig;
 import red.sessions.vyoma.support.EventStreamClient;
 import red.sessions.vyoma.support.EventStreamClient.Sent;
-import red.sessions.vyoma.support.LessonEvents;
 import red.sessions.vyoma.support.Scrape;
 import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.Wait;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -88,7 +88,7 @@ class EventStreamTest {
     String teacher = seed.teacher("Physics");
     String student = seed.student();
     try (EventStreamClient stream = follow(streamNode, student, null)) {
-      LessonEvents.pause(200);
+      Wait.sleep(200);
       Instant booked = Instant.now();
       String bookingId = book(bookingNode, student, teacher, hours);
       List<Sent> sent = stream.await(event -> true, 1, WITHIN);
@@ -110,7 +110,7 @@ class EventStreamTest {
   @Test
   void heartbeatsComeWhileNothingHappens() {
     try (TestServer beating = node(1); EventStreamClient stream = follow(beating, server.seed().student(), null)) {
-      LessonEvents.pause(3500);
+      Wait.sleep(3500);
       assertTrue(stream.comments() >= 3, "connected, then a heartbeat a second: " + stream.comments());
       assertEquals(List.of(), stream.events());
     }
@@ -125,7 +125,7 @@ class EventStreamTest {
     String bookingId;
     String lastSeen;
     try (EventStreamClient stream = follow(server, student, null)) {
-      LessonEvents.pause(200);
+      Wait.sleep(200);
       bookingId = book(server, student, teacher, 5);
       lastSeen = stream.await(event -> true, 1, WITHIN).get(0).id();
     }
@@ -133,7 +133,7 @@ class EventStreamTest {
     assertJson(server.api().post("/sessions", t, new JsonObject().put("booking_id", bookingId)), 201);
     try (EventStreamClient resumed = follow(server, student, lastSeen)) {
       List<Sent> sent = resumed.await(event -> true, 2, WITHIN);
-      LessonEvents.pause(500);
+      Wait.sleep(500);
       assertEquals(List.of("booking.confirmed", "session.created"),
         resumed.events().stream().map(event -> event.data().getString("type")).toList());
       assertEquals(List.of(2L, 3L), sent.stream().map(event -> event.data().getLong("sequence")).toList());
@@ -147,11 +147,11 @@ class EventStreamTest {
     String mine = seed.student();
     String theirs = seed.student();
     try (EventStreamClient stream = follow(server, mine, null)) {
-      LessonEvents.pause(200);
+      Wait.sleep(200);
       book(server, theirs, teacher, 7);
       String myBooking = book(server, mine, teacher, 9);
       List<Sent> sent = stream.await(event -> true, 1, WITHIN);
-      LessonEvents.pause(500);
+      Wait.sleep(500);
       assertEquals(1, stream.events().size(), () -> "got " + stream.events());
       assertEquals(myBooking, sent.get(0).data().getJsonObject("subject").getString("booking_id"));
     }
@@ -170,7 +170,7 @@ class EventStreamTest {
     String teacher = seed.teacher("Physics");
     try (EventStreamClient all = EventStreamClient.open(port(server), "/events/stream?all=true",
       server.adminToken("stream-admin"), null)) {
-      LessonEvents.pause(200);
+      Wait.sleep(200);
       String bookingId = book(server, student, teacher, 11);
       assertEquals(1, all.await(event -> event.data().encode().contains(bookingId), 1, WITHIN).size());
     }
@@ -189,7 +189,7 @@ class EventStreamTest {
     String bookingId;
     String lastSeen;
     try (EventStreamClient stream = EventStreamClient.open(port(server), "/events/stream", shortLived, null)) {
-      LessonEvents.pause(200);
+      Wait.sleep(200);
       bookingId = book(server, student, teacher, 17);
       lastSeen = stream.await(event -> true, 1, WITHIN).get(0).id();
       assertTrue(stream.endsWithin(WITHIN), "the stream outlived its token");
@@ -222,7 +222,7 @@ class EventStreamTest {
       for (int i = 0; i < streams; i++) {
         open.add(follow(server, student, null));
       }
-      LessonEvents.pause(300);
+      Wait.sleep(300);
       double before = outboxReads(server);
       book(server, student, teacher, 19);
       for (EventStreamClient stream : open) {
@@ -296,7 +296,7 @@ class EventStreamTest {
       other.close();
       long tookMs = Duration.between(closing, Instant.now()).toMillis();
       assertTrue(tookMs < 10_000, "shutdown took " + tookMs + " ms");
-      LessonEvents.pause(200);
+      Wait.sleep(200);
       assertTrue(stream.ended(), "the stream was ended");
     }
   }

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import red.sessions.vyoma.support.LessonEvents;
 import red.sessions.vyoma.support.ServerTest;
 import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.Wait;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -128,7 +129,7 @@ class EventsTest extends ServerTest {
       }
       seed.slot(teacher, hoursAhead(20), hoursAhead(21));
       String bookingId = seed.booking(student, teacher, hoursAhead(20), hoursAhead(21));
-      LessonEvents.pause(500);
+      Wait.sleep(500);
       assertEquals(new JsonArray(), assertJson(api.get("/events", s), 200).getJsonArray("events"),
         "the booking's event waits for the older transaction");
       slow.commit();

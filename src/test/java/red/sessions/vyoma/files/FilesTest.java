@@ -21,6 +21,7 @@ import red.sessions.vyoma.support.S3ProxyServer;
 import red.sessions.vyoma.support.Seed;
 import red.sessions.vyoma.support.Seed.Lesson;
 import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.Wait;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -183,14 +184,6 @@ class FilesTest {
     assertEquals(issued.fileUrl(), files.getJsonObject(0).getString("url"));
   }
 
-  private static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
-  }
 
   /** The default provider: uploads go to this server's own signed URLs and files are read from disk. */
   @Nested
@@ -603,7 +596,7 @@ class FilesTest {
     }
 
     private void assertNoPartialFiles() {
-      Path incoming = FilesVerticle.localRoot(server.config().dataDir()).resolve(".incoming");
+      Path incoming = LocalFileStorage.rootUnder(server.config().dataDir()).resolve(".incoming");
       if (!Files.exists(incoming)) {
         return;
       }
@@ -644,7 +637,7 @@ class FilesTest {
       assertJson(put(client, used.uploadUrl(), PDF, early), 200); // in time
       Issued late = issue(server, owner, "late.pdf", PDF);
 
-      pause(2100);
+      Wait.sleep(2100);
       assertError(put(client, late.uploadUrl(), PDF, randomBytes(700)), 403);
       assertError(put(client, used.uploadUrl(), PDF, randomBytes(700)), 403);
       assertError(get(client, late.fileUrl(), server.token(owner)), 404);
@@ -792,7 +785,7 @@ class FilesTest {
         assertError(response, response.statusCode());
       }
       assertFalse(s3.exists(key));
-      assertFalse(Files.exists(FilesVerticle.localRoot(server.config().dataDir()).resolve(key)), "stored locally");
+      assertFalse(Files.exists(LocalFileStorage.rootUnder(server.config().dataDir()).resolve(key)), "stored locally");
     }
 
     private Map<String, String> expiringAfter(String seconds) {
@@ -809,7 +802,7 @@ class FilesTest {
       long expiresIn = Long.parseLong(query(issued.uploadUrl(), "X-Amz-Expires"));
       assertTrue(expiresIn >= 1 && expiresIn <= 2, "X-Amz-Expires " + expiresIn);
 
-      pause(2100);
+      Wait.sleep(2100);
       HttpResponse<Buffer> refused = upload(client, issued, randomBytes(100));
       assertEquals(403, refused.statusCode(), () -> "body: " + refused.bodyAsString());
       assertFalse(s3.exists(key));
@@ -823,7 +816,7 @@ class FilesTest {
       String key = keyOf(oneSecond, issued.fileUrl());
       assertEquals("1", query(issued.uploadUrl(), "X-Amz-Expires"));
 
-      pause(2100);
+      Wait.sleep(2100);
       HttpResponse<Buffer> refused = upload(client, issued, randomBytes(100));
       assertEquals(403, refused.statusCode(), () -> "body: " + refused.bodyAsString());
       assertFalse(s3.exists(key));

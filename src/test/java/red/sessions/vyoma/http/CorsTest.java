@@ -4,11 +4,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import red.sessions.vyoma.support.Api;
+import red.sessions.vyoma.support.ServerTest;
 import red.sessions.vyoma.support.TestServer;
 
 import java.util.Arrays;
@@ -24,23 +23,14 @@ import static red.sessions.vyoma.support.Api.assertJson;
 
 /** Browsers on the configured origins may call the API; others, and every origin by default, get no CORS headers. */
 @ExtendWith(VertxExtension.class)
-class CorsTest {
+class CorsTest extends ServerTest {
 
   private static final String APP = "https://app.example";
   private static final String ALLOW_ORIGIN = "Access-Control-Allow-Origin";
 
-  private static TestServer server;
-  private static Api api;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(Map.of("VYOMA_CORS_ALLOWED_ORIGINS", APP + ", https://admin.example"));
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+  @Override
+  protected Map<String, String> settings() {
+    return Map.of("VYOMA_CORS_ALLOWED_ORIGINS", APP + ", https://admin.example");
   }
 
   @Test

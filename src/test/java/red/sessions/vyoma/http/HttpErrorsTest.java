@@ -1,18 +1,16 @@
 package red.sessions.vyoma.http;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import red.sessions.vyoma.support.Api;
 import red.sessions.vyoma.support.RawHttp;
-import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.ServerTest;
 
 import java.time.Duration;
 import java.util.Map;
@@ -25,22 +23,13 @@ import static red.sessions.vyoma.support.Api.assertJson;
 
 /** What the HTTP front answers before any domain is reached, always in the seed's error shape. */
 @ExtendWith(VertxExtension.class)
-class HttpErrorsTest {
+class HttpErrorsTest extends ServerTest {
 
-  private static TestServer server;
-  private static Api api;
   private static String token;
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.api();
+  static void aToken() {
     token = server.token("http-errors-user");
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
   }
 
   @Test

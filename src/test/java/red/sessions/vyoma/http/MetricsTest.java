@@ -7,14 +7,12 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import red.sessions.vyoma.platform.AppConfig;
-import red.sessions.vyoma.support.Api;
 import red.sessions.vyoma.support.Scrape;
 import red.sessions.vyoma.support.Seed;
+import red.sessions.vyoma.support.ServerTest;
 import red.sessions.vyoma.support.TestServer;
 
 import java.util.Map;
@@ -30,23 +28,9 @@ import static red.sessions.vyoma.support.Seed.hoursAhead;
 
 /** {@code GET /metrics}: Prometheus text with the HTTP, pool, event-bus, JVM and domain meters of this server. */
 @ExtendWith(VertxExtension.class)
-class MetricsTest {
+class MetricsTest extends ServerTest {
 
   private static final String REQUESTS = "vertx_http_server_requests_total";
-
-  private static TestServer server;
-  private static Api api;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-    api = server.api();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
 
   @Test
   void requestsAreCountedByRouteTemplateAndStatusAlongsideTheBusinessEvents() {

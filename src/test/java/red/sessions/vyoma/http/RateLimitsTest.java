@@ -6,13 +6,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import red.sessions.vyoma.support.Api;
 import red.sessions.vyoma.support.Scrape;
 import red.sessions.vyoma.support.Seed;
-import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.ServerTest;
 
 import java.util.Map;
 
@@ -29,33 +26,22 @@ import static red.sessions.vyoma.support.Seed.hoursAhead;
  * empties a bucket in a few requests and nothing refills it meanwhile. Each test uses fresh users, and
  * its own loopback address (127.0.0.x) where the address's bucket matters.
  */
-class RateLimitsTest {
+class RateLimitsTest extends ServerTest {
 
   private static final int USER_BURST = 8;
   private static final int WRITE_BURST = 2;
   private static final int ADDRESS_BURST = 3;
   private static final String LIMITED = "vyoma_rate_limited_total";
 
-  private static TestServer server;
-  private static Api api;
-  private static Seed seed;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start(Map.of(
+  @Override
+  protected Map<String, String> settings() {
+    return Map.of(
       "VYOMA_RATE_LIMITS_USER_BURST", String.valueOf(USER_BURST),
       "VYOMA_RATE_LIMITS_USER_PER_MINUTE", "1",
       "VYOMA_RATE_LIMITS_WRITE_BURST", String.valueOf(WRITE_BURST),
       "VYOMA_RATE_LIMITS_WRITE_PER_MINUTE", "1",
       "VYOMA_RATE_LIMITS_ADDRESS_BURST", String.valueOf(ADDRESS_BURST),
-      "VYOMA_RATE_LIMITS_ADDRESS_PER_MINUTE", "1"));
-    api = server.api();
-    seed = server.seed();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+      "VYOMA_RATE_LIMITS_ADDRESS_PER_MINUTE", "1");
   }
 
   /** The 429 in the error shape, with the headers a client backs off by; the body. */

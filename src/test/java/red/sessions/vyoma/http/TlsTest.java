@@ -9,10 +9,9 @@ import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
 import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import red.sessions.vyoma.support.ServerTest;
 import red.sessions.vyoma.support.TestServer;
 
 import java.io.InputStream;
@@ -33,29 +32,27 @@ import static red.sessions.vyoma.support.Api.assertJson;
 
 /** With a certificate configured the API is HTTPS, HTTP/2 for clients that offer it, and plain HTTP redirects there. */
 @ExtendWith(VertxExtension.class)
-class TlsTest {
+class TlsTest extends ServerTest {
 
   private static Path cert;
   private static Path key;
   private static int redirectPort;
-  private static TestServer server;
 
-  @BeforeAll
-  static void start() throws Exception {
+  @Override
+  protected Map<String, String> settings() {
     Path dir = TestServer.temporaryDirectory();
-    selfSignedCertificate(dir);
+    try {
+      selfSignedCertificate(dir);
+    } catch (Exception e) {
+      throw new IllegalStateException("no certificate for the test", e);
+    }
     cert = dir.resolve("cert.pem");
     key = dir.resolve("key.pem");
     redirectPort = TestServer.freePort();
-    server = TestServer.start(Map.of(
+    return Map.of(
       "VYOMA_TLS_CERT", cert.toString(),
       "VYOMA_TLS_KEY", key.toString(),
-      "VYOMA_TLS_REDIRECT_PORT", String.valueOf(redirectPort)));
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
+      "VYOMA_TLS_REDIRECT_PORT", String.valueOf(redirectPort));
   }
 
   @Test

@@ -1,7 +1,6 @@
 package red.sessions.vyoma.meetings;
 
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -19,7 +18,9 @@ import red.sessions.vyoma.support.Api;
 import red.sessions.vyoma.support.FakeChime;
 import red.sessions.vyoma.support.LessonEvents;
 import red.sessions.vyoma.support.Seed.Lesson;
+import red.sessions.vyoma.support.ServerTest;
 import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.Wait;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -41,19 +42,7 @@ import static red.sessions.vyoma.support.Api.assertJson;
 
 /** Meetings and attendees over HTTP: with the local provider, and with Chime through the real AWS SDK. */
 @ExtendWith(VertxExtension.class)
-class MeetingsTest {
-
-  private static TestServer server;
-
-  @BeforeAll
-  static void start() {
-    server = TestServer.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    server.close();
-  }
+class MeetingsTest extends ServerTest {
 
   static HttpResponse<Buffer> join(TestServer on, String userId, String sessionId) {
     return on.api().post("/meetings", on.token(userId), new JsonObject().put("session_id", sessionId));
@@ -273,7 +262,7 @@ class MeetingsTest {
     }
 
     @Test
-    void lookupsOfAMeetingNobodyEndsExpireBothUnclusteredAndClustered() throws InterruptedException {
+    void lookupsOfAMeetingNobodyEndsExpireBothUnclusteredAndClustered() {
       List<JsonObject> meetings = new ArrayList<>();
       List<Lesson> lessons = new ArrayList<>();
       for (TestServer on : servers) {
@@ -287,11 +276,9 @@ class MeetingsTest {
       }
       Instant deadline = Instant.now().plusSeconds(60);
       for (TestServer on : servers) {
-        while (directorySize(on, MeetingDirectory.MEETINGS) + directorySize(on, MeetingDirectory.ATTENDEES) > 0) {
-          assertTrue(Instant.now().isBefore(deadline), "the lookups did not expire within a minute of a "
-            + TTL_SECONDS + "-second TTL");
-          Thread.sleep(500);
-        }
+        Wait.eventually(Duration.between(Instant.now(), deadline), Duration.ofMillis(500),
+          () -> directorySize(on, MeetingDirectory.MEETINGS) + directorySize(on, MeetingDirectory.ATTENDEES) == 0,
+          () -> "the lookups did not expire within a minute of a " + TTL_SECONDS + "-second TTL");
       }
       for (int i = 0; i < servers.size(); i++) {
         JsonObject again = assertJson(join(servers.get(i), lessons.get(i).teacherId(), lessons.get(i).sessionId()), 200);
@@ -458,12 +445,8 @@ class MeetingsTest {
       assertTrue(Instant.now().isBefore(start.plus(INTERVAL)), "the calls outlasted the verify interval");
     }
 
-    private static void sleepUntil(Instant moment) throws InterruptedException {
-      Thread.sleep(Math.max(0, Duration.between(Instant.now(), moment).toMillis()));
-    }
-
     @Test
-    void aMeetingIsCheckedOncePerIntervalAndServedWithoutAskingChimeInBetween() throws InterruptedException {
+    void aMeetingIsCheckedOncePerIntervalAndServedWithoutAskingChimeInBetween() {
       Lesson lesson = chimeServer.seed().lesson(2);
       Instant joining = Instant.now();
       JsonObject created = assertJson(join(chimeServer, lesson.studentId(), lesson.sessionId()), 201);
@@ -478,7 +461,7 @@ class MeetingsTest {
       assertStillWithinTheInterval(joining);
       assertEquals(List.of("CreateMeeting", "CreateAttendee"), chime.operations(), "served without asking Chime");
 
-      sleepUntil(confirmed.plus(PAST));
+      Wait.until(confirmed.plus(PAST));
       Instant checking = Instant.now();
       assertEquals(created, assertJson(meetingOf(lesson.teacherId(), lesson.sessionId()), 200));
       assertEquals(List.of("CreateMeeting", "CreateAttendee", "GetMeeting"), chime.operations(), "one check");
@@ -491,7 +474,7 @@ class MeetingsTest {
     }
 
     @Test
-    void aMeetingChimeEndedIsServedUntilTheIntervalEndsAndIsThen404() throws InterruptedException {
+    void aMeetingChimeEndedIsServedUntilTheIntervalEndsAndIsThen404() {
       Lesson lesson = chimeServer.seed().lesson(2);
       Instant joining = Instant.now();
       JsonObject first = assertJson(join(chimeServer, lesson.studentId(), lesson.sessionId()), 201);
@@ -503,7 +486,7 @@ class MeetingsTest {
       assertStillWithinTheInterval(joining);
       assertEquals(List.of("CreateMeeting"), chime.operations(), "not asked yet, so not known to have ended");
 
-      sleepUntil(confirmed.plus(PAST));
+      Wait.until(confirmed.plus(PAST));
       assertError(meetingOf(lesson.teacherId(), lesson.sessionId()), 404);
       assertEquals(List.of("CreateMeeting", "GetMeeting"), chime.operations(), "one check");
       JsonObject second = assertJson(join(chimeServer, lesson.studentId(), lesson.sessionId()), 201);

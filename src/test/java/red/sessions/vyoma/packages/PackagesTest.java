@@ -13,6 +13,7 @@ import red.sessions.vyoma.support.RowLock;
 import red.sessions.vyoma.support.Seed;
 import red.sessions.vyoma.support.ServerTest;
 import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.Wait;
 
 import java.time.Duration;
 import java.time.OffsetDateTime;
@@ -342,7 +343,7 @@ class PackagesTest extends ServerTest {
   }
 
   @Test
-  void whatIsLeftOfAnExpiredPackageExpiresInTheLedger() throws InterruptedException {
+  void whatIsLeftOfAnExpiredPackageExpiresInTheLedger() {
     try (TestServer sweeping = TestServer.start(Map.of("VYOMA_PACKAGES_EXPIRY_INTERVAL_SECONDS", "1"))) {
       Seed seed = sweeping.seed();
       String teacher = seed.teacher();
@@ -352,7 +353,7 @@ class PackagesTest extends ServerTest {
         .put("expires_at", OffsetDateTime.now(ZoneOffset.UTC).plusSeconds(2).toString())), 201).getString("package_id");
       JsonObject expired = null;
       for (int i = 0; i < 100 && (expired == null || expired.getInteger("remaining") > 0); i++) {
-        Thread.sleep(100);
+        Wait.sleep(100);
         expired = assertJson(sweeping.api().get("/packages/" + id, sweeping.token(student)), 200);
       }
       assertEquals(0, expired.getInteger("remaining"), expired::encode);

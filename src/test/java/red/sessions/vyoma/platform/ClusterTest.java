@@ -19,6 +19,7 @@ import red.sessions.vyoma.support.Scrape;
 import red.sessions.vyoma.support.Seed;
 import red.sessions.vyoma.support.Seed.Lesson;
 import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.Wait;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -328,9 +329,9 @@ class ClusterTest {
     sender.setDaemon(true);
     sender.start();
     try {
-      Thread.sleep(500);
+      Wait.sleep(500);
       assertEquals(143, a.stop(), "node a ended through its SIGTERM shutdown");
-      Thread.sleep(1000);
+      Wait.sleep(1000);
     } finally {
       flowing.set(false);
     }
@@ -351,15 +352,12 @@ class ClusterTest {
    * (a domain that did not answer in time); any other answer, or none, fails at once.
    */
   private static JsonObject eventually(Supplier<HttpResponse<Buffer>> call) {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(45));
-    HttpResponse<Buffer> last = null;
-    while (Instant.now().isBefore(deadline)) {
-      last = call.get();
-      if (last.statusCode() == 200) {
-        return last.bodyAsJsonObject();
+    return Wait.eventually(Duration.ofSeconds(45), Duration.ZERO, call, answer -> {
+      if (answer.statusCode() == 200) {
+        return true;
       }
-      assertError(last, 503);
-    }
-    throw new AssertionError("no 200 within 45 s; last: " + (last == null ? null : last.bodyAsString()));
+      assertError(answer, 503);
+      return false;
+    }, last -> "no 200 within 45 s; last: " + last.bodyAsString()).bodyAsJsonObject();
   }
 }

@@ -11,11 +11,11 @@ import org.junit.jupiter.api.Test;
 import red.sessions.vyoma.support.Api;
 import red.sessions.vyoma.support.Seed;
 import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.Wait;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
@@ -99,11 +99,9 @@ class DatabaseOutageTest {
     load.awaitAnswers(status -> status == 503, 5);
 
     database = startDatabase();
-    Instant deadline = Instant.now().plus(RECOVERY);
-    while (api.send(HttpMethod.GET, "/profiles?user_id=" + student, server.token(student), null, PROMPTLY).statusCode() != 200) {
-      assertTrue(Instant.now().isBefore(deadline), "the server still fails " + RECOVERY.toSeconds() + " s after PostgreSQL came back");
-      Thread.sleep(50);
-    }
+    Wait.eventually(RECOVERY, Duration.ofMillis(50),
+      () -> api.send(HttpMethod.GET, "/profiles?user_id=" + student, server.token(student), null, PROMPTLY).statusCode() == 200,
+      () -> "the server still fails " + RECOVERY.toSeconds() + " s after PostgreSQL came back");
     int madeBefore = load.made().size();
     load.awaitAnswers(status -> status == 201, madeBefore + 5);
     List<Integer> statuses = load.stop();
@@ -195,17 +193,8 @@ class DatabaseOutageTest {
           if (status == 201) {
             made.add(response.bodyAsJsonObject().getString("booking_id"));
           }
-          pause();
+          Wait.sleep(PACE);
         } while (status == 503 && running.get());
-      }
-    }
-
-    private static void pause() {
-      try {
-        Thread.sleep(PACE.toMillis());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted", e);
       }
     }
 
@@ -218,17 +207,18 @@ class DatabaseOutageTest {
       return made;
     }
 
-    void awaitAnswers(IntPredicate status, int count) throws InterruptedException {
-      Instant deadline = Instant.now().plus(RECOVERY);
-      while (statuses.stream().filter(status::test).count() < count) {
+    void awaitAnswers(IntPredicate status, int count) {
+      String failure = "the load got %s and stopped waiting for " + count + " more of a kind";
+      Wait.eventually(RECOVERY, Duration.ofMillis(20), () -> {
+        if (statuses.stream().filter(status::test).count() >= count) {
+          return true;
+        }
         if (done.isDone()) {
           done.join();
+          fail(failure.formatted(statuses));
         }
-        if (done.isDone() || Instant.now().isAfter(deadline)) {
-          fail("the load got " + statuses + " and stopped waiting for " + count + " more of a kind");
-        }
-        Thread.sleep(20);
-      }
+        return false;
+      }, () -> failure.formatted(statuses));
     }
 
     List<Integer> stop() {

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import red.sessions.vyoma.support.ServerTest;
+import red.sessions.vyoma.support.Wait;
 
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -55,12 +56,12 @@ class ProfilesTest extends ServerTest {
   }
 
   @Test
-  void updateKeepsCreatedAtMovesUpdatedAtAndKeepsTheProfileId() throws InterruptedException {
+  void updateKeepsCreatedAtMovesUpdatedAtAndKeepsTheProfileId() {
     String user = newUser();
     String token = server.token(user);
     String profileId = assertJson(api.post("/profiles", token, teacher(user)), 201).getString("profile_id");
     JsonObject before = assertJson(api.get("/profiles?user_id=" + user, token), 200).getJsonObject("profile");
-    Thread.sleep(5);
+    Wait.sleep(5);
 
     JsonObject change = teacher(user);
     change.getJsonObject("profile_data").put("name", "Ada King").put("topics", new JsonArray().add("Analysis"));

@@ -11,7 +11,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
@@ -135,11 +134,8 @@ public final class EventStreamClient implements AutoCloseable {
 
   /** The events received once there are at least {@code count} matching ones (or the time is up). */
   public List<Sent> await(java.util.function.Predicate<Sent> matching, int count, Duration within) {
-    Instant deadline = Instant.now().plus(within);
-    while (events.stream().filter(matching).count() < count && Instant.now().isBefore(deadline)) {
-      LessonEvents.pause(20);
-    }
-    return events.stream().filter(matching).toList();
+    return Wait.poll(within, Duration.ofMillis(20), () -> events.stream().filter(matching).toList(),
+      matched -> matched.size() >= count);
   }
 
   public List<Sent> events() {

@@ -5,7 +5,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -80,27 +79,13 @@ public final class LessonEvents {
 
   /** The caller's events once there are at least {@code count}, and then again a moment later, to see no more came. */
   public static List<JsonObject> eventsOf(Client on, String token, String query, int count) {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-    List<JsonObject> events = read(on, token, query);
-    while (events.size() < count && Instant.now().isBefore(deadline)) {
-      pause(100);
-      events = read(on, token, query);
-    }
-    pause(300);
+    Wait.poll(Duration.ofSeconds(10), Duration.ofMillis(100), () -> read(on, token, query), events -> events.size() >= count);
+    Wait.sleep(300);
     return read(on, token, query);
   }
 
   private static List<JsonObject> read(Client on, String token, String query) {
     JsonObject page = assertJson(on.api().get("/events" + query, token), 200);
     return page.getJsonArray("events").stream().map(JsonObject.class::cast).toList();
-  }
-
-  public static void pause(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

@@ -15,7 +15,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -99,25 +98,27 @@ public final class Node implements Client {
 
   /** Waits until the node is ready and sees the given number of cluster members. */
   public Node awaitReady(int members) {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(120));
-    String last = "nothing";
-    while (Instant.now().isBefore(deadline)) {
-      if (!process.isAlive()) {
-        throw new AssertionError("node " + name + " exited: " + log());
-      }
-      try {
-        HttpResponse<Buffer> ready = client.get("/health/ready").send().await();
-        last = ready.bodyAsString();
-        if (ready.statusCode() == 200
-          && ready.bodyAsJsonObject().getJsonObject("checks").getJsonObject("cluster").getInteger("members") == members) {
-          return this;
-        }
-      } catch (Exception notYetListening) {
-        last = notYetListening.toString();
-      }
-      sleep(500);
+    Wait.eventually(Duration.ofSeconds(120), Duration.ofMillis(500), () -> readiness(members), Readiness::ready,
+      last -> "node " + name + " not ready with " + members + " members; last answer: " + last.answer());
+    return this;
+  }
+
+  /** Whether the node serves, seeing that many members, and what it answered (or why it did not). */
+  private record Readiness(boolean ready, String answer) {
+  }
+
+  private Readiness readiness(int members) {
+    if (!process.isAlive()) {
+      throw new AssertionError("node " + name + " exited: " + log());
     }
-    throw new AssertionError("node " + name + " not ready with " + members + " members; last answer: " + last);
+    try {
+      HttpResponse<Buffer> ready = client.get("/health/ready").send().await();
+      return new Readiness(ready.statusCode() == 200
+        && ready.bodyAsJsonObject().getJsonObject("checks").getJsonObject("cluster").getInteger("members") == members,
+        ready.bodyAsString());
+    } catch (Exception notYetListening) {
+      return new Readiness(false, notYetListening.toString());
+    }
   }
 
   /** SIGKILL: the node dies at once, leaving the cluster to notice. */
@@ -173,14 +174,5 @@ public final class Node implements Client {
 
   public String adminToken(String userId) {
     return tokens.mint(userId, true, 3600);
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 }

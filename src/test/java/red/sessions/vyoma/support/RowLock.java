@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -82,22 +81,14 @@ public final class RowLock implements AutoCloseable {
 
   /** Waits until exactly {@code backends} backends are waiting on this lock, failing after ten seconds. */
   public void awaitWaiting(int backends) {
-    Instant deadline = Instant.now().plus(PATIENCE);
     int waiting;
     try (PreparedStatement clear = connection.prepareStatement(CLEAR_SNAPSHOT);
          PreparedStatement count = connection.prepareStatement(WAITING)) {
       count.setInt(1, backend);
-      while ((waiting = waiting(clear, count)) < backends) {
-        if (Instant.now().isAfter(deadline)) {
-          fail(waiting + " backends waiting on the lock after " + PATIENCE.toSeconds() + " s, expected " + backends
-            + "; backends now:\n" + backendsNow());
-        }
-        Thread.sleep(10);
-      }
+      waiting = Wait.eventually(PATIENCE, Duration.ofMillis(10), () -> waiting(clear, count), now -> now >= backends,
+        now -> now + " backends waiting on the lock after " + PATIENCE.toSeconds() + " s, expected " + backends
+          + "; backends now:\n" + backendsNow());
     } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
     assertEquals(backends, waiting, "backends waiting on the lock");
@@ -121,12 +112,14 @@ public final class RowLock implements AutoCloseable {
     }
   }
 
-  private String backendsNow() throws SQLException {
+  private String backendsNow() {
     StringBuilder list = new StringBuilder();
     try (PreparedStatement activity = connection.prepareStatement(ACTIVITY); ResultSet rows = activity.executeQuery()) {
       while (rows.next()) {
         list.append(rows.getString(1)).append('\n');
       }
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
     }
     return list.toString();
   }
@@ -135,9 +128,13 @@ public final class RowLock implements AutoCloseable {
     return "SELECT count(*) FROM (SELECT FROM " + table + " WHERE " + column + "::text = ? FOR UPDATE) AS locked";
   }
 
-  private static int waiting(PreparedStatement clear, PreparedStatement count) throws SQLException {
-    clear.execute();
-    return firstInt(count);
+  private static int waiting(PreparedStatement clear, PreparedStatement count) {
+    try {
+      clear.execute();
+      return firstInt(count);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private static int firstInt(PreparedStatement statement) throws SQLException {

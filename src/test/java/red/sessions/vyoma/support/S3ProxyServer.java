@@ -10,6 +10,7 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -50,12 +51,9 @@ public final class S3ProxyServer implements AutoCloseable {
       .build();
     try {
       proxy.start();
-      long deadline = System.nanoTime() + 10_000_000_000L;
-      while (!"STARTED".equals(proxy.getState())) {
-        if (System.nanoTime() > deadline) {
-          throw new IllegalStateException("S3Proxy did not start: " + proxy.getState());
-        }
-        Thread.sleep(10);
+      String state = Wait.poll(Duration.ofSeconds(10), Duration.ofMillis(10), proxy::getState, "STARTED"::equals);
+      if (!"STARTED".equals(state)) {
+        throw new IllegalStateException("S3Proxy did not start: " + state);
       }
     } catch (Exception e) {
       blobStore.close();

@@ -4,7 +4,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.ext.web.client.HttpResponse;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,20 +39,12 @@ public final class Scrape {
    */
   public static Scrape until(Supplier<HttpResponse<Buffer>> metrics, String name, Map<String, String> labels,
                              double expected) {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(5));
-    while (true) {
-      HttpResponse<Buffer> response = metrics.get();
-      assertEquals(200, response.statusCode());
-      Scrape scrape = new Scrape(response.bodyAsString());
-      if (scrape.valueOrZero(name, labels) == expected) {
-        return scrape;
-      }
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("no scrape within 5 s had " + name + labels + " at " + expected + "; in the last, "
-          + scrape.describe(name));
-      }
-      LessonEvents.pause(50);
-    }
+    return Wait.eventually(Duration.ofSeconds(5), Duration.ofMillis(50), () -> {
+        HttpResponse<Buffer> response = metrics.get();
+        assertEquals(200, response.statusCode());
+        return new Scrape(response.bodyAsString());
+      }, scrape -> scrape.valueOrZero(name, labels) == expected,
+      last -> "no scrape within 5 s had " + name + labels + " at " + expected + "; in the last, " + last.describe(name));
   }
 
   public Scrape(String text) {

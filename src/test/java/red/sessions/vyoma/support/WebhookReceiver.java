@@ -113,11 +113,8 @@ public final class WebhookReceiver implements AutoCloseable {
 
   /** The requests to the path once there are at least {@code count} matching ones, then after a moment, to see no more came. */
   public List<Received> await(String path, Predicate<Received> matching, int count, Duration within) {
-    Instant deadline = Instant.now().plus(within);
-    while (at(path).stream().filter(matching).count() < count && Instant.now().isBefore(deadline)) {
-      LessonEvents.pause(50);
-    }
-    LessonEvents.pause(500);
+    Wait.poll(within, Duration.ofMillis(50), () -> at(path).stream().filter(matching).count(), matched -> matched >= count);
+    Wait.sleep(500);
     return at(path).stream().filter(matching).toList();
   }
 

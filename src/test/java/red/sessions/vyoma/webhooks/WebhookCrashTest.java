@@ -3,9 +3,9 @@ package red.sessions.vyoma.webhooks;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
-import red.sessions.vyoma.support.LessonEvents;
 import red.sessions.vyoma.support.Node;
 import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.Wait;
 import red.sessions.vyoma.support.WebhookReceiver;
 import red.sessions.vyoma.support.WebhookReceiver.Received;
 
@@ -14,7 +14,6 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -53,25 +52,21 @@ class WebhookCrashTest {
       String webhook = id;
       int pings = 40;
       IntStream.range(0, pings).forEach(i -> assertJson(node.api().post("/webhooks/" + webhook + "/ping", admin, null), 202));
-      Instant sending = Instant.now().plus(Duration.ofSeconds(20));
-      while (receiver.at(path).size() < WebhookDispatcher.MAX_IN_FLIGHT && Instant.now().isBefore(sending)) {
-        LessonEvents.pause(50);
-      }
+      Wait.poll(Duration.ofSeconds(20), Duration.ofMillis(50), () -> receiver.at(path).size(),
+        sent -> sent >= WebhookDispatcher.MAX_IN_FLIGHT);
       node.kill();
       List<Received> beforeDeath = receiver.at(path);
       assertEquals(WebhookDispatcher.MAX_IN_FLIGHT, beforeDeath.size(), "mid-send when the node died");
       receiver.delay(Duration.ZERO);
       node.restart().awaitReady(1);
-      Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-      while (receiver.at(path).size() < pings + beforeDeath.size() && Instant.now().isBefore(deadline)) {
-        LessonEvents.pause(100);
-      }
+      Wait.poll(Duration.ofSeconds(60), Duration.ofMillis(100), () -> receiver.at(path).size(),
+        sent -> sent >= pings + beforeDeath.size());
       List<Received> got = receiver.at(path);
       assertEquals(pings, distinct(got), () -> distinct(got) + " of " + pings + " events delivered");
       Map<String, Long> sends = got.stream().collect(Collectors.groupingBy(Received::eventId, Collectors.counting()));
       assertTrue(beforeDeath.stream().allMatch(request -> sends.get(request.eventId()) == 2),
         "what was mid-send when the node died is sent again, once: " + sends);
-      LessonEvents.pause(1000);
+      Wait.sleep(1000);
       JsonArray log = new JsonArray(node.api().get("/webhooks/" + webhook + "/deliveries?status=delivered", admin).bodyAsString());
       assertEquals(pings, log.size());
     } finally {

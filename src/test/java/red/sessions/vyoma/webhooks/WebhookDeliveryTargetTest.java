@@ -4,8 +4,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
-import red.sessions.vyoma.support.LessonEvents;
 import red.sessions.vyoma.support.Node;
+import red.sessions.vyoma.support.Wait;
 import red.sessions.vyoma.support.WebhookReceiver;
 
 import java.io.IOException;
@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -80,14 +79,9 @@ class WebhookDeliveryTargetTest {
 
   /** The webhook's delivery once its first attempt is in the log. */
   private static JsonObject firstAttempted(Node node, String admin, String id) {
-    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
-    while (Instant.now().isBefore(deadline)) {
-      JsonArray log = new JsonArray(node.api().get("/webhooks/" + id + "/deliveries", admin).bodyAsString());
-      if (!log.isEmpty() && !log.getJsonObject(0).getJsonArray("attempts").isEmpty()) {
-        return log.getJsonObject(0);
-      }
-      LessonEvents.pause(100);
-    }
-    throw new AssertionError("no attempt logged for webhook " + id + ": " + node.log());
+    return Wait.eventually(Duration.ofSeconds(60), Duration.ofMillis(100),
+      () -> new JsonArray(node.api().get("/webhooks/" + id + "/deliveries", admin).bodyAsString()),
+      log -> !log.isEmpty() && !log.getJsonObject(0).getJsonArray("attempts").isEmpty(),
+      log -> "no attempt logged for webhook " + id + ": " + node.log()).getJsonObject(0);
   }
 }

@@ -7,11 +7,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import red.sessions.vyoma.support.Api;
 import red.sessions.vyoma.support.LessonEvents;
 import red.sessions.vyoma.support.RowLock;
 import red.sessions.vyoma.support.Scrape;
+import red.sessions.vyoma.support.ServerTest;
 import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.Wait;
 import red.sessions.vyoma.support.WebhookReceiver;
 import red.sessions.vyoma.support.WebhookReceiver.Received;
 
@@ -42,25 +43,22 @@ import static red.sessions.vyoma.support.Seed.hoursAhead;
  * webhooks active when it runs, and two nodes queueing and sending each delivery once. Private targets are
  * allowed here, and the first retry comes after a second.
  */
-class WebhooksTest {
+class WebhooksTest extends ServerTest {
 
   private static final Duration WITHIN = Duration.ofSeconds(20);
 
-  private static TestServer server;
-  private static Api api;
   private static WebhookReceiver receiver;
   private static String admin;
   private final List<String> made = new ArrayList<>();
 
   @BeforeAll
-  static void start() {
-    server = TestServer.start(settings());
-    api = server.api();
+  static void aReceiverAndAnAdmin() {
     receiver = new WebhookReceiver();
     admin = server.adminToken("webhooks-admin");
   }
 
-  static Map<String, String> settings() {
+  @Override
+  protected Map<String, String> settings() {
     return Map.of("VYOMA_WEBHOOKS_ALLOW_PRIVATE_TARGETS", "true", "VYOMA_WEBHOOKS_RETRY_BASE_SECONDS", "1");
   }
 
@@ -68,12 +66,13 @@ class WebhooksTest {
   @AfterEach
   void deleteWebhooks() {
     made.forEach(id -> api.send(HttpMethod.DELETE, "/webhooks/" + id, admin, null));
+    // One instance serves every test of the class (ServerTest): the next test starts with none of its own.
+    made.clear();
   }
 
   @AfterAll
-  static void stop() {
+  static void closeTheReceiver() {
     receiver.close();
-    server.close();
   }
 
   private JsonObject register(String path, String... events) {
@@ -172,7 +171,7 @@ class WebhooksTest {
     assertTrue(after.getString("deactivated_reason").contains("410"), after::encode);
     assertEquals("failed", deliveries(id, "").get(0).getString("status"));
     String later = booking(9);
-    LessonEvents.pause(1500);
+    Wait.sleep(1500);
     assertEquals(List.of(), receiver.at(path).stream().filter(request -> request.body().contains(later)).toList());
     assertEquals(1, deliveries(id, "").size(), "an inactive webhook gets no deliveries");
     assertError(api.post("/webhooks/" + id + "/ping", admin, null), 409);

@@ -1,4 +1,4 @@
-package red.sessions.vyoma.files;
+package red.sessions.vyoma.api;
 
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.vertx.core.Future;
@@ -12,59 +12,49 @@ import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import red.sessions.vyoma.files.LocalUploads;
 
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.UUID;
 
 /**
- * The local store's upload endpoint: {@code PUT /files/<key>?expires=…&signature=…}. As with S3's
- * pre-signed URLs the signature is the credential; the body is streamed to a temporary file and moved
- * into place only once complete and within {@code storage.max_upload_bytes}, so a refused or broken
- * upload stores nothing. A URL is good for one file: the first complete upload wins and later ones are
- * 409, so a file shared in a session cannot be replaced behind the other party's back. A client that
- * sends {@code Expect: 100-continue} is told to go on only once the URL, the declared length and the
- * key's being unused are checked; otherwise it gets the refusal at once.
+ * The local store's upload endpoint, {@code PUT /files/<key>?expires=…&signature=…}: the HTTP side of
+ * {@link LocalUploads}, which says whether the URL is good and where the bytes go. The body is streamed to a
+ * file of its own under the store's incoming directory and linked into place once complete; a body over the
+ * limit is 413 as soon as it is, however it is sent. A client that sends {@code Expect: 100-continue} is told
+ * to go on only once the URL, the declared length and the key's being unused are checked; otherwise it gets
+ * the refusal at once.
  */
-public final class LocalUploadHandler implements Handler<RoutingContext> {
+final class LocalUploadHandler implements Handler<RoutingContext> {
 
-  private final Path root;
-  private final UploadSigner signer;
-  private final long maxBytes;
+  private final LocalUploads uploads;
 
-  public LocalUploadHandler(Path root, UploadSigner signer, long maxBytes) {
-    this.root = root;
-    this.signer = signer;
-    this.maxBytes = maxBytes;
+  LocalUploadHandler(LocalUploads uploads) {
+    this.uploads = uploads;
   }
 
   @Override
   public void handle(RoutingContext ctx) {
     HttpServerRequest request = ctx.request();
     request.pause();
-    String key = ctx.pathParam("key");
-    String contentType = request.getHeader("Content-Type");
-    if (contentType == null || !signed(key, contentType, request.getParam("expires"), request.getParam("signature"))) {
-      ctx.fail(new HttpException(403, "the upload URL is not valid for this request: wrong signature or content type, or expired"));
-      return;
-    }
-    Path target = LocalFileStorage.pathOf(root, key);
+    Path target = uploads.target(ctx.pathParam("key"), request.getHeader("Content-Type"),
+      request.getParam("expires"), request.getParam("signature"));
     FileSystem fileSystem = ctx.vertx().fileSystem();
-    String incoming = root.resolve(".incoming").resolve(UUID.randomUUID().toString()).toString();
+    String incoming = uploads.incoming().resolve(UUID.randomUUID().toString()).toString();
     fileSystem.exists(target.toString())
       .compose(used -> {
         if (used) {
-          throw alreadyUsed();
+          throw LocalUploads.used();
         }
-        if (declaredLength(request) > maxBytes) {
+        if (declaredLength(request) > uploads.maxBytes()) {
           throw tooLarge();
         }
         if (request.version() != HttpVersion.HTTP_1_0
           && HttpHeaderValues.CONTINUE.contentEqualsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
           request.response().writeContinue();
         }
-        return fileSystem.mkdirs(root.resolve(".incoming").toString());
+        return fileSystem.mkdirs(uploads.incoming().toString());
       })
       .compose(v -> fileSystem.mkdirs(target.getParent().toString()))
       .compose(v -> fileSystem.open(incoming, new OpenOptions().setWrite(true).setCreateNew(true)))
@@ -85,15 +75,6 @@ public final class LocalUploadHandler implements Handler<RoutingContext> {
     }
   }
 
-  private boolean signed(String key, String contentType, String expires, String signature) {
-    try {
-      long expiry = Long.parseLong(expires);
-      return expiry >= Instant.now().getEpochSecond() && signer.verify(key, contentType, expiry, signature);
-    } catch (NumberFormatException e) {
-      return false;
-    }
-  }
-
   private void receive(RoutingContext ctx, AsyncFile file, String incoming, Path target) {
     HttpServerRequest request = ctx.request();
     FileSystem fileSystem = ctx.vertx().fileSystem();
@@ -104,7 +85,7 @@ public final class LocalUploadHandler implements Handler<RoutingContext> {
         return;
       }
       received[0] += chunk.length();
-      if (received[0] > maxBytes) {
+      if (received[0] > uploads.maxBytes()) {
         refused[0] = true;
         discard(file, fileSystem, incoming).onComplete(v -> ctx.fail(tooLarge()));
         return;
@@ -129,7 +110,7 @@ public final class LocalUploadHandler implements Handler<RoutingContext> {
         .eventually(() -> fileSystem.delete(incoming))
         .onSuccess(linked -> ctx.response().setStatusCode(200).putHeader("Content-Type", "application/json; charset=utf-8")
           .end(new JsonObject().put("message", "File uploaded successfully").put("size", received[0]).encode()))
-        .onFailure(e -> ctx.fail(e.getCause() instanceof FileAlreadyExistsException ? alreadyUsed() : e));
+        .onFailure(e -> ctx.fail(e.getCause() instanceof FileAlreadyExistsException ? LocalUploads.used() : e));
     });
     request.resume();
   }
@@ -139,10 +120,6 @@ public final class LocalUploadHandler implements Handler<RoutingContext> {
   }
 
   private HttpException tooLarge() {
-    return new HttpException(413, "the file is larger than " + maxBytes + " bytes");
-  }
-
-  private static HttpException alreadyUsed() {
-    return new HttpException(409, "this upload URL has been used: a file was uploaded to it; ask POST /presigned-url for another");
+    return new HttpException(413, "the file is larger than " + uploads.maxBytes() + " bytes");
   }
 }
