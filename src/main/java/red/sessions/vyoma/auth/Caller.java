@@ -1,7 +1,5 @@
 package red.sessions.vyoma.auth;
 
-import java.util.Arrays;
-
 /** Who is calling: the token's subject, and whether the token carries the admin mark. */
 public record Caller(String userId, boolean admin) {
 
@@ -16,10 +14,5 @@ public record Caller(String userId, boolean admin) {
    */
   public boolean isPartyTo(String studentId, String teacherId) {
     return admin || userId.equals(studentId) || userId.equals(teacherId);
-  }
-
-  /** True when the caller is one of the given users (the two parties of a booking, say; null names no one) or an admin. */
-  public boolean actsForOneOf(String... userIds) {
-    return admin || Arrays.asList(userIds).contains(userId);
   }
 }

@@ -36,7 +36,7 @@ public record SessionParties(UUID sessionId, UUID bookingId, String studentId, S
       .execute(Map.of("session_id", sessionId))
       .map(rows -> {
         SessionParties parties = Rows.first(rows).orElseThrow(() -> DomainException.notFound("no session " + sessionId));
-        if (!caller.actsForOneOf(parties.studentId(), parties.teacherId())) {
+        if (!caller.isPartyTo(parties.studentId(), parties.teacherId())) {
           throw DomainException.forbidden("only the booking's student and teacher may reach its session");
         }
         return parties;

@@ -97,7 +97,7 @@ final class SessionStore {
   private Future<Void> requireBookingParty(UUID bookingId, Caller caller) {
     return SqlTemplate.forQuery(pool, BOOKING_PARTIES).execute(Map.of("booking_id", bookingId)).map(rows -> {
       Row booking = Rows.first(rows).orElseThrow(() -> DomainException.notFound("no booking " + bookingId));
-      if (!caller.actsForOneOf(booking.getString("student_id"), booking.getString("teacher_id"))) {
+      if (!caller.isPartyTo(booking.getString("student_id"), booking.getString("teacher_id"))) {
         throw DomainException.forbidden("only the booking's student and teacher may reach its session");
       }
       return null;

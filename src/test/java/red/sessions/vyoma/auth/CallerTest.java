@@ -20,17 +20,6 @@ class CallerTest {
   @Test
   void anAdminActsForAnyone() {
     assertTrue(ADMIN.actsFor("alice"));
-    assertTrue(ADMIN.actsForOneOf("alice", "bob"));
-    assertTrue(ADMIN.actsForOneOf());
-  }
-
-  @Test
-  void aUserActsForAPairTheyBelongTo() {
-    assertTrue(SAM.actsForOneOf("sam", "alice"));
-    assertTrue(SAM.actsForOneOf("alice", "sam"));
-    assertFalse(SAM.actsForOneOf("alice", "bob"));
-    assertFalse(SAM.actsForOneOf("alice", null));
-    assertFalse(SAM.actsForOneOf());
   }
 
   @Test
