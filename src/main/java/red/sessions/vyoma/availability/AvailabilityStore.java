@@ -31,12 +31,12 @@ final class AvailabilityStore {
     LIMIT #{limit} OFFSET #{offset}""";
 
   // Only a teacher's profile yields a row to insert; overlapping slots are refused by the exclusion constraint.
-  // Locking that profile makes a teacher's slots be published one at a time: two overlapping inserts that
+  // Locking that profile (through profiles' view, which locks the profile's own row as strongly) makes a teacher's slots be published one at a time: two overlapping inserts that
   // checked the constraint at the same moment would each wait for the other, a deadlock PostgreSQL breaks
   // by failing one (a 500); this way the later one meets the earlier's row (a 409).
   private static final String CREATE = """
     INSERT INTO availability_slots (teacher_id, start_time, end_time)
-    SELECT user_id, #{start_time}, #{end_time} FROM profiles WHERE user_id = #{teacher_id} AND role = 'teacher'
+    SELECT user_id, #{start_time}, #{end_time} FROM profile_roles WHERE user_id = #{teacher_id} AND role = 'teacher'
        FOR NO KEY UPDATE
     RETURNING id""";
 
@@ -50,7 +50,7 @@ final class AvailabilityStore {
   // A teacher's schedule with their role, for reading it: no row, or not a teacher, is not a teacher's schedule.
   private static final String TEACHER_SCHEDULE = "SELECT p.role, " + TeacherCalendar.SCHEDULE_COLUMNS + """
 
-      FROM profiles p LEFT JOIN teacher_schedules s ON s.teacher_id = p.user_id
+      FROM profile_roles p LEFT JOIN teacher_schedules s ON s.teacher_id = p.user_id
      WHERE p.user_id = #{teacher_id}""";
 
   // Only a teacher's profile yields a row; locking it orders the change with bookings being made with the
@@ -60,7 +60,7 @@ final class AvailabilityStore {
                                         slot_step_minutes, max_days_ahead, free_cancellation_hours, requires_package)
     SELECT user_id, #{time_zone}, #{weekly}, #{overrides}, #{min_notice_minutes}, #{buffer_minutes},
            #{slot_step_minutes}, #{max_days_ahead}, #{free_cancellation_hours}, #{requires_package}
-      FROM profiles WHERE user_id = #{teacher_id} AND role = 'teacher'
+      FROM profile_roles WHERE user_id = #{teacher_id} AND role = 'teacher'
        FOR NO KEY UPDATE
     ON CONFLICT (teacher_id) DO UPDATE
        SET time_zone = EXCLUDED.time_zone, weekly = EXCLUDED.weekly, overrides = EXCLUDED.overrides,
@@ -71,7 +71,7 @@ final class AvailabilityStore {
     RETURNING teacher_id""";
 
   private static final String IS_TEACHER =
-    "SELECT EXISTS (SELECT 1 FROM profiles WHERE user_id = #{teacher_id} AND role = 'teacher') AS teacher";
+    "SELECT EXISTS (SELECT 1 FROM profile_roles WHERE user_id = #{teacher_id} AND role = 'teacher') AS teacher";
 
   private final Pool pool;
 

@@ -39,14 +39,14 @@ final class PackageStore {
     WITH granted AS (
       INSERT INTO packages (student_id, teacher_id, lessons, remaining, expires_at, granted_by)
       SELECT s.user_id, t.user_id, #{lessons}, #{lessons}, #{expires_at}, #{granted_by}
-        FROM profiles s JOIN profiles t ON t.user_id = #{teacher_id} AND t.role = 'teacher'
+        FROM profile_roles s JOIN profile_roles t ON t.user_id = #{teacher_id} AND t.role = 'teacher'
        WHERE s.user_id = #{student_id}
       RETURNING id, lessons)
     INSERT INTO package_ledger (package_id, change, reason) SELECT id, lessons, 'granted' FROM granted
     RETURNING package_id""";
   private static final String PARTIES = """
-    SELECT EXISTS (SELECT 1 FROM profiles WHERE user_id = #{student_id}) AS student,
-           EXISTS (SELECT 1 FROM profiles WHERE user_id = #{teacher_id} AND role = 'teacher') AS teacher""";
+    SELECT EXISTS (SELECT 1 FROM profile_roles WHERE user_id = #{student_id}) AS student,
+           EXISTS (SELECT 1 FROM profile_roles WHERE user_id = #{teacher_id} AND role = 'teacher') AS teacher""";
 
   private final Pool pool;
 

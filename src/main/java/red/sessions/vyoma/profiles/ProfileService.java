@@ -3,7 +3,14 @@ package red.sessions.vyoma.profiles;
 import io.vertx.core.Future;
 import red.sessions.vyoma.auth.Caller;
 
-/** The profiles domain, served on the event bus at {@link #ADDRESS}. */
+/**
+ * The profiles domain, served on the event bus at {@link #ADDRESS}. Its tables ({@code profiles}, and
+ * {@code profile_topics}, which a trigger keeps in step with profiles' topics) are read and written by this
+ * package alone; published for other domains' reads (views, migration V15): {@code profile_roles} (who has a
+ * profile and in which role; locking a row of it locks the profile, as strongly, to make changes with a user one
+ * at a time), {@code public_profiles} (a profile without its email) and {@code teacher_topics} (teachers' topics,
+ * lower-cased, under the trigram index).
+ */
 public interface ProfileService {
 
   String ADDRESS = "vyoma.profiles";

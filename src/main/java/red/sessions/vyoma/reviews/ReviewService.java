@@ -5,7 +5,11 @@ import red.sessions.vyoma.auth.Caller;
 
 import java.util.UUID;
 
-/** The reviews domain, served on the event bus at {@link #ADDRESS}. */
+/**
+ * The reviews domain, served on the event bus at {@link #ADDRESS}. Its table ({@code reviews}) is read and
+ * written by this package alone; published for other domains' reads (view, migration V15):
+ * {@code review_ratings} (the rating each review gave its teacher, by teacher from an index alone).
+ */
 public interface ReviewService {
 
   String ADDRESS = "vyoma.reviews";

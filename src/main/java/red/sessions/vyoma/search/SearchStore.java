@@ -11,8 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The search SQL. Teachers' topics live lower-cased in {@code profile_topics} (kept in step with
- * profiles by a trigger) under a trigram GIN index, which serves all three ways a topic matches.
+ * The search SQL, over what profiles and reviews publish (ProfileService, ReviewService). Teachers' topics come
+ * lower-cased from {@code teacher_topics}, over a table kept in step with profiles by a trigger under a trigram
+ * GIN index, which serves all three ways a topic matches.
  */
 final class SearchStore {
 
@@ -35,7 +36,7 @@ final class SearchStore {
     WITH matches AS (
       SELECT user_id,
              max(greatest(similarity(topic_key, lower(#{query})), word_similarity(lower(#{query}), topic_key))) AS score
-        FROM profile_topics
+        FROM teacher_topics
        WHERE topic_key % lower(#{query}) OR lower(#{query}) <% topic_key OR topic_key LIKE lower(#{substring})
        GROUP BY user_id),
     page AS (
@@ -43,11 +44,11 @@ final class SearchStore {
         FROM matches m
         CROSS JOIN LATERAL (
           SELECT round(avg(v.rating), 2)::float8 AS rating, count(*) AS reviews
-            FROM reviews v WHERE v.teacher_id = m.user_id) r
+            FROM review_ratings v WHERE v.teacher_id = m.user_id) r
        ORDER BY m.score DESC, r.rating DESC NULLS LAST, m.user_id
        LIMIT #{limit} OFFSET #{offset})
     SELECT p.user_id, p.name, p.bio, p.topics, page.rating, page.reviews
-      FROM page JOIN profiles p ON p.user_id = page.user_id
+      FROM page JOIN public_profiles p ON p.user_id = page.user_id
      ORDER BY page.score DESC, page.rating DESC NULLS LAST, page.user_id""";
 
   private final Pool pool;
