@@ -42,10 +42,11 @@ final class BookingStore {
   private static final String FIND = "SELECT " + Booking.COLUMNS + " FROM bookings WHERE id = #{id}";
 
   // Bookings with a teacher, and of a student, are made one at a time: both parties' profiles are locked
-  // first, in one order. So what a booking was judged by (TeacherCalendar) holds until it commits, and two
-  // overlapping inserts never meet each other's row half-way, a deadlock PostgreSQL would break by failing one.
+  // first (through profile_roles, as profiles/ publishes them), in one order. So what a booking was judged by
+  // (TeacherCalendar) holds until it commits, and two overlapping inserts never meet each other's row half-way,
+  // a deadlock PostgreSQL would break by failing one.
   private static final String LOCK_PARTIES = """
-    SELECT user_id, role FROM profiles WHERE user_id IN (#{student_id}, #{teacher_id}) ORDER BY user_id
+    SELECT user_id, role FROM profile_roles WHERE user_id IN (#{student_id}, #{teacher_id}) ORDER BY user_id
        FOR NO KEY UPDATE""";
 
   // blocked_until widens the booking by the teacher's buffer; the exclusion constraint on it keeps the buffer.
