@@ -2,10 +2,26 @@ package red.sessions.vyoma.auth;
 
 import red.sessions.vyoma.bus.DomainException;
 
-/** Who may list what is between a student and a teacher (bookings, packages). */
+/** Who may see and list what is between a student and a teacher (bookings, packages). */
 public final class Parties {
 
+  /** What is between a student and a teacher: a booking, a package. */
+  public interface Between {
+
+    String studentId();
+
+    String teacherId();
+  }
+
   private Parties() {
+  }
+
+  /** The thing, to its student, its teacher or an admin; 403 to anyone else. */
+  public static <T extends Between> T seenBy(Caller caller, T thing, String what) {
+    if (!caller.isPartyTo(thing.studentId(), thing.teacherId())) {
+      throw DomainException.forbidden("only the " + what + "'s student and teacher may see it");
+    }
+    return thing;
   }
 
   /**

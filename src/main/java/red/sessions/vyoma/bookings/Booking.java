@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.auth.Parties;
 import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.events.Outbox;
 import red.sessions.vyoma.events.Subject;
@@ -23,7 +24,8 @@ import java.util.UUID;
 public record Booking(UUID bookingId, String studentId, String teacherId, OffsetDateTime startTime,
                       OffsetDateTime endTime, BookingStatus status, String cancelReason, OffsetDateTime createdAt,
                       OffsetDateTime updatedAt, int version, List<Move> previousTimes, UUID packageId,
-                      OffsetDateTime freeCancellationUntil, boolean lateCancellation, String noShow) {
+                      OffsetDateTime freeCancellationUntil, boolean lateCancellation, String noShow)
+  implements Parties.Between {
 
   public static final String COLUMNS = "id, student_id, teacher_id, start_time, end_time, status, cancel_reason, version, "
     + "created_at, updated_at, previous_times, package_id, free_cancellation_until, late_cancellation, no_show";

@@ -61,13 +61,8 @@ public final class BookingsVerticle extends DomainVerticle<BookingService> imple
 
   @Override
   public Future<Booking> get(Caller caller, UUID bookingId) {
-    return store.find(bookingId).map(found -> {
-      Booking booking = found.orElseThrow(() -> DomainException.notFound("no booking " + bookingId));
-      if (!caller.isPartyTo(booking.studentId(), booking.teacherId())) {
-        throw DomainException.forbidden("only the booking's student and teacher may see it");
-      }
-      return booking;
-    });
+    return store.find(bookingId).map(found ->
+      Parties.seenBy(caller, found.orElseThrow(() -> DomainException.notFound("no booking " + bookingId)), "booking"));
   }
 
   @Override

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
+import red.sessions.vyoma.auth.Parties;
 import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.events.Outbox;
 import red.sessions.vyoma.events.Subject;
@@ -15,7 +16,8 @@ import java.util.UUID;
 
 /** A student's package of lessons with one teacher: how many were granted, how many remain, and why. */
 public record Package(UUID packageId, String studentId, String teacherId, int lessons, int remaining,
-                      OffsetDateTime expiresAt, OffsetDateTime createdAt, List<Entry> ledger) {
+                      OffsetDateTime expiresAt, OffsetDateTime createdAt, List<Entry> ledger)
+  implements Parties.Between {
 
   /** A change of {@code remaining}, with its reason and the booking it came from (none for granted and expired). */
   public record Entry(int change, String reason, UUID bookingId, OffsetDateTime at) {

@@ -42,12 +42,7 @@ public final class PackagesVerticle extends DomainVerticle<PackageService> imple
 
   @Override
   public Future<Package> get(Caller caller, UUID packageId) {
-    return store.find(packageId).map(found -> {
-      Package lessons = found.orElseThrow(() -> DomainException.notFound("no package " + packageId));
-      if (!caller.isPartyTo(lessons.studentId(), lessons.teacherId())) {
-        throw DomainException.forbidden("only the package's student and teacher may see it");
-      }
-      return lessons;
-    });
+    return store.find(packageId).map(found ->
+      Parties.seenBy(caller, found.orElseThrow(() -> DomainException.notFound("no package " + packageId)), "package"));
   }
 }
