@@ -30,7 +30,7 @@ public final class Parties {
    */
   public static void requireListing(Caller caller, String studentId, String teacherId, String things) {
     if (studentId == null && teacherId == null) {
-      throw DomainException.invalid("query parameter student_id or teacher_id is required");
+      throw DomainException.invalid("a listing names its student, its teacher or both");
     }
     if (!caller.isPartyTo(studentId, teacherId)) {
       throw DomainException.forbidden("you may list only your own " + things);
