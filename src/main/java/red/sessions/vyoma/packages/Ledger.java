@@ -11,6 +11,7 @@ import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -39,8 +40,7 @@ public final class Ledger {
        AND (expires_at IS NULL OR expires_at > #{start_time})
        AND (#{package_id}::uuid IS NULL OR id = #{package_id})
      ORDER BY expires_at NULLS LAST, created_at, id
-     LIMIT 1
-       FOR UPDATE""";
+     LIMIT 1""";
 
   private static final String RECORD = """
     WITH entry AS (
@@ -56,17 +56,20 @@ public final class Ledger {
   }
 
   /**
-   * The package a lesson of the student with the teacher at {@code start} is taken from, locked: the one
-   * {@code named}, or else the one that expires first. A conflict when none has a lesson left valid then.
+   * The package a lesson of the student with the teacher at {@code start} would be taken from: the one
+   * {@code named}, or else the one that expires first; empty when none has a lesson left valid then. It is
+   * not locked: a booking asks before it knows whether it needs a lesson, and {@link #record} is the
+   * compare-and-set (the table's CHECK refuses a lesson that went meanwhile: {@code packages_remaining_in_range},
+   * answered as {@link #NO_LESSONS_LEFT}).
    */
-  public static Future<UUID> choose(SqlClient client, String studentId, String teacherId, UUID named, OffsetDateTime start) {
+  public static Future<Optional<UUID>> choose(SqlClient client, String studentId, String teacherId, UUID named,
+                                              OffsetDateTime start) {
     Map<String, Object> params = new HashMap<>();
     params.put("student_id", studentId);
     params.put("teacher_id", teacherId);
     params.put("package_id", named);
     params.put("start_time", start);
-    return SqlTemplate.forQuery(client, CHOOSE).mapTo(row -> row.getUUID("id")).execute(params)
-      .map(rows -> Rows.first(rows).orElseThrow(() -> NO_LESSONS_LEFT));
+    return SqlTemplate.forQuery(client, CHOOSE).mapTo(row -> row.getUUID("id")).execute(params).map(Rows::first);
   }
 
   /** Whether the package is still valid for a lesson starting at {@code start}. */
@@ -91,7 +94,9 @@ public final class Ledger {
       return recorded;
     }
     EventType type = change < 0 ? EventType.PACKAGE_LESSON_USED : EventType.PACKAGE_LESSON_RETURNED;
-    return recorded.compose(v -> PackageStore.find(client, packageId))
-      .compose(lessons -> lessons.orElseThrow().appendEvent(client, type, bookingId));
+    // Sent behind the change without waiting for it: it runs after it and reads the package as changed.
+    Future<Optional<Package>> after = PackageStore.find(client, packageId);
+    return Future.all(recorded, after).compose(both -> after.result().orElseThrow()
+      .appendEvent(client, type, bookingId));
   }
 }
