@@ -151,8 +151,8 @@ final class BookingStore {
    *
    * <p>In three round trips before the commit (four when a lesson is used: its event goes first), each a batch
    * sent without waiting (Pipelined): BEGIN, the key's claim, the parties' locks, the teacher's calendar and the
-   * package a lesson would come from; then the booking, its ledger entry and the key's booking; then the events. The booking's id is chosen here so that
-   * the statements after the insert need not wait for it.
+   * package a lesson would come from; then the booking, its ledger entry and the key's booking; then the events.
+   * The booking's id is chosen here so that the statements after the insert need not wait for it.
    */
   Future<CreatedBooking> create(NewBooking booking, String callerId, String idempotencyKey) {
     return Pipelined.withTransaction(pool, connection -> {

@@ -27,13 +27,14 @@ public final class Pipelined {
     return pool.getConnection().compose(connection -> {
       Future<Transaction> begun = connection.begin();
       Transaction tx = connection.transaction();
-      Future<T> work = function.apply(connection);
-      return Future.all(begun, work)
-        .transform(done -> done.succeeded()
-          ? tx.commit().map(v -> work.result())
-          : work.failed() && work.cause() instanceof TransactionRollbackException
-            ? Future.<T>failedFuture(work.cause())
-            : tx.rollback().transform(v -> Future.<T>failedFuture(done.cause())))
+      // Run at once, behind BEGIN; a function that throws fails the transaction, which still ends.
+      Future<T> done = Future.succeededFuture(connection).compose(function);
+      return Future.all(begun, done)
+        .transform(both -> both.succeeded()
+          ? tx.commit().map(v -> done.result())
+          : done.failed() && done.cause() instanceof TransactionRollbackException
+            ? Future.<T>failedFuture(done.cause())
+            : tx.rollback().transform(v -> Future.<T>failedFuture(both.cause())))
         .onComplete(ar -> connection.close());
     });
   }
