@@ -152,7 +152,9 @@ final class BookingStore {
    * <p>In three round trips before the commit (four when a lesson is used: its event goes first), each a batch
    * sent without waiting (Pipelined): BEGIN, the key's claim, the parties' locks, the teacher's calendar and the
    * package a lesson would come from; then the booking, its ledger entry and the key's booking; then the events.
-   * The booking's id is chosen here so that the statements after the insert need not wait for it.
+   * The booking's id is chosen here so that the statements after the insert need not wait for it. The parties'
+   * locks are sent before the package's choice, so two bookings of one student choose one after the other
+   * (the second sees the lesson the first took) though the choice itself locks nothing.
    */
   Future<CreatedBooking> create(NewBooking booking, String callerId, String idempotencyKey) {
     return Pipelined.withTransaction(pool, connection -> {
