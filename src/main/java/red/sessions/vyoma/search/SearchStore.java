@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The search SQL, over what profiles and reviews publish (ProfileService, ReviewService). Teachers' topics come
- * lower-cased from {@code teacher_topics}, over a table kept in step with profiles by a trigger under a trigram
- * GIN index, which serves all three ways a topic matches.
+ * The search SQL, over what profiles and reviews publish (ProfileService, ReviewService). The distinct topic keys
+ * of teachers, lower-cased, come from {@code teacher_topic_keys}, under a trigram GIN index that serves all three
+ * ways a topic matches, and each key's teachers from {@code teacher_topics}, by key; profiles' trigger keeps both.
  */
 final class SearchStore {
 
@@ -30,15 +30,27 @@ final class SearchStore {
     SET LOCAL enable_seqscan = off""";
 
   // A teacher scores by their best topic: how alike the whole topic and the query are, or how well the
-  // query matches a part of the topic, whichever is higher. Every match needs its rating (the mean of its
-  // reviews, from the reviews' teacher index) to be ranked; only the page's teachers need their profiles.
+  // query matches a part of the topic, whichever is higher. The query is matched against the distinct topic keys,
+  // far fewer than the teachers' topics. The page is the `needed` (offset + limit) best teachers; walking the keys
+  // from the best score down, once one key alone has `needed` teachers, every teacher of the page has a topic
+  // scoring at least that key's score (`floor`), so teachers whose topics all score lower are neither read nor
+  // ranked. Every teacher above the floor needs their rating (the mean of their reviews, from the reviews'
+  // teacher index) to be ranked; only the page's teachers need their profiles.
   private static final String TEACHERS = """
-    WITH matches AS (
-      SELECT user_id,
-             max(greatest(similarity(topic_key, lower(#{query})), word_similarity(lower(#{query}), topic_key))) AS score
-        FROM teacher_topics
-       WHERE topic_key % lower(#{query}) OR lower(#{query}) <% topic_key OR topic_key LIKE lower(#{substring})
-       GROUP BY user_id),
+    WITH keys AS (
+      SELECT topic_key, teachers,
+             greatest(similarity(topic_key, lower(#{query})), word_similarity(lower(#{query}), topic_key)) AS score
+        FROM teacher_topic_keys
+       WHERE topic_key % lower(#{query}) OR lower(#{query}) <% topic_key OR topic_key LIKE lower(#{substring})),
+    floor AS (
+      SELECT coalesce(max(score) FILTER (WHERE most >= #{limit}::bigint + #{offset}), 0) AS score
+        FROM (SELECT score, max(teachers) OVER (ORDER BY score DESC) AS most FROM keys) k),
+    matches AS (
+      SELECT t.user_id, max(k.score) AS score
+        FROM keys k
+        JOIN floor f ON k.score >= f.score
+        JOIN teacher_topics t ON t.topic_key = k.topic_key
+       GROUP BY t.user_id),
     page AS (
       SELECT m.user_id, m.score, r.rating, r.reviews
         FROM matches m
