@@ -319,6 +319,20 @@ class SearchTest extends ServerTest {
   }
 
   @Test
+  void aRatedTeacherWhoTakesUpATopicRanksByTheirRatingAmongItsTeachers() {
+    String topic = capitalized(madeUpWord());
+    String unrated = seed.teacher(topic);
+    String three = seed.teacher(topic);
+    String newcomer = seed.teacher("Chess");
+    seed.rated(three, 2, 3);
+    seed.rated(newcomer, 2, 4);
+
+    saveProfile(newcomer, "teacher", "Chess", topic);
+    assertEquals(List.of(newcomer, three, unrated), ours(search(topic), unrated, three, newcomer));
+    assertEquals(List.of(newcomer), ids(search(topic, "&limit=1")));
+  }
+
+  @Test
   void resultsPageWithLimitAndOffset() {
     String topic = capitalized(madeUpWord());
     List<String> teachers = Stream.generate(() -> seed.teacher(topic)).limit(5).sorted().toList();
