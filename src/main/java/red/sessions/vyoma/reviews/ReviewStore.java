@@ -10,6 +10,7 @@ import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.events.Outbox;
 import red.sessions.vyoma.events.Subject;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.profiles.TopicRatings;
 
 import java.util.HashMap;
 import java.util.List;
@@ -17,7 +18,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** The reviews SQL. "Once per booking" is the table's primary key; the rest is guarded by the insert itself. */
+/**
+ * The reviews SQL. "Once per booking" is the table's primary key; the rest is guarded by the insert itself. A review
+ * gives its teacher's topics their new rating for search (profiles' {@link TopicRatings}) in the same transaction.
+ */
 final class ReviewStore {
 
   // A row to insert exists only when the booking is completed and the caller is its student.
@@ -48,8 +52,10 @@ final class ReviewStore {
     return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, INSERT).mapTo(ReviewStore::review)
         .execute(params)
         .compose(rows -> Rows.first(rows)
-          .map(made -> Outbox.append(connection, EventType.REVIEW_CREATED, Subject.booking(bookingId),
-            List.of(made.studentId(), made.teacherId()), ReviewJson.review(made)).map(Optional.of(made)))
+          .map(made -> TopicRatings.refresh(connection, made.teacherId())
+            .compose(rated -> Outbox.append(connection, EventType.REVIEW_CREATED, Subject.booking(bookingId),
+              List.of(made.studentId(), made.teacherId()), ReviewJson.review(made)))
+            .map(Optional.of(made)))
           .orElseGet(() -> Future.succeededFuture(Optional.empty()))))
       .compose(made -> made.map(Future::succeededFuture).orElseGet(() -> whyNotReviewable(bookingId, caller)));
   }

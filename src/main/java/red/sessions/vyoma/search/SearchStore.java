@@ -11,9 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The search SQL, over what profiles and reviews publish (ProfileService, ReviewService). Teachers' topics come
- * lower-cased from {@code teacher_topics}, over a table kept in step with profiles by a trigger under a trigram
- * GIN index, which serves all three ways a topic matches.
+ * The search SQL, over what profiles and reviews publish (ProfileService, ReviewService). The distinct topic keys
+ * of teachers, lower-cased, come from {@code teacher_topic_keys}, under a trigram GIN index that serves all three
+ * ways a topic matches, and each key's teachers from {@code teacher_topics}, best rated first; profiles keeps both.
  */
 final class SearchStore {
 
@@ -30,25 +30,42 @@ final class SearchStore {
     SET LOCAL enable_seqscan = off""";
 
   // A teacher scores by their best topic: how alike the whole topic and the query are, or how well the
-  // query matches a part of the topic, whichever is higher. Every match needs its rating (the mean of its
-  // reviews, from the reviews' teacher index) to be ranked; only the page's teachers need their profiles.
+  // query matches a part of the topic, whichever is higher. The query is matched against the distinct topic keys,
+  // far fewer than the teachers' topics. The page is the `needed` (offset + limit) best teachers. Walking the keys
+  // from the best score down, once one key alone has `needed` teachers, every teacher of the page has a topic
+  // scoring at least that key's score (`floor`): lower keys are left out. And a teacher of the page is among the
+  // `needed` best rated of their best key (any teacher ahead of them there ranks ahead of them in the page), so
+  // each key gives only that many, best rated first from its index: every teacher ranked is read in index order,
+  // by the rating profiles/ keeps on their topics. Only the page's teachers need their profiles and reviews.
   private static final String TEACHERS = """
-    WITH matches AS (
-      SELECT user_id,
-             max(greatest(similarity(topic_key, lower(#{query})), word_similarity(lower(#{query}), topic_key))) AS score
-        FROM teacher_topics
-       WHERE topic_key % lower(#{query}) OR lower(#{query}) <% topic_key OR topic_key LIKE lower(#{substring})
-       GROUP BY user_id),
-    page AS (
-      SELECT m.user_id, m.score, r.rating, r.reviews
-        FROM matches m
+    WITH keys AS (
+      SELECT topic_key, teachers,
+             greatest(similarity(topic_key, lower(#{query})), word_similarity(lower(#{query}), topic_key)) AS score
+        FROM teacher_topic_keys
+       WHERE topic_key % lower(#{query}) OR lower(#{query}) <% topic_key OR topic_key LIKE lower(#{substring})),
+    floor AS (
+      SELECT coalesce(max(score) FILTER (WHERE most >= #{limit}::bigint + #{offset}), 0) AS score
+        FROM (SELECT score, max(teachers) OVER (ORDER BY score DESC) AS most FROM keys) k),
+    matches AS (
+      SELECT t.user_id, max(k.score) AS score, max(t.rating) AS rating
+        FROM keys k
+        JOIN floor f ON k.score >= f.score
         CROSS JOIN LATERAL (
-          SELECT round(avg(v.rating), 2)::float8 AS rating, count(*) AS reviews
-            FROM review_ratings v WHERE v.teacher_id = m.user_id) r
-       ORDER BY m.score DESC, r.rating DESC NULLS LAST, m.user_id
+          SELECT user_id, rating FROM teacher_topics
+           WHERE topic_key = k.topic_key
+           ORDER BY rating DESC NULLS LAST, user_id
+           LIMIT #{limit}::bigint + #{offset}) t
+       GROUP BY t.user_id),
+    page AS (
+      SELECT user_id, score, rating FROM matches
+       ORDER BY score DESC, rating DESC NULLS LAST, user_id
        LIMIT #{limit} OFFSET #{offset})
-    SELECT p.user_id, p.name, p.bio, p.topics, page.rating, page.reviews
-      FROM page JOIN public_profiles p ON p.user_id = page.user_id
+    SELECT p.user_id, p.name, p.bio, p.topics, r.rating, r.reviews
+      FROM page
+      JOIN public_profiles p ON p.user_id = page.user_id
+      CROSS JOIN LATERAL (
+        SELECT round(avg(v.rating), 2)::float8 AS rating, count(*) AS reviews
+          FROM review_ratings v WHERE v.teacher_id = page.user_id) r
      ORDER BY page.score DESC, page.rating DESC NULLS LAST, page.user_id""";
 
   private final Pool pool;

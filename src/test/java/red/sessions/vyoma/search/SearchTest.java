@@ -319,6 +319,20 @@ class SearchTest extends ServerTest {
   }
 
   @Test
+  void aRatedTeacherWhoTakesUpATopicRanksByTheirRatingAmongItsTeachers() {
+    String topic = capitalized(madeUpWord());
+    String unrated = seed.teacher(topic);
+    String three = seed.teacher(topic);
+    String newcomer = seed.teacher("Chess");
+    seed.rated(three, 2, 3);
+    seed.rated(newcomer, 2, 4);
+
+    saveProfile(newcomer, "teacher", "Chess", topic);
+    assertEquals(List.of(newcomer, three, unrated), ours(search(topic), unrated, three, newcomer));
+    assertEquals(List.of(newcomer), ids(search(topic, "&limit=1")));
+  }
+
+  @Test
   void resultsPageWithLimitAndOffset() {
     String topic = capitalized(madeUpWord());
     List<String> teachers = Stream.generate(() -> seed.teacher(topic)).limit(5).sorted().toList();
@@ -328,6 +342,51 @@ class SearchTest extends ServerTest {
     assertEquals(teachers.subList(2, 4), ids(search(topic, "&limit=2&offset=2")));
     assertEquals(teachers.subList(4, 5), ids(search(topic, "&limit=2&offset=4")));
     assertEquals(List.of(), ids(search(topic, "&offset=5")));
+  }
+
+  @Test
+  void aLaterPageReachesPastTheBestMatchesAndATeacherWithTwoMatchingTopicsComesOnceByTheBetter() {
+    // Three teachers have the query as a topic, two only its first seven letters; one of the three has both.
+    Letters letters = Letters.madeUp();
+    String query = letters.word();
+    String exactTopic = capitalized(query);
+    String partialTopic = capitalized(query.substring(0, 7));
+    assertTrue(likeness(query, partialTopic).score() < 1, partialTopic);
+    List<String> exact = Stream.of(seed.teacher(exactTopic), seed.teacher(exactTopic), seed.teacher(partialTopic, exactTopic))
+      .sorted().toList();
+    List<String> partial = Stream.generate(() -> seed.teacher(partialTopic)).limit(2).sorted().toList();
+    List<String> all = Stream.concat(exact.stream(), partial.stream()).toList();
+
+    assertEquals(all, ids(search(query, "")));
+    assertEquals(all.subList(0, 2), ids(search(query, "&limit=2")));
+    assertEquals(all.subList(2, 4), ids(search(query, "&limit=2&offset=2")), "the last best match, then the next best");
+    assertEquals(all.subList(3, 5), ids(search(query, "&limit=3&offset=3")));
+    assertEquals(List.of(), ids(search(query, "&offset=" + Integer.MAX_VALUE)));
+  }
+
+  @Test
+  void teachersWhoLeaveATopicNoLongerCountForItAndTheOthersStillFillThePage() {
+    // Two teachers have the query as a topic and one its beginning. Once one of the two has changed topics and
+    // the other has become a student, the best match left is the teacher with the beginning: a page of two
+    // holds them both (the teacher who kept the topic, then them), however many once had the topic.
+    Letters letters = Letters.madeUp();
+    String query = letters.word();
+    String exactTopic = capitalized(query);
+    String partialTopic = capitalized(query.substring(0, 7));
+    String stays = seed.teacher(exactTopic);
+    String changes = seed.teacher(exactTopic);
+    String leaves = seed.teacher(exactTopic);
+    String partial = seed.teacher(partialTopic);
+    assertEquals(List.of(changes, leaves, stays).stream().sorted().toList(), ids(search(query, "&limit=3")));
+
+    saveProfile(changes, "teacher", "Chess");
+    saveProfile(leaves, "student");
+    assertEquals(List.of(stays, partial), ids(search(query, "&limit=2")));
+
+    saveProfile(stays, "teacher", "Chess");
+    assertEquals(List.of(partial), ids(search(query, "&limit=1")));
+    saveProfile(changes, "teacher", exactTopic);
+    assertEquals(List.of(changes, partial), ids(search(query, "&limit=2")), "a topic no teacher had any more, taken again");
   }
 
   @Test
