@@ -4,8 +4,9 @@
 # event bus, the access log, clustering) cost per request. Seeds through the API, warms up, then runs
 # interleaved rounds and prints, per workload, both sides' req/s and p99 and their ratio, and the
 # server's peak RSS. With HISTORY_ROWS, workloads 1, 2 and 5 run twice, before and after that many
-# bookings (and three times as many events) are written with SQL, and the run prints their ratios. Builds target/vyoma.jar and bench/reference when missing or older than their
-# sources. Not part of `mvn verify`. See README.md here.
+# bookings (and three times as many events) are written with SQL, and the run prints their ratios.
+# Builds target/vyoma.jar and bench/reference when missing or older than their sources. Not part of
+# `mvn verify`. See README.md here.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
