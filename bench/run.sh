@@ -3,8 +3,10 @@
 # Debian `postgresql` package's binaries): what the server's own layers (authentication, validation, the
 # event bus, the access log, clustering) cost per request. Seeds through the API, warms up, then runs
 # interleaved rounds and prints, per workload, both sides' req/s and p99 and their ratio, and the
-# server's peak RSS. Builds target/vyoma.jar and bench/reference when missing or older than their
-# sources. Not part of `mvn verify`. See README.md here.
+# server's peak RSS. With HISTORY_ROWS, workloads 1, 2 and 5 run twice, before and after that many
+# bookings (and three times as many events) are written with SQL, and the run prints their ratios.
+# Builds target/vyoma.jar and bench/reference when missing or older than their sources. Not part of
+# `mvn verify`. See README.md here.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,6 +26,9 @@ TEACHERS=${TEACHERS:-1000}
 STUDENTS=${STUDENTS:-9000}
 # The reader's bookings (half of them confirmed): the history every profile read's email check faces.
 HISTORY=${HISTORY:-1000}
+# The platform's history, written with SQL between two runs of workloads 1, 2 and 5 (history.sql): bookings
+# over all teachers and students, three events each. 0: none, every workload runs once.
+HISTORY_ROWS=${HISTORY_ROWS:-0}
 THREADS=2
 CONNECTIONS=32
 REF_JAR=$here/reference/target/reference.jar
@@ -40,8 +45,14 @@ seconds() {
 # Booking k takes 15 minutes of teacher k % TEACHERS's slots; with 24-hour slots that is 96 per teacher
 # and day. Enough days for 5,000 bookings a second on both sides, warm-ups included.
 booking_seconds=$((2 * ($(seconds "$WARMUP") + ROUNDS * $(seconds "$DURATION"))))
-SLOT_DAYS=${SLOT_DAYS:-$(((booking_seconds * 5000 + TEACHERS * 96 - 1) / (TEACHERS * 96)))}
+booking_days=$(((booking_seconds * 5000 + TEACHERS * 96 - 1) / (TEACHERS * 96)))
+# With HISTORY_ROWS workload 2 runs twice, the second time GAP_DAYS after the first run's last booking.
+GAP_DAYS=3
+[ "$HISTORY_ROWS" = 0 ] || booking_days=$((2 * booking_days + GAP_DAYS + 1))
+SLOT_DAYS=${SLOT_DAYS:-$booking_days}
 [ "$MEETINGS" -le "$TEACHERS" ] || { echo "MEETINGS must be at most TEACHERS" >&2; exit 1; }
+# history.sql gives the bookings of one hour distinct students only when there are as many students as teachers.
+[ "$HISTORY_ROWS" = 0 ] || [ "$STUDENTS" -ge "$TEACHERS" ] || { echo "HISTORY_ROWS needs STUDENTS >= TEACHERS" >&2; exit 1; }
 
 # Builds a jar with Maven when it is missing or a source is newer.
 build() {
@@ -61,6 +72,7 @@ bench_setup
 # Room for both apps' pools, pgbench's 32 clients and four cluster nodes.
 pg_start <<EOF
 max_connections = 200
+$([ "$HISTORY_ROWS" = 0 ] || echo "shared_preload_libraries = 'pg_stat_statements'")
 EOF
 
 app_port=$(free_port)
@@ -194,12 +206,16 @@ meetings() {
 
 # The references must do the same work: the same profile JSON for the same caller (with and without the
 # shared-booking email), and the same search results from the store's SQL as from the server.
-for user in bench-teacher-1 bench-teacher-2 "$reader"; do
-  server_answer=$(curl -fs -H "Authorization: Bearer $reader_token" "$app_url/profiles?user_id=$user")
-  reference_answer=$(curl -fs -H "X-Bench-Caller: $reader" "$ref_url/profiles?user_id=$user")
-  [ "$server_answer" = "$reference_answer" ] \
-    || { printf '!! GET /profiles?user_id=%s differs:\n%s\n%s\n' "$user" "$server_answer" "$reference_answer" >&2; exit 1; }
-done
+same_profiles() {
+  local user server_answer reference_answer
+  for user in bench-teacher-1 bench-teacher-2 "$reader"; do
+    server_answer=$(curl -fs -H "Authorization: Bearer $reader_token" "$app_url/profiles?user_id=$user")
+    reference_answer=$(curl -fs -H "X-Bench-Caller: $reader" "$ref_url/profiles?user_id=$user")
+    [ "$server_answer" = "$reference_answer" ] \
+      || { printf '!! GET /profiles?user_id=%s differs:\n%s\n%s\n' "$user" "$server_answer" "$reference_answer" >&2; exit 1; }
+  done
+}
+same_profiles
 for i in "${!SEARCH_QUERIES[@]}"; do
   server_ids=$(curl -fs -H "Authorization: Bearer $reader_token" --get --data-urlencode "topic=${SEARCH_QUERIES[$i]}" \
     "$app_url/search/teachers" | { grep -o '"user_id":"[^"]*"' || true; } | cut -d'"' -f4 | tr '\n' ' ')
@@ -210,7 +226,6 @@ done
 echo "== The references answer as the server does (3 profiles, ${#SEARCH_QUERIES[@]} searches)"
 
 results=$work/results
-: >"$results"
 # interleave WORKLOAD A B [WARM-UP]: a warm-up of each (WARMUP unless given), then ROUNDS rounds of A then B
 # (functions WORKLOAD_A and WORKLOAD_B, each taking a duration and setting result).
 interleave() {
@@ -233,23 +248,62 @@ peak_rss() {
   awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"
 }
 
+# Runs those of workloads 1, 2, 3 and 5 named in $1 that WORKLOADS selects, into the file $results.
+run_workloads() {
+  : >"$results"
+  if selected 1 && [[ " $1 " == *" 1 "* ]]; then
+    echo "-- 1. GET /profiles?user_id= over $((TEACHERS + STUDENTS)) profiles (server: bearer token of $reader; reference: no auth)"
+    interleave profiles server reference
+  fi
+  if selected 2 && [[ " $1 " == *" 2 "* ]]; then
+    echo "-- 2. POST /bookings, every one distinct ($TEACHERS teachers, capacity $booking_capacity bookings)"
+    interleave bookings server reference
+  fi
+  if selected 3 && [[ " $1 " == *" 3 "* ]]; then
+    echo "-- 3. GET /search/teachers?topic= over $TEACHERS teachers (reference: the same SQL by pgbench -c$CONNECTIONS -j$THREADS)"
+    interleave search server reference
+  fi
+  if selected 5 && [[ " $1 " == *" 5 "* ]]; then
+    echo "-- 5. GET /profiles?user_id= over $((TEACHERS + STUDENTS)) profiles as $reader (server) against the bare primary-key read (reference)"
+    interleave pkread server bare
+  fi
+}
+
 echo "== Rounds: $ROUNDS x $DURATION per side after a $WARMUP warm-up; wrk -t$THREADS -c$CONNECTIONS"
-if selected 1; then
-  echo "-- 1. GET /profiles?user_id= over $((TEACHERS + STUDENTS)) profiles (server: bearer token of $reader; reference: no auth)"
-  interleave profiles server reference
+if [ "$HISTORY_ROWS" != 0 ]; then
+  # What each statement cost per call in each phase, so that one that grew with the data can be named.
+  psql_db -c "CREATE EXTENSION pg_stat_statements"
+  statements() {
+    psql_db -c "SELECT calls, round(mean_exec_time::numeric, 3) AS mean_ms, round(shared_blks_hit::numeric / calls, 1) AS hit,
+                       round(shared_blks_read::numeric / calls, 2) AS read, left(regexp_replace(query, '\\s+', ' ', 'g'), 110) AS query
+                  FROM pg_stat_statements WHERE calls >= 100 ORDER BY total_exec_time DESC LIMIT 15" >"$work/statements-$1.txt"
+    psql_db -At -c "SELECT pg_stat_statements_reset()" >/dev/null
+  }
+  echo "== Without the history"
+  results=$work/results-empty
+  run_workloads "1 2 5"
+  statements empty
+  results=$work/results
+  # After every time the seed's and the workloads' bookings use (the reader's history ends last), on the hour.
+  future_start=$(((day0 + SLOT_DAYS * 86400 + HISTORY * 900 + 3599) / 3600 * 3600))
+  echo "== Writing the history with SQL: $HISTORY_ROWS bookings over $TEACHERS teachers and $STUDENTS students, $((3 * HISTORY_ROWS)) events"
+  started=$(date +%s.%N)
+  psql_db -v rows="$HISTORY_ROWS" -v teachers="$TEACHERS" -v students="$STUDENTS" -v past_end="$((day0 - 2 * 86400))" \
+    -v future_start="$future_start" -f "$here/history.sql"
+  printf '   in %.1f s (VACUUM ANALYZE included); bookings %s rows, events %s rows, database %s\n' \
+    "$(echo "$(date +%s.%N) - $started" | bc)" "$(psql_db -At -c "SELECT count(*) FROM bookings")" \
+    "$(psql_db -At -c "SELECT count(*) FROM events")" "$(psql_db -At -c "SELECT pg_size_pretty(pg_database_size(current_database()))")"
+  same_profiles
+  psql_db -At -c "SELECT pg_stat_statements_reset()" >/dev/null
+  # The booking write judges a time by the teacher's active bookings up to 2 days either side (Bookable.MARGIN),
+  # and workload 2 packs each teacher's bookings 96 a day: carried straight on, the second run would meet the
+  # first run's bookings in every teacher's window, and measure the pile-up instead of the history. It starts
+  # on a day of its own, GAP_DAYS after, with windows as empty as the first run's were.
+  booking_next=$(((booking_next + TEACHERS * 96 - 1) / (TEACHERS * 96) * (TEACHERS * 96) + GAP_DAYS * TEACHERS * 96))
+  echo "== With the history"
 fi
-if selected 2; then
-  echo "-- 2. POST /bookings, every one distinct ($TEACHERS teachers, capacity $booking_capacity bookings)"
-  interleave bookings server reference
-fi
-if selected 3; then
-  echo "-- 3. GET /search/teachers?topic= over $TEACHERS teachers (reference: the same SQL by pgbench -c$CONNECTIONS -j$THREADS)"
-  interleave search server reference
-fi
-if selected 5; then
-  echo "-- 5. GET /profiles?user_id= over $((TEACHERS + STUDENTS)) profiles as $reader (server) against the bare primary-key read (reference)"
-  interleave pkread server bare
-fi
+run_workloads "1 2 3 5"
+[ "$HISTORY_ROWS" = 0 ] || statements history
 
 server_rss=$(peak_rss "$app_pid")
 reference_rss=$(peak_rss "$ref_pid")
@@ -306,46 +360,93 @@ SELECT (SELECT count(*) FROM by_teacher WHERE earlier_end > start_time),
 SQL
 )"
 
+# summary FILE: per workload, each side's median req/s, p50 and p99 over the rounds and their ratios.
+summary() {
+  awk '
+    function median(list, n,    sorted, i, j, t) {
+      for (i = 1; i <= n; i++) sorted[i] = list[i]
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && sorted[j - 1] > sorted[j]; j--) { t = sorted[j]; sorted[j] = sorted[j - 1]; sorted[j - 1] = t }
+      return n % 2 ? sorted[(n + 1) / 2] : (sorted[n / 2] + sorted[n / 2 + 1]) / 2
+    }
+    {
+      if (!($1 in first)) { first[$1] = $2; order[++workloads] = $1 }
+      side = $2 == first[$1] ? "a" : "b"
+      k = $1 SUBSEP side
+      n[k]++; rps[k, n[k]] = $4; p99[k, n[k]] = $5; bad[k] += $6; fatal[k] += $7; p50[k, n[k]] = $8
+    }
+    END {
+      label["profiles"] = "1. GET /profiles?user_id="
+      label["bookings"] = "2. POST /bookings"
+      label["search"] = "3. GET /search/teachers (ref: pgbench)"
+      label["meetings"] = "4. GET /meetings/{id} (clustered | unclustered)"
+      label["pkread"] = "5. GET /profiles?user_id= (ref: bare PK read)"
+      printf "%-47s %9s %7s %7s | %9s %7s %7s | %5s %5s %5s | %s\n", "workload", "req/s", "p50", "p99", "req/s", "p50", "p99",
+        "req/s", "p50", "p99", "non-2xx (5xx) of each"
+      for (w = 1; w <= workloads; w++) {
+        name = order[w]
+        for (s = 1; s <= 2; s++) {
+          side = s == 1 ? "a" : "b"; k = name SUBSEP side
+          delete r; delete p; delete m
+          for (i = 1; i <= n[k]; i++) { r[i] = rps[k, i]; p[i] = p99[k, i]; m[i] = p50[k, i] }
+          mr[side] = median(r, n[k]); mp[side] = median(p, n[k]); mm[side] = median(m, n[k])
+        }
+        printf "%-47s %9.1f %7.2f %7.2f | %9.1f %7.2f %7.2f | %5.2f %5.2f %5.2f | %d (%d) | %d (%d)\n", label[name],
+          mr["a"], mm["a"], mp["a"], mr["b"], mm["b"], mp["b"], mr["a"] / mr["b"], mm["a"] / mm["b"], mp["a"] / mp["b"],
+          bad[name, "a"], fatal[name, "a"], bad[name, "b"], fatal[name, "b"]
+      }
+    }' "$1"
+}
+
 echo
 echo "== Summary: median of $ROUNDS rounds of $DURATION (p99 in ms; ratio = server / reference, or clustered / unclustered)"
-awk '
-  function median(list, n,    sorted, i, j, t) {
-    for (i = 1; i <= n; i++) sorted[i] = list[i]
-    for (i = 2; i <= n; i++) for (j = i; j > 1 && sorted[j - 1] > sorted[j]; j--) { t = sorted[j]; sorted[j] = sorted[j - 1]; sorted[j - 1] = t }
-    return n % 2 ? sorted[(n + 1) / 2] : (sorted[n / 2] + sorted[n / 2 + 1]) / 2
-  }
-  {
-    if (!($1 in first)) { first[$1] = $2; order[++workloads] = $1 }
-    side = $2 == first[$1] ? "a" : "b"
-    k = $1 SUBSEP side
-    n[k]++; rps[k, n[k]] = $4; p99[k, n[k]] = $5; bad[k] += $6; fatal[k] += $7; p50[k, n[k]] = $8
-  }
-  END {
-    label["profiles"] = "1. GET /profiles?user_id="
-    label["bookings"] = "2. POST /bookings"
-    label["search"] = "3. GET /search/teachers (ref: pgbench)"
-    label["meetings"] = "4. GET /meetings/{id} (clustered | unclustered)"
-    label["pkread"] = "5. GET /profiles?user_id= (ref: bare PK read)"
-    printf "%-47s %9s %7s %7s | %9s %7s %7s | %5s %5s %5s | %s\n", "workload", "req/s", "p50", "p99", "req/s", "p50", "p99",
-      "req/s", "p50", "p99", "non-2xx (5xx) of each"
-    for (w = 1; w <= workloads; w++) {
-      name = order[w]
-      for (s = 1; s <= 2; s++) {
-        side = s == 1 ? "a" : "b"; k = name SUBSEP side
-        delete r; delete p; delete m
-        for (i = 1; i <= n[k]; i++) { r[i] = rps[k, i]; p[i] = p99[k, i]; m[i] = p50[k, i] }
-        mr[side] = median(r, n[k]); mp[side] = median(p, n[k]); mm[side] = median(m, n[k])
-      }
-      printf "%-47s %9.1f %7.2f %7.2f | %9.1f %7.2f %7.2f | %5.2f %5.2f %5.2f | %d (%d) | %d (%d)\n", label[name],
-        mr["a"], mm["a"], mp["a"], mr["b"], mm["b"], mp["b"], mr["a"] / mr["b"], mm["a"] / mm["b"], mp["a"] / mp["b"],
-        bad[name, "a"], fatal[name, "a"], bad[name, "b"], fatal[name, "b"]
+if [ "$HISTORY_ROWS" != 0 ]; then
+  echo "-- without the history"
+  summary "$work/results-empty"
+  echo "-- with $HISTORY_ROWS bookings and $((3 * HISTORY_ROWS)) events"
+fi
+summary "$results"
+if [ "$HISTORY_ROWS" != 0 ]; then
+  echo "-- with the history / without (median req/s and p99 of each side; the target is a req/s ratio >= 0.8)"
+  awk '
+    function median(list, n,    sorted, i, j, t) {
+      for (i = 1; i <= n; i++) sorted[i] = list[i]
+      for (i = 2; i <= n; i++) for (j = i; j > 1 && sorted[j - 1] > sorted[j]; j--) { t = sorted[j]; sorted[j] = sorted[j - 1]; sorted[j - 1] = t }
+      return n % 2 ? sorted[(n + 1) / 2] : (sorted[n / 2] + sorted[n / 2 + 1]) / 2
     }
-  }' "$results"
-echo "server peak RSS (VmHWM) over workloads 1-3: $server_rss MiB; reference: $reference_rss MiB"
+    FNR == 1 { phase++ }
+    {
+      k = phase SUBSEP $1 SUBSEP $2
+      n[k]++; rps[k, n[k]] = $4; p99[k, n[k]] = $5
+      if (phase == 1 && !(($1, $2) in seen)) { seen[$1, $2] = 1; order[++rows] = $1 SUBSEP $2 }
+    }
+    END {
+      label["profiles"] = "1. GET /profiles?user_id="
+      label["bookings"] = "2. POST /bookings"
+      label["pkread"] = "5. GET /profiles?user_id= (bare PK read)"
+      printf "%-47s %-9s %9s %9s %6s | %8s %8s %6s\n", "workload", "side", "req/s", "req/s", "ratio", "p99", "p99", "ratio"
+      for (r = 1; r <= rows; r++) {
+        split(order[r], key, SUBSEP)
+        for (phase = 1; phase <= 2; phase++) {
+          k = phase SUBSEP order[r]
+          delete a; delete b
+          for (i = 1; i <= n[k]; i++) { a[i] = rps[k, i]; b[i] = p99[k, i] }
+          mr[phase] = median(a, n[k]); mp[phase] = median(b, n[k])
+        }
+        if (!n[2 SUBSEP order[r]]) continue
+        printf "%-47s %-9s %9.1f %9.1f %6.2f | %8.2f %8.2f %6.2f\n", key[2] == "server" ? label[key[1]] : "", key[2],
+          mr[1], mr[2], mr[2] / mr[1], mp[1], mp[2], mp[2] / mp[1]
+      }
+    }' "$work/results-empty" "$results"
+  for phase in empty history; do
+    echo "-- the statements of the run $([ $phase = empty ] && echo without || echo with) the history (pg_stat_statements, by total time; hit/read: blocks per call)"
+    cat "$work/statements-$phase.txt"
+  done
+fi
+echo "server peak RSS (VmHWM) over workloads 1, 2, 3 and 5 (and the history): $server_rss MiB; reference: $reference_rss MiB"
 echo "peak RSS of the nodes of workload 4 (unclustered a b, clustered a b): ${node_rss% } MiB"
-echo "bookings: $active active; overlapping a teacher's: $teacher_overlaps, a student's: $student_overlaps; 5xx: $(awk '$1 == "bookings" { s += $7 } END { print s + 0 }' "$results")"
+echo "bookings: $active active; overlapping a teacher's: $teacher_overlaps, a student's: $student_overlaps; 5xx: $(cat "$work"/results* | awk '$1 == "bookings" { s += $7 } END { print s + 0 }')"
 
-if awk '$7 > 0 { found = 1 } END { exit !found }' "$results"; then
+if cat "$work"/results* | awk '$7 > 0 { found = 1 } END { exit !found }'; then
   echo "!! some requests were answered 5xx"
   failed=1
 fi
