@@ -9,13 +9,11 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import red.sessions.vyoma.support.Node;
-import red.sessions.vyoma.support.TestServer;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -42,33 +40,18 @@ class ClusteredRateLimitsTest {
 
   @BeforeAll
   static void startTwoNodes() {
-    int clusterPortA = TestServer.freePort();
-    int clusterPortB = TestServer.freePort();
-    Map<String, String> env = new HashMap<>(Map.of(
-      "VYOMA_DB_URL", TestServer.sharedDatabaseUrl(),
-      "VYOMA_DATA_DIR", TestServer.temporaryDirectory().toString(),
-      "VYOMA_CLUSTER_NAME", "vyoma-test-" + UUID.randomUUID(),
-      "VYOMA_CLUSTER_MEMBERS", "127.0.0.1:" + clusterPortA + ",127.0.0.1:" + clusterPortB,
-      "VYOMA_HTTP_INSTANCES", "1",
-      "VYOMA_DOMAIN_INSTANCES", "1",
-      "JAVA_TOOL_OPTIONS", "-XX:ActiveProcessorCount=2"));
-    env.put("VYOMA_RATE_LIMITS_USER_BURST", String.valueOf(BURST));
-    env.put("VYOMA_RATE_LIMITS_USER_PER_MINUTE", "1");
-    env.put("VYOMA_RATE_LIMITS_ADDRESS_BURST", String.valueOf(ADDRESS_BURST));
-    env.put("VYOMA_RATE_LIMITS_ADDRESS_PER_MINUTE", "1");
-    a = Node.start("a", Node.member(env, "VYOMA_CLUSTER_PORT", clusterPortA));
-    b = Node.start("b", Node.member(env, "VYOMA_CLUSTER_PORT", clusterPortB));
-    a.awaitReady(2);
-    b.awaitReady(2);
+    List<Node> nodes = Node.twoMembers(Map.of(
+      "VYOMA_RATE_LIMITS_USER_BURST", String.valueOf(BURST),
+      "VYOMA_RATE_LIMITS_USER_PER_MINUTE", "1",
+      "VYOMA_RATE_LIMITS_ADDRESS_BURST", String.valueOf(ADDRESS_BURST),
+      "VYOMA_RATE_LIMITS_ADDRESS_PER_MINUTE", "1"));
+    a = nodes.get(0);
+    b = nodes.get(1);
   }
 
   @AfterAll
   static void stopNodes() {
-    for (Node node : new Node[] {a, b}) {
-      if (node != null) {
-        node.kill();
-      }
-    }
+    Node.kill(Arrays.asList(a, b));
   }
 
   /**

@@ -16,9 +16,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 import red.sessions.vyoma.support.FakeChime;
 import red.sessions.vyoma.support.Node;
 import red.sessions.vyoma.support.Scrape;
-import red.sessions.vyoma.support.Seed;
 import red.sessions.vyoma.support.Seed.Lesson;
-import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.Seed;
 import red.sessions.vyoma.support.Wait;
 
 import java.time.Duration;
@@ -27,12 +26,11 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
@@ -45,11 +43,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static red.sessions.vyoma.support.Api.assertError;
 import static red.sessions.vyoma.support.Api.assertJson;
-import static red.sessions.vyoma.support.Seed.bookingBody;
 import static red.sessions.vyoma.support.Schedules.everyDay;
 import static red.sessions.vyoma.support.Schedules.rules;
 import static red.sessions.vyoma.support.Schedules.schedule;
 import static red.sessions.vyoma.support.Schedules.starts;
+import static red.sessions.vyoma.support.Seed.bookingBody;
 import static red.sessions.vyoma.support.Seed.hoursAhead;
 
 /**
@@ -68,35 +66,18 @@ class ClusterTest {
   static void startTwoNodes() {
     vertx = Vertx.vertx();
     chime = FakeChime.start(vertx);
-    int clusterPortA = TestServer.freePort();
-    int clusterPortB = TestServer.freePort();
-    Map<String, String> env = new HashMap<>(Map.of(
-      "VYOMA_DB_URL", TestServer.sharedDatabaseUrl(),
-      "VYOMA_DATA_DIR", TestServer.temporaryDirectory().toString(),
-      "VYOMA_CLUSTER_NAME", "vyoma-test-" + UUID.randomUUID(),
-      "VYOMA_CLUSTER_MEMBERS", "127.0.0.1:" + clusterPortA + ",127.0.0.1:" + clusterPortB,
+    List<Node> nodes = Node.twoMembers(Map.of(
       "VYOMA_MEETINGS_PROVIDER", "chime",
       "VYOMA_MEETINGS_ENDPOINT", chime.endpoint(),
-      "VYOMA_HTTP_INSTANCES", "1",
-      "VYOMA_DOMAIN_INSTANCES", "1",
-      // Two CPUs, as on the machines we run on, whatever this one has: there ForkJoinPool's common pool has a
-      // single thread, which is when Hazelcast would start a thread per callback (Cluster).
-      "JAVA_TOOL_OPTIONS", "-XX:ActiveProcessorCount=2"));
-    env.put("AWS_ACCESS_KEY_ID", System.getProperty("aws.accessKeyId"));
-    env.put("AWS_SECRET_ACCESS_KEY", System.getProperty("aws.secretAccessKey"));
-    a = Node.start("a", Node.member(env, "VYOMA_CLUSTER_PORT", clusterPortA));
-    b = Node.start("b", Node.member(env, "VYOMA_CLUSTER_PORT", clusterPortB));
-    a.awaitReady(2);
-    b.awaitReady(2);
+      "AWS_ACCESS_KEY_ID", System.getProperty("aws.accessKeyId"),
+      "AWS_SECRET_ACCESS_KEY", System.getProperty("aws.secretAccessKey")));
+    a = nodes.get(0);
+    b = nodes.get(1);
   }
 
   @AfterAll
   static void stopNodes() {
-    for (Node node : new Node[] {a, b}) {
-      if (node != null) {
-        node.kill();
-      }
-    }
+    Node.kill(Arrays.asList(a, b));
     chime.close();
     vertx.close().await();
   }

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -72,6 +73,40 @@ public final class Node implements Client {
     node.put(portKey, String.valueOf(port));
     node.put("VYOMA_HTTP_PORT", String.valueOf(TestServer.freePort()));
     return node;
+  }
+
+  /**
+   * Two members of a cluster of their own on the shared database, with the given settings added, both ready:
+   * one HTTP and one domain instance each, on two CPUs as on the machines we run on, whatever this one has
+   * (there ForkJoinPool's common pool has a single thread, which is when Hazelcast would start a thread per
+   * callback: Cluster). When one does not come up, neither is left running.
+   */
+  public static List<Node> twoMembers(Map<String, String> settings) {
+    int portA = TestServer.freePort();
+    int portB = TestServer.freePort();
+    Map<String, String> cluster = new HashMap<>(Map.of(
+      "VYOMA_DB_URL", TestServer.sharedDatabaseUrl(),
+      "VYOMA_DATA_DIR", TestServer.temporaryDirectory().toString(),
+      "VYOMA_CLUSTER_NAME", "vyoma-test-" + UUID.randomUUID(),
+      "VYOMA_CLUSTER_MEMBERS", "127.0.0.1:" + portA + ",127.0.0.1:" + portB,
+      "VYOMA_HTTP_INSTANCES", "1",
+      "VYOMA_DOMAIN_INSTANCES", "1",
+      "JAVA_TOOL_OPTIONS", "-XX:ActiveProcessorCount=2"));
+    cluster.putAll(settings);
+    List<Node> nodes = List.of(start("a", member(cluster, "VYOMA_CLUSTER_PORT", portA)),
+      start("b", member(cluster, "VYOMA_CLUSTER_PORT", portB)));
+    try {
+      nodes.forEach(node -> node.awaitReady(2));
+    } catch (AssertionError | RuntimeException notUp) {
+      kill(nodes);
+      throw notUp;
+    }
+    return nodes;
+  }
+
+  /** SIGKILL to each node that was started (null ones are skipped). */
+  public static void kill(List<Node> nodes) {
+    nodes.stream().filter(Objects::nonNull).forEach(Node::kill);
   }
 
   /** Starts the node; {@link #awaitReady} waits for it to serve. */
