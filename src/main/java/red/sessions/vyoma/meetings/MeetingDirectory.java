@@ -29,7 +29,7 @@ final class MeetingDirectory {
 
   static final String MEETINGS = "vyoma.meetings";
   static final String ATTENDEES = "vyoma.attendees";
-  private static final String VERIFIED_AT = "verified_at";
+  static final String VERIFIED_AT = "verified_at";
 
   private final SharedLookups meetings;
   private final SharedLookups attendees;
@@ -129,7 +129,7 @@ final class MeetingDirectory {
     return meetingId + "/" + userId;
   }
 
-  private static String bySession(UUID sessionId) {
+  static String bySession(UUID sessionId) {
     return "session:" + sessionId;
   }
 

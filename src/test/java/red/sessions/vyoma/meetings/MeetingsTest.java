@@ -444,10 +444,10 @@ class MeetingsTest extends ServerTest {
     private void intervalPassed(String sessionId) {
       AsyncMap<String, String> meetings = chimeServer.vertx().sharedData()
         .<String, String>getAsyncMap(MeetingDirectory.MEETINGS).await();
-      String key = "session:" + sessionId;
+      String key = MeetingDirectory.bySession(UUID.fromString(sessionId));
       JsonObject record = new JsonObject(meetings.get(key).await());
-      long verifiedAt = record.getLong("verified_at");
-      meetings.put(key, record.put("verified_at", verifiedAt - INTERVAL.plusSeconds(1).toMillis()).encode()).await();
+      long verifiedAt = record.getLong(MeetingDirectory.VERIFIED_AT);
+      meetings.put(key, record.put(MeetingDirectory.VERIFIED_AT, verifiedAt - INTERVAL.plusSeconds(1).toMillis()).encode()).await();
     }
 
     @Test
