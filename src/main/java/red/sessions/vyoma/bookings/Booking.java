@@ -40,6 +40,16 @@ public record Booking(UUID bookingId, String studentId, String teacherId, Offset
     }
   }
 
+  /**
+   * A booking as its insert writes it: pending, at version 1, made at {@code now} (the transaction's time), never
+   * moved, cancelled or reported absent.
+   */
+  static Booking requested(UUID id, NewBooking booking, UUID packageId, OffsetDateTime freeCancellationUntil,
+                           OffsetDateTime now) {
+    return new Booking(id, booking.studentId(), booking.teacherId(), booking.time().start(), booking.time().end(),
+      BookingStatus.PENDING, null, now, now, 1, List.of(), packageId, freeCancellationUntil, false, null);
+  }
+
   public static Booking of(Row row) {
     return new Booking(
       row.getUUID("id"),

@@ -2,6 +2,8 @@ package red.sessions.vyoma.bookings;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;
@@ -14,6 +16,7 @@ import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.kernel.Page;
 import red.sessions.vyoma.kernel.TimeRange;
 import red.sessions.vyoma.packages.Ledger;
+import red.sessions.vyoma.packages.Package;
 import red.sessions.vyoma.platform.Pipelined;
 import red.sessions.vyoma.platform.Rows;
 
@@ -46,18 +49,21 @@ final class BookingStore {
   // first (through profile_roles, as profiles/ publishes them), in one order. So what a booking was judged by
   // (TeacherCalendar) holds until it commits, and two overlapping inserts never meet each other's row half-way,
   // a deadlock PostgreSQL would break by failing one.
+  // now() is the transaction's time: what the booking's row and its ledger entry are written with.
   private static final String LOCK_PARTIES = """
-    SELECT user_id, role FROM profile_roles WHERE user_id IN (#{student_id}, #{teacher_id}) ORDER BY user_id
+    SELECT user_id, role, now() AS now FROM profile_roles WHERE user_id IN (#{student_id}, #{teacher_id})
+     ORDER BY user_id
        FOR NO KEY UPDATE""";
 
+  // The row is the Booking the store made (Booking.requested), so its event is written beside it without reading
+  // it back; the columns left out are a new booking's defaults (no move, reason, confirmation, no-show).
   // blocked_until widens the booking by the teacher's buffer; the exclusion constraint on it keeps the buffer.
   // free_cancellation_until is the teacher's policy as it judged this booking, fixed for the booking's terms.
   private static final String INSERT = """
     INSERT INTO bookings (id, student_id, teacher_id, slot_id, start_time, end_time, blocked_until, package_id,
-                          free_cancellation_until)
+                          free_cancellation_until, status, version, created_at, updated_at)
     VALUES (#{id}, #{student_id}, #{teacher_id}, #{slot_id}, #{start_time}, #{end_time}, #{blocked_until}, #{package_id},
-            #{free_cancellation_until})
-    RETURNING\s""" + Booking.COLUMNS;
+            #{free_cancellation_until}, #{status}, #{version}, #{created_at}, #{updated_at})""";
 
   // Compare-and-set on the version, for a booking the table lets the caller move now (Transition.MOVE). The times
   // it leaves are recorded as the database had them, with who moved it; a student's move of a confirmed booking
@@ -149,30 +155,51 @@ final class BookingStore {
    * Makes the booking. With an idempotency key the key is claimed first, in the same transaction, so
    * a retry arriving while the first attempt runs waits for it and then answers what it made.
    *
-   * <p>In three round trips before the commit (four when a lesson is used: its event goes first), each a batch
-   * sent without waiting (Pipelined): BEGIN, the key's claim, the parties' locks, the teacher's calendar and the
-   * package a lesson would come from; then the booking, its ledger entry and the key's booking; then the events.
-   * The booking's id is chosen here so that the statements after the insert need not wait for it. The parties'
-   * locks are sent before the package's choice, so two bookings of one student choose one after the other
-   * (the second sees the lesson the first took) though the choice itself locks nothing.
+   * <p>In two round trips (Pipelined.readThenWrite): BEGIN, the key's claim, the parties' locks, the teacher's
+   * calendar and the package a lesson would come from (locked); judged here; then the booking, its ledger entry,
+   * the key's booking, the package's and the booking's events, and COMMIT. Nothing written is read back: the
+   * booking's id is chosen here, its row is the {@link Booking} made here (at the transaction's time, read with
+   * the locks), and the package's state after the lesson is known from the locked row.
    */
   Future<CreatedBooking> create(NewBooking booking, String callerId, String idempotencyKey) {
-    return Pipelined.withTransaction(pool, connection -> {
-      Map<String, Object> key = idempotencyKey == null ? null
-        : Map.of("caller_id", callerId, "key", idempotencyKey, "hash", booking.fingerprint());
-      Future<Boolean> claimed = key == null ? Future.succeededFuture(true) : claim(connection, key);
-      Instant start = booking.time().start().toInstant();
-      Instant end = booking.time().end().toInstant();
-      Future<Bookable> judged = bookable(connection, booking.studentId(), booking.teacherId(), start, end, null);
-      Future<Optional<UUID>> lessons = Ledger.choose(connection, booking.studentId(), booking.teacherId(),
-        booking.packageId(), booking.time().start());
-      // A replay answers what the first attempt made; what was read for a new booking is not looked at then
-      // (the first attempt's booking now stands in its own way).
-      return claimed.compose(isNew -> isNew
-        ? Future.all(judged, lessons).compose(read -> insert(connection, booking, judged.result(), lessons.result(), key))
-          .map(id -> new CreatedBooking(id, false))
-        : replay(connection, key));
-    });
+    Map<String, Object> key = idempotencyKey == null ? null
+      : Map.of("caller_id", callerId, "key", idempotencyKey, "hash", booking.fingerprint());
+    return Pipelined.readThenWrite(pool,
+      connection -> plan(connection, booking, key),
+      (connection, plan) -> plan.isEmpty() ? replay(connection, key) : write(connection, plan.get(), key));
+  }
+
+  /** What a new booking writes: its row, the package its lesson comes from (locked), as judged. */
+  private record Planned(Booking booking, UUID slotId, OffsetDateTime blockedUntil, Optional<Package> lessons) {
+  }
+
+  /** The booking to write, or empty when the key was used before and its first attempt is to be answered. */
+  private Future<Optional<Planned>> plan(SqlConnection connection, NewBooking booking, Map<String, Object> key) {
+    Future<Boolean> claimed = key == null ? Future.succeededFuture(true) : claim(connection, key);
+    Instant start = booking.time().start().toInstant();
+    Instant end = booking.time().end().toInstant();
+    Future<Judged> judged = bookable(connection, booking.studentId(), booking.teacherId(), start, end, null);
+    Future<Optional<Package>> lessons = Ledger.choose(connection, booking.studentId(), booking.teacherId(),
+      booking.packageId(), booking.time().start());
+    // A replay answers what the first attempt made; what was read for a new booking is not looked at then
+    // (the first attempt's booking now stands in its own way).
+    return claimed.compose(isNew -> isNew
+      ? Future.all(judged, lessons).map(read -> Optional.of(planned(booking, judged.result(), lessons.result())))
+      : Future.succeededFuture(Optional.empty()));
+  }
+
+  private static Planned planned(NewBooking booking, Judged judged, Optional<Package> lessons) {
+    Bookable bookable = judged.bookable();
+    boolean fromPackage = bookable.schedule().rules().requiresPackage() || booking.packageId() != null;
+    if (fromPackage && lessons.isEmpty()) {
+      throw Ledger.NO_LESSONS_LEFT;
+    }
+    Optional<Package> used = fromPackage ? lessons : Optional.empty();
+    Instant start = booking.time().start().toInstant();
+    Instant end = booking.time().end().toInstant();
+    Booking made = Booking.requested(UUID.randomUUID(), booking, used.map(Package::packageId).orElse(null),
+      CancellationPolicy.freeUntil(bookable, booking.time().start()), judged.now());
+    return new Planned(made, bookable.slotAt(start, end).orElse(null), blockedUntil(bookable, booking.time().end()), used);
   }
 
   private Future<Boolean> claim(SqlConnection connection, Map<String, Object> key) {
@@ -181,62 +208,65 @@ final class BookingStore {
     return SqlTemplate.forUpdate(connection, CLAIM_KEY).execute(claim).map(claimed -> claimed.rowCount() == 1);
   }
 
-  private static Future<UUID> insert(SqlConnection connection, NewBooking booking, Bookable bookable,
-                                     Optional<UUID> lessons, Map<String, Object> key) {
-    boolean fromPackage = bookable.schedule().rules().requiresPackage() || booking.packageId() != null;
-    if (fromPackage && lessons.isEmpty()) {
-      return Future.failedFuture(Ledger.NO_LESSONS_LEFT);
-    }
-    UUID packageId = fromPackage ? lessons.get() : null;
-    UUID id = UUID.randomUUID();
-    Instant start = booking.time().start().toInstant();
-    Instant end = booking.time().end().toInstant();
+  /** Sends every write of the booking at once; the insert's refusal (an overlap, the buffer) is the first to fail. */
+  private static Future<CreatedBooking> write(SqlConnection connection, Planned planned, Map<String, Object> key) {
+    Booking booking = planned.booking();
     Map<String, Object> params = new HashMap<>();
-    params.put("id", id);
+    params.put("id", booking.bookingId());
     params.put("student_id", booking.studentId());
     params.put("teacher_id", booking.teacherId());
-    params.put("slot_id", bookable.slotAt(start, end).orElse(null));
-    params.put("start_time", booking.time().start());
-    params.put("end_time", booking.time().end());
-    params.put("blocked_until", blockedUntil(bookable, booking.time().end()));
-    params.put("package_id", packageId);
-    params.put("free_cancellation_until", CancellationPolicy.freeUntil(bookable, booking.time().start()));
-    // One batch: the insert's refusal (an overlap, the buffer) is the first answer to fail, and the
-    // statements behind it fail as aborted.
-    Future<Booking> made = SqlTemplate.forUpdate(connection, INSERT).mapTo(Booking::of).execute(params)
-      .map(rows -> rows.iterator().next());
-    Future<Void> used = packageId == null ? Future.succeededFuture()
-      : Ledger.record(connection, packageId, id, -1, Ledger.Reason.BOOKED);
-    Future<?> keyed = key == null ? Future.succeededFuture()
-      : SqlTemplate.forUpdate(connection, RECORD_KEY).execute(Map.of("booking_id", id, "caller_id", key.get("caller_id"),
-        "key", key.get("key")));
+    params.put("slot_id", planned.slotId());
+    params.put("start_time", booking.startTime());
+    params.put("end_time", booking.endTime());
+    params.put("blocked_until", planned.blockedUntil());
+    params.put("package_id", booking.packageId());
+    params.put("free_cancellation_until", booking.freeCancellationUntil());
+    params.put("status", booking.status().wire());
+    params.put("version", booking.version());
+    params.put("created_at", booking.createdAt());
+    params.put("updated_at", booking.updatedAt());
+    Future<?> made = SqlTemplate.forUpdate(connection, INSERT).execute(params);
     // The lesson's event comes before the booking's, as in every change that moves a lesson.
-    Future<Void> announced = Future.all(made, used)
-      .compose(both -> made.result().appendEvent(connection, BookingStatus.PENDING.event()));
-    return Future.all(made, used, keyed, announced).map(id);
+    Future<Void> used = planned.lessons()
+      .map(lessons -> Ledger.use(connection, lessons, booking.bookingId(), booking.createdAt()))
+      .orElse(Future.succeededFuture());
+    Future<?> keyed = key == null ? Future.succeededFuture()
+      : SqlTemplate.forUpdate(connection, RECORD_KEY).execute(Map.of("booking_id", booking.bookingId(),
+        "caller_id", key.get("caller_id"), "key", key.get("key")));
+    Future<Void> announced = booking.appendEvent(connection, BookingStatus.PENDING.event());
+    return Future.all(made, used, keyed, announced).map(new CreatedBooking(booking.bookingId(), false));
+  }
+
+  /** What judged a time, and the transaction's time, read with the parties' locks. */
+  private record Judged(Bookable bookable, OffsetDateTime now) {
   }
 
   /**
    * Locks the parties, then judges the time by the teacher's calendar as it stands (without the booking
-   * {@code moving}): a conflict naming the rule it breaks, or what judged it.
+   * {@code moving}): a conflict naming the rule it breaks, or what judged it. The calendar's reads go out behind
+   * the locks without waiting for them, and run once the locks are held.
    */
-  private static Future<Bookable> bookable(SqlConnection connection, String studentId, String teacherId,
-                                           Instant start, Instant end, UUID moving) {
-    return SqlTemplate.forQuery(connection, LOCK_PARTIES)
-      .mapTo(row -> row.getString("user_id").equals(teacherId) && "teacher".equals(row.getString("role")))
-      .execute(Map.of("student_id", studentId, "teacher_id", teacherId))
-      .compose(parties -> {
-        if (!Rows.toList(parties).contains(true)) {
-          throw DomainException.invalid("teacher_id " + Echo.of(teacherId) + " is not a teacher");
-        }
-        return TeacherCalendar.around(connection, teacherId, start, end, moving);
-      })
-      .map(bookable -> {
-        bookable.refusal(start, end, Instant.now()).ifPresent(rule -> {
-          throw DomainException.conflict(rule);
-        });
-        return bookable;
+  private static Future<Judged> bookable(SqlConnection connection, String studentId, String teacherId,
+                                         Instant start, Instant end, UUID moving) {
+    Future<RowSet<Row>> parties = SqlTemplate.forQuery(connection, LOCK_PARTIES)
+      .execute(Map.of("student_id", studentId, "teacher_id", teacherId));
+    Future<Bookable> calendar = TeacherCalendar.around(connection, teacherId, start, end, moving);
+    return Future.all(parties, calendar).map(read -> {
+      OffsetDateTime now = null;
+      boolean teacher = false;
+      for (Row party : parties.result()) {
+        now = party.getOffsetDateTime("now");
+        teacher |= party.getString("user_id").equals(teacherId) && "teacher".equals(party.getString("role"));
+      }
+      if (!teacher) {
+        throw DomainException.invalid("teacher_id " + Echo.of(teacherId) + " is not a teacher");
+      }
+      Bookable bookable = calendar.result();
+      bookable.refusal(start, end, Instant.now()).ifPresent(rule -> {
+        throw DomainException.conflict(rule);
       });
+      return new Judged(bookable, now);
+    });
   }
 
   private static OffsetDateTime blockedUntil(Bookable bookable, OffsetDateTime end) {
@@ -260,7 +290,7 @@ final class BookingStore {
     params.put("status", change.to().wire());
     params.put("reason", reason);
     params.put("version", version);
-    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, CHANGE_STATUS.get(change)).mapTo(Booking::of)
+    return Pipelined.withTransaction(pool, connection -> SqlTemplate.forUpdate(connection, CHANGE_STATUS.get(change)).mapTo(Booking::of)
       .execute(params)
       .map(Rows::first)
       .compose(changed -> changed.map(booking -> (change == Transition.CANCEL && booking.packageId() != null
@@ -280,7 +310,7 @@ final class BookingStore {
     params.put("version", version);
     params.put("absent", absent.wire());
     params.put("status", report.to().wire());
-    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, NO_SHOW.get(absent)).mapTo(Booking::of)
+    return Pipelined.withTransaction(pool, connection -> SqlTemplate.forUpdate(connection, NO_SHOW.get(absent)).mapTo(Booking::of)
       .execute(params)
       .map(Rows::first)
       .compose(reported -> reported.map(booking -> (booking.packageId() != null
@@ -299,13 +329,19 @@ final class BookingStore {
       .map(rows -> rows.iterator().next());
   }
 
-  /** The moved booking, or empty when the compare-and-set matched nothing. */
+  /**
+   * The moved booking, or empty when the compare-and-set matched nothing. The time is judged and the package's
+   * validity read in one round trip; the ledger's entry (no change of lessons) and the event go out together.
+   */
   Future<Optional<Booking>> move(Booking booking, TimeRange time, Caller caller, int version) {
     Instant start = time.start().toInstant();
     Instant end = time.end().toInstant();
-    return pool.withTransaction(connection ->
-      bookable(connection, booking.studentId(), booking.teacherId(), start, end, booking.bookingId())
-        .compose(bookable -> {
+    return Pipelined.withTransaction(pool, connection -> {
+      Future<Judged> judged = bookable(connection, booking.studentId(), booking.teacherId(), start, end, booking.bookingId());
+      Future<Void> valid = packageValidAt(connection, booking, time.start());
+      return Future.all(judged, valid)
+        .compose(read -> {
+          Bookable bookable = judged.result().bookable();
           Map<String, Object> params = Transition.MOVE.params(caller);
           params.put("id", booking.bookingId());
           params.put("version", version);
@@ -315,16 +351,17 @@ final class BookingStore {
           params.put("slot_id", bookable.slotAt(start, end).orElse(null));
           params.put("by_student", booking.isStudent(caller));
           params.put("free_until", CancellationPolicy.freeUntil(bookable, time.start()));
-          return packageValidAt(connection, booking, time.start())
-            .compose(valid -> SqlTemplate.forUpdate(connection, MOVE).mapTo(Booking::of).execute(params));
+          return SqlTemplate.forUpdate(connection, MOVE).mapTo(Booking::of).execute(params);
         })
         .map(Rows::first)
-        .compose(moved -> moved.map(found -> (found.packageId() != null
-            ? Ledger.record(connection, found.packageId(), found.bookingId(), 0, Ledger.Reason.RESCHEDULED)
-            : Future.<Void>succeededFuture())
-          .compose(v -> found.appendEvent(connection, EventType.BOOKING_RESCHEDULED))
+        .compose(moved -> moved.map(found -> Future.all(
+            found.packageId() != null
+              ? Ledger.record(connection, found.packageId(), found.bookingId(), 0, Ledger.Reason.RESCHEDULED)
+              : Future.<Void>succeededFuture(),
+            found.appendEvent(connection, EventType.BOOKING_RESCHEDULED))
           .map(moved))
-          .orElseGet(() -> Future.succeededFuture(moved))));
+          .orElseGet(() -> Future.succeededFuture(moved)));
+    });
   }
 
   /** The lesson moves with the booking: its package must still be valid at the new start. */

@@ -34,13 +34,14 @@ public final class Ledger {
 
   public static final DomainException NO_LESSONS_LEFT = DomainException.conflict("no lessons left in a package with this teacher");
 
-  private static final String CHOOSE = """
-    SELECT id FROM packages
-     WHERE student_id = #{student_id} AND teacher_id = #{teacher_id} AND remaining > 0
-       AND (expires_at IS NULL OR expires_at > #{start_time})
-       AND (#{package_id}::uuid IS NULL OR id = #{package_id})
-     ORDER BY expires_at NULLS LAST, created_at, id
-     LIMIT 1""";
+  private static final String CHOOSE = PackageStore.SELECT + """
+
+     WHERE p.student_id = #{student_id} AND p.teacher_id = #{teacher_id} AND p.remaining > 0
+       AND (p.expires_at IS NULL OR p.expires_at > #{start_time})
+       AND (#{package_id}::uuid IS NULL OR p.id = #{package_id})
+     ORDER BY p.expires_at NULLS LAST, p.created_at, p.id
+     LIMIT 1
+       FOR NO KEY UPDATE OF p""";
 
   private static final String RECORD = """
     WITH entry AS (
@@ -57,19 +58,30 @@ public final class Ledger {
 
   /**
    * The package a lesson of the student with the teacher at {@code start} would be taken from: the one
-   * {@code named}, or else the one that expires first; empty when none has a lesson left valid then. It is
-   * not locked: a booking asks before it knows whether it needs a lesson, and {@link #record} is the
-   * compare-and-set (the table's CHECK refuses a lesson that went meanwhile: {@code packages_remaining_in_range},
-   * answered as {@link #NO_LESSONS_LEFT}).
+   * {@code named}, or else the one that expires first; empty when none has a lesson left valid then. It is locked
+   * to the end of the transaction, so that what {@link #use} writes of it is known before it is written (every
+   * change of a package updates its row); the table's CHECK still refuses a lesson that is not there
+   * ({@code packages_remaining_in_range}).
    */
-  public static Future<Optional<UUID>> choose(SqlClient client, String studentId, String teacherId, UUID named,
-                                              OffsetDateTime start) {
+  public static Future<Optional<Package>> choose(SqlClient client, String studentId, String teacherId, UUID named,
+                                                 OffsetDateTime start) {
     Map<String, Object> params = new HashMap<>();
     params.put("student_id", studentId);
     params.put("teacher_id", teacherId);
     params.put("package_id", named);
     params.put("start_time", start);
-    return SqlTemplate.forQuery(client, CHOOSE).mapTo(row -> row.getUUID("id")).execute(params).map(Rows::first);
+    return SqlTemplate.forQuery(client, CHOOSE).mapTo(Package::of).execute(params).map(Rows::first);
+  }
+
+  /**
+   * Takes a lesson of a package {@link #choose} locked in this transaction for the booking, at {@code at} (the
+   * transaction's time): the entry, {@code remaining} and the package's event go out together, the event with the
+   * package as the entry leaves it.
+   */
+  public static Future<Void> use(SqlClient client, Package chosen, UUID bookingId, OffsetDateTime at) {
+    Future<?> recorded = SqlTemplate.forUpdate(client, RECORD).execute(entry(chosen.packageId(), bookingId, -1, Reason.BOOKED));
+    Future<Void> announced = chosen.afterUse(bookingId, at).appendEvent(client, EventType.PACKAGE_LESSON_USED, bookingId);
+    return Future.all(recorded, announced).mapEmpty();
   }
 
   /** Whether the package is still valid for a lesson starting at {@code start}. */
@@ -84,12 +96,8 @@ public final class Ledger {
    * back is an event of the package ({@code package.lesson_used}, {@code package.lesson_returned}).
    */
   public static Future<Void> record(SqlClient client, UUID packageId, UUID bookingId, int change, Reason reason) {
-    Map<String, Object> params = new HashMap<>();
-    params.put("package_id", packageId);
-    params.put("booking_id", bookingId);
-    params.put("change", change);
-    params.put("reason", reason.wire());
-    Future<Void> recorded = SqlTemplate.forUpdate(client, RECORD).execute(params).mapEmpty();
+    Future<Void> recorded = SqlTemplate.forUpdate(client, RECORD).execute(entry(packageId, bookingId, change, reason))
+      .mapEmpty();
     if (change == 0) {
       return recorded;
     }
@@ -98,5 +106,14 @@ public final class Ledger {
     Future<Optional<Package>> after = PackageStore.find(client, packageId);
     return Future.all(recorded, after).compose(both -> after.result().orElseThrow()
       .appendEvent(client, type, bookingId));
+  }
+
+  private static Map<String, Object> entry(UUID packageId, UUID bookingId, int change, Reason reason) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("package_id", packageId);
+    params.put("booking_id", bookingId);
+    params.put("change", change);
+    params.put("reason", reason.wire());
+    return params;
   }
 }

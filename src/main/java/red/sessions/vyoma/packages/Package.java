@@ -11,6 +11,7 @@ import red.sessions.vyoma.events.Outbox;
 import red.sessions.vyoma.events.Subject;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -40,6 +41,13 @@ public record Package(UUID packageId, String studentId, String teacherId, int le
       row.getOffsetDateTime("expires_at"),
       row.getOffsetDateTime("created_at"),
       ((JsonArray) row.getJson("ledger")).stream().map(entry -> Entry.of((JsonObject) entry)).toList());
+  }
+
+  /** The package after one of its lessons went to the booking at {@code at}: what {@link Ledger#use} writes. */
+  Package afterUse(UUID bookingId, OffsetDateTime at) {
+    List<Entry> entries = new ArrayList<>(ledger);
+    entries.add(new Entry(-1, Ledger.Reason.BOOKED.wire(), bookingId, at));
+    return new Package(packageId, studentId, teacherId, lessons, remaining - 1, expiresAt, createdAt, List.copyOf(entries));
   }
 
   /** Appends the package's event (as it is after the change), in the change's transaction. */

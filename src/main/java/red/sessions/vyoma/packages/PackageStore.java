@@ -19,7 +19,7 @@ import java.util.UUID;
 /** The packages SQL. */
 final class PackageStore {
 
-  private static final String SELECT = """
+  static final String SELECT = """
     SELECT p.id, p.student_id, p.teacher_id, p.lessons, p.remaining, p.expires_at, p.created_at,
            COALESCE((SELECT jsonb_agg(jsonb_build_object('change', l.change, 'reason', l.reason,
                                                          'booking_id', l.booking_id, 'at', l.at) ORDER BY l.id)

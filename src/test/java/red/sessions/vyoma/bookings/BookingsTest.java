@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import red.sessions.vyoma.support.LessonEvents;
 import red.sessions.vyoma.support.Race;
 import red.sessions.vyoma.support.Race.Entrant;
 import red.sessions.vyoma.support.Race.Heat;
@@ -19,6 +20,7 @@ import red.sessions.vyoma.support.ServerTest;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
@@ -163,6 +165,26 @@ class BookingsTest extends ServerTest {
     JsonObject error = assertError(api.post("/bookings", server.token(student),
       bookingBody(student, second, hoursAhead(2), hoursAhead(3))), 409);
     assertEquals("the student already has a booking at that time", error.getString("message"));
+  }
+
+  @Test
+  void aBookingTheDatabaseRefusesWritesNothingAndLeavesItsKeyFree() {
+    // The student's own lessons are not in the teacher's calendar, so this overlap passes the judgement and is
+    // refused by the exclusion constraint at the insert, with the key's booking and the event sent behind it.
+    String student = seed.student();
+    String first = seed.booking(student, teacherWithSlot(), hoursAhead(2), hoursAhead(3));
+    JsonObject overlapping = bookingBody(student, teacherWithSlot(), hoursAhead(2), hoursAhead(3));
+    assertEquals("the student already has a booking at that time",
+      assertError(postWithKey(student, "lesson-1", overlapping), 409).getString("message"));
+    assertEquals(List.of(first), bookingIds(student));
+    assertEquals(List.of("booking.created"), LessonEvents.eventsOf(server, server.token(student), "", 1).stream()
+      .map(event -> event.getString("type")).toList());
+
+    assertJson(patch(first, student, "cancelled"), 200);
+    HttpResponse<Buffer> retried = postWithKey(student, "lesson-1", overlapping);
+    String second = assertJson(retried, 201).getString("booking_id");
+    assertNull(retried.getHeader("Idempotent-Replayed"));
+    assertEquals(Set.of(first, second), Set.copyOf(bookingIds(student)));
   }
 
   @Test

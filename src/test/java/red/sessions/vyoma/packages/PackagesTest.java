@@ -309,6 +309,22 @@ class PackagesTest extends ServerTest {
   }
 
   @Test
+  void aBookingsEventsCarryTheBookingAndThePackageAsTheyWereWritten() {
+    // The booking's write sends its events with the row and the package's state it made, without reading them
+    // back: what the events carry must be what the reads show.
+    String teacher = packageTeacher();
+    String student = seed.student();
+    String id = grant(admin(), student, teacher, 3, null).getString("package_id");
+    String booked = assertJson(book(student, teacher, 30), 201).getString("booking_id");
+
+    List<JsonObject> events = LessonEvents.eventsOf(server, server.token(student), "", 3);
+    assertEquals(List.of("package.created", "package.lesson_used", "booking.created"),
+      events.stream().map(event -> event.getString("type")).toList());
+    assertEquals(read(id, student), events.get(1).getJsonObject("data"));
+    assertEquals(assertJson(api.get("/bookings/" + booked, server.token(student)), 200), events.get(2).getJsonObject("data"));
+  }
+
+  @Test
   void lessonsUsedAndGivenBackMovesAndNoShowsAreEventsOfTheirParties() {
     String teacher = packageTeacher();
     String student = seed.student();
