@@ -26,9 +26,17 @@ BEGIN;
 SELECT ceil(:rows::numeric / :teachers)::int AS hours \gset
 SELECT ceil(:hours * 0.9)::int AS past_hours \gset
 
+-- A version 7 UUID of the time given, as the server makes bookings' and events' ids (kernel/Ids): the 48-bit
+-- millisecond over a random UUID's first six bytes, its version nibble 4 (0100) turned to 7 (0111).
+CREATE FUNCTION pg_temp.uuid7(at timestamptz) RETURNS uuid LANGUAGE sql VOLATILE AS $$
+  SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
+                                        PLACING substring(int8send(floor(extract(epoch FROM at) * 1000)::bigint) FROM 3)
+                                        FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid
+$$;
+
 -- Each booking's life: its parties and time, when it was made and confirmed, its last change and what it is now.
 CREATE TEMP TABLE lives ON COMMIT DROP AS
-SELECT n, gen_random_uuid() AS id, 'bench-teacher-' || (n % :teachers + 1) AS teacher_id,
+SELECT n, pg_temp.uuid7(made) AS id, 'bench-teacher-' || (n % :teachers + 1) AS teacher_id,
        'bench-student-' || ((n + h) % :students + 1) AS student_id, past, start_time, start_time + interval '1 hour' AS end_time,
        made, made + interval '1 hour' AS confirmed,
        CASE WHEN NOT past THEN made + interval '90 minutes' WHEN n % 10 = 9 THEN start_time - interval '2 hours'
@@ -72,8 +80,8 @@ SELECT id, student_id, teacher_id, NULL, start_time, end_time, status,
 INSERT INTO event_subjects (subject_id, last_sequence) SELECT id, 3 FROM lives;
 
 -- The booking as BookingJson writes it; each event sets what its change changed.
-INSERT INTO events (type, subject_id, subject, sequence, users, data, created_at)
-SELECT e.type, l.id, jsonb_build_object('booking_id', l.id), e.sequence, ARRAY[l.student_id, l.teacher_id],
+INSERT INTO events (id, type, subject_id, subject, sequence, users, data, created_at)
+SELECT pg_temp.uuid7(e.at), e.type, l.id, jsonb_build_object('booking_id', l.id), e.sequence, ARRAY[l.student_id, l.teacher_id],
        base || jsonb_build_object('status', e.status, 'updated_at', pg_temp.utc(e.at), 'previous_times', e.previous_times,
                                   'start_time', pg_temp.utc(e.start_time), 'end_time', pg_temp.utc(e.start_time + interval '1 hour'),
                                   'free_cancellation_until', pg_temp.utc(e.start_time),

@@ -13,6 +13,7 @@ import red.sessions.vyoma.availability.TeacherCalendar;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.Echo;
 import red.sessions.vyoma.events.EventType;
+import red.sessions.vyoma.kernel.Ids;
 import red.sessions.vyoma.kernel.Page;
 import red.sessions.vyoma.kernel.TimeRange;
 import red.sessions.vyoma.packages.Ledger;
@@ -197,7 +198,7 @@ final class BookingStore {
     Optional<Package> used = fromPackage ? lessons : Optional.empty();
     Instant start = booking.time().start().toInstant();
     Instant end = booking.time().end().toInstant();
-    Booking made = Booking.requested(UUID.randomUUID(), booking, used.map(Package::packageId).orElse(null),
+    Booking made = Booking.requested(Ids.timeOrdered(), booking, used.map(Package::packageId).orElse(null),
       CancellationPolicy.freeUntil(bookable, booking.time().start()), judged.now());
     return new Planned(made, bookable.slotAt(start, end).orElse(null), blockedUntil(bookable, booking.time().end()), used);
   }

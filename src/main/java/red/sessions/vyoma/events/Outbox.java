@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
+import red.sessions.vyoma.kernel.Ids;
 
 import java.util.HashMap;
 import java.util.List;
@@ -15,7 +16,8 @@ import java.util.UUID;
  * its event commit together or not at all. A store appends as the last statement of its transaction, so
  * the subject's sequence (a row lock held to the commit) is the last lock it takes and never waits behind
  * the change's own locks. PostgreSQL notifies every node when the transaction commits ({@code vyoma_events});
- * readers, the webhooks' fan-out among them, follow the outbox from there ({@link EventStore#readAll}).
+ * readers, the webhooks' fan-out among them, follow the outbox from there ({@link EventStore#readAll}). An event's
+ * id is time-ordered ({@link Ids}), so the outbox's indexes on it grow at one edge.
  */
 public final class Outbox {
 
@@ -24,8 +26,8 @@ public final class Outbox {
       INSERT INTO event_subjects AS s (subject_id, last_sequence) VALUES (#{subject_id}, 1)
       ON CONFLICT (subject_id) DO UPDATE SET last_sequence = s.last_sequence + 1
       RETURNING last_sequence)
-    INSERT INTO events (type, subject_id, subject, sequence, users, data)
-    SELECT #{type}, #{subject_id}, #{subject}, last_sequence, #{users}, #{data} FROM next
+    INSERT INTO events (id, type, subject_id, subject, sequence, users, data)
+    SELECT #{id}, #{type}, #{subject_id}, #{subject}, last_sequence, #{users}, #{data} FROM next
     RETURNING id""";
 
   private Outbox() {
@@ -54,6 +56,7 @@ public final class Outbox {
   private static Future<UUID> insert(SqlClient tx, EventType type, UUID subjectId, JsonObject subject, List<String> users,
                                      JsonObject data) {
     Map<String, Object> params = new HashMap<>();
+    params.put("id", Ids.timeOrdered());
     params.put("type", type.wire());
     params.put("subject_id", subjectId);
     params.put("subject", subject);

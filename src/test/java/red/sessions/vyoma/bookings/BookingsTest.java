@@ -21,6 +21,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.IntFunction;
@@ -165,6 +166,15 @@ class BookingsTest extends ServerTest {
     JsonObject error = assertError(api.post("/bookings", server.token(student),
       bookingBody(student, second, hoursAhead(2), hoursAhead(3))), 409);
     assertEquals("the student already has a booking at that time", error.getString("message"));
+  }
+
+  @Test
+  void bookingsAndTheirEventsHaveTimeOrderedIds() {
+    String student = seed.student();
+    String booked = seed.booking(student, teacherWithSlot(), hoursAhead(2), hoursAhead(3));
+    JsonObject created = LessonEvents.eventsOf(server, server.token(student), "", 1).get(0);
+    assertEquals(7, UUID.fromString(booked).version());
+    assertEquals(7, UUID.fromString(created.getString("id")).version(), created::encode);
   }
 
   @Test
