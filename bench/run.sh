@@ -19,8 +19,8 @@ if [ "$QUICK" = 1 ]; then
 else
   DURATION=${DURATION:-10s} WARMUP=${WARMUP:-5s} NODE_WARMUP=${NODE_WARMUP:-30s} ROUNDS=${ROUNDS:-3} MEETINGS=${MEETINGS:-100}
 fi
-# Which of the five workloads below to run (the seed and the checks run whatever is chosen).
-WORKLOADS=${WORKLOADS:-1 2 3 4 5}
+# Which of the six workloads below to run (the seed and the checks run whatever is chosen).
+WORKLOADS=${WORKLOADS:-1 2 3 4 5 6}
 selected() { [[ " $WORKLOADS " == *" $1 "* ]]; }
 TEACHERS=${TEACHERS:-1000}
 STUDENTS=${STUDENTS:-9000}
@@ -29,6 +29,13 @@ HISTORY=${HISTORY:-1000}
 # The platform's history, written with SQL between two runs of workloads 1, 2 and 5 (history.sql): bookings
 # over all teachers and students, three events each. 0: none, every workload runs once.
 HISTORY_ROWS=${HISTORY_ROWS:-0}
+# RULES=1: every teacher has weekly hours round the clock, a 10-minute buffer and requires_package, every student
+# a package of lessons with the one teacher wrk.lua pairs them with, a webhook takes booking.* and one event
+# stream is open, so that the booking workloads (2 and 6) pay for every rule a booking can meet.
+RULES=${RULES:-0}
+# Seconds between the starts of a teacher's bookings in workloads 2 and 6: a 15-minute lesson, and under
+# RULES its buffer, with room to spare.
+STEP=$([ "$RULES" = 1 ] && echo 1800 || echo 900)
 THREADS=2
 CONNECTIONS=32
 REF_JAR=$here/reference/target/reference.jar
@@ -42,10 +49,12 @@ seconds() {
   esac
 }
 
-# Booking k takes 15 minutes of teacher k % TEACHERS's slots; with 24-hour slots that is 96 per teacher
-# and day. Enough days for 5,000 bookings a second on both sides, warm-ups included.
-booking_seconds=$((2 * ($(seconds "$WARMUP") + ROUNDS * $(seconds "$DURATION"))))
-booking_days=$(((booking_seconds * 5000 + TEACHERS * 96 - 1) / (TEACHERS * 96)))
+# Booking k takes 15 minutes of teacher k % TEACHERS's slots every STEP seconds; with 24-hour slots that is
+# per_day per teacher and day. Enough days for 5,000 bookings a second on both sides of workloads 2 and 6,
+# warm-ups included.
+per_day=$((86400 / STEP))
+booking_seconds=$((4 * ($(seconds "$WARMUP") + ROUNDS * $(seconds "$DURATION"))))
+booking_days=$(((booking_seconds * 5000 + TEACHERS * per_day - 1) / (TEACHERS * per_day)))
 # With HISTORY_ROWS workload 2 runs twice, the second time GAP_DAYS after the first run's last booking.
 GAP_DAYS=3
 [ "$HISTORY_ROWS" = 0 ] || booking_days=$((2 * booking_days + GAP_DAYS + 1))
@@ -53,6 +62,8 @@ SLOT_DAYS=${SLOT_DAYS:-$booking_days}
 [ "$MEETINGS" -le "$TEACHERS" ] || { echo "MEETINGS must be at most TEACHERS" >&2; exit 1; }
 # history.sql gives the bookings of one hour distinct students only when there are as many students as teachers.
 [ "$HISTORY_ROWS" = 0 ] || [ "$STUDENTS" -ge "$TEACHERS" ] || { echo "HISTORY_ROWS needs STUDENTS >= TEACHERS" >&2; exit 1; }
+# Under RULES each student has a package with one teacher, the one every booking of theirs is with.
+[ "$RULES" = 0 ] || [ $((STUDENTS % TEACHERS)) = 0 ] || { echo "RULES needs STUDENTS to be a multiple of TEACHERS" >&2; exit 1; }
 
 # Builds a jar with Maven when it is missing or a source is newer.
 build() {
@@ -79,6 +90,8 @@ app_port=$(free_port)
 ref_port=$(free_port)
 app_url=http://127.0.0.1:$app_port
 ref_url=http://127.0.0.1:$ref_port
+# The RULES webhook delivers to the reference's /sink, on this machine.
+[ "$RULES" = 0 ] || export VYOMA_WEBHOOKS_ALLOW_PRIVATE_TARGETS=true
 jar_start app "$app_port"
 app_pid=$last_pid
 REF_HTTP_PORT=$ref_port REF_DB_URL=$db_url bench_spawn reference java -jar "$REF_JAR"
@@ -100,10 +113,11 @@ seed() {
   started=$(date +%s.%N)
   psql_db -At -v phase="$phase" -v teachers="$TEACHERS" -v students="$STUDENTS" -v slot_days="$SLOT_DAYS" \
     -v day0="$day0" -v meetings="$MEETINGS" -v reader="$reader" -v history="$HISTORY" \
-    -v base_url="$app_url" -v headers="$work/admin.headers" \
+    -v step="$STEP" -v sink="$ref_url/sink" -v base_url="$app_url" -v headers="$work/admin.headers" \
     -f "$here/seed.sql" | sed '$d' >"$work/$phase.curl" # the last entry's `next` would open an empty one
-  # curl 7.88 draws its parallel progress meter even with -s alone.
-  curl -s --no-progress-meter --parallel --parallel-max 16 -K "$work/$phase.curl" >"$work/$phase.answers" || true
+  # curl 7.88 draws its parallel progress meter even with -s alone. A 503 (no database connection in time, on a
+  # busy machine) is sent again, as its answer asks; nothing was written for it.
+  curl -s --no-progress-meter --retry 3 --parallel --parallel-max 16 -K "$work/$phase.curl" >"$work/$phase.answers" || true
   codes=$(awk '{ print $1 }' "$work/$phase.answers" | sort | uniq -c | awk '{ printf "%s%s x%s", sep, $2, $1; sep = ", " }')
   printf '   %-9s %6d requests in %5.1f s: %s\n' "$phase" "$(grep -c '^url = ' "$work/$phase.curl")" \
     "$(echo "$(date +%s.%N) - $started" | bc)" "$codes"
@@ -115,14 +129,19 @@ seed() {
   fi
 }
 
-echo "== Seeding through the API: $TEACHERS teachers, $STUDENTS students, $SLOT_DAYS 24-hour slots per teacher, $MEETINGS meetings, $HISTORY bookings of $reader"
-for phase in profiles slots bookings confirm sessions meetings history_slots history_bookings history_confirm; do
+echo "== Seeding through the API: $TEACHERS teachers, $STUDENTS students, $SLOT_DAYS 24-hour slots per teacher, $MEETINGS meetings, $HISTORY bookings of $reader$([ "$RULES" = 0 ] || echo ", every rule")"
+rules_phases=$([ "$RULES" = 0 ] || echo "schedules packages webhook")
+for phase in profiles slots $rules_phases bookings confirm sessions meetings history_slots history_bookings history_confirm; do
   seed "$phase"
 done
+if [ "$RULES" = 1 ]; then
+  # One live stream of every event, as an admin's dashboard would hold.
+  bench_spawn stream curl -sN -H "Authorization: Bearer $admin" -H 'Accept: text/event-stream' "$app_url/events/stream?all=true"
+fi
 psql_db -c "VACUUM ANALYZE"
 sessions=$(psql_db -At -c "SELECT string_agg(session_id::text, ',') FROM meetings WHERE ended_at IS NULL")
 booking_next=$MEETINGS
-booking_capacity=$((TEACHERS * SLOT_DAYS * 96))
+booking_capacity=$((TEACHERS * SLOT_DAYS * per_day))
 
 declare -A wrk_pid
 
@@ -160,8 +179,11 @@ pkread_bare() { wrk_once "$1" "$ref_url" profiles "X-Bench-Caller: $reader" "$TE
 
 bookings_server() { bookings "$1" "$app_url" "Authorization: Bearer $admin"; }
 bookings_reference() { bookings "$1" "$ref_url" "X-Bench-Caller: bench-admin"; }
+samesql_server() { bookings_server "$1"; }
+samesql_reference() { bookings "$1" "$ref_url" "X-Bench-Caller: bench-admin" /same-sql/bookings; }
+# bookings DURATION URL HEADER [PATH]
 bookings() {
-  wrk_once "$1" "$2" bookings "$3" "$TEACHERS" "$STUDENTS" "$booking_next" "$day0"
+  wrk_once "$1" "$2" bookings "$3" "$TEACHERS" "$STUDENTS" "$booking_next" "$day0" "$STEP" "${4:-/bookings}"
   booking_next=$((booking_next + w_used))
 }
 
@@ -248,7 +270,7 @@ peak_rss() {
   awk '/^VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"
 }
 
-# Runs those of workloads 1, 2, 3 and 5 named in $1 that WORKLOADS selects, into the file $results.
+# Runs those of workloads 1, 2, 3, 5 and 6 named in $1 that WORKLOADS selects, into the file $results.
 run_workloads() {
   : >"$results"
   if selected 1 && [[ " $1 " == *" 1 "* ]]; then
@@ -267,6 +289,10 @@ run_workloads() {
     echo "-- 5. GET /profiles?user_id= over $((TEACHERS + STUDENTS)) profiles as $reader (server) against the bare primary-key read (reference)"
     interleave pkread server bare
   fi
+  if selected 6 && [[ " $1 " == *" 6 "* ]]; then
+    echo "-- 6. POST /bookings, every one distinct, against the server's own statements (reference: /same-sql/bookings)"
+    interleave samesql server reference
+  fi
 }
 
 echo "== Rounds: $ROUNDS x $DURATION per side after a $WARMUP warm-up; wrk -t$THREADS -c$CONNECTIONS"
@@ -281,7 +307,7 @@ if [ "$HISTORY_ROWS" != 0 ]; then
   }
   echo "== Without the history"
   results=$work/results-empty
-  run_workloads "1 2 5"
+  run_workloads "1 2 5 6"
   statements empty
   results=$work/results
   # After every time the seed's and the workloads' bookings use (the reader's history ends last), on the hour.
@@ -299,12 +325,18 @@ if [ "$HISTORY_ROWS" != 0 ]; then
   # and workload 2 packs each teacher's bookings 96 a day: carried straight on, the second run would meet the
   # first run's bookings in every teacher's window, and measure the pile-up instead of the history. It starts
   # on a day of its own, GAP_DAYS after, with windows as empty as the first run's were.
-  booking_next=$(((booking_next + TEACHERS * 96 - 1) / (TEACHERS * 96) * (TEACHERS * 96) + GAP_DAYS * TEACHERS * 96))
+  booking_next=$(((booking_next + TEACHERS * per_day - 1) / (TEACHERS * per_day) * (TEACHERS * per_day) + GAP_DAYS * TEACHERS * per_day))
   echo "== With the history"
 fi
-run_workloads "1 2 3 5"
+run_workloads "1 2 3 5 6"
 [ "$HISTORY_ROWS" = 0 ] || statements history
 
+if [ "$RULES" = 1 ]; then
+  # That the rules were met, not just configured: every booking's event went to the webhook and the stream.
+  echo "== RULES: webhook deliveries by status: $(psql_db -At -F ' ' -c "SELECT string_agg(status || ' ' || n, ', ') FROM (SELECT status, count(*) AS n FROM webhook_deliveries GROUP BY status) d");" \
+    "events the stream received: $(grep -c '^id: ' "$work/stream.log" || true)," \
+    "bookings with a lesson from a package: $(psql_db -At -c "SELECT count(*) FROM bookings WHERE package_id IS NOT NULL")"
+fi
 server_rss=$(peak_rss "$app_pid")
 reference_rss=$(peak_rss "$ref_pid")
 bench_stop "$app_pid"
@@ -376,7 +408,8 @@ summary() {
     }
     END {
       label["profiles"] = "1. GET /profiles?user_id="
-      label["bookings"] = "2. POST /bookings"
+      label["bookings"] = "2. POST /bookings (ref: bare insert)"
+      label["samesql"] = "6. POST /bookings (ref: same SQL)"
       label["search"] = "3. GET /search/teachers (ref: pgbench)"
       label["meetings"] = "4. GET /meetings/{id} (clustered | unclustered)"
       label["pkread"] = "5. GET /profiles?user_id= (ref: bare PK read)"
@@ -421,7 +454,8 @@ if [ "$HISTORY_ROWS" != 0 ]; then
     }
     END {
       label["profiles"] = "1. GET /profiles?user_id="
-      label["bookings"] = "2. POST /bookings"
+      label["bookings"] = "2. POST /bookings (bare insert)"
+      label["samesql"] = "6. POST /bookings (same SQL)"
       label["pkread"] = "5. GET /profiles?user_id= (bare PK read)"
       printf "%-47s %-9s %9s %9s %6s | %8s %8s %6s\n", "workload", "side", "req/s", "req/s", "ratio", "p99", "p99", "ratio"
       for (r = 1; r <= rows; r++) {
@@ -444,7 +478,7 @@ if [ "$HISTORY_ROWS" != 0 ]; then
 fi
 echo "server peak RSS (VmHWM) over workloads 1, 2, 3 and 5 (and the history): $server_rss MiB; reference: $reference_rss MiB"
 echo "peak RSS of the nodes of workload 4 (unclustered a b, clustered a b): ${node_rss% } MiB"
-echo "bookings: $active active; overlapping a teacher's: $teacher_overlaps, a student's: $student_overlaps; 5xx: $(cat "$work"/results* | awk '$1 == "bookings" { s += $7 } END { print s + 0 }')"
+echo "bookings: $active active; overlapping a teacher's: $teacher_overlaps, a student's: $student_overlaps; 5xx: $(cat "$work"/results* | awk '$1 == "bookings" || $1 == "samesql" { s += $7 } END { print s + 0 }')"
 
 if cat "$work"/results* | awk '$7 > 0 { found = 1 } END { exit !found }'; then
   echo "!! some requests were answered 5xx"

@@ -4,8 +4,14 @@
 --   profiles  :teachers teachers (bench-teacher-N, topics as bench/search seeds them) and :students
 --             students (bench-student-N)
 --   slots     :slot_days adjacent 24-hour availability slots per teacher from :day0 (epoch seconds, UTC midnight)
+--   schedules (RULES only) every teacher's schedule: weekly hours round the clock in UTC, a 10-minute buffer,
+--             requires_package
+--   packages  (RULES only) for every student a package of 1,000 lessons with the teacher wrk.lua pairs them
+--             with (student k % students books teacher k % teachers, and teachers divides students), and for
+--             :reader one with each teacher of its history
+--   webhook   (RULES only) a webhook on booking.* delivering to :sink
 --   bookings  the first :meetings bookings of wrk.lua's sequence (booking k: teacher k % teachers, student
---             k % students, 15 minutes at day0 + floor(k / teachers) * 15 min)
+--             k % students, 15 minutes at day0 + floor(k / teachers) * :step seconds)
 --   confirm   PATCH each of them to confirmed (as their teacher could)
 --   sessions  POST /sessions for each
 --   meetings  POST /meetings for each session
@@ -40,6 +46,7 @@ CREATE FUNCTION pg_temp.utc(epoch bigint) RETURNS text LANGUAGE sql IMMUTABLE AS
 $$;
 
 SELECT :'phase' = 'profiles' AS is_profiles, :'phase' = 'slots' AS is_slots, :'phase' = 'bookings' AS is_bookings,
+       :'phase' = 'schedules' AS is_schedules, :'phase' = 'packages' AS is_packages, :'phase' = 'webhook' AS is_webhook,
        :'phase' = 'confirm' AS is_confirm, :'phase' = 'sessions' AS is_sessions, :'phase' = 'meetings' AS is_meetings,
        :'phase' = 'history_slots' AS is_history_slots, :'phase' = 'history_bookings' AS is_history_bookings,
        :'phase' = 'history_confirm' AS is_history_confirm,
@@ -62,10 +69,29 @@ SELECT pg_temp.request('POST', '/availability', json_build_object(
          'teacher_id', 'bench-teacher-' || i,
          'start_time', pg_temp.utc(:day0 + d * 86400), 'end_time', pg_temp.utc(:day0 + (d + 1) * 86400)))
   FROM generate_series(1, :teachers) AS i, generate_series(0, :slot_days - 1) AS d;
+\elif :is_schedules
+SELECT pg_temp.request('PUT', '/teachers/bench-teacher-' || i || '/schedule', json_build_object(
+         'time_zone', 'UTC', 'overrides', json_build_array(),
+         'weekly', (SELECT json_agg(json_build_object('day', day, 'start', '00:00', 'end', '24:00'))
+                      FROM unnest(ARRAY['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']) AS day),
+         'rules', json_build_object('buffer_minutes', 10, 'slot_step_minutes', 15, 'max_days_ahead', 365,
+                                    'requires_package', true)))
+  FROM generate_series(1, :teachers) AS i;
+\elif :is_packages
+SELECT pg_temp.request('POST', '/packages', json_build_object(
+         'student_id', 'bench-student-' || s, 'teacher_id', 'bench-teacher-' || ((s - 1) % :teachers + 1), 'lessons', 1000))
+  FROM generate_series(1, :students) AS s
+UNION ALL
+SELECT pg_temp.request('POST', '/packages', json_build_object(
+         'student_id', :'reader', 'teacher_id', 'bench-teacher-' || t, 'lessons', 1000))
+  FROM generate_series(2, least(:history, :teachers)) AS t;
+\elif :is_webhook
+SELECT pg_temp.request('POST', '/webhooks', json_build_object('url', :'sink', 'events', json_build_array('booking.*')));
 \elif :is_bookings
 SELECT pg_temp.request('POST', '/bookings', json_build_object(
          'student_id', 'bench-student-' || (k % :students + 1), 'teacher_id', 'bench-teacher-' || (k % :teachers + 1),
-         'start_time', pg_temp.utc(:day0 + k / :teachers * 900), 'end_time', pg_temp.utc(:day0 + k / :teachers * 900 + 900)))
+         'start_time', pg_temp.utc(:day0 + k / :teachers * :step),
+         'end_time', pg_temp.utc(:day0 + k / :teachers * :step + 900)))
   FROM generate_series(0, :meetings - 1) AS k;
 \elif :is_confirm
 SELECT pg_temp.request('PATCH', '/bookings/' || id, json_build_object('status', 'confirmed'))

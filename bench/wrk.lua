@@ -4,10 +4,10 @@
 --   profiles TEACHERS STUDENTS [PATH] GET PATH?user_id= (PATH: /profiles unless given) rotating over
 --                                     every profile
 --   search   Q1|Q2|…                  GET /search/teachers?topic= rotating over the queries
---   bookings TEACHERS STUDENTS FIRST DAY0
---                                     POST /bookings, request k (from FIRST on, over all threads) for
+--   bookings TEACHERS STUDENTS FIRST DAY0 STEP PATH
+--                                     POST PATH, request k (from FIRST on, over all threads) for
 --                                     teacher k % TEACHERS and student k % STUDENTS, 15 minutes at
---                                     DAY0 + floor(k / TEACHERS) * 15 min (DAY0 in epoch seconds, UTC):
+--                                     DAY0 + floor(k / TEACHERS) * STEP seconds (DAY0 in epoch seconds, UTC):
 --                                     no two requests share a time for one teacher or one student
 --   meetings ID1,ID2,…                GET /meetings/{session_id} rotating over the sessions
 
@@ -64,14 +64,15 @@ function init(args)
     end
   elseif workload == "bookings" then
     local teachers, students, first, day0 = tonumber(args[4]), tonumber(args[5]), tonumber(args[6]), tonumber(args[7])
+    local step, path = tonumber(args[8]), args[9]
     headers["Content-Type"] = "application/json"
     make = function(n)
       local k = first + number(n)
-      local start = day0 + math.floor(k / teachers) * 900
+      local start = day0 + math.floor(k / teachers) * step
       local body = string.format(
         '{"student_id":"bench-student-%d","teacher_id":"bench-teacher-%d","start_time":"%s","end_time":"%s"}',
         k % students + 1, k % teachers + 1, iso(start), iso(start + 900))
-      return wrk.format("POST", "/bookings", headers, body)
+      return wrk.format("POST", path, headers, body)
     end
   elseif workload == "meetings" then
     local sessions = split(args[4], ",")

@@ -15,6 +15,8 @@ import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.PoolOptions;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;
 
 import java.time.Duration;
@@ -24,13 +26,17 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * What the server's endpoints cost without the server around them: {@code GET /profiles} and
- * {@code POST /bookings} answered straight from vertx-web handlers with the same SQL as ProfileStore and
- * BookingStore, and {@code GET /bare/profiles} with a profile's bare primary-key read, on the same schema
+ * {@code POST /bookings} answered straight from vertx-web handlers ({@code GET /profiles} with ProfileStore's SQL,
+ * {@code POST /bookings} with the seed's single insert), {@code POST /same-sql/bookings} with BookingStore's
+ * statements sent as it sends them, and {@code GET /bare/profiles} with a profile's bare primary-key read, on the same schema
  * (the server's migrations make it), through the same client and pool settings. No authentication (the
  * caller is named by the {@code X-Bench-Caller} header), no event bus, no request validation, request ids or
  * access log: the floor the server's own layers are measured from.
@@ -69,6 +75,57 @@ public final class Reference extends VerticleBase {
       JOIN profiles t ON t.user_id = s.teacher_id AND t.role = 'teacher'
      WHERE s.teacher_id = #{teacher_id} AND s.start_time <= #{start_time} AND s.end_time >= #{end_time}
     RETURNING id""";
+
+  // BookingStore.create's statements, in its two round trips: BEGIN, the parties' locks, the teacher's calendar
+  // (TeacherCalendar: schedule, slots, active bookings within two days either side) and the package a lesson
+  // would come from (Ledger.choose, locked); then the insert, the ledger's entry with the package's event when a
+  // lesson is used, the booking's event (Outbox.APPEND), and COMMIT.
+  private static final String LOCK_PARTIES = """
+    SELECT user_id, role, now() AS now FROM profile_roles WHERE user_id IN (#{student_id}, #{teacher_id})
+     ORDER BY user_id
+       FOR NO KEY UPDATE""";
+  private static final String SCHEDULE = """
+    SELECT time_zone, weekly, overrides, min_notice_minutes, buffer_minutes, slot_step_minutes, max_days_ahead,
+      free_cancellation_hours, requires_package FROM teacher_schedules WHERE teacher_id = #{teacher_id}""";
+  private static final String SLOTS = """
+    SELECT id, start_time, end_time FROM availability_slots
+     WHERE teacher_id = #{teacher_id} AND tstzrange(start_time, end_time) && tstzrange(#{from}, #{to})""";
+  private static final String BOOKINGS = """
+    SELECT id, start_time, end_time FROM active_bookings
+     WHERE teacher_id = #{teacher_id}
+       AND tstzrange(start_time, blocked_until) && tstzrange(#{from}, #{to}) AND id IS DISTINCT FROM #{excluding}""";
+  private static final String CHOOSE = """
+    SELECT p.id, p.student_id, p.teacher_id, p.lessons, p.remaining, p.expires_at, p.created_at,
+           COALESCE((SELECT jsonb_agg(jsonb_build_object('change', l.change, 'reason', l.reason,
+                                                         'booking_id', l.booking_id, 'at', l.at) ORDER BY l.id)
+                       FROM package_ledger l WHERE l.package_id = p.id), '[]'::jsonb) AS ledger
+      FROM packages p
+     WHERE p.student_id = #{student_id} AND p.teacher_id = #{teacher_id} AND p.remaining > 0
+       AND (p.expires_at IS NULL OR p.expires_at > #{start_time})
+       AND (#{package_id}::uuid IS NULL OR p.id = #{package_id})
+     ORDER BY p.expires_at NULLS LAST, p.created_at, p.id
+     LIMIT 1
+       FOR NO KEY UPDATE OF p""";
+  private static final String INSERT = """
+    INSERT INTO bookings (id, student_id, teacher_id, slot_id, start_time, end_time, blocked_until, package_id,
+                          free_cancellation_until, status, version, created_at, updated_at)
+    VALUES (#{id}, #{student_id}, #{teacher_id}, #{slot_id}, #{start_time}, #{end_time}, #{blocked_until}, #{package_id},
+            #{free_cancellation_until}, #{status}, #{version}, #{created_at}, #{updated_at})""";
+  private static final String RECORD = """
+    WITH entry AS (
+      INSERT INTO package_ledger (package_id, change, reason, booking_id)
+      VALUES (#{package_id}, #{change}, #{reason}, #{booking_id})
+      RETURNING package_id, change)
+    UPDATE packages p SET remaining = p.remaining + entry.change FROM entry WHERE p.id = entry.package_id""";
+  private static final String APPEND = """
+    WITH next AS (
+      INSERT INTO event_subjects AS s (subject_id, last_sequence) VALUES (#{subject_id}, 1)
+      ON CONFLICT (subject_id) DO UPDATE SET last_sequence = s.last_sequence + 1
+      RETURNING last_sequence)
+    INSERT INTO events (id, type, subject_id, subject, sequence, users, data)
+    SELECT #{id}, #{type}, #{subject_id}, #{subject}, last_sequence, #{users}, #{data} FROM next
+    RETURNING id""";
+  private static final Duration MARGIN = Duration.ofDays(2);
 
   private static final String EXCLUSION_VIOLATION = "23P01";
   private static final Duration SHORTEST = Duration.ofMinutes(15);
@@ -109,6 +166,9 @@ public final class Reference extends VerticleBase {
     router.get("/profiles").handler(ctx -> profile(ctx, FIND_PROFILE));
     router.get("/bare/profiles").handler(ctx -> profile(ctx, FIND_PROFILE_BARE));
     router.post("/bookings").handler(BodyHandler.create().setBodyLimit(65536)).handler(this::book);
+    router.post("/same-sql/bookings").handler(BodyHandler.create().setBodyLimit(65536)).handler(this::bookAsTheServer);
+    // Where run.sh's RULES webhook delivers to.
+    router.post("/sink").handler(ctx -> ctx.response().setStatusCode(204).end());
     return vertx.createHttpServer().requestHandler(router).listen(port, "127.0.0.1");
   }
 
@@ -160,6 +220,139 @@ public final class Reference extends VerticleBase {
         }
       })
       .onFailure(e -> ctx.fail(e instanceof PgException pg && EXCLUSION_VIOLATION.equals(pg.getSqlState()) ? 409 : 500));
+  }
+
+  /**
+   * {@code POST /bookings} with the server's statements, sent as it sends them. What it judges in between is the
+   * least that keeps a booking sound: the time inside one of the slots read (or the teacher has a schedule, whose
+   * weekly hours the bench makes round the clock), no active booking of the teacher in the way (with the buffer),
+   * a lesson when the schedule requires one. The events carry what the server's would, field for field.
+   */
+  private void bookAsTheServer(RoutingContext ctx) {
+    Map<String, Object> booking;
+    try {
+      booking = bookingParams(ctx.body().asJsonObject());
+    } catch (RuntimeException invalid) {
+      ctx.fail(400);
+      return;
+    }
+    OffsetDateTime start = (OffsetDateTime) booking.get("start_time");
+    OffsetDateTime end = (OffsetDateTime) booking.get("end_time");
+    Map<String, Object> near = new HashMap<>();
+    near.put("teacher_id", booking.get("teacher_id"));
+    near.put("from", start.minus(MARGIN));
+    near.put("to", end.plus(MARGIN));
+    near.put("excluding", null);
+    Map<String, Object> choose = new HashMap<>(booking);
+    choose.put("package_id", null);
+    pool.getConnection().compose(connection -> {
+      Future<?> begun = connection.query("BEGIN").execute();
+      Future<RowSet<Row>> parties = SqlTemplate.forQuery(connection, LOCK_PARTIES).execute(booking);
+      Future<RowSet<Row>> schedule = SqlTemplate.forQuery(connection, SCHEDULE).execute(near);
+      Future<RowSet<Row>> slots = SqlTemplate.forQuery(connection, SLOTS).execute(near);
+      Future<RowSet<Row>> bookings = SqlTemplate.forQuery(connection, BOOKINGS).execute(near);
+      Future<RowSet<Row>> lessons = SqlTemplate.forQuery(connection, CHOOSE).execute(choose);
+      return Future.all(List.of(begun, parties, schedule, slots, bookings, lessons))
+        .compose(read -> {
+          Row rules = schedule.result().size() == 0 ? null : schedule.result().iterator().next();
+          int buffer = rules == null ? 0 : rules.getInteger("buffer_minutes");
+          UUID slot = null;
+          for (Row row : slots.result()) {
+            if (!row.getOffsetDateTime("start_time").isAfter(start) && !row.getOffsetDateTime("end_time").isBefore(end)) {
+              slot = row.getUUID("id");
+            }
+          }
+          boolean inTheWay = false;
+          for (Row row : bookings.result()) {
+            inTheWay |= row.getOffsetDateTime("start_time").isBefore(end.plusMinutes(buffer))
+              && start.isBefore(row.getOffsetDateTime("end_time").plusMinutes(buffer));
+          }
+          boolean needsLesson = rules != null && rules.getBoolean("requires_package");
+          if (parties.result().size() != 2 || (slot == null && rules == null) || inTheWay
+            || (needsLesson && lessons.result().size() == 0)) {
+            return connection.query("ROLLBACK").execute().map(v -> (UUID) null);
+          }
+          OffsetDateTime now = parties.result().iterator().next().getOffsetDateTime("now");
+          Row lesson = needsLesson ? lessons.result().iterator().next() : null;
+          return write(connection, booking, slot, end.plusMinutes(buffer), lesson, now);
+        })
+        .onComplete(done -> connection.close());
+    }).onSuccess(id -> {
+      if (id == null) {
+        ctx.fail(409);
+      } else {
+        ctx.response().setStatusCode(201);
+        ctx.json(new JsonObject().put("booking_id", id.toString()).put("message", "Booking created successfully"));
+      }
+    }).onFailure(e -> ctx.fail(e instanceof PgException pg && EXCLUSION_VIOLATION.equals(pg.getSqlState()) ? 409 : 500));
+  }
+
+  private static Future<UUID> write(SqlConnection connection, Map<String, Object> booking, UUID slot,
+                                    OffsetDateTime blockedUntil, Row lesson, OffsetDateTime now) {
+    UUID id = timeOrdered();
+    OffsetDateTime start = (OffsetDateTime) booking.get("start_time");
+    Map<String, Object> row = new HashMap<>(booking);
+    row.put("id", id);
+    row.put("slot_id", slot);
+    row.put("blocked_until", blockedUntil);
+    row.put("package_id", lesson == null ? null : lesson.getUUID("id"));
+    row.put("free_cancellation_until", start);
+    row.put("status", "pending");
+    row.put("version", 1);
+    row.put("created_at", now);
+    row.put("updated_at", now);
+    List<String> users = List.of((String) booking.get("student_id"), (String) booking.get("teacher_id"));
+    Future<?> made = SqlTemplate.forUpdate(connection, INSERT).execute(row);
+    Future<?> used = Future.succeededFuture();
+    if (lesson != null) {
+      Map<String, Object> entry = new HashMap<>();
+      entry.put("package_id", lesson.getUUID("id"));
+      entry.put("change", -1);
+      entry.put("reason", "booked");
+      entry.put("booking_id", id);
+      JsonArray ledger = ((JsonArray) lesson.getJson("ledger")).copy()
+        .add(new JsonObject().put("change", -1).put("reason", "booked").put("booking_id", id.toString()).put("at", UTC_MILLIS.format(now)));
+      JsonObject after = new JsonObject()
+        .put("package_id", lesson.getUUID("id").toString()).put("student_id", lesson.getString("student_id"))
+        .put("teacher_id", lesson.getString("teacher_id")).put("lessons", lesson.getInteger("lessons"))
+        .put("remaining", lesson.getInteger("remaining") - 1)
+        .put("expires_at", lesson.getOffsetDateTime("expires_at") == null ? null : UTC_MILLIS.format(lesson.getOffsetDateTime("expires_at")))
+        .put("created_at", UTC_MILLIS.format(lesson.getOffsetDateTime("created_at"))).put("ledger", ledger);
+      used = Future.all(SqlTemplate.forUpdate(connection, RECORD).execute(entry),
+        append(connection, "package.lesson_used", lesson.getUUID("id"),
+          new JsonObject().put("package_id", lesson.getUUID("id").toString()).put("booking_id", id.toString()), users, after));
+    }
+    JsonObject data = new JsonObject()
+      .put("booking_id", id.toString()).put("student_id", booking.get("student_id")).put("teacher_id", booking.get("teacher_id"))
+      .put("start_time", UTC_MILLIS.format(start)).put("end_time", UTC_MILLIS.format((OffsetDateTime) booking.get("end_time")))
+      .put("status", "pending").put("cancel_reason", null).put("created_at", UTC_MILLIS.format(now))
+      .put("updated_at", UTC_MILLIS.format(now)).put("previous_times", new JsonArray())
+      .put("package_id", lesson == null ? null : lesson.getUUID("id").toString())
+      .put("free_cancellation_until", UTC_MILLIS.format(start)).put("late_cancellation", false).put("no_show", null);
+    Future<?> announced = append(connection, "booking.created", id, new JsonObject().put("booking_id", id.toString()), users, data);
+    Future<?> committed = connection.query("COMMIT").execute();
+    return Future.join(List.of(made, used, announced, committed)).transform(done -> done.succeeded()
+      ? Future.succeededFuture(id)
+      : Future.failedFuture(made.failed() ? made.cause() : done.cause()));
+  }
+
+  private static Future<?> append(SqlConnection connection, String type, UUID subjectId, JsonObject subject,
+                                  List<String> users, JsonObject data) {
+    Map<String, Object> event = new HashMap<>();
+    event.put("id", timeOrdered());
+    event.put("type", type);
+    event.put("subject_id", subjectId);
+    event.put("subject", subject);
+    event.put("users", users.toArray(String[]::new));
+    event.put("data", data);
+    return SqlTemplate.forUpdate(connection, APPEND).execute(event);
+  }
+
+  // kernel/Ids.timeOrdered.
+  private static UUID timeOrdered() {
+    ThreadLocalRandom random = ThreadLocalRandom.current();
+    return new UUID(System.currentTimeMillis() << 16 | 0x7000L | random.nextLong() & 0x0FFFL,
+      0x8000_0000_0000_0000L | random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL);
   }
 
   /** The checks NewBooking makes of a body: two different parties, 15 minutes to 8 hours, in the future. */
