@@ -22,6 +22,7 @@ import red.sessions.vyoma.files.LocalUploads;
 import red.sessions.vyoma.files.UploadSigner;
 import red.sessions.vyoma.http.RateLimits;
 import red.sessions.vyoma.http.StreamSlots;
+import red.sessions.vyoma.meetings.MeetingEventsVerticle;
 import red.sessions.vyoma.meetings.MeetingsVerticle;
 import red.sessions.vyoma.packages.PackageExpiry;
 import red.sessions.vyoma.packages.PackagesVerticle;
@@ -42,9 +43,9 @@ import java.util.function.Function;
 /**
  * The running server, composed in order: database (started if embedded, migrated) → token verifier →
  * domain worker verticles (and the cleanup of expired idempotency keys, the listener for committed events,
- * the webhook dispatcher) → HTTP verticles. Stopping runs the
- * other way round, so requests in flight still find their domains and the database while the HTTP servers
- * drain.
+ * the webhook dispatcher, the follower of Chime's meeting events when a queue is configured) → HTTP verticles.
+ * Stopping runs the other way round, so requests in flight still find their domains and the database while the
+ * HTTP servers drain.
  */
 public final class Application {
 
@@ -123,6 +124,9 @@ public final class Application {
       .compose(v -> noted(vertx.deployVerticle(PackageExpiry.sweep(database.pool(), config.packages())), deployments))
       .compose(v -> noted(vertx.deployVerticle(new EventNotices(database.connectOptions())), deployments))
       .compose(v -> noted(vertx.deployVerticle(new WebhookDispatcher(database.pool(), config.webhooks())), deployments))
+      .compose(v -> !MeetingsVerticle.followsPresence(config.meetings()) ? Future.<Void>succeededFuture()
+        : noted(vertx.deployVerticle(new MeetingEventsVerticle(database.pool(), config.meetings(), cluster),
+          new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)), deployments))
       .compose(v -> vertx.deployVerticle(
         () -> new HttpVerticle(config, verifier, database, uploads, cluster, limits, streamSlots), http))
       .map(id -> {

@@ -16,6 +16,8 @@ public enum EventType {
   MEETING_STARTED("meeting.started"),
   MEETING_ENDED("meeting.ended"),
   ATTENDEE_JOINED("attendee.joined"),
+  ATTENDANCE_JOINED("attendance.joined"),
+  ATTENDANCE_LEFT("attendance.left"),
   REVIEW_CREATED("review.created"),
   PACKAGE_CREATED("package.created"),
   PACKAGE_LESSON_USED("package.lesson_used"),

@@ -22,6 +22,8 @@ import software.amazon.awssdk.services.chimesdkmeetings.model.ThrottlingExceptio
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -90,6 +92,15 @@ final class ChimeMeetingProvider implements MeetingProvider {
   public Future<JsonObject> createAttendee(String meetingId, String externalUserId) {
     return call(() -> client.createAttendee(request -> request.meetingId(meetingId).externalUserId(externalUserId)))
       .map(response -> AwsJson.toJson(response.attendee()));
+  }
+
+  @Override
+  public Future<Set<String>> attachedUsers(String meetingId) {
+    Set<String> attached = ConcurrentHashMap.newKeySet();
+    return call(() -> client.listAttendeesPaginator(request -> request.meetingId(meetingId))
+        .subscribe(page -> page.attendees().forEach(attendee -> attached.add(attendee.externalUserId()))))
+      .<Set<String>>map(v -> Set.copyOf(attached))
+      .recover(failure -> failure instanceof MeetingGoneException ? Future.succeededFuture(Set.of()) : Future.failedFuture(failure));
   }
 
   /** Runs the SDK call and brings its outcome back onto the verticle's context, translated. */

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -66,6 +67,12 @@ final class LocalMeetingProvider implements MeetingProvider {
       .put("JoinToken", joinToken)
       .put("Capabilities", new JsonObject().put("Audio", "SendReceive").put("Video", "SendReceive")
         .put("Content", "SendReceive")));
+  }
+
+  /** Local meetings have no attendee list; attendance from Chime's events needs the chime provider (checked at start). */
+  @Override
+  public Future<Set<String>> attachedUsers(String meetingId) {
+    return Future.failedFuture(new UnsupportedOperationException("local meetings have no attendee list"));
   }
 
   private static String derivedId(String kind, String seed) {

@@ -3,6 +3,8 @@ package red.sessions.vyoma.meetings;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
+import java.util.Set;
+
 /**
  * Where video meetings come from: Amazon Chime SDK Meetings in production, a local stand-in by default.
  * Meetings and attendees are JSON in Chime's own shape ({@code Meeting}, {@code Attendee}) so client
@@ -23,6 +25,12 @@ public interface MeetingProvider {
 
   /** Adds an attendee; the same external user id in the same meeting yields the same attendee. */
   Future<JsonObject> createAttendee(String meetingId, String externalUserId);
+
+  /**
+   * The external user ids of the attendees the meeting still has; none for a meeting the provider no longer
+   * knows.
+   */
+  Future<Set<String>> attachedUsers(String meetingId);
 
   /** The provider's name as stored with each meeting: {@code chime} or {@code local}. */
   String name();

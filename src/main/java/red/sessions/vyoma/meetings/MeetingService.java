@@ -7,9 +7,10 @@ import java.util.UUID;
 
 /**
  * The meetings domain, served on the event bus at {@link #ADDRESS}; only a session's two parties (and admins)
- * reach it. Its tables ({@code meetings}, {@code attendees}) are read and written by this package alone;
- * published for other domains' reads (views, migration V14): {@code live_meetings} (a session's live meeting)
- * and {@code meeting_attendance} (who joined a meeting of a session).
+ * reach it. Its tables ({@code meetings}, {@code attendees}, {@code presence_events}, {@code presence_intervals})
+ * are read and written by this package alone; published for other domains' reads (views, migrations V14 and
+ * V20): {@code live_meetings} (a session's live meeting), {@code meeting_attendance} (who attended a meeting of a
+ * session, and over which time) and {@code session_presence} (each presence interval of a session's meetings).
  */
 public interface MeetingService {
 

@@ -6,6 +6,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
+import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.events.Outbox;
 import red.sessions.vyoma.events.Subject;
@@ -15,7 +16,9 @@ import red.sessions.vyoma.sessions.SessionParties;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 /** The meetings SQL: meetings and attendees, and the events of their changes, appended in the same transactions. */
 final class MeetingStore {
@@ -28,12 +31,24 @@ final class MeetingStore {
     SELECT count(*) AS ended FROM meetings WHERE session_id = #{session_id} AND ended_at IS NOT NULL""";
   // The partial unique index keeps one live meeting per session: a second node's insert does nothing.
   private static final String INSERT = """
-    INSERT INTO meetings (meeting_id, session_id, provider, meeting_data)
-    VALUES (#{meeting_id}, #{session_id}, #{provider}, #{meeting_data})
+    INSERT INTO meetings (meeting_id, session_id, provider, meeting_data, attendance)
+    VALUES (#{meeting_id}, #{session_id}, #{provider}, #{meeting_data}, #{attendance})
     ON CONFLICT DO NOTHING""";
   private static final String END = """
     UPDATE meetings SET ended_at = now() WHERE meeting_id = #{meeting_id} AND ended_at IS NULL
     RETURNING meeting_id, session_id, meeting_data""";
+
+  // Live meetings whose presence has an open interval, not reconciled for a while: each claimed by one node
+  // (SKIP LOCKED), which stamps it so that no node takes it again before the interval has passed.
+  private static final String CLAIM_RECONCILIATION = """
+    UPDATE meetings SET reconciled_at = now()
+     WHERE meeting_id IN (
+       SELECT meeting_id FROM meetings m
+        WHERE ended_at IS NULL
+          AND (reconciled_at IS NULL OR reconciled_at <= now() - make_interval(secs => #{interval_seconds}))
+          AND EXISTS (SELECT 1 FROM presence_intervals i WHERE i.meeting_id = m.meeting_id AND i.left_at IS NULL)
+        LIMIT #{batch} FOR UPDATE SKIP LOCKED)
+    RETURNING meeting_id""";
 
   private static final String ATTENDEE = """
     SELECT attendee_id, attendee_data FROM attendees WHERE meeting_id = #{meeting_id} AND user_id = #{user_id}""";
@@ -51,10 +66,28 @@ final class MeetingStore {
   record Recorded(Meeting live, boolean inserted) {
   }
 
-  private final Pool pool;
+  /** What became of a presence event of Chime's. */
+  enum Applied {
+    /** Recorded, the intervals it touches rewritten. */
+    RECORDED,
+    /** Recorded before: nothing changed. */
+    DUPLICATE,
+    /** Of a meeting or an attendee the server did not make: dropped. */
+    FOREIGN
+  }
 
-  MeetingStore(Pool pool) {
+  // Chime's own events act on a meeting the way an admin would: for whichever session it belongs to.
+  static final Caller CHIME = new Caller("chime", true);
+
+  private final Pool pool;
+  private final String attendance;
+
+  /**
+   * @param followsPresence whether meetings this node starts take their attendance from Chime's events
+   */
+  MeetingStore(Pool pool, boolean followsPresence) {
     this.pool = pool;
+    this.attendance = followsPresence ? "presence" : "attendees";
   }
 
   Future<Optional<Meeting>> liveMeetingOf(UUID sessionId) {
@@ -85,7 +118,8 @@ final class MeetingStore {
       "meeting_id", meeting.meetingId(),
       "session_id", meeting.sessionId(),
       "provider", provider,
-      "meeting_data", meeting.meetingData());
+      "meeting_data", meeting.meetingData(),
+      "attendance", attendance);
     return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, INSERT).execute(params)
       .compose(inserted -> inserted.rowCount() == 0 ? Future.succeededFuture(false)
         : announce(connection, EventType.MEETING_STARTED, parties, meeting.meetingId(), MeetingJson.meeting(meeting))
@@ -95,13 +129,62 @@ final class MeetingStore {
         inserted)));
   }
 
-  /** Ends the meeting if it is live, emitting {@code meeting.ended}; ending an ended meeting changes nothing. */
-  Future<Void> end(String meetingId, SessionParties parties) {
-    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, END).mapTo(MeetingStore::meeting)
-      .execute(Map.of("meeting_id", meetingId))
-      .compose(ended -> Rows.first(ended)
-        .map(meeting -> announce(connection, EventType.MEETING_ENDED, parties, meetingId, MeetingJson.meeting(meeting)))
-        .orElseGet(Future::succeededFuture)));
+  /**
+   * Ends the meeting if it is live, emitting {@code meeting.ended}, and closes every presence interval still open
+   * at {@code ending}'s time (emitting {@code attendance.left}); ending an ended meeting changes nothing but
+   * intervals opened since by events that came late.
+   */
+  Future<Void> end(String meetingId, SessionParties parties, PresenceEvent ending) {
+    return pool.withTransaction(connection -> PresenceStore.lockMeeting(connection, meetingId)
+      .compose(locked -> SqlTemplate.forUpdate(connection, END).mapTo(MeetingStore::meeting)
+        .execute(Map.of("meeting_id", meetingId)))
+      .compose(ended -> PresenceStore.record(connection, meetingId, ending)
+        .compose(closed -> announce(connection, parties, meetingId, closed.orElse(List.of())))
+        .compose(v -> Rows.first(ended)
+          .map(meeting -> announce(connection, EventType.MEETING_ENDED, parties, meetingId, MeetingJson.meeting(meeting)))
+          .orElseGet(Future::succeededFuture))));
+  }
+
+  /**
+   * Records a presence event of Chime's for the attendee Chime knows by {@code externalUserId}, and the
+   * {@code attendance.*} events of what it changed, in one transaction.
+   */
+  Future<Applied> presence(String meetingId, String externalUserId, Function<String, PresenceEvent> eventOfUser) {
+    return pool.withTransaction(connection -> PresenceStore.lockMeeting(connection, meetingId)
+      .compose(session -> session.isEmpty() ? Future.succeededFuture(Applied.FOREIGN)
+        : PresenceStore.userOf(connection, meetingId, externalUserId).compose(user -> user.isEmpty()
+          ? Future.succeededFuture(Applied.FOREIGN)
+          : SessionParties.require(connection, session.get(), CHIME).compose(parties ->
+            PresenceStore.record(connection, meetingId, eventOfUser.apply(user.get())).compose(changed -> changed.isEmpty()
+              ? Future.succeededFuture(Applied.DUPLICATE)
+              : announce(connection, parties, meetingId, changed.get()).map(Applied.RECORDED))))));
+  }
+
+  /**
+   * Closes the open presence intervals of users Chime no longer lists in the meeting ({@code listed}, by
+   * external user id), at the last time each was known there, and notes the others as known there now.
+   */
+  Future<Void> reconcile(String meetingId, Set<String> listed) {
+    return pool.withTransaction(connection -> PresenceStore.lockMeeting(connection, meetingId)
+      .compose(session -> session.isEmpty() ? Future.succeededFuture()
+        : SessionParties.require(connection, session.get(), CHIME).compose(parties ->
+          PresenceStore.reconcile(connection, meetingId, listed)
+            .compose(closed -> announce(connection, parties, meetingId, closed)))));
+  }
+
+  /** Claims up to {@code batch} live meetings with someone present, not reconciled in the last interval. */
+  Future<List<String>> claimForReconciliation(long intervalSeconds, int batch) {
+    return SqlTemplate.forQuery(pool, CLAIM_RECONCILIATION).mapTo(row -> row.getString("meeting_id"))
+      .execute(Map.of("interval_seconds", intervalSeconds, "batch", batch)).map(Rows::toList);
+  }
+
+  private static Future<Void> announce(SqlClient connection, SessionParties parties, String meetingId,
+                                       List<PresenceStore.Announcement> announcements) {
+    Future<Void> all = Future.succeededFuture();
+    for (PresenceStore.Announcement announcement : announcements) {
+      all = all.compose(v -> announce(connection, announcement.type(), parties, meetingId, announcement.data()));
+    }
+    return all;
   }
 
   private static Future<Void> announce(SqlClient connection, EventType type, SessionParties parties, String meetingId,

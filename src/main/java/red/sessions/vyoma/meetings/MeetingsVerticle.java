@@ -1,5 +1,6 @@
 package red.sessions.vyoma.meetings;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -20,6 +21,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -39,6 +41,7 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
   private MeetingStore store;
   private MeetingProvider provider;
   private MeetingDirectory directory;
+  private boolean followsPresence;
 
   /** @param cluster the cluster whose maps hold the meeting lookups; {@code null} for a single node */
   public MeetingsVerticle(Pool pool, JsonObject meetingsConfig, Cluster cluster) {
@@ -50,12 +53,9 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
 
   @Override
   public Future<?> start() {
-    store = new MeetingStore(pool);
-    provider = switch (config.getString("provider")) {
-      case "chime" -> new ChimeMeetingProvider(context, config);
-      case "local" -> new LocalMeetingProvider(config.getInteger("max_attendees"));
-      default -> throw new IllegalArgumentException("meetings.provider must be chime or local");
-    };
+    followsPresence = followsPresence(config);
+    store = new MeetingStore(pool, followsPresence);
+    provider = provider(context, config);
     long lookupTtl = config.getLong("lookup_ttl_seconds");
     if (lookupTtl <= 0) {
       throw new IllegalArgumentException("meetings.lookup_ttl_seconds must be positive");
@@ -64,6 +64,24 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
       directory = opened;
       return super.start();
     });
+  }
+
+  /** The configured provider; Chime's events follow only Chime's meetings. */
+  static MeetingProvider provider(Context context, JsonObject config) {
+    MeetingProvider provider = switch (config.getString("provider")) {
+      case "chime" -> new ChimeMeetingProvider(context, config);
+      case "local" -> new LocalMeetingProvider(config.getInteger("max_attendees"));
+      default -> throw new IllegalArgumentException("meetings.provider must be chime or local");
+    };
+    if (followsPresence(config) && !(provider instanceof ChimeMeetingProvider)) {
+      throw new IllegalArgumentException("meetings.events.queue_url needs meetings.provider chime");
+    }
+    return provider;
+  }
+
+  /** Whether the nodes follow Chime's meeting events ({@code meetings.events.queue_url} set). */
+  public static boolean followsPresence(JsonObject meetingsConfig) {
+    return !meetingsConfig.getJsonObject("events").getString("queue_url").isBlank();
   }
 
   @Override
@@ -139,7 +157,7 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
           : provider.meetingExists(live.meetingId())
             .compose(exists -> exists
               ? directory.remember(verifiedNow(live)).map(Optional.of(live))
-              : ended(live, parties).map(Optional.empty()));
+              : gone(live, parties).map(Optional.empty()));
       });
   }
 
@@ -151,18 +169,40 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
     return new LiveMeeting(meeting, Instant.now());
   }
 
-  private Future<Void> ended(Meeting meeting, SessionParties parties) {
+  /**
+   * Records the meeting ended, however it ended (a party's {@code DELETE /meetings}, Chime's own end, Chime
+   * found to have forgotten it): {@code meeting.ended}, the presence intervals still open closed at
+   * {@code ending}'s time, and its lookups forgotten.
+   */
+  static Future<Void> ended(MeetingStore store, MeetingDirectory directory, Meeting meeting, SessionParties parties,
+                            PresenceEvent ending) {
     String meetingId = meeting.meetingId();
-    return store.end(meetingId, parties)
+    return store.end(meetingId, parties, ending)
       .compose(v -> store.attendeeUserIds(meetingId))
       .compose(userIds -> directory.forget(meeting, userIds));
   }
 
+  /**
+   * The meeting, which Chime no longer knows, has ended: Chime lists nobody in it any more, so reconciliation
+   * closes each open interval at the last time its user was known there.
+   */
+  private Future<Void> gone(Meeting meeting, SessionParties parties) {
+    return (followsPresence ? store.reconcile(meeting.meetingId(), Set.of()) : Future.<Void>succeededFuture())
+      .compose(v -> ended(store, directory, meeting, parties, PresenceEvent.endedNow(meeting.meetingId())));
+  }
+
+  /**
+   * Ends the meeting with Chime; when following presence, asks Chime first who is still attached, so that an
+   * interval whose Left was lost closes when its user was last known there, not at the end.
+   */
   @Override
   public Future<Void> end(Caller caller, String meetingId) {
     return meetingOfParty(meetingId, caller)
       .compose(reached -> !reached.live() ? Future.succeededFuture()
-        : provider.deleteMeeting(meetingId).compose(v -> ended(reached.meeting(), reached.parties())));
+        : (followsPresence ? provider.attachedUsers(meetingId).compose(listed -> store.reconcile(meetingId, listed))
+            : Future.<Void>succeededFuture())
+          .compose(v -> provider.deleteMeeting(meetingId))
+          .compose(v -> ended(store, directory, reached.meeting(), reached.parties(), PresenceEvent.endedNow(meetingId))));
   }
 
   @Override
@@ -188,7 +228,7 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
     String meetingId = reached.meeting().meetingId();
     return provider.createAttendee(meetingId, externalUserId(userId))
       .recover(failure -> failure instanceof MeetingGoneException
-        ? ended(reached.meeting(), reached.parties())
+        ? gone(reached.meeting(), reached.parties())
             .compose(v -> Future.failedFuture(DomainException.notFound("meeting " + meetingId + " has ended")))
         : Future.failedFuture(failure))
       .map(attendeeData -> new Attendee(meetingId, userId, attendeeData.getString("AttendeeId"), attendeeData))

@@ -4,6 +4,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.kernel.Times;
 
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.function.Function;
 
@@ -16,8 +18,12 @@ public final class SessionJson {
   private SessionJson() {
   }
 
-  /** The session; {@code meeting_data} is {@code {}} while no meeting is live. */
+  /**
+   * The session; {@code meeting_data} is {@code {}} while no meeting is live. Open presence intervals count
+   * their seconds until now.
+   */
   public static JsonObject session(Session session) {
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
     return new JsonObject()
       .put("session_id", session.sessionId().toString())
       .put("booking_id", session.bookingId().toString())
@@ -30,7 +36,28 @@ public final class SessionJson {
       .put("created_at", Times.format(session.createdAt()))
       .put("updated_at", Times.format(session.updatedAt()))
       .put("notes", entries(session.notes(), note -> new JsonObject().put("text", note.text())))
-      .put("files", entries(session.files(), file -> new JsonObject().put("name", file.name()).put("url", file.url())));
+      .put("files", entries(session.files(), file -> new JsonObject().put("name", file.name()).put("url", file.url())))
+      .put("attendance", new JsonArray(session.attendance().stream().map(presence -> presence(presence, now)).toList()))
+      .put("presence", new JsonObject()
+        .put("student", partyPresence(session.attendance(), session.studentId(), now))
+        .put("teacher", partyPresence(session.attendance(), session.teacherId(), now)));
+  }
+
+  /** A time a user was present, {@code seconds} counted until {@code now} while it lasts. */
+  public static JsonObject presence(Session.Presence presence, OffsetDateTime now) {
+    return new JsonObject()
+      .put("user_id", presence.userId())
+      .put("joined_at", Times.format(presence.joinedAt()))
+      .put("left_at", presence.leftAt() != null ? Times.format(presence.leftAt()) : null)
+      .put("seconds", presence.seconds(now));
+  }
+
+  /** A party's time in the session's meetings, all their intervals added up, and when they first joined. */
+  private static JsonObject partyPresence(List<Session.Presence> attendance, String userId, OffsetDateTime now) {
+    List<Session.Presence> theirs = attendance.stream().filter(presence -> presence.userId().equals(userId)).toList();
+    return new JsonObject()
+      .put("present_seconds", theirs.stream().mapToLong(presence -> presence.seconds(now)).sum())
+      .put("first_joined_at", theirs.isEmpty() ? null : Times.format(theirs.get(0).joinedAt()));
   }
 
   /** Notes or files in the order they were added: each its content, then its id, author and times. */

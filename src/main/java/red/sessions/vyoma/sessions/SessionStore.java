@@ -50,6 +50,10 @@ final class SessionStore {
     SELECT id, author_id, name, url, client_time, created_at FROM session_files
      WHERE session_id = #{id} ORDER BY created_at, id""";
 
+  private static final String ATTENDANCE = """
+    SELECT user_id, joined_at, left_at FROM session_presence
+     WHERE session_id = #{id} ORDER BY joined_at, user_id""";
+
   private static final String ADD_NOTE = """
     INSERT INTO session_notes (session_id, author_id, id, text, client_time)
     VALUES (#{session_id}, #{author_id}, #{id}, #{text}, #{client_time})
@@ -121,7 +125,8 @@ final class SessionStore {
         Row session = Rows.first(sessions).orElseThrow(() -> DomainException.notFound("no session " + id));
         return SqlTemplate.forQuery(client, NOTES).mapTo(SessionStore::note).execute(params)
           .compose(notes -> SqlTemplate.forQuery(client, FILES).mapTo(SessionStore::file).execute(params)
-            .map(files -> session(session, Rows.toList(notes), Rows.toList(files))));
+            .compose(files -> SqlTemplate.forQuery(client, ATTENDANCE).mapTo(SessionStore::presence).execute(params)
+              .map(attendance -> session(session, Rows.toList(notes), Rows.toList(files), Rows.toList(attendance)))));
       });
   }
 
@@ -212,7 +217,8 @@ final class SessionStore {
       });
   }
 
-  private static Session session(Row row, List<Session.Note> notes, List<Session.SharedFile> files) {
+  private static Session session(Row row, List<Session.Note> notes, List<Session.SharedFile> files,
+                                 List<Session.Presence> attendance) {
     return new Session(
       row.getUUID("id"),
       row.getUUID("booking_id"),
@@ -225,7 +231,13 @@ final class SessionStore {
       row.getOffsetDateTime("created_at"),
       row.getOffsetDateTime("updated_at"),
       notes,
-      files);
+      files,
+      attendance);
+  }
+
+  private static Session.Presence presence(Row row) {
+    return new Session.Presence(row.getString("user_id"), row.getOffsetDateTime("joined_at"),
+      row.getOffsetDateTime("left_at"));
   }
 
   private static Session.Note note(Row row) {

@@ -6,6 +6,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
@@ -14,8 +15,10 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -23,7 +26,7 @@ import java.util.regex.Pattern;
 
 /**
  * Amazon Chime SDK Meetings as the AWS SDK v2 {@code ChimeSdkMeetingsAsyncClient} speaks to it (REST-JSON):
- * {@code POST /meetings}, {@code GET|DELETE /meetings/{id}} and {@code POST /meetings/{id}/attendees}, with
+ * {@code POST /meetings}, {@code GET|DELETE /meetings/{id}}, {@code POST|GET /meetings/{id}/attendees}, with
  * Chime's field names, its idempotency (the same {@code ClientRequestToken} gives the same live meeting, the
  * same {@code ExternalUserId} the same attendee) and its error shape (status, {@code x-amzn-ErrorType} header,
  * {@code {"Code","Message"}} body). Requests without a SigV4 {@code Authorization} header are refused as AWS
@@ -45,6 +48,7 @@ public final class FakeChime implements AutoCloseable {
   private final Map<String, JsonObject> meetings = new HashMap<>();
   private final Map<String, String> meetingByToken = new HashMap<>();
   private final Map<String, Map<String, JsonObject>> attendees = new HashMap<>();
+  private final Map<String, Set<String>> detached = new HashMap<>();
   private int meetingsCreated;
 
   private record Fault(int status, String errorType) {
@@ -87,7 +91,7 @@ public final class FakeChime implements AutoCloseable {
 
   /**
    * The Chime operation of every request received, in order ({@code CreateMeeting}, {@code GetMeeting},
-   * {@code DeleteMeeting}, {@code CreateAttendee}): each call is there, a repeated {@code CreateMeeting}
+   * {@code DeleteMeeting}, {@code CreateAttendee}, {@code ListAttendees}): each call is there, a repeated {@code CreateMeeting}
    * answered with the existing meeting and an attempt answered with a fault too.
    */
   public List<String> operations() {
@@ -149,6 +153,16 @@ public final class FakeChime implements AutoCloseable {
     }
   }
 
+  /**
+   * The attendee is no longer attached to the meeting, as when its client went without a word: ListAttendees
+   * leaves it out from now on.
+   */
+  public void detach(String meetingId, String externalUserId) {
+    synchronized (lock) {
+      detached.computeIfAbsent(meetingId, meeting -> new HashSet<>()).add(externalUserId);
+    }
+  }
+
   /** Forgets all meetings, requests and pending faults. */
   public void reset() {
     synchronized (lock) {
@@ -157,6 +171,7 @@ public final class FakeChime implements AutoCloseable {
       meetings.clear();
       meetingByToken.clear();
       attendees.clear();
+      detached.clear();
       meetingsCreated = 0;
     }
   }
@@ -253,6 +268,7 @@ public final class FakeChime implements AutoCloseable {
       }
       case "DeleteMeeting" -> forget(meetingPath.group(1)) ? ok(204, null) : notFound();
       case "CreateAttendee" -> createAttendee(attendeesPath.group(1), input);
+      case "ListAttendees" -> listAttendees(attendeesPath.group(1));
       default -> error(404, "UnknownOperationException", "No operation " + method.name() + " " + path);
     };
   }
@@ -269,6 +285,9 @@ public final class FakeChime implements AutoCloseable {
     }
     if (method == HttpMethod.POST && attendeesPath) {
       return "CreateAttendee";
+    }
+    if (method == HttpMethod.GET && attendeesPath) {
+      return "ListAttendees";
     }
     return "Unknown";
   }
@@ -334,6 +353,23 @@ public final class FakeChime implements AutoCloseable {
           .put("Content", "SendReceive"));
     });
     return ok(200, new JsonObject().put("Attendee", attendee.copy()));
+  }
+
+  /** The meeting's attendees still attached, all on one page, without their join tokens (as Chime lists them). */
+  private Answer listAttendees(String meetingId) {
+    if (!meetings.containsKey(meetingId)) {
+      return notFound();
+    }
+    Set<String> gone = detached.getOrDefault(meetingId, Set.of());
+    JsonArray listed = new JsonArray();
+    attendees.get(meetingId).forEach((externalUserId, attendee) -> {
+      if (!gone.contains(externalUserId)) {
+        JsonObject entry = attendee.copy();
+        entry.remove("JoinToken");
+        listed.add(entry);
+      }
+    });
+    return ok(200, new JsonObject().put("Attendees", listed));
   }
 
   private boolean forget(String meetingId) {
