@@ -15,6 +15,7 @@ import red.sessions.vyoma.availability.AvailabilityVerticle;
 import red.sessions.vyoma.bookings.BookingsVerticle;
 import red.sessions.vyoma.bookings.IdempotencyKeyCleanup;
 import red.sessions.vyoma.bus.LocalServices;
+import red.sessions.vyoma.calendars.CalendarsVerticle;
 import red.sessions.vyoma.events.EventNotices;
 import red.sessions.vyoma.events.EventsVerticle;
 import red.sessions.vyoma.files.FilesVerticle;
@@ -68,6 +69,7 @@ public final class Application {
     parts -> new PackagesVerticle(parts.pool()),
     parts -> new EventsVerticle(parts.pool()),
     parts -> new WebhooksVerticle(parts.pool(), parts.config().webhooks()),
+    parts -> new CalendarsVerticle(parts.pool(), parts.config().calendars()),
     parts -> new FilesVerticle(parts.pool(), parts.config().storage(), parts.config().dataDir(), parts.signer()));
 
   private final Vertx vertx;

@@ -12,6 +12,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import red.sessions.vyoma.auth.TokenVerifier;
 import red.sessions.vyoma.availability.AvailabilityService;
 import red.sessions.vyoma.bookings.BookingService;
+import red.sessions.vyoma.calendars.CalendarService;
 import red.sessions.vyoma.events.EventService;
 import red.sessions.vyoma.files.FileService;
 import red.sessions.vyoma.files.LocalUploads;
@@ -40,7 +41,8 @@ import red.sessions.vyoma.webhooks.WebhookService;
 
 /**
  * Every route the server has, in one table. Open routes: health, metrics, CORS preflights, the OpenAPI
- * file, the docs and the local store's signed uploads; the last three are rate-limited by client address.
+ * file, the docs and the local store's signed uploads, the last three rate-limited by client address, and the
+ * calendar feeds, whose secret address is their credential, rate-limited per feed.
  * Every other route is an operation of the contract ({@link Endpoints}), mounted by its domain's routes class:
  * authenticated, rate-limited per caller, checked, and answered by one call of the domain's service.
  */
@@ -103,6 +105,7 @@ final class ApiRouter {
     BookingRoutes.mount(api, services.of(BookingService.class, BookingService.ADDRESS));
     ReviewRoutes.mount(api, services.of(ReviewService.class, ReviewService.ADDRESS));
     PackageRoutes.mount(api, services.of(PackageService.class, PackageService.ADDRESS));
+    CalendarRoutes.mount(api, services.of(CalendarService.class, CalendarService.ADDRESS));
 
     SessionRoutes.mount(api, services.of(SessionService.class, SessionService.ADDRESS));
 

@@ -2,6 +2,7 @@ package red.sessions.vyoma.api;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerResponse;
@@ -13,6 +14,7 @@ import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.HttpException;
+import red.sessions.vyoma.http.AccessLog;
 import red.sessions.vyoma.http.ContractValidation;
 import red.sessions.vyoma.http.ErrorResponses;
 import red.sessions.vyoma.http.RateLimits;
@@ -76,6 +78,23 @@ final class Endpoints {
   }
 
   /**
+   * A calendar feed's {@code GET}, without a bearer token: its path holds its credential, the feed's secret, in
+   * {@code <secret>.ics}, a parameter that is part of a segment, which vertx-openapi does not check
+   * ({@link ContractValidation#SECRET_FEED_PATH}), so the endpoint checks it. Rate-limited by the bucket
+   * {@code bucket} names from the secret (never the secret itself), and logged by its template, so the secret stays
+   * out of the logs.
+   */
+  void getBySecretPath(String path, String secret, Function<String, String> bucket,
+                       Function<ApiCall, Future<Reply>> endpoint) {
+    if (!ContractValidation.openApiPath(path).equals(ContractValidation.SECRET_FEED_PATH)) {
+      throw new IllegalStateException(path + " is not the documented " + ContractValidation.SECRET_FEED_PATH);
+    }
+    router.get(path).setName(path)
+      .handler(AccessLog.secretPath(ctx -> limits.byFeed(ctx, bucket.apply(ctx.pathParam(secret)))))
+      .handler(ctx -> answer(ctx, ContractValidation.OperationCheck.NONE, endpoint));
+  }
+
+  /**
    * A {@code GET} that answers by itself, writing a response that stays open (a stream of events), rather
    * than with one {@link Reply}: checked, authenticated and rate-limited as any other; a failure before it
    * starts answering is an error in the usual shape.
@@ -121,6 +140,11 @@ final class Endpoints {
     if (reply.file() != null) {
       reply.headers().forEach(response::putHeader);
       response.sendFile(reply.file()).onFailure(ctx::fail);
+      return;
+    }
+    if (reply.body() == null || reply.body() instanceof Buffer) {
+      reply.headers().forEach(response::putHeader);
+      response.end(reply.body() == null ? Buffer.buffer() : (Buffer) reply.body());
       return;
     }
     response.putHeader(HttpHeaders.CONTENT_TYPE, ErrorResponses.JSON_UTF8);

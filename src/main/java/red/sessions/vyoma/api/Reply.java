@@ -1,5 +1,6 @@
 package red.sessions.vyoma.api;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 import java.util.LinkedHashMap;
@@ -7,7 +8,8 @@ import java.util.Map;
 
 /**
  * What an API call answers, as its route decides from the domain's result: the status, any headers, and
- * either a JSON body (an object or an array) or a file of this node's local store, sent as it is.
+ * either a JSON body (an object or an array), a text document of another media type (a {@link Buffer}, its
+ * {@code Content-Type} among the headers), a file of this node's local store, sent as it is, or nothing (304).
  */
 record Reply(int status, Object body, Map<String, String> headers, String file) {
 
@@ -33,6 +35,17 @@ record Reply(int status, Object body, Map<String, String> headers, String file) 
   static Reply redirect(String location) {
     return new Reply(302, new JsonObject().put("location", location), new LinkedHashMap<>(), null)
       .header("Location", location);
+  }
+
+  /** A text document of the given media type (such as {@code text/calendar}), in UTF-8. */
+  static Reply text(String mediaType, String text) {
+    return new Reply(200, Buffer.buffer(text), new LinkedHashMap<>(), null)
+      .header("Content-Type", mediaType + "; charset=utf-8");
+  }
+
+  /** 304: the client's copy, which its {@code If-None-Match} named, is still the current one. */
+  static Reply notModified() {
+    return new Reply(304, null, new LinkedHashMap<>(), null);
   }
 
   /** The bytes of a local file, with the headers that describe them. */

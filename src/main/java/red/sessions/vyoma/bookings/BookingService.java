@@ -11,7 +11,8 @@ import java.util.UUID;
 /**
  * The bookings domain, served on the event bus at {@link #ADDRESS}. Its tables ({@code bookings},
  * {@code booking_idempotency_keys}) are read and written by this package alone; published for other domains'
- * reads (views, migration V14): {@code lessons} (a booking's parties, times and status), {@code active_bookings}
+ * reads (views, migrations V14 and V18): {@code lessons} (a booking's parties, times and status, how many times its
+ * time or status changed and when it last did), {@code active_bookings}
  * (the pending and confirmed ones, which hold time and their slot) and {@code confirmed_pairs} (who share a
  * booking the teacher confirmed).
  */

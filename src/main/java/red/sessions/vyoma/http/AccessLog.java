@@ -11,12 +11,14 @@ import red.sessions.vyoma.auth.Caller;
  * One line per request, written when its response ends: method, route template, path, status, duration,
  * request id and user id, also as key/values, which the JSON log format ({@code VYOMA_LOG_FORMAT=json})
  * writes as fields. Never a header or the query string (an upload URL's query is its signature), so never
- * a token or a secret.
+ * a token or a secret; a route whose path is itself a secret (a calendar feed's address) is logged by its
+ * template ({@link #secretPath}).
  */
 public final class AccessLog {
 
   private static final Logger LOG = LoggerFactory.getLogger("vyoma.access");
   private static final String ROUTE = "accessLog.route";
+  private static final String SECRET_PATH = "accessLog.secretPath";
   private static final String NONE = "-";
 
   private AccessLog() {
@@ -27,7 +29,7 @@ public final class AccessLog {
     ctx.addBodyEndHandler(v -> {
       Caller caller = BearerAuthentication.caller(ctx);
       String method = ctx.request().method().name();
-      String path = ctx.request().path();
+      String path = path(ctx);
       String route = route(ctx);
       int status = ctx.response().getStatusCode();
       long durationMs = (System.nanoTime() - started) / 1_000_000;
@@ -59,6 +61,22 @@ public final class AccessLog {
       }
       first.handle(ctx);
     };
+  }
+
+  /**
+   * The first handler of a route whose path holds a secret: the log lines of its requests show the route's template
+   * where they show a path.
+   */
+  public static Handler<RoutingContext> secretPath(Handler<RoutingContext> first) {
+    return notingRoute(ctx -> {
+      ctx.put(SECRET_PATH, true);
+      first.handle(ctx);
+    });
+  }
+
+  /** The request's path as logs may show it: the route's template when the path is a secret. */
+  static String path(RoutingContext ctx) {
+    return Boolean.TRUE.equals(ctx.get(SECRET_PATH)) ? route(ctx) : ctx.request().path();
   }
 
   /** The template ({@code /bookings/:booking_id}) of the route that took the request; {@code -} when none did. */

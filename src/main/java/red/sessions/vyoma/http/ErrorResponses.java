@@ -61,7 +61,7 @@ public final class ErrorResponses {
       status = 500;
     }
     if (status == 500) {
-      LOG.error("request {} {} {} failed", RequestIds.of(ctx), ctx.request().method(), ctx.request().path(), failure);
+      LOG.error("request {} {} {} failed", RequestIds.of(ctx), ctx.request().method(), AccessLog.path(ctx), failure);
       message = "internal error; quote request id " + RequestIds.of(ctx) + " when reporting it";
     } else if (status == 503 && failure != null) {
       LOG.warn("request {} could not be served: {}", RequestIds.of(ctx), failure.toString());

@@ -25,8 +25,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Per-caller rate limits (OWASP API4:2023), shared by all the node's HTTP verticles: a token bucket per
  * authenticated user, a stricter one per user for the writes that cost money or capacity (Chime meetings
- * and attendees, stored files, bookings), and one per client address for the open routes and for failed
- * authentications. Admins, and the health and metrics routes, are not limited. A request over its limit is
+ * and attendees, stored files, bookings), one per client address for the open routes and for failed
+ * authentications, and one per calendar feed for the feeds calendar apps fetch without a token (a feed, not an
+ * address: one calendar service fetches many users' feeds from the same addresses). Admins, and the health and
+ * metrics routes, are not limited. A request over its limit is
  * 429 with {@code Retry-After} and {@code RateLimit-Limit}, {@code RateLimit-Remaining},
  * {@code RateLimit-Reset}, refused before any domain is called, and counted in
  * {@code vyoma_rate_limited_total{bucket}}. Unclustered the buckets are the node's; clustered they are the
@@ -45,16 +47,18 @@ public final class RateLimits {
   private final Limit users;
   private final Limit writes;
   private final Limit addresses;
+  private final Limit feeds;
 
   /** The buckets of one kind and the counter of the requests they refused. */
   private record Limit(CallerBuckets buckets, Counter limited) {
   }
 
-  private RateLimits(boolean enabled, Limit users, Limit writes, Limit addresses) {
+  private RateLimits(boolean enabled, Limit users, Limit writes, Limit addresses, Limit feeds) {
     this.enabled = enabled;
     this.users = users;
     this.writes = writes;
     this.addresses = addresses;
+    this.feeds = feeds;
   }
 
   /**
@@ -67,7 +71,8 @@ public final class RateLimits {
     return new RateLimits(config.getBoolean("enabled"),
       limit("user", config, cluster, meters),
       limit("write", config, cluster, meters),
-      limit("address", config, cluster, meters));
+      limit("address", config, cluster, meters),
+      limit("feed", config, cluster, meters));
   }
 
   private static Limit limit(String name, JsonObject config, Cluster cluster, MeterRegistry meters) {
@@ -78,7 +83,8 @@ public final class RateLimits {
       ? CallerBuckets.local(burst, perMinute, maxCallers)
       : CallerBuckets.clustered(burst, perMinute, maxCallers, cluster.tokenBuckets(CLUSTER_MAPS + name), cluster::members);
     Counter limited = Counter.builder(LIMITED)
-      .description("Requests refused with 429: bucket=user (per user), write (costly writes per user), address (per client address)")
+      .description("Requests refused with 429: bucket=user (per user), write (costly writes per user), address (per client address), "
+        + "feed (per calendar feed)")
       .tag("bucket", name)
       .register(meters);
     return new Limit(buckets, limited);
@@ -87,6 +93,11 @@ public final class RateLimits {
   /** The first handler of an open route: the client address's bucket. */
   public void byAddress(RoutingContext ctx) {
     admit(ctx, addresses, address(ctx), ctx::next);
+  }
+
+  /** The first handler of a feed's fetch: the feed's bucket, named by {@code feed} (no secret: a hash of its token). */
+  public void byFeed(RoutingContext ctx, String feed) {
+    admit(ctx, feeds, feed, ctx::next);
   }
 
   /**

@@ -9,6 +9,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,8 +22,8 @@ import java.util.Map;
  * file named by {@code --conf} overrides it, and {@code VYOMA_*} environment variables win over both.
  * An environment variable exists for every key of the defaults: {@code http.port} is
  * {@code VYOMA_HTTP_PORT}; its value is parsed as the default's type (lists are comma-separated). A key
- * whose default derives from others ({@code storage.base_url}) is left empty in the defaults and filled in
- * last, from the values that won.
+ * whose default derives from others ({@code storage.base_url}, {@code calendars.base_url},
+ * {@code calendars.uid_host}) is left empty in the defaults and filled in last, from the values that won.
  */
 public final class AppConfig {
 
@@ -85,18 +86,36 @@ public final class AppConfig {
   }
 
   /**
-   * {@code storage.base_url}, when not set, is this server itself: {@code https} when a certificate is
-   * configured, the listening host ({@code localhost} for a wildcard address) and the HTTP port, so the
-   * upload and file URLs of a server moved to another port point at it.
+   * {@code storage.base_url} and {@code calendars.base_url}, when not set, are this server itself: {@code https}
+   * when a certificate is configured, the listening host ({@code localhost} for a wildcard address) and the HTTP
+   * port, so the upload, file and feed URLs of a server moved to another port point at it. {@code calendars.uid_host},
+   * when not set, is the host of {@code calendars.base_url}.
    */
   private static JsonObject withDerivedDefaults(JsonObject config) {
+    JsonObject http = config.getJsonObject("http");
+    String scheme = config.getJsonObject("tls").getString("cert").isBlank() ? "http" : "https";
+    String itself = scheme + "://" + urlHost(http.getString("host")) + ":" + http.getInteger("port");
     JsonObject storage = config.getJsonObject("storage");
     if (storage.getString("base_url").isBlank()) {
-      JsonObject http = config.getJsonObject("http");
-      String scheme = config.getJsonObject("tls").getString("cert").isBlank() ? "http" : "https";
-      storage.put("base_url", scheme + "://" + urlHost(http.getString("host")) + ":" + http.getInteger("port") + "/files/");
+      storage.put("base_url", itself + "/files/");
+    }
+    JsonObject calendars = config.getJsonObject("calendars");
+    if (calendars.getString("base_url").isBlank()) {
+      calendars.put("base_url", itself);
+    }
+    if (calendars.getString("uid_host").isBlank()) {
+      calendars.put("uid_host", uidHost(calendars.getString("base_url")));
     }
     return config;
+  }
+
+  /** The host of the feeds' base URL, which names the events' UIDs unless {@code calendars.uid_host} does. */
+  private static String uidHost(String baseUrl) {
+    String host = URI.create(baseUrl).getHost();
+    if (host == null) {
+      throw new IllegalArgumentException("calendars.base_url must be an absolute URL: " + baseUrl);
+    }
+    return host;
   }
 
   /** The host as a URL names it: a wildcard listening address is reached as {@code localhost}; IPv6 in brackets. */
@@ -159,6 +178,10 @@ public final class AppConfig {
 
   public JsonObject events() {
     return json.getJsonObject("events");
+  }
+
+  public JsonObject calendars() {
+    return json.getJsonObject("calendars");
   }
 
   public JsonObject webhooks() {

@@ -20,6 +20,7 @@ import red.sessions.vyoma.support.Seed.Lesson;
 import red.sessions.vyoma.support.Seed;
 import red.sessions.vyoma.support.Wait;
 
+import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -179,6 +180,26 @@ class ClusterTest {
 
   private static double threadsStarted(Node node) {
     return new Scrape(node.api().get("/metrics", null).bodyAsString()).value("jvm_threads_started_threads_total", Map.of());
+  }
+
+  @Test
+  @Order(1)
+  void aCalendarFeedRevokedOnOneNodeIs404OnTheOtherAtOnce() {
+    Lesson lesson = a.seed().lesson(2);
+    JsonObject made = assertJson(a.api().post("/calendar-feeds", a.token(lesson.studentId()), null), 201);
+    String feedId = made.getString("id");
+    String path = URI.create(made.getString("url")).getPath();
+    // Read on b, twice: were anything of the feed kept on b, it would be by now.
+    for (int read = 0; read < 2; read++) {
+      HttpResponse<Buffer> feed = b.api().get(path, null);
+      assertEquals(200, feed.statusCode(), feed::bodyAsString);
+      assertTrue(feed.bodyAsString().contains("UID:" + lesson.bookingId() + "@"), feed::bodyAsString);
+    }
+
+    assertJson(a.api().send(HttpMethod.DELETE, "/calendar-feeds/" + feedId, a.token(lesson.studentId()), null), 200);
+
+    assertError(b.api().get(path, null), 404);
+    assertError(a.api().get(path, null), 404);
   }
 
   @Test

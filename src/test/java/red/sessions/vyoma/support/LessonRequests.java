@@ -50,6 +50,8 @@ public final class LessonRequests {
   private final String etag;
   private final String packageId;
   private final String eventId;
+  private final String feedId;
+  private final String feedToken;
 
   /** A request as the tests build it: a path template's values, query, headers, body. */
   public record Request(String token, Map<String, String> path, Map<String, String> query, Map<String, String> headers,
@@ -109,6 +111,9 @@ public final class LessonRequests {
       .put("student_id", lesson.studentId()).put("teacher_id", lesson.teacherId()).put("lessons", 3)), 201)
       .getString("package_id");
     eventId = LessonEvents.eventsOf(server, server.token(lesson.studentId()), "", 1).get(0).getString("id");
+    JsonObject feed = assertJson(api.post("/calendar-feeds", server.token(lesson.studentId()), null), 201);
+    feedId = feed.getString("id");
+    feedToken = feed.getString("url").replaceFirst("^.*/calendar-feeds/(.*)\\.ics$", "$1");
   }
 
   /** The teacher's schedule, set with the lesson: the valid {@code PUT} sends it again. */
@@ -148,6 +153,9 @@ public final class LessonRequests {
       .put("student_id", student).put("teacher_id", teacher)
       .put("start_time", hoursAhead(100).toString()).put("end_time", hoursAhead(101).toString())));
     requests.put("GET /bookings/{booking_id}", Request.of(s).path("booking_id", booking));
+    requests.put("GET /bookings/{booking_id}/calendar.ics", Request.of(s).path("booking_id", booking));
+    requests.put("DELETE /calendar-feeds/{id}", Request.of(s).path("id", feedId));
+    requests.put("GET /calendar-feeds/{token}.ics", Request.of(null).path("token", feedToken).header("If-None-Match", "\"x\""));
     requests.put("PATCH /bookings/{booking_id}", Request.of(s).path("booking_id", booking).header("If-Match", etag)
       .body(new JsonObject().put("status", "cancelled").put("reason", "ill")));
     requests.put("POST /bookings/{booking_id}/reschedule", Request.of(s).path("booking_id", booking).header("If-Match", etag)

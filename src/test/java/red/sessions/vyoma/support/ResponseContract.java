@@ -50,8 +50,8 @@ import java.util.stream.Collectors;
  * <ol>
  *   <li><b>Which operation.</b> The request's path (without its query, as the router reads it: dot segments
  *   resolved, a trailing slash ignored) is matched against the document's
- *   path templates, a parameter standing for one path segment, a template with more literal segments before
- *   one with fewer. When none matches, the file key that ends {@code /files/{key}} may span slashes (the one
+ *   path templates, a parameter standing for one path segment or part of one, a template with more literal
+ *   segments (or segments with literal text beside a parameter, as {@code {token}.ics}) before one with fewer. When none matches, the file key that ends {@code /files/{key}} may span slashes (the one
  *   route the server matches by a pattern), so {@code /files/uploads/a/b.pdf} is {@code /files/{key}}; no other
  *   parameter does ({@code /webhooks/x/deliveries//redeliver} is no operation).</li>
  *   <li><b>A documented operation</b> (template and method): its status must be documented for it (the
@@ -268,7 +268,9 @@ public final class ResponseContract {
     }
 
     int literalSegments() {
-      return (int) Arrays.stream(template.split("/")).filter(segment -> !segment.isEmpty() && !segment.startsWith("{")).count();
+      // A segment with literal text beside its parameter ({token}.ics) is more literal than a bare parameter.
+      return (int) Arrays.stream(template.split("/"))
+        .filter(segment -> !segment.isEmpty() && !TEMPLATE_PARAMETER.matcher(segment).matches()).count();
     }
 
     private static Pattern pattern(String template, boolean lastSpans) {

@@ -116,7 +116,7 @@ public final class TestServer implements Client, AutoCloseable {
    */
   public static Map<String, String> generousRateLimits() {
     Map<String, String> env = new HashMap<>();
-    for (String bucket : List.of("USER", "WRITE", "ADDRESS")) {
+    for (String bucket : List.of("USER", "WRITE", "ADDRESS", "FEED")) {
       env.put("VYOMA_RATE_LIMITS_" + bucket + "_BURST", "1000000");
       env.put("VYOMA_RATE_LIMITS_" + bucket + "_PER_MINUTE", "60000000");
     }
