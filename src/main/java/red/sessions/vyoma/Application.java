@@ -17,6 +17,8 @@ import red.sessions.vyoma.bookings.IdempotencyKeyCleanup;
 import red.sessions.vyoma.bus.LocalServices;
 import red.sessions.vyoma.events.EventNotices;
 import red.sessions.vyoma.events.EventsVerticle;
+import red.sessions.vyoma.externalcalendars.ExternalCalendarFetcher;
+import red.sessions.vyoma.externalcalendars.ExternalCalendarsVerticle;
 import red.sessions.vyoma.files.FilesVerticle;
 import red.sessions.vyoma.files.LocalUploads;
 import red.sessions.vyoma.files.UploadSigner;
@@ -42,7 +44,7 @@ import java.util.function.Function;
 /**
  * The running server, composed in order: database (started if embedded, migrated) → token verifier →
  * domain worker verticles (and the cleanup of expired idempotency keys, the listener for committed events,
- * the webhook dispatcher) → HTTP verticles. Stopping runs the
+ * the webhook dispatcher, the external calendars' fetcher) → HTTP verticles. Stopping runs the
  * other way round, so requests in flight still find their domains and the database while the HTTP servers
  * drain.
  */
@@ -58,6 +60,7 @@ public final class Application {
   private static final List<Function<Parts, VerticleBase>> DOMAINS = List.of(
     parts -> new ProfilesVerticle(parts.pool()),
     parts -> new AvailabilityVerticle(parts.pool()),
+    parts -> new ExternalCalendarsVerticle(parts.pool(), parts.config().calendars()),
     parts -> new BookingsVerticle(parts.pool(), parts.config().bookings()),
     parts -> new SessionsVerticle(parts.pool(), parts.config().storage().getString("base_url"),
       parts.config().domain().getLong("request_timeout_ms")),
@@ -123,6 +126,7 @@ public final class Application {
       .compose(v -> noted(vertx.deployVerticle(PackageExpiry.sweep(database.pool(), config.packages())), deployments))
       .compose(v -> noted(vertx.deployVerticle(new EventNotices(database.connectOptions())), deployments))
       .compose(v -> noted(vertx.deployVerticle(new WebhookDispatcher(database.pool(), config.webhooks())), deployments))
+      .compose(v -> noted(vertx.deployVerticle(new ExternalCalendarFetcher(database.pool(), config.calendars())), deployments))
       .compose(v -> vertx.deployVerticle(
         () -> new HttpVerticle(config, verifier, database, uploads, cluster, limits, streamSlots), http))
       .map(id -> {

@@ -165,6 +165,10 @@ public final class AppConfig {
     return json.getJsonObject("webhooks");
   }
 
+  public JsonObject calendars() {
+    return json.getJsonObject("calendars");
+  }
+
   public JsonObject auth() {
     return json.getJsonObject("auth");
   }
