@@ -106,7 +106,9 @@ final class BusyTimes {
           }
         }
       }
-    } catch (DateTimeException | IllegalArgumentException | UnsupportedOperationException e) {
+    } catch (RuntimeException e) {
+      // The file is anyone's: whatever iCal4j trips over in it (a date it cannot place, a rule it cannot
+      // expand) is the file's fault, told to the teacher, never a fetch that fails without a reason.
       throw new NotICalendar("not iCalendar: an event's dates or rules cannot be read");
     }
     List<Busy> merged = merge(busy);

@@ -188,6 +188,27 @@ class ExternalCalendarsTest extends ServerTest {
   }
 
   @Test
+  void anEndlessSeriesIsReadOverTheBookingWindowOnlyAndAnExdateInUtcDropsItsInstance() {
+    String teacher = seed.teacher();
+    seed.schedule(teacher, schedule("UTC", everyDay("00:00", "24:00"), new JsonArray(), rules(0, 0, 60, 30)));
+    ZoneId london = ZoneId.of("Europe/London");
+    LocalDate today = LocalDate.now(london);
+    LocalDate skipped = today.plusDays(3);
+    String path = "/daily/" + UUID.randomUUID() + ".ics";
+    calendars.serve(path, ics(event("standup", "DTSTART;TZID=Europe/London:" + at(today.minusYears(1), 10),
+      "DTEND;TZID=Europe/London:" + at(today.minusYears(1), 11), "RRULE:FREQ=DAILY",
+      "EXDATE:" + skipped.atTime(10, 0).atZone(london).withZoneSameInstant(ZoneOffset.UTC).toLocalDateTime().format(LOCAL) + "Z")));
+
+    int busy = putAndFetch(teacher, List.of(calendars.url(path))).getJsonObject(0).getInteger("busy_intervals");
+    assertTrue(busy >= 30 && busy <= 34, "a daily event from a year ago, over a 30-day window (and its margin): " + busy);
+    Set<LocalDateTime> listed = listed(teacher, skipped, skipped.plusDays(1), UTC);
+    LocalDateTime skippedAt = LocalDateTime.ofInstant(skipped.atTime(10, 0).atZone(london).toInstant(), ZoneOffset.UTC);
+    LocalDateTime nextAt = LocalDateTime.ofInstant(skipped.plusDays(1).atTime(10, 0).atZone(london).toInstant(), ZoneOffset.UTC);
+    assertTrue(listed.contains(skippedAt), "the EXDATE, written in UTC, frees " + skippedAt);
+    assertFalse(listed.contains(nextAt), "the next day's instance is busy");
+  }
+
+  @Test
   void aRefreshReadsTheCalendarAgainFreeingAndBlockingSlotsAndAnUnchangedFileKeepsItsBusyTimes() {
     String teacher = seed.teacher();
     seed.schedule(teacher, schedule("UTC", everyDay("00:00", "24:00"), new JsonArray(), rules(0, 0, 60, 730)));
