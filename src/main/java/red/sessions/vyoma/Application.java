@@ -18,6 +18,8 @@ import red.sessions.vyoma.bus.LocalServices;
 import red.sessions.vyoma.calendars.CalendarsVerticle;
 import red.sessions.vyoma.events.EventNotices;
 import red.sessions.vyoma.events.EventsVerticle;
+import red.sessions.vyoma.externalcalendars.ExternalCalendarFetcher;
+import red.sessions.vyoma.externalcalendars.ExternalCalendarsVerticle;
 import red.sessions.vyoma.files.FilesVerticle;
 import red.sessions.vyoma.files.LocalUploads;
 import red.sessions.vyoma.files.UploadSigner;
@@ -44,9 +46,9 @@ import java.util.function.Function;
 /**
  * The running server, composed in order: database (started if embedded, migrated) → token verifier →
  * domain worker verticles (and the cleanup of expired idempotency keys, the listener for committed events,
- * the webhook dispatcher, the follower of Chime's meeting events when a queue is configured) → HTTP verticles.
- * Stopping runs the other way round, so requests in flight still find their domains and the database while the
- * HTTP servers drain.
+ * the webhook dispatcher, the follower of Chime's meeting events when a queue is configured, the external
+ * calendars' fetcher) → HTTP verticles. Stopping runs the other way round, so requests in flight still find their
+ * domains and the database while the HTTP servers drain.
  */
 public final class Application {
 
@@ -60,6 +62,7 @@ public final class Application {
   private static final List<Function<Parts, VerticleBase>> DOMAINS = List.of(
     parts -> new ProfilesVerticle(parts.pool()),
     parts -> new AvailabilityVerticle(parts.pool()),
+    parts -> new ExternalCalendarsVerticle(parts.pool(), parts.config().calendars()),
     parts -> new BookingsVerticle(parts.pool(), parts.config().bookings()),
     parts -> new SessionsVerticle(parts.pool(), parts.config().storage().getString("base_url"),
       parts.config().domain().getLong("request_timeout_ms")),
@@ -129,6 +132,7 @@ public final class Application {
       .compose(v -> !MeetingsVerticle.followsPresence(config.meetings()) ? Future.<Void>succeededFuture()
         : noted(vertx.deployVerticle(new MeetingEventsVerticle(database.pool(), config.meetings(), cluster),
           new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)), deployments))
+      .compose(v -> noted(vertx.deployVerticle(new ExternalCalendarFetcher(database.pool(), config.calendars())), deployments))
       .compose(v -> vertx.deployVerticle(
         () -> new HttpVerticle(config, verifier, database, uploads, cluster, limits, streamSlots), http))
       .map(id -> {

@@ -14,6 +14,7 @@ import red.sessions.vyoma.availability.AvailabilityService;
 import red.sessions.vyoma.bookings.BookingService;
 import red.sessions.vyoma.calendars.CalendarService;
 import red.sessions.vyoma.events.EventService;
+import red.sessions.vyoma.externalcalendars.ExternalCalendarService;
 import red.sessions.vyoma.files.FileService;
 import red.sessions.vyoma.files.LocalUploads;
 import red.sessions.vyoma.http.AccessLog;
@@ -101,6 +102,7 @@ final class ApiRouter {
     SearchRoutes.mount(api, services.of(SearchService.class, SearchService.ADDRESS));
 
     AvailabilityRoutes.mount(api, services.of(AvailabilityService.class, AvailabilityService.ADDRESS));
+    ExternalCalendarRoutes.mount(api, services.of(ExternalCalendarService.class, ExternalCalendarService.ADDRESS));
 
     BookingRoutes.mount(api, services.of(BookingService.class, BookingService.ADDRESS));
     ReviewRoutes.mount(api, services.of(ReviewService.class, ReviewService.ADDRESS));

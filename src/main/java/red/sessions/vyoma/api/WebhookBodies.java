@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.kernel.Text;
+import red.sessions.vyoma.platform.OutboundTargets;
 import red.sessions.vyoma.webhooks.WebhookInput;
 
 import java.util.ArrayList;
@@ -38,7 +39,7 @@ public final class WebhookBodies {
   private static WebhookInput webhook(JsonObject body) {
     String url = JsonFields.optionalString(body, "url", "url");
     if (url != null) {
-      WebhookInput.requireHttpUrl(Text.bounded(url, "url", 1, WebhookInput.MAX_URL));
+      OutboundTargets.requireHttpUrl(Text.bounded(url, "url", 1, WebhookInput.MAX_URL), "url");
     }
     JsonArray patterns = JsonFields.optionalArray(body, "events", "events");
     List<String> events = patterns == null ? null : patterns(patterns);

@@ -8,7 +8,10 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
 
-/** The availability domain, served on the event bus at {@link #ADDRESS}. */
+/**
+ * The availability domain, served on the event bus at {@link #ADDRESS}. Publishes the view
+ * {@code teacher_booking_windows} (a teacher's time zone and booking window) for the external calendars' fetcher.
+ */
 public interface AvailabilityService {
 
   String ADDRESS = "vyoma.availability";

@@ -21,14 +21,15 @@ import java.util.UUID;
  * Availability is the union of the schedule's hours, read day by day in the teacher's time zone, and the
  * teacher's one-off slots. An interval is bookable when it lies wholly inside availability, starts at least
  * the minimum notice from now and no more than the booking window ahead, and keeps the buffer clear of every
- * active booking of the teacher on both sides. An instant is in the teacher's hours when its local time is
+ * active booking of the teacher, and of their busy time in external calendars, on both sides. An instant is in the teacher's hours when its local time is
  * within the hours of its local date: local times a DST change skips hold no instant (hours that begin in the
  * gap begin at the change), and local times it repeats hold two, both in the hours.
  *
  * @param slots    the teacher's one-off slots near the time asked about
  * @param bookings the teacher's active bookings near that time, without the one being moved
+ * @param busy     the teacher's busy time in their external calendars near that time
  */
-public record Bookable(Schedule schedule, List<Interval> slots, List<Interval> bookings) {
+public record Bookable(Schedule schedule, List<Interval> slots, List<Interval> bookings, List<Interval> busy) {
 
   /** Real time from {@code start} up to {@code end}; {@code id} names the slot or booking it comes from. */
   public record Interval(UUID id, Instant start, Instant end) {
@@ -36,6 +37,9 @@ public record Bookable(Schedule schedule, List<Interval> slots, List<Interval> b
       return start.isBefore(to) && from.isBefore(end);
     }
   }
+
+  /** The refusal of a time that meets (or comes within the buffer of) busy time in an external calendar. */
+  private static final String BUSY_ELSEWHERE = "the teacher is busy in an external calendar at that time";
 
   /** How far around a time the teacher's availability and bookings must be read to judge it. */
   static final Duration MARGIN = Duration.ofDays(2);
@@ -93,6 +97,11 @@ public record Bookable(Schedule schedule, List<Interval> slots, List<Interval> b
       if (booking.overlaps(start.minus(buffer), end.plus(buffer))) {
         return Optional.of("the time is within the teacher's buffer of " + rules.bufferMinutes()
           + " minutes around another booking");
+      }
+    }
+    for (Interval busyTime : busy) {
+      if (busyTime.overlaps(start.minus(buffer), end.plus(buffer))) {
+        return Optional.of(BUSY_ELSEWHERE);
       }
     }
     return Optional.empty();

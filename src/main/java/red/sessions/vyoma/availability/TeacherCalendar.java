@@ -16,8 +16,8 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Reads what {@link Bookable} judges by: a teacher's schedule, one-off slots and active bookings around a
- * time. The listing reads it from the pool; a booking or a move reads it in its own transaction, after
+ * Reads what {@link Bookable} judges by: a teacher's schedule, one-off slots, active bookings and busy time in
+ * their external calendars (as externalcalendars/ publishes it) around a time. The listing reads it from the pool; a booking or a move reads it in its own transaction, after
  * locking the teacher's profile, so that what it judged still holds when it writes.
  */
 public final class TeacherCalendar {
@@ -37,6 +37,10 @@ public final class TeacherCalendar {
     SELECT id, start_time, end_time FROM active_bookings
      WHERE teacher_id = #{teacher_id}
        AND tstzrange(start_time, blocked_until) && tstzrange(#{from}, #{to}) AND id IS DISTINCT FROM #{excluding}""";
+  // Busy time from the teacher's external calendars, through the GiST index on the teacher and the overlap.
+  private static final String BUSY = """
+    SELECT NULL::uuid AS id, start_time, end_time FROM external_busy_times
+     WHERE teacher_id = #{teacher_id} AND tstzrange(start_time, end_time) && tstzrange(#{from}, #{to})""";
 
   private TeacherCalendar() {
   }
@@ -60,8 +64,10 @@ public final class TeacherCalendar {
     Future<Optional<Schedule>> schedule = schedule(client, teacherId);
     Future<List<Bookable.Interval>> slots = intervals(client, SLOTS, near);
     Future<List<Bookable.Interval>> bookings = intervals(client, BOOKINGS, near);
-    return Future.all(schedule, slots, bookings)
-      .map(all -> new Bookable(schedule.result().orElse(Schedule.NONE), slots.result(), bookings.result()));
+    Future<List<Bookable.Interval>> busy = intervals(client, BUSY, near);
+    return Future.all(schedule, slots, bookings, busy)
+      .map(all -> new Bookable(schedule.result().orElse(Schedule.NONE), slots.result(), bookings.result(),
+        busy.result()));
   }
 
   private static Future<List<Bookable.Interval>> intervals(SqlClient client, String sql, Map<String, Object> near) {

@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.Arrays;
 import java.util.List;
@@ -20,7 +21,7 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 /**
- * Where the server may connect when a URL comes from a user (webhooks; calendar feeds next), against
+ * Where the server may connect when a URL comes from a user (webhooks, teachers' external calendars), against
  * server-side request forgery (OWASP API7): by default only {@code https} URLs whose host resolves to global
  * unicast addresses only, none of them the server's own. An allow-list, so space nobody has thought of is
  * refused: IPv4 outside every block of IANA's IPv4 special-purpose registry, multicast and the reserved
@@ -78,6 +79,24 @@ public final class OutboundTargets {
   OutboundTargets(boolean allowPrivate, Supplier<Set<InetAddress>> interfaceAddresses) {
     this.allowPrivate = allowPrivate;
     this.interfaceAddresses = interfaceAddresses;
+  }
+
+  /**
+   * An absolute http or https URL with a host, as a user may give one for the server to connect to; where it may
+   * point is checked against its addresses later ({@link #resolve}). {@code label} names it in the refusal.
+   */
+  public static void requireHttpUrl(String url, String label) {
+    try {
+      URI uri = new URI(url);
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if ((scheme.equals("http") || scheme.equals("https")) && uri.getHost() != null && uri.getUserInfo() == null
+        && uri.getFragment() == null) {
+        return;
+      }
+    } catch (URISyntaxException notAUrl) {
+      // answered below
+    }
+    throw DomainException.invalid(label + " must be an absolute https URL with a host (no user info or fragment)");
   }
 
   /** The address to connect to; invalid when the URL may not be a target, or its host does not resolve. */

@@ -60,7 +60,7 @@ class BookableTest {
       Instant booked = from.plus(Duration.ofMinutes(5L * random.nextInt(12 * 24 * 20)));
       bookings.add(new Bookable.Interval(UUID.randomUUID(), booked, booked.plus(Duration.ofMinutes(15L * (1 + random.nextInt(8))))));
     }
-    return new Case(new Bookable(schedule, slots, bookings), from, to,
+    return new Case(new Bookable(schedule, slots, bookings, List.of()), from, to,
       Duration.ofMinutes(15L * (1 + random.nextInt(8))), now);
   }
 
@@ -133,7 +133,7 @@ class BookableTest {
     Instant now = Instant.parse("2027-06-01T06:00:00Z");
     Instant booked = Instant.parse("2027-06-03T10:00:00Z");
     Bookable bookable = new Bookable(new Schedule(zone, weekly, Map.of(), new Schedule.Rules(60, 15, 30, 30, 0, false)), List.of(),
-      List.of(new Bookable.Interval(UUID.randomUUID(), booked, booked.plus(Duration.ofHours(1)))));
+      List.of(new Bookable.Interval(UUID.randomUUID(), booked, booked.plus(Duration.ofHours(1)))), List.of());
 
     assertTrue(bookable.refusal(now.plus(Duration.ofMinutes(30)), now.plus(Duration.ofMinutes(90)), now).orElseThrow()
       .contains("minimum notice of 60 minutes"));

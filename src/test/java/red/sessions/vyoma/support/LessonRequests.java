@@ -170,6 +170,9 @@ public final class LessonRequests {
     requests.put("GET /packages/{package_id}", Request.of(s).path("package_id", packageId));
     requests.put("GET /teachers/{teacher_id}/schedule", Request.of(s).path("teacher_id", teacher));
     requests.put("PUT /teachers/{teacher_id}/schedule", Request.of(t).path("teacher_id", teacher).body(schedule()));
+    requests.put("GET /teachers/{teacher_id}/external-calendars", Request.of(t).path("teacher_id", teacher));
+    requests.put("PUT /teachers/{teacher_id}/external-calendars", Request.of(t).path("teacher_id", teacher)
+      .body(new JsonObject().put("calendars", new JsonArray())));
     requests.put("GET /teachers/{teacher_id}/slots", Request.of(s).path("teacher_id", teacher)
       .query("from", LocalDate.now().plusDays(2).toString()).query("to", LocalDate.now().plusDays(3).toString())
       .query("duration", "45").query("time_zone", "Asia/Kolkata"));
@@ -297,6 +300,7 @@ public final class LessonRequests {
       .put("bookings", new JsonArray(assertOk(api.get("/bookings?student_id=" + student, s)).bodyAsString()))
       .put("session", assertJson(api.get("/sessions/" + lesson.sessionId(), s), 200))
       .put("schedule", assertJson(api.get("/teachers/" + teacher + "/schedule", s), 200))
+      .put("external_calendars", assertJson(api.get("/teachers/" + teacher + "/external-calendars", t), 200))
       .put("packages", new JsonArray(assertOk(api.get("/packages?student_id=" + student, s)).bodyAsString()));
   }
 
