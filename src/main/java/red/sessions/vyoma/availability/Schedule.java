@@ -31,9 +31,10 @@ public record Schedule(ZoneId timeZone, Map<DayOfWeek, List<Hours>> weekly, Map<
    * {@code US/Eastern}), and {@code UTC}. Left out are the legacy names with no area ({@code EST5EDT},
    * {@code Japan}, {@code GMT}) and Java's {@code SystemV/} ids, which the IANA database no longer has;
    * {@link ZoneId#of} also takes offsets ({@code +05:30}, {@code GMT+3}), which are no zone of the database.
-   * Read once, since getAvailableZoneIds copies the set on every call.
+   * Read once, since getAvailableZoneIds copies the set on every call. (iCal4j adds zones of its own to the JVM's
+   * list, named {@code ical4j~<uuid>}: no zone a client may name either.)
    */
-  private static final Set<String> ZONES = ZoneId.getAvailableZoneIds().stream()
+  static final Set<String> ZONES = ZoneId.getAvailableZoneIds().stream()
     .filter(zone -> zone.equals("UTC") || zone.contains("/") && !zone.startsWith("SystemV/"))
     .collect(Collectors.toUnmodifiableSet());
 
