@@ -62,30 +62,38 @@ for query in "${SEARCH_QUERIES[@]}"; do
   results=$(curl -fs -H "Authorization: Bearer $token" --get --data-urlencode "topic=$query" \
     "${app_url[$largest]}/search/teachers" | grep -o '"user_id"' | wc -l || true)
   sleep 0.3
-  # The search's entry among what was logged meanwhile (the servers' own background statements too): its
-  # duration line, the query text, then the plan, up to the next line that is not part of it.
-  entry=$(tail -c +"$((offset + 1))" "$work/pg.log" | awk '
-    / duration: .* plan:/ { if (found) exit; entry = "" }
-    found && !/^\t/ { exit }
-    { entry = entry $0 "\n" }
+  # The search's statements among what was logged meanwhile (the servers' own background statements too), one file
+  # each: its duration line, the query text, then the plan, up to the next line that is not part of it. A search
+  # runs one statement, or two when the first (good matches only) could not make the page.
+  rm -f "$work"/plan.*
+  tail -c +"$((offset + 1))" "$work/pg.log" | awk -v dir="$work" '
+    function keep() { if (found) { file = dir "/plan." ++n; printf "%s", entry > file; close(file) } found = 0; entry = "" }
+    / duration: .* plan:/ { keep(); entry = $0 "\n"; inside = 1; next }
+    inside && !/^\t/ { keep(); inside = 0; next }
+    inside { entry = entry $0 "\n" }
     /Query Text: WITH keys AS/ { found = 1 }
-    END { if (found) printf "%s", entry }')
-  plan=$(sed -n '/  (cost=[0-9]/,$p' <<<"$entry")
+    END { keep() }'
   echo
   echo "== $largest teachers, GET /search/teachers?topic=$query: $results results on the first page"
-  sed -n 's/.*\(duration: [0-9.]* ms\).*/\1/p' <<<"$entry" | head -n 1
-  echo "$plan"
-  # Topic keys are found through the trigram index only, their teachers by key; profiles are read one by one
-  # for the page only. The search reads through views, so the plan names tables without the query's aliases.
-  profile_scans=$(grep -cE 'Scan .*on profiles( |$)' <<<"$plan" || true)
-  profile_lookups=$(grep -A1 -E 'Scan .*on profiles( |$)' <<<"$plan" | grep -c 'Index Cond: (user_id = ' || true)
-  topic_scans=$(grep -cE 'Scan .*on profile_topics( |$)' <<<"$plan" || true)
-  topic_lookups=$(grep -cE 'Scan using profile_topics_by_key on profile_topics( |$)' <<<"$plan" || true)
-  if ! grep -q 'Bitmap Index Scan on profile_topic_keys_trgm' <<<"$plan" || grep -q 'Seq Scan' <<<"$plan" \
-    || [ "$topic_scans" != "$topic_lookups" ] || [ "$profile_scans" != "$profile_lookups" ]; then
-    echo "!! topic=$query: the plan scans more than the trigram index, its keys' teachers and the page's profiles"
-    failed=1
-  fi
+  pass=0
+  for file in "$work"/plan.*; do
+    [ -e "$file" ] || { echo "!! topic=$query: no plan was logged"; failed=1; break; }
+    pass=$((pass + 1))
+    plan=$(sed -n '/  (cost=[0-9]/,$p' "$file")
+    echo "-- statement $pass, $(sed -n 's/.*\(duration: [0-9.]* ms\).*/\1/p' "$file" | head -n 1)"
+    echo "$plan"
+    # Topic keys are found through the trigram index only, their teachers by key; profiles are read one by one
+    # for the page only. The search reads through views, so the plan names tables without the query's aliases.
+    profile_scans=$(grep -cE 'Scan .*on profiles( |$)' <<<"$plan" || true)
+    profile_lookups=$(grep -A1 -E 'Scan .*on profiles( |$)' <<<"$plan" | grep -c 'Index Cond: (user_id = ' || true)
+    topic_scans=$(grep -cE 'Scan .*on profile_topics( |$)' <<<"$plan" || true)
+    topic_lookups=$(grep -cE 'Scan using profile_topics_by_key on profile_topics( |$)' <<<"$plan" || true)
+    if ! grep -q 'Bitmap Index Scan on profile_topic_keys_trgm' <<<"$plan" || grep -q 'Seq Scan' <<<"$plan" \
+      || [ "$topic_scans" != "$topic_lookups" ] || [ "$profile_scans" != "$profile_lookups" ]; then
+      echo "!! topic=$query: the plan scans more than the trigram index, its keys' teachers and the page's profiles"
+      failed=1
+    fi
+  done
 done
 psql_db -c "ALTER SYSTEM RESET auto_explain.log_min_duration" -c "SELECT pg_reload_conf()" >/dev/null
 sleep 1

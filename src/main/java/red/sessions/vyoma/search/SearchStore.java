@@ -3,10 +3,12 @@ package red.sessions.vyoma.search;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.kernel.Page;
 import red.sessions.vyoma.platform.Rows;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,10 +26,25 @@ final class SearchStore {
   // 0.6 lets a word's beginning find it ("calc" is 0.8 within "calculus"). The planner prices trigram
   // matching like any cheap operator, so it readily scans every topic, or every profile to join a page,
   // where the indexes read a few hundred rows (see bench/search); here a full scan is the last resort.
-  private static final String SETTINGS = """
-    SET LOCAL pg_trgm.similarity_threshold = 0.2;
+  //
+  // A search makes one pass with whole-topic similarity raised to 0.6, and a second with the rule's 0.2 only when
+  // the first could not make the page (see TEACHERS). The trigram index bounds a topic's similarity by the share of
+  // the query's trigrams it holds, as if the topic had no others: at 0.2 one trigram of a query of five ("calc") is
+  // enough, so it hands over every topic with a word beginning with c, thousands at 100,000 teachers, each rechecked
+  // and dropped; at 0.6 it hands over the topics holding most of the query.
+  //
+  // The plan is the same whatever the query and page (those indexes, then the page's rows by key), so it is made
+  // once per connection: PostgreSQL's own choice re-plans every search once its estimate of the generic plan
+  // exceeds its custom plans' (at 100,000 teachers it does), and planning costs more than running it.
+  private static final String GOOD_MATCHES = """
+    SET LOCAL pg_trgm.similarity_threshold = 0.6;
     SET LOCAL pg_trgm.word_similarity_threshold = 0.6;
-    SET LOCAL enable_seqscan = off""";
+    SET LOCAL enable_seqscan = off;
+    SET LOCAL plan_cache_mode = force_generic_plan""";
+  private static final String EVERY_MATCH = "SET LOCAL pg_trgm.similarity_threshold = 0.2";
+
+  /** The score from which the first pass finds every topic: both of its thresholds. */
+  private static final double GOOD_MATCH = 0.6;
 
   // A teacher scores by their best topic: how alike the whole topic and the query are, or how well the
   // query matches a part of the topic, whichever is higher. The query is matched against the distinct topic keys,
@@ -37,6 +54,9 @@ final class SearchStore {
   // `needed` best rated of their best key (any teacher ahead of them there ranks ahead of them in the page), so
   // each key gives only that many, best rated first from its index: every teacher ranked is read in index order,
   // by the rating profiles/ keeps on their topics. Only the page's teachers need their profiles and reviews.
+  // A pass finds every key scoring at least `lowest` (and, by substring, some below). Its page is the page only when
+  // its floor is at least `lowest`: every key scoring at or above the floor is then among its keys. Otherwise it
+  // answers nothing, and the pass with the whole rule (`lowest` 0, as a substring match may score anything) does.
   private static final String TEACHERS = """
     WITH keys AS (
       SELECT topic_key, teachers,
@@ -49,7 +69,7 @@ final class SearchStore {
     matches AS (
       SELECT t.user_id, max(k.score) AS score, max(t.rating) AS rating
         FROM keys k
-        JOIN floor f ON k.score >= f.score
+        JOIN floor f ON k.score >= f.score AND f.score >= #{lowest}::float8
         CROSS JOIN LATERAL (
           SELECT user_id, rating FROM teacher_topics
            WHERE topic_key = k.topic_key
@@ -79,9 +99,17 @@ final class SearchStore {
     Map<String, Object> params = page.params();
     params.put("query", query);
     params.put("substring", query.length() < SHORTEST_SUBSTRING ? null : "%" + escapeLike(query) + "%");
-    return pool.withTransaction(connection -> connection.query(SETTINGS).execute()
-      .compose(set -> SqlTemplate.forQuery(connection, TEACHERS).mapTo(SearchStore::teacher).execute(params)))
-      .map(Rows::toList);
+    return pool.withTransaction(connection -> connection.query(GOOD_MATCHES).execute()
+      .compose(set -> page(connection, params, GOOD_MATCH))
+      .compose(good -> good.isEmpty()
+        ? connection.query(EVERY_MATCH).execute().compose(set -> page(connection, params, 0))
+        : Future.succeededFuture(good)));
+  }
+
+  private static Future<List<TeacherMatch>> page(SqlConnection connection, Map<String, Object> params, double lowest) {
+    Map<String, Object> pass = new HashMap<>(params);
+    pass.put("lowest", lowest);
+    return SqlTemplate.forQuery(connection, TEACHERS).mapTo(SearchStore::teacher).execute(pass).map(Rows::toList);
   }
 
   /** The query as a literal part of a LIKE pattern: its wildcards and the escape character match themselves. */

@@ -290,6 +290,28 @@ class SearchTest extends ServerTest {
   }
 
   @Test
+  void aTopicThatContainsTheQueryAndFillsThePageStillComesAfterABetterThoughLooserMatch() {
+    // A digit leads the three-character query, so that no other test's topic (letters only) matches it. One topic
+    // holds the query inside a longer word (found as a substring, by neither similarity: it scores low) and has as
+    // many teachers as the page has room for; another is the query's first two characters: alike enough to match,
+    // and a better match, though not a good one (both similarities below 0.6).
+    Letters letters = Letters.madeUp();
+    String query = "7" + letters.word().substring(0, 2);
+    String containing = capitalized(letters.padding(3) + query + letters.padding(3));
+    String beginning = query.substring(0, 2);
+    Likeness inside = likeness(query, containing);
+    Likeness looser = likeness(query, beginning);
+    assertTrue(inside.contains() && !inside.bySimilarity() && !inside.byWordSimilarity(), inside::toString);
+    assertTrue(looser.bySimilarity() && !looser.byWordSimilarity() && !looser.contains(), looser::toString);
+    assertTrue(inside.score() < looser.score() && looser.similarity() < WORD_SIMILARITY, looser::toString);
+
+    List<String> holding = Stream.generate(() -> seed.teacher(containing)).limit(2).sorted().toList();
+    String better = seed.teacher(beginning);
+    assertEquals(List.of(better, holding.get(0)), ids(search(query, "&limit=2")));
+    assertEquals(List.of(better, holding.get(0), holding.get(1)), ids(search(query, "")));
+  }
+
+  @Test
   void matchingIgnoresCaseAndSurroundingSpaces() {
     String word = madeUpWord();
     String teacher = seed.teacher(word.toUpperCase(Locale.ROOT));
