@@ -85,16 +85,21 @@ public final class AppConfig {
   }
 
   /**
-   * {@code storage.base_url}, when not set, is this server itself: {@code https} when a certificate is
-   * configured, the listening host ({@code localhost} for a wildcard address) and the HTTP port, so the
-   * upload and file URLs of a server moved to another port point at it.
+   * {@code storage.base_url} and {@code mail.public_url}, when not set, are this server itself: {@code https}
+   * when a certificate is configured, the listening host ({@code localhost} for a wildcard address) and the HTTP
+   * port, so the upload, file and unsubscribe URLs of a server moved to another port point at it.
    */
   private static JsonObject withDerivedDefaults(JsonObject config) {
+    JsonObject http = config.getJsonObject("http");
+    String scheme = config.getJsonObject("tls").getString("cert").isBlank() ? "http" : "https";
+    String self = scheme + "://" + urlHost(http.getString("host")) + ":" + http.getInteger("port");
     JsonObject storage = config.getJsonObject("storage");
     if (storage.getString("base_url").isBlank()) {
-      JsonObject http = config.getJsonObject("http");
-      String scheme = config.getJsonObject("tls").getString("cert").isBlank() ? "http" : "https";
-      storage.put("base_url", scheme + "://" + urlHost(http.getString("host")) + ":" + http.getInteger("port") + "/files/");
+      storage.put("base_url", self + "/files/");
+    }
+    JsonObject mail = config.getJsonObject("mail");
+    if (mail.getString("public_url").isBlank()) {
+      mail.put("public_url", self);
     }
     return config;
   }
@@ -163,6 +168,14 @@ public final class AppConfig {
 
   public JsonObject webhooks() {
     return json.getJsonObject("webhooks");
+  }
+
+  public JsonObject notifications() {
+    return json.getJsonObject("notifications");
+  }
+
+  public JsonObject mail() {
+    return json.getJsonObject("mail");
   }
 
   public JsonObject auth() {
