@@ -49,11 +49,13 @@ class NotificationsTest extends ServerTest {
   private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("EEEE d MMMM uuuu, HH:mm", Locale.ENGLISH);
 
   private GreenMail mail;
+  private ServerSetup smtp;
 
   @Override
   protected Map<String, String> settings() {
     int port = TestServer.freePort();
-    mail = new GreenMail(new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+    smtp = new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
+    mail = new GreenMail(smtp);
     mail.start();
     return Map.of(
       "VYOMA_MAIL_PROVIDER", "smtp",
@@ -175,6 +177,28 @@ class NotificationsTest extends ServerTest {
     assertEquals("skipped", record.getJsonObject(0).getString("status"));
     assertEquals("the recipient turned email off", record.getJsonObject(0).getString("error"));
     assertEquals(1, received(teacher, "Lesson request from Name of " + student).size());
+  }
+
+  @Test
+  void anEmailRefusedWhileTheMailServerIsDownIsTriedAgainAndDeliveredOnceItIsBack() {
+    String teacher = user("teacher", null);
+    String student = user("student", null);
+    seed.slot(teacher, hoursAhead(0), hoursAhead(2));
+    mail.stop();
+    String booking = seed.booking(student, teacher, hoursAhead(0), hoursAhead(1));
+    JsonObject retried = Wait.eventually(WITHIN, EVERY,
+      () -> assertJsonArray(api.get("/bookings/" + booking + "/notifications", server.token(teacher))).getJsonObject(0),
+      n -> n != null && n.getInteger("attempts") >= 2, n -> "record: " + n);
+    assertEquals("scheduled", retried.getString("status"));
+    assertTrue(retried.getString("error") != null, retried.encode());
+
+    mail = new GreenMail(smtp);
+    mail.start();
+    only(teacher, "Lesson request from Name of " + student);
+    JsonObject sent = Wait.eventually(WITHIN, EVERY,
+      () -> assertJsonArray(api.get("/bookings/" + booking + "/notifications", server.token(teacher))).getJsonObject(0),
+      n -> "sent".equals(n.getString("status")), n -> "record: " + n);
+    assertTrue(sent.getInteger("attempts") >= 3, sent.encode());
   }
 
   @Test
