@@ -27,6 +27,9 @@ import red.sessions.vyoma.http.RateLimits;
 import red.sessions.vyoma.http.StreamSlots;
 import red.sessions.vyoma.meetings.MeetingEventsVerticle;
 import red.sessions.vyoma.meetings.MeetingsVerticle;
+import red.sessions.vyoma.notifications.NotificationDispatcher;
+import red.sessions.vyoma.notifications.NotificationsVerticle;
+import red.sessions.vyoma.notifications.UnsubscribeTokens;
 import red.sessions.vyoma.packages.PackageExpiry;
 import red.sessions.vyoma.packages.PackagesVerticle;
 import red.sessions.vyoma.platform.AppConfig;
@@ -46,16 +49,16 @@ import java.util.function.Function;
 /**
  * The running server, composed in order: database (started if embedded, migrated) → token verifier →
  * domain worker verticles (and the cleanup of expired idempotency keys, the listener for committed events,
- * the webhook dispatcher, the follower of Chime's meeting events when a queue is configured, the external
- * calendars' fetcher) → HTTP verticles. Stopping runs the other way round, so requests in flight still find their
- * domains and the database while the HTTP servers drain.
+ * the webhook and notification dispatchers, the follower of Chime's meeting events when a queue is configured, the
+ * external calendars' fetcher) → HTTP verticles. Stopping runs the other way round, so requests in flight still find
+ * their domains and the database while the HTTP servers drain.
  */
 public final class Application {
 
   private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
   /** What domain verticles are made from. */
-  private record Parts(Pool pool, AppConfig config, UploadSigner signer, Cluster cluster) {
+  private record Parts(Pool pool, AppConfig config, UploadSigner signer, UnsubscribeTokens unsubscribe, Cluster cluster) {
   }
 
   /** Every domain verticle; each owns its event-bus address and its SQL. */
@@ -73,6 +76,7 @@ public final class Application {
     parts -> new EventsVerticle(parts.pool()),
     parts -> new WebhooksVerticle(parts.pool(), parts.config().webhooks()),
     parts -> new CalendarsVerticle(parts.pool(), parts.config().calendars()),
+    parts -> new NotificationsVerticle(parts.pool(), parts.config().mail(), parts.unsubscribe()),
     parts -> new FilesVerticle(parts.pool(), parts.config().storage(), parts.config().dataDir(), parts.signer()));
 
   private final Vertx vertx;
@@ -94,7 +98,9 @@ public final class Application {
     return Database.open(vertx, config).compose(database -> verifier(vertx, config)
       .compose(verifier -> vertx.executeBlocking(() -> UploadSigner.load(config.storage().getString("signing_secret"),
           config.dataDir()))
-        .compose(signer -> deploy(vertx, config, database, verifier, signer, cluster))
+        .compose(signer -> vertx.executeBlocking(() -> UnsubscribeTokens.load(config.mail().getString("unsubscribe_secret"),
+            config.dataDir()))
+          .compose(unsubscribe -> deploy(vertx, config, database, verifier, signer, unsubscribe, cluster)))
         .map(deployments -> new Application(vertx, database, verifier, deployments))
         .onFailure(e -> verifier.close()))
       .onFailure(e -> database.close()));
@@ -109,14 +115,14 @@ public final class Application {
   }
 
   private static Future<List<String>> deploy(Vertx vertx, AppConfig config, Database database, TokenVerifier verifier,
-                                             UploadSigner signer, Cluster cluster) {
+                                             UploadSigner signer, UnsubscribeTokens unsubscribe, Cluster cluster) {
     List<String> deployments = new ArrayList<>();
     LocalServices.register(vertx);
     DeploymentOptions workers = new DeploymentOptions()
       .setThreadingModel(ThreadingModel.WORKER)
       .setInstances(AppConfig.instances(config.domain()));
     Future<Void> domains = Future.succeededFuture();
-    Parts parts = new Parts(database.pool(), config, signer, cluster);
+    Parts parts = new Parts(database.pool(), config, signer, unsubscribe, cluster);
     for (Function<Parts, VerticleBase> domain : DOMAINS) {
       domains = domains.compose(v -> noted(vertx.deployVerticle(() -> domain.apply(parts), workers), deployments));
     }
@@ -129,6 +135,8 @@ public final class Application {
       .compose(v -> noted(vertx.deployVerticle(PackageExpiry.sweep(database.pool(), config.packages())), deployments))
       .compose(v -> noted(vertx.deployVerticle(new EventNotices(database.connectOptions())), deployments))
       .compose(v -> noted(vertx.deployVerticle(new WebhookDispatcher(database.pool(), config.webhooks())), deployments))
+      .compose(v -> noted(vertx.deployVerticle(new NotificationDispatcher(database.pool(), config.mail(),
+        config.notifications(), config.dataDir(), unsubscribe)), deployments))
       .compose(v -> !MeetingsVerticle.followsPresence(config.meetings()) ? Future.<Void>succeededFuture()
         : noted(vertx.deployVerticle(new MeetingEventsVerticle(database.pool(), config.meetings(), cluster),
           new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)), deployments))

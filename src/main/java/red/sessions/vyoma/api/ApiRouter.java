@@ -38,6 +38,7 @@ import red.sessions.vyoma.profiles.ProfileService;
 import red.sessions.vyoma.reviews.ReviewService;
 import red.sessions.vyoma.search.SearchService;
 import red.sessions.vyoma.sessions.SessionService;
+import red.sessions.vyoma.notifications.NotificationService;
 import red.sessions.vyoma.webhooks.WebhookService;
 
 /**
@@ -116,6 +117,15 @@ final class ApiRouter {
     EventService events = services.of(EventService.class, EventService.ADDRESS);
     EventRoutes.mount(api, events, new EventStreams(vertx, events, streamSlots, config.events().getLong("heartbeat_seconds")));
     WebhookRoutes.mount(api, services.of(WebhookService.class, WebhookService.ADDRESS));
+    NotificationService notifications = services.of(NotificationService.class, NotificationService.ADDRESS);
+    NotificationRoutes.mount(api, notifications);
+    // The token in the URL is the credential (RFC 8058's one-click unsubscribe, POSTed by the mail client with
+    // a form body it ignores): no bearer token here.
+    router.post(NotificationRoutes.UNSUBSCRIBE).setName(NotificationRoutes.UNSUBSCRIBE)
+      .handler(AccessLog.notingRoute(limits::byAddress))
+      .handler(ctx -> notifications.unsubscribe(ctx.pathParam("token"))
+        .onSuccess(done -> json(ctx, 200, new JsonObject().put("message", "You will receive no more emails")))
+        .onFailure(ctx::fail));
 
     FileRoutes.mount(api, services.of(FileService.class, FileService.ADDRESS));
     if ("local".equals(config.storage().getString("provider"))) {

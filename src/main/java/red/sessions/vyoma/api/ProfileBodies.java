@@ -3,6 +3,7 @@ package red.sessions.vyoma.api;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.bus.DomainException;
+import red.sessions.vyoma.kernel.TimeZones;
 import red.sessions.vyoma.profiles.ProfileInput;
 import red.sessions.vyoma.profiles.Role;
 
@@ -21,8 +22,8 @@ import static red.sessions.vyoma.kernel.Text.bounded;
 
 /**
  * The request body of {@code POST /profiles}, read into the profiles domain's input. The whole profile is sent
- * each time: {@code name} and {@code email} are required, {@code bio} defaults to empty and {@code topics}
- * (teachers only) to none.
+ * each time: {@code name} and {@code email} are required, {@code bio} defaults to empty, {@code topics}
+ * (teachers only) to none and {@code time_zone} (an IANA zone, for the user's emails) to none.
  */
 public final class ProfileBodies {
 
@@ -43,7 +44,12 @@ public final class ProfileBodies {
     }
     String bio = optionalString(data, "bio", "profile_data.bio");
     bio = bio == null ? "" : bounded(bio, "profile_data.bio", 0, ProfileInput.MAX_BIO);
-    return new ProfileInput(userId, role, name, email, bio, topics(optionalArray(data, "topics", "profile_data.topics")));
+    String timeZone = optionalString(data, "time_zone", "profile_data.time_zone");
+    if (timeZone != null) {
+      TimeZones.of(timeZone, "profile_data.time_zone");
+    }
+    return new ProfileInput(userId, role, name, email, bio, topics(optionalArray(data, "topics", "profile_data.topics")),
+      timeZone);
   }
 
   /** Trimmed topics, duplicates (ignoring case) dropped, in the order given. */

@@ -29,6 +29,7 @@ final class ProfileRoutes {
       .put("name", profile.name());
     if (profile.email() != null) {
       json.put("email", profile.email());
+      json.put("time_zone", profile.timeZone());
     }
     return json
       .put("bio", profile.bio())

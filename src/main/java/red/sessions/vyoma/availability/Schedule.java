@@ -1,7 +1,7 @@
 package red.sessions.vyoma.availability;
 
 import red.sessions.vyoma.bus.DomainException;
-import red.sessions.vyoma.bus.Echo;
+import red.sessions.vyoma.kernel.TimeZones;
 
 import java.time.DayOfWeek;
 import java.time.LocalDate;
@@ -10,8 +10,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /**
  * A teacher's weekly hours in the teacher's own time zone, dated overrides that replace a date's weekly
@@ -25,19 +23,6 @@ public record Schedule(ZoneId timeZone, Map<DayOfWeek, List<Hours>> weekly, Map<
   public static final int MAX_OVERRIDES = 1000;
   /** The minutes of a day: the end of the last hours a day can have (24:00). */
   public static final int DAY = 24 * 60;
-  /**
-   * The zones a client may name: those of this JVM's IANA time zone database in its Area/Location form
-   * ({@code Europe/Berlin}, {@code America/Argentina/Buenos_Aires}, the {@code Etc/} zones, old links such as
-   * {@code US/Eastern}), and {@code UTC}. Left out are the legacy names with no area ({@code EST5EDT},
-   * {@code Japan}, {@code GMT}) and Java's {@code SystemV/} ids, which the IANA database no longer has;
-   * {@link ZoneId#of} also takes offsets ({@code +05:30}, {@code GMT+3}), which are no zone of the database.
-   * Read once, since getAvailableZoneIds copies the set on every call. (iCal4j adds zones of its own to the JVM's
-   * list, named {@code ical4j~<uuid>}: no zone a client may name either.)
-   */
-  static final Set<String> ZONES = ZoneId.getAvailableZoneIds().stream()
-    .filter(zone -> zone.equals("UTC") || zone.contains("/") && !zone.startsWith("SystemV/"))
-    .collect(Collectors.toUnmodifiableSet());
-
   /**
    * What a teacher who never set a schedule has: no weekly hours (only one-off slots), the default rules
    * but no booking window, so their slots book as they always did, however far ahead.
@@ -76,11 +61,7 @@ public record Schedule(ZoneId timeZone, Map<DayOfWeek, List<Hours>> weekly, Map<
 
   /** A zone a schedule may be kept in, by its IANA name. */
   public static ZoneId zone(String name) {
-    if (!ZONES.contains(name)) {
-      throw DomainException.invalid("time_zone must be an IANA time zone such as Europe/Berlin (or UTC), not "
-        + Echo.of(name));
-    }
-    return ZoneId.of(name);
+    return TimeZones.of(name, "time_zone");
   }
 
   /** The zone slots are shown in: UTC when none is named. */

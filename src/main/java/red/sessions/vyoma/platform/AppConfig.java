@@ -86,10 +86,10 @@ public final class AppConfig {
   }
 
   /**
-   * {@code storage.base_url} and {@code calendars.base_url}, when not set, are this server itself: {@code https}
-   * when a certificate is configured, the listening host ({@code localhost} for a wildcard address) and the HTTP
-   * port, so the upload, file and feed URLs of a server moved to another port point at it. {@code calendars.uid_host},
-   * when not set, is the host of {@code calendars.base_url}.
+   * {@code storage.base_url}, {@code calendars.base_url} and {@code mail.public_url}, when not set, are this server
+   * itself: {@code https} when a certificate is configured, the listening host ({@code localhost} for a wildcard
+   * address) and the HTTP port, so the upload, file, feed and unsubscribe URLs of a server moved to another port point
+   * at it. {@code calendars.uid_host}, when not set, is the host of {@code calendars.base_url}.
    */
   private static JsonObject withDerivedDefaults(JsonObject config) {
     JsonObject http = config.getJsonObject("http");
@@ -105,6 +105,10 @@ public final class AppConfig {
     }
     if (calendars.getString("uid_host").isBlank()) {
       calendars.put("uid_host", uidHost(calendars.getString("base_url")));
+    }
+    JsonObject mail = config.getJsonObject("mail");
+    if (mail.getString("public_url").isBlank()) {
+      mail.put("public_url", itself);
     }
     return config;
   }
@@ -186,6 +190,14 @@ public final class AppConfig {
 
   public JsonObject webhooks() {
     return json.getJsonObject("webhooks");
+  }
+
+  public JsonObject notifications() {
+    return json.getJsonObject("notifications");
+  }
+
+  public JsonObject mail() {
+    return json.getJsonObject("mail");
   }
 
   public JsonObject auth() {

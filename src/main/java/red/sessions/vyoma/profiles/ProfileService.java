@@ -7,7 +7,7 @@ import red.sessions.vyoma.auth.Caller;
  * The profiles domain, served on the event bus at {@link #ADDRESS}. Its tables ({@code profiles}, and
  * {@code profile_topics} and {@code profile_topic_keys}, which a trigger keeps in step with profiles' topics) are
  * read and written by this package alone; published for other domains' reads (views, migrations V15 and V16):
- * {@code profile_roles} (who has a profile and in which role; locking a row of it locks the profile, as strongly,
+ * {@code profile_contacts} (V22: name, email and own time zone, for notifications/), {@code profile_roles} (who has a profile and in which role; locking a row of it locks the profile, as strongly,
  * to make changes with a user one at a time), {@code public_profiles} (a profile without its email),
  * {@code teacher_topics} (teachers' topics, lower-cased, by key) and {@code teacher_topic_keys} (the distinct
  * keys, under the trigram index, with how many teachers have each).

@@ -6,6 +6,7 @@ import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.platform.Rows;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,19 +21,20 @@ final class ProfileStore {
   // either party's history; and none for the user or an admin.
   private static final String FIND = """
     SELECT p.user_id, p.role, p.name, p.bio, p.topics, p.created_at, p.updated_at,
-           CASE WHEN #{admin} OR p.user_id = #{caller}
+           CASE WHEN shown THEN p.email END AS email, CASE WHEN shown THEN p.time_zone END AS time_zone
+    FROM profiles p, LATERAL (SELECT #{admin} OR p.user_id = #{caller}
              OR EXISTS (SELECT 1 FROM confirmed_pairs c WHERE c.teacher_id = p.user_id AND c.student_id = #{caller})
              OR EXISTS (SELECT 1 FROM confirmed_pairs c WHERE c.teacher_id = #{caller} AND c.student_id = p.user_id)
-           THEN p.email END AS email
-    FROM profiles p WHERE p.user_id = #{user_id}""";
+             AS shown) s
+    WHERE p.user_id = #{user_id}""";
 
   // xmax is 0 only for a row this statement inserted, which tells a create from an update in one round trip.
   private static final String UPSERT = """
-    INSERT INTO profiles (user_id, role, name, email, bio, topics)
-    VALUES (#{user_id}, #{role}, #{name}, #{email}, #{bio}, #{topics})
+    INSERT INTO profiles (user_id, role, name, email, bio, topics, time_zone)
+    VALUES (#{user_id}, #{role}, #{name}, #{email}, #{bio}, #{topics}, #{time_zone})
     ON CONFLICT (user_id) DO UPDATE
       SET role = EXCLUDED.role, name = EXCLUDED.name, email = EXCLUDED.email, bio = EXCLUDED.bio,
-          topics = EXCLUDED.topics, updated_at = now()
+          topics = EXCLUDED.topics, time_zone = EXCLUDED.time_zone, updated_at = now()
     RETURNING id, (xmax = 0) AS created""";
 
   private final Pool pool;
@@ -51,22 +53,29 @@ final class ProfileStore {
         row.getString("email"),
         row.getString("bio"),
         List.of(row.getArrayOfStrings("topics")),
+        row.getString("time_zone"),
         row.getOffsetDateTime("created_at"),
         row.getOffsetDateTime("updated_at")))
       .execute(Map.of("user_id", userId, "caller", caller.userId(), "admin", caller.admin()))
       .map(Rows::first);
   }
 
+  private static Map<String, Object> params(ProfileInput profile) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("user_id", profile.userId());
+    params.put("role", profile.role().wire());
+    params.put("name", profile.name());
+    params.put("email", profile.email());
+    params.put("bio", profile.bio());
+    params.put("topics", profile.topics().toArray(String[]::new));
+    params.put("time_zone", profile.timeZone());
+    return params;
+  }
+
   Future<SavedProfile> save(ProfileInput profile) {
     return SqlTemplate.forUpdate(pool, UPSERT)
       .mapTo(row -> new SavedProfile(row.getUUID("id"), row.getBoolean("created")))
-      .execute(Map.of(
-        "user_id", profile.userId(),
-        "role", profile.role().wire(),
-        "name", profile.name(),
-        "email", profile.email(),
-        "bio", profile.bio(),
-        "topics", profile.topics().toArray(String[]::new)))
+      .execute(params(profile))
       .map(rows -> rows.iterator().next());
   }
 }

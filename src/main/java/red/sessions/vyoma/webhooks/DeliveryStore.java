@@ -3,12 +3,12 @@ package red.sessions.vyoma.webhooks;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.events.Event;
-import red.sessions.vyoma.events.EventCursor;
 import red.sessions.vyoma.events.EventPage;
-import red.sessions.vyoma.events.EventStore;
 import red.sessions.vyoma.events.EventType;
+import red.sessions.vyoma.platform.RetryPolicy;
 import red.sessions.vyoma.platform.Rows;
 
 import java.time.OffsetDateTime;
@@ -20,7 +20,7 @@ import java.util.UUID;
 
 /**
  * The deliveries SQL, as the dispatchers of all nodes share it. A node fans final events of the outbox out
- * into deliveries, one node at a time ({@link #fanOut}); a node claims due deliveries (skipping those
+ * into deliveries, one node at a time ({@link #queue}, in the step of the webhooks' outbox follower); a node claims due deliveries (skipping those
  * another node is claiming at the same moment) by counting the attempt and moving the next attempt a lease
  * ahead, so no other node sends them until the lease runs out, and then records the outcome of that attempt
  * only.
@@ -34,7 +34,7 @@ final class DeliveryStore {
 
   // The node that gets the row fans out; the others skip it and carry on (the row is free again at its commit,
   // or at once if its node dies).
-  private static final String FAN_OUT_FROM = "SELECT txid::text AS txid, position FROM webhook_fanout FOR UPDATE SKIP LOCKED";
+  static final String FAN_OUT_FROM = "SELECT txid::text AS txid, position FROM webhook_fanout FOR UPDATE SKIP LOCKED";
 
   // Each event goes to the webhooks active now whose patterns name it; a ping was queued for its one webhook
   // by the transaction that made it, so it is passed by. The key (webhook_id, event_id) makes an event met
@@ -127,31 +127,11 @@ final class DeliveryStore {
   }
 
   /**
-   * What one fan-out step came to.
-   *
-   * @param more     whether more final events are waiting now (the step took a full page)
-   * @param heldBack whether later events wait for an older transaction to end
+   * Queues the deliveries of a page of final events and moves the fan-out's cursor past them, on the fan-out's
+   * connection ({@link red.sessions.vyoma.events.OutboxFollower}).
    */
-  record FanOut(boolean more, boolean heldBack) {
-
-    static final FanOut ELSEWHERE = new FanOut(false, false);
-  }
-
-  /**
-   * Queues the deliveries of up to {@code max} final events after the fan-out's cursor and moves the cursor
-   * past them, in one transaction; nothing when another node is doing it right now.
-   */
-  Future<FanOut> fanOut(int max) {
-    return pool.withTransaction(connection -> connection.query(FAN_OUT_FROM).execute().compose(cursor -> {
-      if (cursor.size() == 0) {
-        return Future.succeededFuture(FanOut.ELSEWHERE);
-      }
-      Row from = cursor.iterator().next();
-      return EventStore.readAll(connection, new EventCursor(from.getString("txid"), from.getLong("position")), max)
-        .compose(page -> (page.events().isEmpty() ? Future.succeededFuture()
-          : SqlTemplate.forUpdate(connection, FAN_OUT).execute(fanOutParams(page)))
-          .map(done -> new FanOut(page.more(), page.heldBack())));
-    }));
+  Future<Void> queue(SqlConnection connection, EventPage page) {
+    return SqlTemplate.forUpdate(connection, FAN_OUT).execute(fanOutParams(page)).mapEmpty();
   }
 
   private static Map<String, Object> fanOutParams(EventPage page) {

@@ -3,7 +3,6 @@ package red.sessions.vyoma.webhooks;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
-import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
@@ -12,12 +11,15 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import red.sessions.vyoma.events.EventJson;
-import red.sessions.vyoma.events.EventNotices;
+import red.sessions.vyoma.events.EventPage;
+import red.sessions.vyoma.events.OutboxFollower;
 import red.sessions.vyoma.platform.Metrics;
 import red.sessions.vyoma.platform.OutboundTargets;
+import red.sessions.vyoma.platform.RetryPolicy;
 
 import java.net.InetAddress;
 import java.net.URI;
@@ -35,24 +37,19 @@ import java.util.stream.Stream;
  * Queues and sends webhook deliveries, on every node, on an event loop: never blocking it (the HTTP client is
  * Vert.x's, and the one blocking step, resolving the receiver's name for the {@link OutboundTargets} check,
  * runs on a worker) and never in the way of the API call whose change made the event (the call's transaction
- * only wrote the event). When any node commits events ({@link EventNotices}), when the next retry falls due,
- * and at least every {@link #IDLE_MS} in case a notice was lost, the dispatcher first fans the outbox's newly
- * final events out into deliveries (one node at a time: {@link DeliveryStore#fanOut}; an event held back
- * behind an older transaction is looked for again shortly), then claims what is due, up to
- * {@link #MAX_IN_FLIGHT} sends at a time. A send is a {@code POST} of the envelope, signed
- * ({@link WebhookSignature}), that must answer 2xx within {@code webhooks.timeout_seconds}; redirects are not followed.
- * A node that dies mid-send leaves the delivery to be claimed again by any node once its lease (three
- * timeouts) runs out: delivery is at least once, and receivers dedupe by event id.
+ * only wrote the event). It follows the outbox as {@link OutboxFollower} does: each final event is fanned out
+ * into deliveries to the webhooks active at that moment whose patterns match (one node at a time, after the
+ * cursor row {@code webhook_fanout}: {@link DeliveryStore#queue}), then what is due is claimed, up to
+ * {@link #MAX_IN_FLIGHT} sends at a time, looking at least every {@link #IDLE_MS}. A send is a {@code POST} of
+ * the envelope, signed ({@link WebhookSignature}), that must answer 2xx within {@code webhooks.timeout_seconds};
+ * redirects are not followed. A node that dies mid-send leaves the delivery to be claimed again by any node once
+ * its lease (three timeouts) runs out: delivery is at least once, and receivers dedupe by event id.
  */
-public final class WebhookDispatcher extends VerticleBase {
+public final class WebhookDispatcher extends OutboxFollower<DeliveryStore.Claimed> {
 
   private static final Logger LOG = LoggerFactory.getLogger(WebhookDispatcher.class);
   static final int MAX_IN_FLIGHT = 32;
   static final long IDLE_MS = 5_000;
-  /** Events fanned out per step (and transaction); a full step is followed by the next at once. */
-  private static final int FAN_OUT_BATCH = 200;
-  /** How soon to look again for events that wait for an older transaction to end. */
-  private static final long HELD_BACK_MS = 100;
   private static final String ATTEMPTS = "vyoma.webhooks.attempts";
   private static final int MAX_ERROR = 500;
 
@@ -64,19 +61,12 @@ public final class WebhookDispatcher extends VerticleBase {
   private final long leaseSeconds;
   private HttpClient client;
   private Map<String, Counter> attempts;
-  private int inFlight;
-  private boolean claiming;
-  private boolean again;
-  private boolean stopped;
-  private long timer = -1;
-  private boolean fanningOut;
-  private boolean fanOutAgain;
-  private boolean lookingAgainSoon;
 
   /**
    * @param config the {@code webhooks} section
    */
   public WebhookDispatcher(Pool pool, JsonObject config) {
+    super(pool, "webhook deliveries", DeliveryStore.FAN_OUT_FROM, MAX_IN_FLIGHT, IDLE_MS);
     for (String key : List.of("retry_base_seconds", "retry_for_hours", "timeout_seconds")) {
       if (config.getLong(key) <= 0) {
         throw new IllegalArgumentException("webhooks." + key + " must be positive");
@@ -98,104 +88,38 @@ public final class WebhookDispatcher extends VerticleBase {
         .register(meters)));
     client = vertx.createHttpClient(new HttpClientOptions().setForceSni(true).setConnectTimeout((int) timeoutMs)
       .setIdleTimeout((int) timeoutMs).setIdleTimeoutUnit(TimeUnit.MILLISECONDS), new PoolOptions().setHttp1MaxSize(MAX_IN_FLIGHT));
-    vertx.eventBus().localConsumer(EventNotices.ADDRESS, notice -> fanOut());
-    fanOut();
-    return Future.succeededFuture();
+    return super.start();
   }
 
   @Override
   public Future<?> stop() {
-    stopped = true;
-    vertx.cancelTimer(timer);
-    return client.close();
+    return super.stop().compose(stopped -> client.close());
   }
 
-  /** Queues the deliveries of newly final events, then claims; one step at a time, again if asked meanwhile. */
-  private void fanOut() {
-    if (stopped) {
-      return;
-    }
-    if (fanningOut) {
-      fanOutAgain = true;
-      return;
-    }
-    fanningOut = true;
-    fanOutAgain = false;
-    store.fanOut(FAN_OUT_BATCH).onComplete(step -> {
-      fanningOut = false;
-      if (step.failed()) {
-        LOG.warn("Could not queue webhook deliveries of new events (next try at the next wake-up): {}",
-          step.cause().toString());
-      }
-      round();
-      if (fanOutAgain || step.succeeded() && step.result().more()) {
-        fanOut();
-      } else if (step.succeeded() && step.result().heldBack()) {
-        lookAgainSoon();
-      }
-    });
+  @Override
+  protected Future<?> queue(SqlConnection connection, EventPage page) {
+    return store.queue(connection, page);
   }
 
-  private void lookAgainSoon() {
-    if (!lookingAgainSoon && !stopped) {
-      lookingAgainSoon = true;
-      vertx.setTimer(HELD_BACK_MS, id -> {
-        lookingAgainSoon = false;
-        fanOut();
-      });
-    }
+  @Override
+  protected Future<List<DeliveryStore.Claimed>> claim(int max) {
+    return store.claim(max, leaseSeconds);
   }
 
-  /** Claims what is due, as far as there is room, and sends it; one claim at a time. */
-  private void round() {
-    int room = MAX_IN_FLIGHT - inFlight;
-    if (stopped || claiming || room == 0) {
-      again = true;
-      return;
-    }
-    again = false;
-    claiming = true;
-    store.claim(room, leaseSeconds).onComplete(claimed -> {
-      claiming = false;
-      if (claimed.failed()) {
-        LOG.warn("Could not claim webhook deliveries (next try in {} ms): {}", IDLE_MS, claimed.cause().toString());
-        wakeIn(IDLE_MS);
-        return;
-      }
-      claimed.result().forEach(this::deliver);
-      if (again || claimed.result().size() == room) {
-        round();
-      } else {
-        store.msUntilNextDue().onComplete(due -> wakeIn(due.succeeded() && due.result() != null
-          ? Math.max(1, Math.min(due.result(), IDLE_MS)) : IDLE_MS));
-      }
-    });
+  @Override
+  protected Future<Long> msUntilNextDue() {
+    return store.msUntilNextDue();
   }
 
-  private void wakeIn(long ms) {
-    if (stopped) {
-      return;
-    }
-    vertx.cancelTimer(timer);
-    timer = vertx.setTimer(ms, id -> fanOut());
-  }
-
-  private void deliver(DeliveryStore.Claimed claimed) {
-    inFlight++;
-    send(claimed)
+  @Override
+  protected Future<?> work(DeliveryStore.Claimed claimed) {
+    return send(claimed)
       .compose(outcome -> {
         attempts.get(outcome.outcome()).increment();
         return store.record(claimed, outcome, ThreadLocalRandom.current().nextDouble());
       })
-      .onComplete(recorded -> {
-        inFlight--;
-        if (recorded.failed()) {
-          LOG.warn("Could not record the attempt of delivery {} (it is sent again when its lease ends): {}",
-            claimed.deliveryId(), recorded.cause().toString());
-        }
-        // The attempt may have set a retry sooner than the next wake-up: look again.
-        round();
-      });
+      .onFailure(e -> LOG.warn("Could not record the attempt of delivery {} (it is sent again when its lease ends): {}",
+        claimed.deliveryId(), e.toString()));
   }
 
   /** One attempt: what it came to, never a failed future. */

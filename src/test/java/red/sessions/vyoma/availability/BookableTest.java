@@ -1,6 +1,7 @@
 package red.sessions.vyoma.availability;
 
 import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.kernel.TimeZones;
 
 import java.time.DayOfWeek;
 import java.time.Duration;
@@ -29,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BookableTest {
 
   // The zones a client may name (the JVM's list also has iCal4j's own, which have no rules of their own).
-  private static final List<ZoneId> ZONES_WITH_CHANGES = Schedule.ZONES.stream().sorted().map(ZoneId::of)
+  private static final List<ZoneId> ZONES_WITH_CHANGES = TimeZones.NAMES.stream().sorted().map(ZoneId::of)
     .filter(zone -> zone.getRules().nextTransition(Instant.parse("2026-01-01T00:00:00Z")) != null).toList();
 
   record Case(Bookable bookable, Instant from, Instant to, Duration duration, Instant now) {

@@ -41,7 +41,7 @@ class ProfileInputTest {
     ProfileInput input = teacher(data().put("name", " Alice ").put("email", " alice@example.com ")
       .put("bio", " Maths tutor ").put("topics", new JsonArray().add(" Calculus ").add("Python")));
     assertEquals(new ProfileInput("alice", Role.TEACHER, "Alice", "alice@example.com", "Maths tutor",
-      List.of("Calculus", "Python")), input);
+      List.of("Calculus", "Python"), null), input);
   }
 
   @Test

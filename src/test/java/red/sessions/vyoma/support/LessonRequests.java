@@ -197,6 +197,12 @@ public final class LessonRequests {
     // Without Accept: text/event-stream, so that every answer ends (406 when the rest is valid).
     requests.put("GET /events/stream", Request.of(s).header("Last-Event-ID", eventId).query("after", eventId)
       .query("all", "false"));
+    requests.put("GET /profiles/{user_id}/notifications", Request.of(s).path("user_id", student));
+    requests.put("PUT /profiles/{user_id}/notifications", Request.of(s).path("user_id", student)
+      .body(new JsonObject().put("email", true).put("reminders_minutes_before", new JsonArray().add(1440).add(60))));
+    requests.put("GET /bookings/{booking_id}/notifications", Request.of(s).path("booking_id", booking));
+    // A token this server never signed: well formed, so it reaches the signature check.
+    requests.put("POST /unsubscribe/{token}", Request.of(null).path("token", "c3R1ZGVudA.bm90LWEtc2lnbmF0dXJl"));
     // Webhooks are an admin's; ids no webhook has, so that nothing a request gets past the contract can touch.
     String a = server.adminToken("admin-of-" + student);
     String webhook = UUID.randomUUID().toString();

@@ -2,6 +2,7 @@ package red.sessions.vyoma.webhooks;
 
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.platform.RetryPolicy;
 
 import java.util.List;
 

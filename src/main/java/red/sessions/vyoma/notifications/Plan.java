@@ -1,0 +1,162 @@
+package red.sessions.vyoma.notifications;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import red.sessions.vyoma.events.Event;
+import red.sessions.vyoma.events.EventType;
+import red.sessions.vyoma.kernel.Ids;
+
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Function;
+
+/**
+ * What a page of the outbox's events means for email, decided in one place: which notifications to queue and
+ * which bookings' scheduled reminders to cancel. Only bookings' events notify:
+ * <ul>
+ *   <li>{@code booking.created} → the teacher ({@link Kind#BOOKING_REQUESTED});</li>
+ *   <li>{@code booking.confirmed} → the student ({@link Kind#BOOKING_CONFIRMED}), and each party's reminders;</li>
+ *   <li>{@code booking.rescheduled} → each party but the one who moved it ({@link Kind#BOOKING_RESCHEDULED}); the
+ *       lesson's scheduled reminders are replaced by new ones when it is still confirmed (a student's move asks
+ *       the teacher to confirm again: the new ones come with that confirmation);</li>
+ *   <li>{@code booking.cancelled} → both parties ({@link Kind#BOOKING_CANCELLED}: the event does not say which
+ *       party cancelled), its reminders cancelled;</li>
+ *   <li>{@code booking.no_show}, {@code booking.completed} → its reminders cancelled.</li>
+ * </ul>
+ * A reminder is due its offset before the lesson; one whose time had passed when the event happened (the
+ * lesson confirmed or moved too close to its start) is queued {@code skipped} with the reason, never sent late.
+ * Reminders replaced within the same page are queued {@code cancelled}, so the record shows them too.
+ */
+final class Plan {
+
+  /** A notification to queue, with its state at queueing ({@code scheduled}, or already skipped or cancelled). */
+  record Queued(UUID id, UUID eventId, UUID bookingId, String recipient, Kind kind, int minutesBefore,
+                OffsetDateTime lessonStart, OffsetDateTime dueAt, String status, String reason) {
+
+    Queued cancelled(String why) {
+      return "scheduled".equals(status) ? new Queued(id, eventId, bookingId, recipient, kind, minutesBefore, lessonStart,
+        dueAt, "cancelled", why) : this;
+    }
+  }
+
+  /** The bookings whose scheduled reminders (queued by earlier pages) are cancelled, each with why. */
+  private final Map<UUID, String> cancelled = new LinkedHashMap<>();
+  private final List<Queued> queued = new ArrayList<>();
+
+  private Plan() {
+  }
+
+  /** The users whose reminder offsets a page needs: both parties of each confirmation and move. */
+  static Set<String> remindedUsers(List<Event> events) {
+    Set<String> users = new HashSet<>();
+    for (Event event : events) {
+      if (event.type().equals(EventType.BOOKING_CONFIRMED.wire()) || event.type().equals(EventType.BOOKING_RESCHEDULED.wire())) {
+        users.add(event.data().getString("student_id"));
+        users.add(event.data().getString("teacher_id"));
+      }
+    }
+    return users;
+  }
+
+  /**
+   * @param preferences each user's preferences, by user id (those who set none are absent)
+   */
+  static Plan of(List<Event> events, Function<String, Optional<Preferences>> preferences) {
+    Plan plan = new Plan();
+    events.forEach(event -> plan.add(event, preferences));
+    return plan;
+  }
+
+  List<Queued> queued() {
+    return queued;
+  }
+
+  Map<UUID, String> cancelledReminders() {
+    return cancelled;
+  }
+
+  private void add(Event event, Function<String, Optional<Preferences>> preferences) {
+    Optional<EventType> type = EventType.fromWire(event.type());
+    if (type.isEmpty()) {
+      return;
+    }
+    JsonObject booking = event.data();
+    String student = booking.getString("student_id");
+    String teacher = booking.getString("teacher_id");
+    switch (type.get()) {
+      case BOOKING_CREATED -> email(event, teacher, Kind.BOOKING_REQUESTED);
+      case BOOKING_CONFIRMED -> {
+        email(event, student, Kind.BOOKING_CONFIRMED);
+        remind(event, List.of(student, teacher), preferences, "confirmed");
+      }
+      case BOOKING_RESCHEDULED -> {
+        String mover = mover(booking);
+        for (String party : List.of(student, teacher)) {
+          if (!party.equals(mover)) {
+            email(event, party, Kind.BOOKING_RESCHEDULED);
+          }
+        }
+        cancelReminders(event, "the lesson was moved");
+        if ("confirmed".equals(booking.getString("status"))) {
+          remind(event, List.of(student, teacher), preferences, "moved");
+        }
+      }
+      case BOOKING_CANCELLED -> {
+        email(event, student, Kind.BOOKING_CANCELLED);
+        email(event, teacher, Kind.BOOKING_CANCELLED);
+        cancelReminders(event, "the lesson was cancelled");
+      }
+      case BOOKING_NO_SHOW -> cancelReminders(event, "a party was reported absent");
+      case BOOKING_COMPLETED -> cancelReminders(event, "the lesson was completed");
+      default -> {
+      }
+    }
+  }
+
+  /** Who made the booking's latest move: the last entry of its previous times. */
+  private static String mover(JsonObject booking) {
+    JsonArray moves = booking.getJsonArray("previous_times", new JsonArray());
+    return moves.isEmpty() ? null : moves.getJsonObject(moves.size() - 1).getString("changed_by");
+  }
+
+  private void email(Event event, String recipient, Kind kind) {
+    queued.add(new Queued(Ids.timeOrdered(), event.id(), bookingId(event), recipient, kind, 0, start(event),
+      event.createdAt(), "scheduled", null));
+  }
+
+  private void remind(Event event, List<String> parties, Function<String, Optional<Preferences>> preferences,
+                      String happened) {
+    OffsetDateTime start = start(event);
+    for (String party : parties) {
+      for (int minutes : preferences.apply(party).orElse(Preferences.DEFAULT).remindersMinutesBefore()) {
+        OffsetDateTime due = start.minusMinutes(minutes);
+        boolean passed = !due.isAfter(event.createdAt());
+        queued.add(new Queued(Ids.timeOrdered(), event.id(), bookingId(event), party, Kind.REMINDER, minutes, start, due,
+          passed ? "skipped" : "scheduled",
+          passed ? "the lesson was " + happened + " less than " + minutes + " minutes before its start" : null));
+      }
+    }
+  }
+
+  private void cancelReminders(Event event, String why) {
+    UUID booking = bookingId(event);
+    cancelled.put(booking, why);
+    queued.replaceAll(planned -> planned.kind() == Kind.REMINDER && planned.bookingId().equals(booking)
+      ? planned.cancelled(why) : planned);
+  }
+
+  private static UUID bookingId(Event event) {
+    return UUID.fromString(event.data().getString("booking_id"));
+  }
+
+  private static OffsetDateTime start(Event event) {
+    return OffsetDateTime.parse(event.data().getString("start_time"));
+  }
+}

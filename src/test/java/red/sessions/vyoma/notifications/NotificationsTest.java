@@ -1,0 +1,307 @@
+package red.sessions.vyoma.notifications;
+
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetup;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Multipart;
+import jakarta.mail.internet.MimeMessage;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.support.Seed;
+import red.sessions.vyoma.support.ServerTest;
+import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.Wait;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static red.sessions.vyoma.support.Api.assertError;
+import static red.sessions.vyoma.support.Api.assertJson;
+import static red.sessions.vyoma.support.Seed.hoursAhead;
+import static red.sessions.vyoma.support.Seed.times;
+
+/**
+ * Email over real SMTP: GreenMail in this JVM is the mail server; the server under test sends to it as it would to
+ * any, from the outbox's events. Reminders use one-minute offsets and lessons moved to start a minute or two from
+ * now, and the dispatcher looks every second.
+ */
+class NotificationsTest extends ServerTest {
+
+  private static final Duration WITHIN = Duration.ofSeconds(30);
+  private static final Duration EVERY = Duration.ofMillis(200);
+  private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("EEEE d MMMM uuuu, HH:mm", Locale.ENGLISH);
+
+  private GreenMail mail;
+  private ServerSetup smtp;
+
+  @Override
+  protected Map<String, String> settings() {
+    int port = TestServer.freePort();
+    smtp = new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
+    mail = new GreenMail(smtp);
+    mail.start();
+    return Map.of(
+      "VYOMA_MAIL_PROVIDER", "smtp",
+      "VYOMA_MAIL_HOST", "127.0.0.1",
+      "VYOMA_MAIL_PORT", String.valueOf(port),
+      "VYOMA_MAIL_STARTTLS", "disabled",
+      "VYOMA_MAIL_FROM", "Vyoma <lessons@vyoma.test>",
+      "VYOMA_MAIL_RETRY_BASE_SECONDS", "1",
+      "VYOMA_MAIL_TIMEOUT_SECONDS", "2",
+      "VYOMA_NOTIFICATIONS_POLL_SECONDS", "1");
+  }
+
+  @AfterAll
+  void stopMail() {
+    mail.stop();
+  }
+
+  @Test
+  void eachBookingEmailReachesTheRightPartyOnceInTheirOwnZone() {
+    String teacher = user("teacher", "Asia/Kolkata");
+    String student = user("student", "America/New_York");
+    seed.slot(teacher, hoursAhead(2), hoursAhead(8));
+    String booking = seed.booking(student, teacher, hoursAhead(3), hoursAhead(4));
+
+    MimeMessage request = only(teacher, "Lesson request from Name of " + student);
+    assertTrue(text(request).contains(local(hoursAhead(3), "Asia/Kolkata") + "–"), text(request));
+    assertTrue(text(request).contains("Asia/Kolkata (IST)"), text(request));
+
+    patch(booking, teacher, "confirmed");
+    MimeMessage confirmed = only(student, "Lesson confirmed with Name of " + teacher);
+    assertTrue(text(confirmed).contains(local(hoursAhead(3), "America/New_York")), text(confirmed));
+    JsonArray record = assertJsonArray(api.get("/bookings/" + booking + "/notifications", server.token(student)));
+    JsonObject sent = record.stream().map(JsonObject.class::cast)
+      .filter(n -> n.getString("kind").equals("booking_confirmed")).findFirst().orElseThrow();
+    assertEquals("sent", sent.getString("status"));
+    assertEquals("<" + sent.getString("notification_id") + "@vyoma.test>", header(confirmed, "Message-ID"));
+    assertEquals("List-Unsubscribe=One-Click", header(confirmed, "List-Unsubscribe-Post"));
+    assertTrue(header(confirmed, "List-Unsubscribe").matches("<http://.*/unsubscribe/[^>]+>"), header(confirmed, "List-Unsubscribe"));
+
+    assertJson(api.post("/bookings/" + booking + "/reschedule", server.token(teacher), times(hoursAhead(5), hoursAhead(6))), 200);
+    MimeMessage moved = only(student, "Lesson with Name of " + teacher + " moved");
+    assertTrue(text(moved).contains(local(hoursAhead(5), "America/New_York")), text(moved));
+
+    patch(booking, student, "cancelled");
+    only(teacher, "Lesson with Name of " + student + " cancelled");
+    only(student, "Lesson with Name of " + teacher + " cancelled");
+    // The mover is not told of their own move, and nothing came twice.
+    assertEquals(0, received(teacher, "Lesson with Name of " + student + " moved").size());
+    assertEquals(1, received(teacher, "Lesson request from Name of " + student).size());
+    assertEquals(1, received(student, "Lesson confirmed with Name of " + teacher).size());
+  }
+
+  @Test
+  void remindersArriveAtTheirOffsetsAndVanishWithACancelledOrMovedLesson() {
+    String teacher = user("teacher", null);
+    String student = user("student", null);
+    reminders(teacher, 1);
+    reminders(student, 1);
+    seed.slot(teacher, hoursAhead(0), hoursAhead(8));
+
+    // A lesson that starts 80 s from now, confirmed: each party's one-minute reminder falls due 20 s from now.
+    String soon = seed.booking(student, teacher, hoursAhead(0), hoursAhead(1));
+    Seed.lessonStartsIn(soon, Duration.ofSeconds(80));
+    patch(soon, teacher, "confirmed");
+    // The one a day before it, by a default offset, never applies: the preferences said 1 minute only.
+    Wait.eventually(Duration.ofSeconds(60), EVERY, () -> received(student, "Reminder: lesson with Name of " + teacher + " in 1 minute").size() == 1
+        && received(teacher, "Reminder: lesson with Name of " + student + " in 1 minute").size() == 1,
+      () -> "reminders of " + soon + ": " + api.get("/bookings/" + soon + "/notifications", server.adminToken("admin")).bodyAsString());
+
+    // Another, confirmed, then moved by the teacher: its reminders are replaced; then cancelled: none is left.
+    String later = seed.booking(student, teacher, hoursAhead(2), hoursAhead(3));
+    patch(later, teacher, "confirmed");
+    assertJson(api.post("/bookings/" + later + "/reschedule", server.token(teacher), times(hoursAhead(4), hoursAhead(5))), 200);
+    JsonArray afterMove = Wait.eventually(WITHIN, EVERY, () -> reminderRecord(later),
+      record -> record.size() == 4, record -> "reminders after the move: " + record);
+    assertEquals(List.of("cancelled", "cancelled", "scheduled", "scheduled"), statuses(afterMove));
+    assertEquals(hoursAhead(4).minusMinutes(1).toInstant(),
+      OffsetDateTime.parse(afterMove.getJsonObject(3).getString("due_at")).toInstant());
+    patch(later, student, "cancelled");
+    JsonArray afterCancel = Wait.eventually(WITHIN, EVERY, () -> reminderRecord(later),
+      record -> statuses(record).stream().allMatch("cancelled"::equals), record -> "reminders after the cancel: " + record);
+    assertEquals("the lesson was cancelled", afterCancel.getJsonObject(3).getString("error"));
+  }
+
+  @Test
+  void aReminderWhoseTimeHadPassedAtConfirmationIsSkippedNotSentLate() {
+    String teacher = user("teacher", null);
+    String student = user("student", null);
+    seed.slot(teacher, hoursAhead(0), hoursAhead(2));
+    // Confirmed 23 hours or less before it starts: the default 1440-minute reminder's time had passed.
+    String booking = seed.booking(student, teacher, hoursAhead(0), hoursAhead(1));
+    patch(booking, teacher, "confirmed");
+    JsonArray record = Wait.eventually(WITHIN, EVERY, () -> reminderRecord(booking), r -> r.size() == 4, r -> "reminders: " + r);
+    assertEquals(List.of("scheduled", "scheduled", "skipped", "skipped"), statuses(record));
+    record.stream().map(JsonObject.class::cast).filter(n -> n.getString("status").equals("skipped")).forEach(skipped -> {
+      assertEquals(1440, skipped.getInteger("minutes_before"));
+      assertTrue(skipped.getString("error").contains("less than 1440 minutes before its start"), skipped.encode());
+    });
+  }
+
+  @Test
+  void oneClickUnsubscribeStopsEveryEmailAndAForgedLinkChangesNothing() throws MessagingException {
+    String teacher = user("teacher", null);
+    String student = user("student", null);
+    seed.slot(teacher, hoursAhead(0), hoursAhead(4));
+    seed.booking(student, teacher, hoursAhead(0), hoursAhead(1));
+    String link = header(only(teacher, "Lesson request from Name of " + student), "List-Unsubscribe");
+    String path = link.substring(link.indexOf("/unsubscribe/"), link.length() - 1);
+
+    assertError(api.post(path + "x", null, null), 400);
+    assertJson(api.post(path, null, null), 200);
+    assertEquals(new JsonObject().put("email", false).put("reminders_minutes_before", new JsonArray().add(1440).add(60)),
+      assertJson(api.get("/profiles/" + teacher + "/notifications", server.token(teacher)), 200));
+
+    String second = seed.booking(student, teacher, hoursAhead(2), hoursAhead(3));
+    JsonArray record = Wait.eventually(WITHIN, EVERY,
+      () -> assertJsonArray(api.get("/bookings/" + second + "/notifications", server.token(teacher))),
+      r -> r.size() == 1 && !"scheduled".equals(r.getJsonObject(0).getString("status")), r -> "record: " + r);
+    assertEquals("skipped", record.getJsonObject(0).getString("status"));
+    assertEquals("the recipient turned email off", record.getJsonObject(0).getString("error"));
+    assertEquals(1, received(teacher, "Lesson request from Name of " + student).size());
+  }
+
+  @Test
+  void anEmailRefusedWhileTheMailServerIsDownIsTriedAgainAndDeliveredOnceItIsBack() {
+    String teacher = user("teacher", null);
+    String student = user("student", null);
+    seed.slot(teacher, hoursAhead(0), hoursAhead(2));
+    mail.stop();
+    String booking = seed.booking(student, teacher, hoursAhead(0), hoursAhead(1));
+    JsonObject retried = Wait.eventually(WITHIN, EVERY,
+      () -> assertJsonArray(api.get("/bookings/" + booking + "/notifications", server.token(teacher))).getJsonObject(0),
+      n -> n != null && n.getInteger("attempts") >= 2, n -> "record: " + n);
+    assertEquals("scheduled", retried.getString("status"));
+    assertTrue(retried.getString("error") != null, retried.encode());
+
+    mail = new GreenMail(smtp);
+    mail.start();
+    only(teacher, "Lesson request from Name of " + student);
+    JsonObject sent = Wait.eventually(WITHIN, EVERY,
+      () -> assertJsonArray(api.get("/bookings/" + booking + "/notifications", server.token(teacher))).getJsonObject(0),
+      n -> "sent".equals(n.getString("status")), n -> "record: " + n);
+    assertTrue(sent.getInteger("attempts") >= 3, sent.encode());
+  }
+
+  @Test
+  void preferencesAreTheUsersOwnAndChecked() {
+    String student = user("student", null);
+    assertEquals(new JsonObject().put("email", true).put("reminders_minutes_before", new JsonArray().add(1440).add(60)),
+      assertJson(api.get("/profiles/" + student + "/notifications", server.token(student)), 200));
+    assertError(api.get("/profiles/" + student + "/notifications", server.token("someone-else")), 403);
+    for (JsonObject bad : List.of(new JsonObject().put("email", true),
+      new JsonObject().put("email", "yes").put("reminders_minutes_before", new JsonArray()),
+      new JsonObject().put("email", true).put("reminders_minutes_before", new JsonArray().add(0)),
+      new JsonObject().put("email", true).put("reminders_minutes_before", new JsonArray().add(10081)),
+      new JsonObject().put("email", true).put("reminders_minutes_before", new JsonArray().add(1).add(2).add(3).add(4)))) {
+      assertError(api.send(HttpMethod.PUT, "/profiles/" + student + "/notifications", server.token(student), bad), 400);
+    }
+    assertEquals(new JsonObject().put("email", true).put("reminders_minutes_before", new JsonArray().add(120).add(30)),
+      assertJson(api.send(HttpMethod.PUT, "/profiles/" + student + "/notifications", server.token(student),
+        new JsonObject().put("email", true).put("reminders_minutes_before", new JsonArray().add(30).add(120).add(30))), 200));
+    JsonObject profile = new JsonObject().put("user_id", student).put("role", "student").put("profile_data",
+      new JsonObject().put("name", "N").put("email", student + "@example.com").put("time_zone", "Mars/Olympus"));
+    assertError(api.post("/profiles", server.token(student), profile), 400);
+  }
+
+  private String user(String role, String timeZone) {
+    String userId = role + "-" + UUID.randomUUID();
+    JsonObject data = new JsonObject().put("name", "Name of " + userId).put("email", userId + "@example.com");
+    if (timeZone != null) {
+      data.put("time_zone", timeZone);
+    }
+    assertJson(api.post("/profiles", server.token(userId), new JsonObject().put("user_id", userId).put("role", role)
+      .put("profile_data", data)), 201);
+    return userId;
+  }
+
+  private void reminders(String userId, int... minutes) {
+    JsonArray offsets = new JsonArray();
+    Arrays.stream(minutes).forEach(offsets::add);
+    assertJson(api.send(HttpMethod.PUT, "/profiles/" + userId + "/notifications", server.token(userId),
+      new JsonObject().put("email", true).put("reminders_minutes_before", offsets)), 200);
+  }
+
+  private void patch(String booking, String userId, String status) {
+    assertJson(api.send(HttpMethod.PATCH, "/bookings/" + booking, server.token(userId), new JsonObject().put("status", status)), 200);
+  }
+
+  private JsonArray reminderRecord(String booking) {
+    return new JsonArray(assertJsonArray(api.get("/bookings/" + booking + "/notifications", server.adminToken("admin")))
+      .stream().filter(n -> ((JsonObject) n).getString("kind").equals("reminder")).toList());
+  }
+
+  private static List<String> statuses(JsonArray record) {
+    return record.stream().map(n -> ((JsonObject) n).getString("status")).sorted().toList();
+  }
+
+  private static JsonArray assertJsonArray(HttpResponse<Buffer> response) {
+    assertEquals(200, response.statusCode(), response::bodyAsString);
+    return response.bodyAsJsonArray();
+  }
+
+  /** The one message with this subject to the user, waited for; fails if none comes or more than one. */
+  private MimeMessage only(String userId, String subject) {
+    List<MimeMessage> found = Wait.eventually(WITHIN, EVERY, () -> received(userId, subject), list -> !list.isEmpty(),
+      list -> "no \"" + subject + "\" to " + userId);
+    assertEquals(1, found.size(), subject);
+    return found.get(0);
+  }
+
+  private List<MimeMessage> received(String userId, String subject) {
+    return Arrays.stream(mail.getReceivedMessages()).filter(message -> {
+      try {
+        return message.getRecipients(Message.RecipientType.TO)[0].toString().equals(userId + "@example.com")
+          && subject.equals(message.getSubject());
+      } catch (MessagingException e) {
+        throw new IllegalStateException(e);
+      }
+    }).toList();
+  }
+
+  private static String header(MimeMessage message, String name) {
+    try {
+      return message.getHeader(name, null);
+    } catch (MessagingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The plain-text alternative, decoded. */
+  private static String text(MimeMessage message) {
+    try {
+      Multipart parts = (Multipart) message.getContent();
+      for (int i = 0; i < parts.getCount(); i++) {
+        BodyPart part = parts.getBodyPart(i);
+        if (part.isMimeType("text/plain")) {
+          return (String) part.getContent();
+        }
+      }
+      throw new AssertionError("no text/plain part");
+    } catch (MessagingException | IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String local(OffsetDateTime time, String zone) {
+    return CLOCK.format(time.atZoneSameInstant(ZoneId.of(zone)));
+  }
+}
