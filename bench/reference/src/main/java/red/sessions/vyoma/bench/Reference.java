@@ -50,17 +50,17 @@ public final class Reference extends VerticleBase {
   // ProfileStore.FIND.
   private static final String FIND_PROFILE = """
     SELECT p.user_id, p.role, p.name, p.bio, p.topics, p.created_at, p.updated_at,
-           CASE WHEN #{admin} OR p.user_id = #{caller}
-             OR EXISTS (SELECT 1 FROM bookings b
-                         WHERE b.teacher_id = p.user_id AND b.student_id = #{caller} AND b.confirmed_at IS NOT NULL)
-             OR EXISTS (SELECT 1 FROM bookings b
-                         WHERE b.teacher_id = #{caller} AND b.student_id = p.user_id AND b.confirmed_at IS NOT NULL)
-           THEN p.email END AS email
-    FROM profiles p WHERE p.user_id = #{user_id}""";
+           CASE WHEN shown THEN p.email END AS email, CASE WHEN shown THEN p.time_zone END AS time_zone
+    FROM profiles p, LATERAL (SELECT #{admin} OR p.user_id = #{caller}
+             OR EXISTS (SELECT 1 FROM confirmed_pairs c WHERE c.teacher_id = p.user_id AND c.student_id = #{caller})
+             OR EXISTS (SELECT 1 FROM confirmed_pairs c WHERE c.teacher_id = #{caller} AND c.student_id = p.user_id)
+             AS shown) s
+    WHERE p.user_id = #{user_id}""";
 
   // The floor under any profile read: the row by its primary key, the email shown to its own user only.
   private static final String FIND_PROFILE_BARE = """
-    SELECT user_id, role, name, bio, topics, created_at, updated_at, CASE WHEN user_id = #{caller} THEN email END AS email
+    SELECT user_id, role, name, bio, topics, created_at, updated_at, CASE WHEN user_id = #{caller} THEN email END AS email,
+           CASE WHEN user_id = #{caller} THEN time_zone END AS time_zone
     FROM profiles WHERE user_id = #{user_id}""";
 
   // The seed's booking: one statement inserting the booking when one of the teacher's slots holds it; the
@@ -180,13 +180,7 @@ public final class Reference extends VerticleBase {
       return;
     }
     SqlTemplate.forQuery(pool, sql)
-      .mapTo(row -> {
-        JsonObject profile = profileJson(row);
-        if (profile.getString("email") == null) {
-          profile.remove("email");
-        }
-        return profile;
-      })
+      .mapTo(Reference::profileJson)
       .execute(Map.of("user_id", userId, "caller", caller, "admin", false))
       .onSuccess(rows -> {
         var found = rows.iterator();
@@ -380,13 +374,17 @@ public final class Reference extends VerticleBase {
     }
   }
 
-  // ProfileStore.toJson.
+  // ProfileRoutes.json: email and time zone only when the caller may see them.
   private static JsonObject profileJson(Row row) {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
       .put("user_id", row.getString("user_id"))
       .put("role", row.getString("role"))
-      .put("name", row.getString("name"))
-      .put("email", row.getString("email"))
+      .put("name", row.getString("name"));
+    if (row.getString("email") != null) {
+      json.put("email", row.getString("email"));
+      json.put("time_zone", row.getString("time_zone"));
+    }
+    return json
       .put("bio", row.getString("bio"))
       .put("topics", new JsonArray(List.of(row.getArrayOfStrings("topics"))))
       .put("created_at", UTC_MILLIS.format(row.getOffsetDateTime("created_at")))
