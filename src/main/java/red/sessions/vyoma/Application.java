@@ -14,6 +14,7 @@ import red.sessions.vyoma.auth.TokenVerifier;
 import red.sessions.vyoma.availability.AvailabilityVerticle;
 import red.sessions.vyoma.bookings.BookingsVerticle;
 import red.sessions.vyoma.bookings.IdempotencyKeyCleanup;
+import red.sessions.vyoma.bookings.SeriesVerticle;
 import red.sessions.vyoma.bus.LocalServices;
 import red.sessions.vyoma.events.EventNotices;
 import red.sessions.vyoma.events.EventsVerticle;
@@ -59,6 +60,7 @@ public final class Application {
     parts -> new ProfilesVerticle(parts.pool()),
     parts -> new AvailabilityVerticle(parts.pool()),
     parts -> new BookingsVerticle(parts.pool(), parts.config().bookings()),
+    parts -> new SeriesVerticle(parts.pool(), parts.config().bookings(), parts.config().series()),
     parts -> new SessionsVerticle(parts.pool(), parts.config().storage().getString("base_url"),
       parts.config().domain().getLong("request_timeout_ms")),
     parts -> new MeetingsVerticle(parts.pool(), parts.config().meetings(), parts.cluster()),

@@ -12,6 +12,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import red.sessions.vyoma.auth.TokenVerifier;
 import red.sessions.vyoma.availability.AvailabilityService;
 import red.sessions.vyoma.bookings.BookingService;
+import red.sessions.vyoma.bookings.SeriesService;
 import red.sessions.vyoma.events.EventService;
 import red.sessions.vyoma.files.FileService;
 import red.sessions.vyoma.files.LocalUploads;
@@ -101,6 +102,7 @@ final class ApiRouter {
     AvailabilityRoutes.mount(api, services.of(AvailabilityService.class, AvailabilityService.ADDRESS));
 
     BookingRoutes.mount(api, services.of(BookingService.class, BookingService.ADDRESS));
+    SeriesRoutes.mount(api, services.of(SeriesService.class, SeriesService.ADDRESS));
     ReviewRoutes.mount(api, services.of(ReviewService.class, ReviewService.ADDRESS));
     PackageRoutes.mount(api, services.of(PackageService.class, PackageService.ADDRESS));
 
