@@ -16,6 +16,10 @@ CREATE TABLE booking_series (
   until_date       date,
   package_id       uuid        REFERENCES packages (id),
   status           text        NOT NULL CHECK (status IN ('pending', 'active', 'ended', 'cancelled')),
+  -- The next occurrence to judge, and when the materialisation looks at the series next: that occurrence's start
+  -- less the teacher's booking window as it was last read (null once the series has no more to judge).
+  next_occurrence  integer     NOT NULL CHECK (next_occurrence >= 1),
+  due_at           timestamptz,
   version          integer     NOT NULL,
   created_at       timestamptz NOT NULL,
   updated_at       timestamptz NOT NULL,
@@ -26,6 +30,7 @@ CREATE TABLE booking_series (
 
 CREATE INDEX booking_series_by_student ON booking_series (student_id, created_at);
 CREATE INDEX booking_series_by_teacher ON booking_series (teacher_id, created_at);
+CREATE INDEX booking_series_due ON booking_series (due_at) WHERE due_at IS NOT NULL;
 
 -- Every occurrence judged so far (1, 2, 3…): booked (its booking) or skipped (why). An occurrence is judged once.
 CREATE TABLE series_occurrences (

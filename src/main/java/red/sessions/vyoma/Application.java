@@ -14,6 +14,7 @@ import red.sessions.vyoma.auth.TokenVerifier;
 import red.sessions.vyoma.availability.AvailabilityVerticle;
 import red.sessions.vyoma.bookings.BookingsVerticle;
 import red.sessions.vyoma.bookings.IdempotencyKeyCleanup;
+import red.sessions.vyoma.bookings.SeriesMaterialization;
 import red.sessions.vyoma.bookings.SeriesVerticle;
 import red.sessions.vyoma.bus.LocalServices;
 import red.sessions.vyoma.events.EventNotices;
@@ -42,7 +43,8 @@ import java.util.function.Function;
 
 /**
  * The running server, composed in order: database (started if embedded, migrated) → token verifier →
- * domain worker verticles (and the cleanup of expired idempotency keys, the listener for committed events,
+ * domain worker verticles (and the cleanup of expired idempotency keys, the sweeps of packages and series, the
+ * listener for committed events,
  * the webhook dispatcher) → HTTP verticles. Stopping runs the
  * other way round, so requests in flight still find their domains and the database while the HTTP servers
  * drain.
@@ -123,6 +125,8 @@ public final class Application {
     return domains
       .compose(v -> noted(vertx.deployVerticle(IdempotencyKeyCleanup.sweep(database.pool(), config.bookings())), deployments))
       .compose(v -> noted(vertx.deployVerticle(PackageExpiry.sweep(database.pool(), config.packages())), deployments))
+      .compose(v -> noted(vertx.deployVerticle(SeriesMaterialization.sweep(database.pool(), config.bookings(),
+        config.series())), deployments))
       .compose(v -> noted(vertx.deployVerticle(new EventNotices(database.connectOptions())), deployments))
       .compose(v -> noted(vertx.deployVerticle(new WebhookDispatcher(database.pool(), config.webhooks())), deployments))
       .compose(v -> vertx.deployVerticle(

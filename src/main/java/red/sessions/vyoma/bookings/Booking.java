@@ -41,13 +41,14 @@ public record Booking(UUID bookingId, String studentId, String teacherId, Offset
   }
 
   /**
-   * A booking as its insert writes it: pending, at version 1, made at {@code now} (the transaction's time), never
-   * moved, cancelled or reported absent; an occurrence of the series {@code seriesId} (null for none).
+   * A booking as its insert writes it: pending (or confirmed, an occurrence of a series its teacher confirmed), at
+   * version 1, made at {@code now} (the transaction's time), never moved, cancelled or reported absent; an
+   * occurrence of the series {@code seriesId} (null for none).
    */
   static Booking requested(UUID id, NewBooking booking, UUID packageId, OffsetDateTime freeCancellationUntil,
-                           OffsetDateTime now, UUID seriesId) {
+                           OffsetDateTime now, UUID seriesId, BookingStatus status) {
     return new Booking(id, booking.studentId(), booking.teacherId(), booking.time().start(), booking.time().end(),
-      BookingStatus.PENDING, null, now, now, 1, List.of(), packageId, freeCancellationUntil, false, null, seriesId);
+      status, null, now, now, 1, List.of(), packageId, freeCancellationUntil, false, null, seriesId);
   }
 
   public static Booking of(Row row) {

@@ -62,9 +62,10 @@ final class BookingStore {
   // free_cancellation_until is the teacher's policy as it judged this booking, fixed for the booking's terms.
   private static final String INSERT = """
     INSERT INTO bookings (id, student_id, teacher_id, slot_id, start_time, end_time, blocked_until, package_id,
-                          free_cancellation_until, status, version, created_at, updated_at, series_id)
+                          free_cancellation_until, status, version, created_at, updated_at, series_id, confirmed_at)
     VALUES (#{id}, #{student_id}, #{teacher_id}, #{slot_id}, #{start_time}, #{end_time}, #{blocked_until}, #{package_id},
-            #{free_cancellation_until}, #{status}, #{version}, #{created_at}, #{updated_at}, #{series_id})""";
+            #{free_cancellation_until}, #{status}, #{version}, #{created_at}, #{updated_at}, #{series_id},
+            CASE WHEN #{status} = 'confirmed' THEN #{created_at}::timestamptz END)""";
 
   // Compare-and-set on the version, for a booking the table lets the caller move now (Transition.MOVE). The times
   // it leaves are recorded as the database had them, with who moved it; a student's move of a confirmed booking
@@ -194,14 +195,14 @@ final class BookingStore {
 
     /**
      * The booking judged bookable by {@code judged}, its lesson taken from {@code lessons} (as the package is
-     * before it), as an occurrence of the series {@code seriesId} (null for none).
+     * before it), as an occurrence of the series {@code seriesId} (null for none), in the status given.
      */
-    static Planned of(NewBooking booking, Judged judged, Optional<Package> lessons, UUID seriesId) {
+    static Planned of(NewBooking booking, Judged judged, Optional<Package> lessons, UUID seriesId, BookingStatus status) {
       Bookable bookable = judged.bookable();
       Instant start = booking.time().start().toInstant();
       Instant end = booking.time().end().toInstant();
       Booking made = Booking.requested(Ids.timeOrdered(), booking, lessons.map(Package::packageId).orElse(null),
-        CancellationPolicy.freeUntil(bookable, booking.time().start()), judged.now(), seriesId);
+        CancellationPolicy.freeUntil(bookable, booking.time().start()), judged.now(), seriesId, status);
       return new Planned(made, bookable.slotAt(start, end).orElse(null), BookingStore.blockedUntil(bookable, booking.time().end()),
         lessons);
     }
@@ -232,7 +233,7 @@ final class BookingStore {
     if (fromPackage && lessons.isEmpty()) {
       throw Ledger.NO_LESSONS_LEFT;
     }
-    return Planned.of(booking, judged, fromPackage ? lessons : Optional.empty(), null);
+    return Planned.of(booking, judged, fromPackage ? lessons : Optional.empty(), null, BookingStatus.PENDING);
   }
 
   /** Whether the key is new (or expired, and taken over): false when its first attempt is to be answered. */

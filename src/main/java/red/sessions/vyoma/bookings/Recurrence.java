@@ -11,6 +11,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * When a series' occurrences fall: occurrence <i>k</i> (from 1) at the first one's local wall-clock time in the
@@ -40,32 +41,44 @@ final class Recurrence {
     return (last.isBefore(horizon) ? last : horizon).plus(Duration.ofDays(1));
   }
 
-  /** The series' occurrences in {@code zone} that start no later than {@code horizon}, in order. */
-  static List<Occurrence> occurrences(NewSeries series, ZoneId zone, Instant horizon) {
+  /** The occurrences due now, and the one after them (empty when the series ends first). */
+  record Due(List<Occurrence> occurrences, Optional<Occurrence> next) {
+  }
+
+  /** The series' occurrences in {@code zone} from number {@code from} on that start no later than {@code horizon}. */
+  static Due due(NewSeries series, ZoneId zone, int from, Instant horizon) {
     LocalDateTime first = series.first().start().atZoneSameInstant(zone).toLocalDateTime();
     if (series.until() != null && series.until().isBefore(first.toLocalDate())) {
       throw DomainException.invalid("until must not be before the first lesson's date in " + zone.getId());
     }
-    Duration length = Duration.between(series.first().start(), series.first().end());
     List<Occurrence> occurrences = new ArrayList<>();
-    for (int k = 0; series.count() == null || k < series.count(); k++) {
-      LocalDateTime local = first.plusWeeks((long) k * series.intervalWeeks());
-      LocalDate date = local.toLocalDate();
-      if (series.until() != null && date.isAfter(series.until())) {
-        break;
+    for (int number = from; ; number++) {
+      Optional<Occurrence> occurrence = occurrence(series, zone, first, number);
+      if (occurrence.isEmpty() || occurrence.get().time().start().toInstant().isAfter(horizon)) {
+        return new Due(occurrences, occurrence);
       }
-      // ofLocal takes the earlier offset of a repeated time, and moves a skipped one forward by the gap.
-      ZonedDateTime start = ZonedDateTime.ofLocal(local, zone, null);
-      if (start.toInstant().isAfter(horizon)) {
-        break;
-      }
-      String skipped = zone.getRules().getValidOffsets(local).isEmpty()
-        ? "the local time " + local.toLocalTime() + " does not exist on " + date + " in " + zone.getId()
-          + ": the clocks skip it"
-        : null;
-      occurrences.add(new Occurrence(k + 1,
-        new TimeRange(start.toOffsetDateTime(), start.plus(length).toOffsetDateTime()), skipped));
+      occurrences.add(occurrence.get());
     }
-    return occurrences;
+  }
+
+  /** Occurrence {@code number} (from 1), or empty when the series ends before it. */
+  private static Optional<Occurrence> occurrence(NewSeries series, ZoneId zone, LocalDateTime first, int number) {
+    if (series.count() != null && number > series.count()) {
+      return Optional.empty();
+    }
+    LocalDateTime local = first.plusWeeks((long) (number - 1) * series.intervalWeeks());
+    LocalDate date = local.toLocalDate();
+    if (series.until() != null && date.isAfter(series.until())) {
+      return Optional.empty();
+    }
+    // ofLocal takes the earlier offset of a repeated time, and moves a skipped one forward by the gap.
+    ZonedDateTime start = ZonedDateTime.ofLocal(local, zone, null);
+    String skipped = zone.getRules().getValidOffsets(local).isEmpty()
+      ? "the local time " + local.toLocalTime() + " does not exist on " + date + " in " + zone.getId()
+        + ": the clocks skip it"
+      : null;
+    Duration length = Duration.between(series.first().start(), series.first().end());
+    return Optional.of(new Occurrence(number,
+      new TimeRange(start.toOffsetDateTime(), start.plus(length).toOffsetDateTime()), skipped));
   }
 }

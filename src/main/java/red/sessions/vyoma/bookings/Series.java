@@ -9,9 +9,12 @@ import red.sessions.vyoma.auth.Parties;
 import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.events.Outbox;
 import red.sessions.vyoma.events.Subject;
+import red.sessions.vyoma.kernel.TimeRange;
 
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -64,6 +67,29 @@ public record Series(UUID seriesId, String studentId, String teacherId, OffsetDa
       row.getOffsetDateTime("created_at"),
       row.getOffsetDateTime("updated_at"),
       ((JsonArray) row.getJson("occurrences")).stream().map(json -> Occurrence.of((JsonObject) json)).toList());
+  }
+
+  /** The series' rule, as its occurrences are judged once it is made: what can be booked is, the rest skipped. */
+  NewSeries rule() {
+    return new NewSeries(studentId, teacherId, new TimeRange(startTime, endTime), ZoneId.of(timeZone), intervalWeeks,
+      count, until, NewSeries.Mode.PARTIAL, packageId);
+  }
+
+  /** The series with more occurrences judged. */
+  Series with(List<Occurrence> judged) {
+    List<Occurrence> all = new ArrayList<>(occurrences);
+    all.addAll(judged);
+    return new Series(seriesId, studentId, teacherId, startTime, endTime, timeZone, intervalWeeks, count, until, packageId,
+      status, version, createdAt, updatedAt, List.copyOf(all));
+  }
+
+  /**
+   * Appends the event of an occurrence materialisation skipped ({@code series.occurrence_skipped}): the series as
+   * it is after, with the occurrence's number.
+   */
+  Future<Void> appendSkipped(SqlClient tx, int occurrence) {
+    return Outbox.append(tx, EventType.SERIES_OCCURRENCE_SKIPPED, Subject.series(seriesId), List.of(studentId, teacherId),
+      SeriesJson.series(this).put("occurrence", occurrence));
   }
 
   /** Appends the event of a change of this series (as it is after the change), in the change's transaction. */

@@ -5,6 +5,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.templates.SqlTemplate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.availability.Bookable;
 import red.sessions.vyoma.bus.DomainException;
@@ -69,9 +71,11 @@ final class SeriesStore {
 
   private static final String INSERT = """
     INSERT INTO booking_series (id, student_id, teacher_id, start_time, end_time, time_zone, interval_weeks,
-                                occurrence_count, until_date, package_id, status, version, created_at, updated_at)
+                                occurrence_count, until_date, package_id, status, version, created_at, updated_at,
+                                next_occurrence, due_at)
     VALUES (#{id}, #{student_id}, #{teacher_id}, #{start_time}, #{end_time}, #{time_zone}, #{interval_weeks},
-            #{count}, #{until}, #{package_id}, #{status}, #{version}, #{created_at}, #{updated_at})""";
+            #{count}, #{until}, #{package_id}, #{status}, #{version}, #{created_at}, #{updated_at},
+            #{next_occurrence}, #{due_at})""";
 
   private static final String INSERT_OCCURRENCE = """
     INSERT INTO series_occurrences (series_id, occurrence, start_time, end_time, booking_id, skip_reason)
@@ -83,9 +87,31 @@ final class SeriesStore {
     UPDATE booking_series SET status = 'active', version = version + 1, updated_at = now()
      WHERE id = #{id} AND status = 'pending' AND (#{admin} OR teacher_id = #{caller})""";
   private static final String CANCEL = """
-    UPDATE booking_series SET status = #{status}, version = version + 1, updated_at = now()
+    UPDATE booking_series SET status = #{status}, due_at = NULL, version = version + 1, updated_at = now()
      WHERE id = #{id} AND status IN ('pending', 'active')
        AND (#{admin} OR student_id = #{caller} OR teacher_id = #{caller})""";
+
+  // The series whose next occurrence may have come inside the booking window, soonest first.
+  private static final String DUE = """
+    SELECT id FROM booking_series WHERE due_at <= now() ORDER BY due_at LIMIT #{batch}""";
+
+  // Claims a due series for its materialisation: one node at a time (the advisory lock, its key the same on every
+  // node), without waiting for a request changing the series (SKIP LOCKED: it is looked at again next round). The
+  // row stays locked to the commit, so each occurrence is judged once (and series_occurrences' key says so too).
+  private static final String CLAIM = """
+    WITH sweeper AS MATERIALIZED (SELECT pg_try_advisory_xact_lock(5820393145719826241) AS alone)
+    SELECT next_occurrence FROM booking_series
+     WHERE id = #{id} AND due_at <= now() AND (SELECT alone FROM sweeper)
+       FOR UPDATE SKIP LOCKED""";
+
+  private static final String ADVANCE = """
+    UPDATE booking_series
+       SET next_occurrence = #{next_occurrence}, due_at = #{due_at},
+           version = version + CASE WHEN #{judged} THEN 1 ELSE 0 END,
+           updated_at = CASE WHEN #{judged} THEN now() ELSE updated_at END
+     WHERE id = #{id}""";
+
+  private static final Logger LOG = LoggerFactory.getLogger(SeriesStore.class);
 
   private final Pool pool;
   private final BookingStore bookings;
@@ -136,15 +162,29 @@ final class SeriesStore {
   }
 
   /** What a new series writes: the series as made, the bookings of the occurrences booked and all occurrences. */
-  private record Planned(Series series, List<BookingStore.Planned> bookings) {
+  private record Planned(Series series, Judgement judgement) {
   }
 
   private Future<Optional<Planned>> plan(SqlConnection connection, NewSeries series, Map<String, Object> key) {
     Future<Boolean> claimed = key == null ? Future.succeededFuture(true) : bookings.claim(connection, key);
     Instant now = Instant.now();
-    // The longest a booking window may be: the series' calendar is read once, as far as any window could reach.
+    Future<Read> read = read(connection, series, series.first().start().toInstant(), now);
+    return claimed.compose(isNew -> isNew
+      ? read.map(calendar -> Optional.of(planned(series, calendar, now)))
+      : Future.succeededFuture(Optional.empty()));
+  }
+
+  /** What a series' occurrences are judged by, read with the parties' locks. */
+  private record Read(BookingStore.Judged judged, List<TimeRange> busy, List<Package> lessons) {
+  }
+
+  /**
+   * Locks the parties and reads, from {@code from} on, the teacher's calendar, the student's bookings and the
+   * packages the lessons may come from, all at once: the calendar as far as the series or any booking window can
+   * reach, once for all of its occurrences.
+   */
+  private Future<Read> read(SqlConnection connection, NewSeries series, Instant from, Instant now) {
     Instant farthest = now.plus(Duration.ofDays(Math.max(730, 7L * horizonWeeks)));
-    Instant from = series.first().start().toInstant();
     Instant to = Recurrence.reach(series, farthest);
     Future<BookingStore.Judged> judged = BookingStore.locked(connection, series.studentId(), series.teacherId(), from, to, null);
     Map<String, Object> span = new HashMap<>();
@@ -155,11 +195,8 @@ final class SeriesStore {
       .mapTo(row -> new TimeRange(row.getOffsetDateTime("start_time"), row.getOffsetDateTime("end_time")))
       .execute(span).map(Rows::toList);
     Future<List<Package>> lessons = Ledger.usableFrom(connection, series.studentId(), series.teacherId(),
-      series.packageId(), series.first().start());
-    return claimed.compose(isNew -> isNew
-      ? Future.all(judged, busy, lessons).map(read -> Optional.of(planned(series, judged.result(), busy.result(),
-        lessons.result(), now)))
-      : Future.succeededFuture(Optional.empty()));
+      series.packageId(), from.atOffset(ZoneOffset.UTC));
+    return Future.all(judged, busy, lessons).map(all -> new Read(judged.result(), busy.result(), lessons.result()));
   }
 
   /** An occurrence refused, and by which rule. */
@@ -170,26 +207,36 @@ final class SeriesStore {
   }
 
   /**
-   * Judges every occurrence up to the window by the teacher's calendar, the student's bookings and the packages,
-   * in order, as if each were a booking of its own; by the series' mode, refuses the series or skips those refused.
+   * The occurrences judged in one go, in order: the bookings to write, every occurrence as judged (booked or
+   * skipped), those refused by a rule, and the next one to judge with when it is due (null when none is left).
    */
-  private Planned planned(NewSeries series, BookingStore.Judged judged, List<TimeRange> busy, List<Package> usable,
-                          Instant now) {
+  private record Judgement(List<BookingStore.Planned> bookings, List<Series.Occurrence> occurrences,
+                           List<Refused> refused, int next, OffsetDateTime dueAt) {
+  }
+
+  /**
+   * Judges the series' occurrences from number {@code from} on that start inside the teacher's booking window (or
+   * the horizon, without one), each as a booking of its own would be: by the teacher's calendar, the student's
+   * bookings and the packages, in order; those it books are made in the status given. {@code first}: the first
+   * of them is judged even beyond the window, so that a series too far ahead is refused by that rule.
+   */
+  private Judgement judge(NewSeries rule, ZoneId zone, int from, boolean first, UUID seriesId, BookingStatus bookedAs,
+                          Read read, Instant now) {
+    BookingStore.Judged judged = read.judged();
+    List<TimeRange> busy = read.busy();
     Bookable bookable = judged.bookable();
-    ZoneId zone = series.timeZone() != null ? series.timeZone() : bookable.schedule().timeZone();
     Integer days = bookable.schedule().rules().maxDaysAhead();
-    Instant window = now.plus(days != null ? Duration.ofDays(days) : Duration.ofDays(7L * horizonWeeks));
-    // The first occurrence is judged even beyond the window, so that a series too far ahead is refused by that rule.
-    Instant firstStart = series.first().start().toInstant();
-    List<Recurrence.Occurrence> due = Recurrence.occurrences(series, zone, window.isBefore(firstStart) ? firstStart : window);
-    boolean fromPackage = BookingStore.fromPackage(bookable, series.packageId());
-    List<Package> lessons = new ArrayList<>(usable);
-    UUID seriesId = Ids.timeOrdered();
+    Duration window = days != null ? Duration.ofDays(days) : Duration.ofDays(7L * horizonWeeks);
+    Instant firstStart = rule.first().start().toInstant();
+    Instant horizon = now.plus(window);
+    Recurrence.Due due = Recurrence.due(rule, zone, from, first && horizon.isBefore(firstStart) ? firstStart : horizon);
+    boolean fromPackage = BookingStore.fromPackage(bookable, rule.packageId());
+    List<Package> lessons = new ArrayList<>(read.lessons());
 
     List<BookingStore.Planned> booked = new ArrayList<>();
     List<Series.Occurrence> occurrences = new ArrayList<>();
     List<Refused> refused = new ArrayList<>();
-    for (Recurrence.Occurrence occurrence : due) {
+    for (Recurrence.Occurrence occurrence : due.occurrences()) {
       TimeRange time = occurrence.time();
       if (occurrence.skipped() != null) {
         occurrences.add(skipped(occurrence, occurrence.skipped()));
@@ -197,35 +244,47 @@ final class SeriesStore {
       }
       Instant start = time.start().toInstant();
       Instant end = time.end().toInstant();
-      Optional<String> rule = bookable.refusal(start, end, now)
+      Optional<String> broken = bookable.refusal(start, end, now)
         .or(() -> busy.stream().anyMatch(other -> other.start().toInstant().isBefore(end) && start.isBefore(other.end().toInstant()))
           ? Optional.of(BookingsVerticle.STUDENT_BUSY) : Optional.empty());
       int lesson = fromPackage ? firstUsable(lessons, time.start()) : -1;
-      if (rule.isEmpty() && fromPackage && lesson < 0) {
-        rule = Optional.of(Ledger.NO_LESSONS_LEFT.getMessage());
+      if (broken.isEmpty() && fromPackage && lesson < 0) {
+        broken = Optional.of(Ledger.NO_LESSONS_LEFT.getMessage());
       }
-      if (rule.isPresent()) {
-        refused.add(new Refused(occurrence, rule.get()));
-        occurrences.add(skipped(occurrence, rule.get()));
+      if (broken.isPresent()) {
+        refused.add(new Refused(occurrence, broken.get()));
+        occurrences.add(skipped(occurrence, broken.get()));
         continue;
       }
-      Optional<Package> from = lesson < 0 ? Optional.empty() : Optional.of(lessons.get(lesson));
-      BookingStore.Planned planned = BookingStore.Planned.of(series.occurrence(time), judged, from, seriesId);
-      from.ifPresent(used -> lessons.set(lesson, used.afterUse(planned.booking().bookingId(), judged.now())));
+      Optional<Package> taken = lesson < 0 ? Optional.empty() : Optional.of(lessons.get(lesson));
+      BookingStore.Planned planned = BookingStore.Planned.of(rule.occurrence(time), judged, taken, seriesId, bookedAs);
+      taken.ifPresent(used -> lessons.set(lesson, used.afterUse(planned.booking().bookingId(), judged.now())));
       booked.add(planned);
       occurrences.add(new Series.Occurrence(occurrence.number(), time.start(), time.end(), planned.booking().bookingId(),
-        null, BookingStatus.PENDING));
+        null, bookedAs));
     }
-    if (!refused.isEmpty() && (series.mode() == NewSeries.Mode.ALL_OR_NOTHING || booked.isEmpty())) {
-      throw DomainException.conflict((booked.isEmpty() ? "none of the series' occurrences can be booked: "
+    int next = due.next().map(Recurrence.Occurrence::number).orElse(from + due.occurrences().size());
+    OffsetDateTime dueAt = due.next().map(occurrence -> occurrence.time().start().minus(window)).orElse(null);
+    return new Judgement(booked, occurrences, refused, next, dueAt);
+  }
+
+  /** A new series as judged, refused as a whole by its mode when occurrences are refused. */
+  private Planned planned(NewSeries series, Read read, Instant now) {
+    BookingStore.Judged judged = read.judged();
+    ZoneId zone = series.timeZone() != null ? series.timeZone() : judged.bookable().schedule().timeZone();
+    UUID seriesId = Ids.timeOrdered();
+    Judgement judgement = judge(series, zone, 1, true, seriesId, BookingStatus.PENDING, read, now);
+    List<Refused> refused = judgement.refused();
+    if (!refused.isEmpty() && (series.mode() == NewSeries.Mode.ALL_OR_NOTHING || judgement.bookings().isEmpty())) {
+      throw DomainException.conflict((judgement.bookings().isEmpty() ? "none of the series' occurrences can be booked: "
         : refused.size() + " of the series' occurrences cannot be booked, so none is: ")
         + refused.stream().map(Refused::words).collect(Collectors.joining("; ")));
     }
     OffsetDateTime at = judged.now();
     Series made = new Series(seriesId, series.studentId(), series.teacherId(), series.first().start(), series.first().end(),
       zone.getId(), series.intervalWeeks(), series.count(), series.until(), series.packageId(), SeriesStatus.PENDING, 1,
-      at, at, List.copyOf(occurrences));
-    return new Planned(made, booked);
+      at, at, judgement.occurrences());
+    return new Planned(made, judgement);
   }
 
   private static Series.Occurrence skipped(Recurrence.Occurrence occurrence, String reason) {
@@ -264,14 +323,25 @@ final class SeriesStore {
     params.put("version", series.version());
     params.put("created_at", series.createdAt());
     params.put("updated_at", series.updatedAt());
+    params.put("next_occurrence", planned.judgement().next());
+    params.put("due_at", planned.judgement().dueAt());
     List<Future<?>> writes = new ArrayList<>();
     writes.add(SqlTemplate.forUpdate(connection, INSERT).execute(params));
-    planned.bookings().forEach(booking -> writes.add(BookingStore.write(connection, booking, null)));
-    writes.add(SqlTemplate.forUpdate(connection, INSERT_OCCURRENCE).executeBatch(series.occurrences().stream()
-      .map(occurrence -> occurrenceParams(series.seriesId(), occurrence)).toList()));
+    writes.add(writeOccurrences(connection, series.seriesId(), planned.judgement()));
     writes.add(BookingStore.recordKey(connection, key, null, series.seriesId()));
     writes.add(series.appendEvent(connection, EventType.SERIES_CREATED));
     return Future.all(writes).map(series);
+  }
+
+  /** Sends the bookings of the occurrences judged (each with its ledger entry and events), then the occurrences. */
+  private static Future<?> writeOccurrences(SqlConnection connection, UUID seriesId, Judgement judgement) {
+    List<Future<?>> writes = new ArrayList<>();
+    judgement.bookings().forEach(booking -> writes.add(BookingStore.write(connection, booking, null)));
+    if (!judgement.occurrences().isEmpty()) {
+      writes.add(SqlTemplate.forUpdate(connection, INSERT_OCCURRENCE).executeBatch(judgement.occurrences().stream()
+        .map(occurrence -> occurrenceParams(seriesId, occurrence)).toList()));
+    }
+    return Future.all(writes);
   }
 
   private static Map<String, Object> occurrenceParams(UUID seriesId, Series.Occurrence occurrence) {
@@ -283,6 +353,74 @@ final class SeriesStore {
     params.put("booking_id", occurrence.bookingId());
     params.put("skip_reason", occurrence.skipReason());
     return params;
+  }
+
+  /**
+   * Materialises the series that are due, one after another, each in a transaction of its own: a batch of the
+   * sweep ({@code Sweep.Batch}). Answers how many it claimed; a series it could not claim (another node's, or
+   * locked by a request) stays due for the next round.
+   */
+  Future<Integer> materializeDue(int batch) {
+    return SqlTemplate.forQuery(pool, DUE).mapTo(row -> row.getUUID("id")).execute(Map.of("batch", batch))
+      .compose(due -> {
+        Future<Integer> claimed = Future.succeededFuture(0);
+        for (UUID id : due) {
+          claimed = claimed.compose(sofar -> materialize(id).map(one -> sofar + one)
+            .recover(e -> {
+              LOG.warn("Could not materialise series {} (next round tries again): {}", id, e.toString());
+              return Future.succeededFuture(sofar);
+            }));
+        }
+        return claimed;
+      });
+  }
+
+  /** A due series claimed, as it is, and its occurrences judged from the next one on. */
+  private record Materialized(Series series, Judgement judgement) {
+  }
+
+  /**
+   * Books the occurrences of the series that have come inside the window, by the same rule as when it was made,
+   * skipping (with the reason and an event) those it cannot book; those of a confirmed series are confirmed.
+   * Answers 1 when it claimed the series, 0 when it did not.
+   */
+  Future<Integer> materialize(UUID id) {
+    Instant now = Instant.now();
+    return Pipelined.readThenWrite(pool, connection -> {
+        Future<Optional<Integer>> claimed = SqlTemplate.forQuery(connection, CLAIM).mapTo(row -> row.getInteger("next_occurrence"))
+          .execute(Map.of("id", id)).map(Rows::first);
+        Future<Optional<Series>> found = find(connection, id);
+        return Future.all(claimed, found).compose(both -> claimed.result().isEmpty()
+          ? Future.succeededFuture(Optional.<Materialized>empty())
+          : materialized(connection, found.result().orElseThrow(), claimed.result().get(), now).map(Optional::of));
+      },
+      (connection, claimed) -> claimed.map(materialized -> advance(connection, materialized).map(1))
+        .orElseGet(() -> Future.succeededFuture(0)));
+  }
+
+  private Future<Materialized> materialized(SqlConnection connection, Series series, int next, Instant now) {
+    NewSeries rule = series.rule();
+    BookingStatus bookedAs = series.status() == SeriesStatus.ACTIVE ? BookingStatus.CONFIRMED : BookingStatus.PENDING;
+    return read(connection, rule, now, now).map(read -> new Materialized(series,
+      judge(rule, rule.timeZone(), next, false, series.seriesId(), bookedAs, read, now)));
+  }
+
+  /** Sends the materialised occurrences' writes, where the series goes on from, and an event per skipped occurrence. */
+  private static Future<?> advance(SqlConnection connection, Materialized materialized) {
+    Judgement judgement = materialized.judgement();
+    UUID id = materialized.series().seriesId();
+    Map<String, Object> params = new HashMap<>();
+    params.put("id", id);
+    params.put("next_occurrence", judgement.next());
+    params.put("due_at", judgement.dueAt());
+    params.put("judged", !judgement.occurrences().isEmpty());
+    List<Future<?>> writes = new ArrayList<>();
+    writes.add(writeOccurrences(connection, id, judgement));
+    writes.add(SqlTemplate.forUpdate(connection, ADVANCE).execute(params));
+    Series after = materialized.series().with(judgement.occurrences());
+    judgement.occurrences().stream().filter(occurrence -> occurrence.bookingId() == null)
+      .forEach(skipped -> writes.add(after.appendSkipped(connection, skipped.number())));
+    return Future.all(writes);
   }
 
   /**
