@@ -44,10 +44,8 @@ import java.util.function.Function;
 /**
  * The running server, composed in order: database (started if embedded, migrated) → token verifier →
  * domain worker verticles (and the cleanup of expired idempotency keys, the sweeps of packages and series, the
- * listener for committed events,
- * the webhook dispatcher) → HTTP verticles. Stopping runs the
- * other way round, so requests in flight still find their domains and the database while the HTTP servers
- * drain.
+ * listener for committed events, the webhook dispatcher) → HTTP verticles. Stopping runs the other way round, so
+ * requests in flight still find their domains and the database while the HTTP servers drain.
  */
 public final class Application {
 
