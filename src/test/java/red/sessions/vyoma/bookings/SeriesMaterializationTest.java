@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import red.sessions.vyoma.support.LessonEvents;
+import red.sessions.vyoma.support.Node;
 import red.sessions.vyoma.support.ServerTest;
 import red.sessions.vyoma.support.TestServer;
 import red.sessions.vyoma.support.Wait;
@@ -101,5 +102,44 @@ class SeriesMaterializationTest extends ServerTest {
     assertEquals(1, skips.size());
     assertEquals(3, skips.get(0).getJsonObject("data").getInteger("occurrence"));
     assertEquals(id, skips.get(0).getJsonObject("subject").getString("series_id"));
+  }
+
+  @Test
+  void sweepsOnEveryNodeOfAClusterBookEachOccurrenceOnce() {
+    List<Node> nodes = Node.twoMembers(settings());
+    try {
+      Node a = nodes.get(0);
+      Node b = nodes.get(1);
+      String teacher = seed.teacher("Maths");
+      seed.schedule(teacher, schedule("UTC", everyDay("00:00", "24:00"), new JsonArray(), rules(0, 0, 15, 15)));
+      OffsetDateTime first = Instant.now().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.HOURS).atOffset(ZoneOffset.UTC);
+      List<String> students = IntStream.range(0, 4).mapToObj(i -> seed.student()).toList();
+      List<String> series = IntStream.range(0, students.size()).mapToObj(i -> {
+        OffsetDateTime start = first.plusHours(i);
+        return assertJson(a.api().post("/series", a.token(students.get(i)),
+          bookingBody(students.get(i), teacher, start, start.plusHours(1)).put("time_zone", "UTC")), 201).getString("series_id");
+      }).toList();
+
+      seed.schedule(teacher, schedule("UTC", everyDay("00:00", "24:00"), new JsonArray(), rules(0, 0, 15, 30)));
+      series.forEach(SeriesMaterializationTest::dueNow);
+      List<JsonObject> swept = IntStream.range(0, series.size()).mapToObj(i -> Wait.poll(Duration.ofSeconds(30),
+        Duration.ofMillis(200), () -> assertJson(b.api().get("/series/" + series.get(i), b.token(students.get(i))), 200),
+        found -> occurrences(found).size() >= 4)).toList();
+
+      int booked = 0;
+      for (JsonObject found : swept) {
+        List<JsonObject> occurrences = occurrences(found);
+        assertEquals(IntStream.rangeClosed(1, occurrences.size()).boxed().toList(),
+          occurrences.stream().map(o -> o.getInteger("occurrence")).toList());
+        assertTrue(occurrences.stream().allMatch(o -> "booked".equals(o.getString("status"))), found::encode);
+        booked += occurrences.size();
+      }
+      List<JsonObject> bookings = new JsonArray(b.api().get("/bookings?teacher_id=" + teacher + "&limit=100",
+        b.token(teacher)).bodyAsString()).stream().map(JsonObject.class::cast).toList();
+      assertEquals(booked, bookings.size());
+      assertEquals(booked, bookings.stream().map(booking -> booking.getString("start_time")).distinct().count());
+    } finally {
+      Node.kill(nodes);
+    }
   }
 }
