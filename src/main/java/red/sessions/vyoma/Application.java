@@ -14,6 +14,8 @@ import red.sessions.vyoma.auth.TokenVerifier;
 import red.sessions.vyoma.availability.AvailabilityVerticle;
 import red.sessions.vyoma.bookings.BookingsVerticle;
 import red.sessions.vyoma.bookings.IdempotencyKeyCleanup;
+import red.sessions.vyoma.bookings.SeriesMaterialization;
+import red.sessions.vyoma.bookings.SeriesVerticle;
 import red.sessions.vyoma.bus.LocalServices;
 import red.sessions.vyoma.calendars.CalendarsVerticle;
 import red.sessions.vyoma.events.EventNotices;
@@ -48,10 +50,10 @@ import java.util.function.Function;
 
 /**
  * The running server, composed in order: database (started if embedded, migrated) → token verifier →
- * domain worker verticles (and the cleanup of expired idempotency keys, the listener for committed events,
- * the webhook and notification dispatchers, the follower of Chime's meeting events when a queue is configured, the
- * external calendars' fetcher) → HTTP verticles. Stopping runs the other way round, so requests in flight still find
- * their domains and the database while the HTTP servers drain.
+ * domain worker verticles (and the cleanup of expired idempotency keys, the sweeps of packages and series, the
+ * listener for committed events, the webhook and notification dispatchers, the follower of Chime's meeting events
+ * when a queue is configured, the external calendars' fetcher) → HTTP verticles. Stopping runs the other way round,
+ * so requests in flight still find their domains and the database while the HTTP servers drain.
  */
 public final class Application {
 
@@ -67,6 +69,7 @@ public final class Application {
     parts -> new AvailabilityVerticle(parts.pool()),
     parts -> new ExternalCalendarsVerticle(parts.pool(), parts.config().calendars()),
     parts -> new BookingsVerticle(parts.pool(), parts.config().bookings()),
+    parts -> new SeriesVerticle(parts.pool(), parts.config().bookings(), parts.config().series()),
     parts -> new SessionsVerticle(parts.pool(), parts.config().storage().getString("base_url"),
       parts.config().domain().getLong("request_timeout_ms")),
     parts -> new MeetingsVerticle(parts.pool(), parts.config().meetings(), parts.cluster()),
@@ -133,6 +136,8 @@ public final class Application {
     return domains
       .compose(v -> noted(vertx.deployVerticle(IdempotencyKeyCleanup.sweep(database.pool(), config.bookings())), deployments))
       .compose(v -> noted(vertx.deployVerticle(PackageExpiry.sweep(database.pool(), config.packages())), deployments))
+      .compose(v -> noted(vertx.deployVerticle(SeriesMaterialization.sweep(database.pool(), config.bookings(),
+        config.series())), deployments))
       .compose(v -> noted(vertx.deployVerticle(new EventNotices(database.connectOptions())), deployments))
       .compose(v -> noted(vertx.deployVerticle(new WebhookDispatcher(database.pool(), config.webhooks())), deployments))
       .compose(v -> noted(vertx.deployVerticle(new NotificationDispatcher(database.pool(), config.mail(),

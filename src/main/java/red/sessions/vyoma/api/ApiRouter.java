@@ -12,6 +12,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import red.sessions.vyoma.auth.TokenVerifier;
 import red.sessions.vyoma.availability.AvailabilityService;
 import red.sessions.vyoma.bookings.BookingService;
+import red.sessions.vyoma.bookings.SeriesService;
 import red.sessions.vyoma.calendars.CalendarService;
 import red.sessions.vyoma.events.EventService;
 import red.sessions.vyoma.externalcalendars.ExternalCalendarService;
@@ -106,6 +107,7 @@ final class ApiRouter {
     ExternalCalendarRoutes.mount(api, services.of(ExternalCalendarService.class, ExternalCalendarService.ADDRESS));
 
     BookingRoutes.mount(api, services.of(BookingService.class, BookingService.ADDRESS));
+    SeriesRoutes.mount(api, services.of(SeriesService.class, SeriesService.ADDRESS));
     ReviewRoutes.mount(api, services.of(ReviewService.class, ReviewService.ADDRESS));
     PackageRoutes.mount(api, services.of(PackageService.class, PackageService.ADDRESS));
     CalendarRoutes.mount(api, services.of(CalendarService.class, CalendarService.ADDRESS));

@@ -19,16 +19,16 @@ import java.util.UUID;
  * A booking as stored, with the version that changes on every change of status or time, the times it was
  * moved from (oldest first), the package its lesson came from, until when its student may cancel it and get the
  * lesson back, whether its student cancelled it too late to, and which party did not show up, if one was reported
- * absent.
+ * absent, and the series it is an occurrence of, if any.
  */
 public record Booking(UUID bookingId, String studentId, String teacherId, OffsetDateTime startTime,
                       OffsetDateTime endTime, BookingStatus status, String cancelReason, OffsetDateTime createdAt,
                       OffsetDateTime updatedAt, int version, List<Move> previousTimes, UUID packageId,
-                      OffsetDateTime freeCancellationUntil, boolean lateCancellation, String noShow)
+                      OffsetDateTime freeCancellationUntil, boolean lateCancellation, String noShow, UUID seriesId)
   implements Parties.Between {
 
   public static final String COLUMNS = "id, student_id, teacher_id, start_time, end_time, status, cancel_reason, version, "
-    + "created_at, updated_at, previous_times, package_id, free_cancellation_until, late_cancellation, no_show";
+    + "created_at, updated_at, previous_times, package_id, free_cancellation_until, late_cancellation, no_show, series_id";
 
   /** Where a booking was before one of its moves, who moved it and when. */
   public record Move(OffsetDateTime startTime, OffsetDateTime endTime, String changedBy, OffsetDateTime changedAt) {
@@ -41,13 +41,14 @@ public record Booking(UUID bookingId, String studentId, String teacherId, Offset
   }
 
   /**
-   * A booking as its insert writes it: pending, at version 1, made at {@code now} (the transaction's time), never
-   * moved, cancelled or reported absent.
+   * A booking as its insert writes it: pending (or confirmed, an occurrence of a series its teacher confirmed), at
+   * version 1, made at {@code now} (the transaction's time), never moved, cancelled or reported absent; an
+   * occurrence of the series {@code seriesId} (null for none).
    */
   static Booking requested(UUID id, NewBooking booking, UUID packageId, OffsetDateTime freeCancellationUntil,
-                           OffsetDateTime now) {
+                           OffsetDateTime now, UUID seriesId, BookingStatus status) {
     return new Booking(id, booking.studentId(), booking.teacherId(), booking.time().start(), booking.time().end(),
-      BookingStatus.PENDING, null, now, now, 1, List.of(), packageId, freeCancellationUntil, false, null);
+      status, null, now, now, 1, List.of(), packageId, freeCancellationUntil, false, null, seriesId);
   }
 
   public static Booking of(Row row) {
@@ -66,7 +67,8 @@ public record Booking(UUID bookingId, String studentId, String teacherId, Offset
       row.getUUID("package_id"),
       row.getOffsetDateTime("free_cancellation_until"),
       row.getBoolean("late_cancellation"),
-      row.getString("no_show"));
+      row.getString("no_show"),
+      row.getUUID("series_id"));
   }
 
   /** Whether the caller is the booking's student, acting for themselves (an admin acting on it is not). */

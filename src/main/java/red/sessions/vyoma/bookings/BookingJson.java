@@ -28,7 +28,8 @@ public final class BookingJson {
       .put("package_id", booking.packageId() == null ? null : booking.packageId().toString())
       .put("free_cancellation_until", Times.format(booking.freeCancellationUntil()))
       .put("late_cancellation", booking.lateCancellation())
-      .put("no_show", booking.noShow());
+      .put("no_show", booking.noShow())
+      .put("series_id", booking.seriesId() == null ? null : booking.seriesId().toString());
   }
 
   private static JsonObject move(Booking.Move move) {

@@ -62,9 +62,10 @@ final class BookingStore {
   // free_cancellation_until is the teacher's policy as it judged this booking, fixed for the booking's terms.
   private static final String INSERT = """
     INSERT INTO bookings (id, student_id, teacher_id, slot_id, start_time, end_time, blocked_until, package_id,
-                          free_cancellation_until, status, version, created_at, updated_at)
+                          free_cancellation_until, status, version, created_at, updated_at, series_id, confirmed_at)
     VALUES (#{id}, #{student_id}, #{teacher_id}, #{slot_id}, #{start_time}, #{end_time}, #{blocked_until}, #{package_id},
-            #{free_cancellation_until}, #{status}, #{version}, #{created_at}, #{updated_at})""";
+            #{free_cancellation_until}, #{status}, #{version}, #{created_at}, #{updated_at}, #{series_id},
+            CASE WHEN #{status} = 'confirmed' THEN #{created_at}::timestamptz END)""";
 
   // Compare-and-set on the version, for a booking the table lets the caller move now (Transition.MOVE). The times
   // it leaves are recorded as the database had them, with who moved it; a student's move of a confirmed booking
@@ -86,29 +87,42 @@ final class BookingStore {
   private static final String CLAIM_KEY = """
     INSERT INTO booking_idempotency_keys AS k (caller_id, key, request_hash) VALUES (#{caller_id}, #{key}, #{hash})
     ON CONFLICT (caller_id, key) DO UPDATE
-       SET request_hash = EXCLUDED.request_hash, booking_id = NULL, created_at = now()
+       SET request_hash = EXCLUDED.request_hash, booking_id = NULL, series_id = NULL, created_at = now()
      WHERE k.created_at < now() - #{ttl_seconds}::int * interval '1 second'""";
+  // A key records what its request made: a booking, or a series (SeriesStore).
   private static final String RECORD_KEY = """
-    UPDATE booking_idempotency_keys SET booking_id = #{booking_id} WHERE caller_id = #{caller_id} AND key = #{key}""";
+    UPDATE booking_idempotency_keys SET booking_id = #{booking_id}, series_id = #{series_id}
+     WHERE caller_id = #{caller_id} AND key = #{key}""";
   private static final String FIND_KEY = """
-    SELECT request_hash, booking_id FROM booking_idempotency_keys WHERE caller_id = #{caller_id} AND key = #{key}""";
+    SELECT request_hash, booking_id, series_id FROM booking_idempotency_keys
+     WHERE caller_id = #{caller_id} AND key = #{key}""";
 
   // Compare-and-set, one per change a PATCH may ask for: the row changes only as the table allows it
   // (Transition.condition), at the expected version. A confirmation is remembered for good (confirmed_at),
   // whatever happens to the booking after; whether a cancellation is late is the policy's (CancellationPolicy.LATE).
+  private static final String ONE_BOOKING = "id = #{id} AND version = #{version}";
   private static final Map<Transition, String> CHANGE_STATUS = new EnumMap<>(Map.of(
-    Transition.CONFIRM, changeStatus(Transition.CONFIRM),
-    Transition.CANCEL, changeStatus(Transition.CANCEL),
-    Transition.COMPLETE, changeStatus(Transition.COMPLETE)));
+    Transition.CONFIRM, changeStatus(Transition.CONFIRM, ONE_BOOKING),
+    Transition.CANCEL, changeStatus(Transition.CANCEL, ONE_BOOKING),
+    Transition.COMPLETE, changeStatus(Transition.COMPLETE, ONE_BOOKING)));
 
-  private static String changeStatus(Transition change) {
+  // A series changes its occurrences together, each as the table allows it: the teacher confirms every pending
+  // one; a cancellation reaches those from a start on (from_time; the series' first for all of them) that have
+  // not started, so the lessons already held or under way keep their state.
+  private static final Map<Transition, String> CHANGE_SERIES = new EnumMap<>(Map.of(
+    Transition.CONFIRM, changeStatus(Transition.CONFIRM, "series_id = #{series_id}"),
+    Transition.CANCEL, changeStatus(Transition.CANCEL,
+      "series_id = #{series_id} AND start_time >= #{from_time} AND start_time > now()")));
+
+  /** The compare-and-set of a change of status, for the bookings {@code which} selects (SQL). */
+  private static String changeStatus(Transition change, String which) {
     return """
       UPDATE bookings
          SET status = #{status}, cancel_reason = #{reason}, version = version + 1, updated_at = now(),
              confirmed_at = CASE WHEN #{status} = 'confirmed' THEN now() ELSE confirmed_at END,
              late_cancellation = #{status} = 'cancelled' AND %s
-       WHERE id = #{id} AND version = #{version} AND %s
-      RETURNING %s""".formatted(CancellationPolicy.LATE, change.condition(), Booking.COLUMNS);
+       WHERE %s AND %s
+      RETURNING %s""".formatted(CancellationPolicy.LATE, which, change.condition(), Booking.COLUMNS);
   }
 
   // A no-show is reported on a booking as the table allows it (Transition.STUDENT_ABSENT, TEACHER_ABSENT: once, by
@@ -163,15 +177,40 @@ final class BookingStore {
    * the locks), and the package's state after the lesson is known from the locked row.
    */
   Future<CreatedBooking> create(NewBooking booking, String callerId, String idempotencyKey) {
-    Map<String, Object> key = idempotencyKey == null ? null
-      : Map.of("caller_id", callerId, "key", idempotencyKey, "hash", booking.fingerprint());
+    Map<String, Object> key = key(callerId, idempotencyKey, booking.fingerprint());
     return Pipelined.readThenWrite(pool,
       connection -> plan(connection, booking, key),
-      (connection, plan) -> plan.isEmpty() ? replay(connection, key) : write(connection, plan.get(), key));
+      (connection, plan) -> plan.isEmpty()
+        ? replay(connection, key).map(row -> new CreatedBooking(row.getUUID("booking_id"), true))
+        : write(connection, plan.get(), key));
+  }
+
+  /** An idempotency key as its statements take it, or null without one. */
+  static Map<String, Object> key(String callerId, String idempotencyKey, String fingerprint) {
+    return idempotencyKey == null ? null : Map.of("caller_id", callerId, "key", idempotencyKey, "hash", fingerprint);
   }
 
   /** What a new booking writes: its row, the package its lesson comes from (locked), as judged. */
-  private record Planned(Booking booking, UUID slotId, OffsetDateTime blockedUntil, Optional<Package> lessons) {
+  record Planned(Booking booking, UUID slotId, OffsetDateTime blockedUntil, Optional<Package> lessons) {
+
+    /**
+     * The booking judged bookable by {@code judged}, its lesson taken from {@code lessons} (as the package is
+     * before it), as an occurrence of the series {@code seriesId} (null for none), in the status given.
+     */
+    static Planned of(NewBooking booking, Judged judged, Optional<Package> lessons, UUID seriesId, BookingStatus status) {
+      Bookable bookable = judged.bookable();
+      Instant start = booking.time().start().toInstant();
+      Instant end = booking.time().end().toInstant();
+      Booking made = Booking.requested(Ids.timeOrdered(), booking, lessons.map(Package::packageId).orElse(null),
+        CancellationPolicy.freeUntil(bookable, booking.time().start()), judged.now(), seriesId, status);
+      return new Planned(made, bookable.slotAt(start, end).orElse(null), BookingStore.blockedUntil(bookable, booking.time().end()),
+        lessons);
+    }
+  }
+
+  /** Whether a lesson booked with the teacher comes from a package: the teacher requires one, or the student named one. */
+  static boolean fromPackage(Bookable bookable, UUID named) {
+    return bookable.schedule().rules().requiresPackage() || named != null;
   }
 
   /** The booking to write, or empty when the key was used before and its first attempt is to be answered. */
@@ -190,27 +229,22 @@ final class BookingStore {
   }
 
   private static Planned planned(NewBooking booking, Judged judged, Optional<Package> lessons) {
-    Bookable bookable = judged.bookable();
-    boolean fromPackage = bookable.schedule().rules().requiresPackage() || booking.packageId() != null;
+    boolean fromPackage = fromPackage(judged.bookable(), booking.packageId());
     if (fromPackage && lessons.isEmpty()) {
       throw Ledger.NO_LESSONS_LEFT;
     }
-    Optional<Package> used = fromPackage ? lessons : Optional.empty();
-    Instant start = booking.time().start().toInstant();
-    Instant end = booking.time().end().toInstant();
-    Booking made = Booking.requested(Ids.timeOrdered(), booking, used.map(Package::packageId).orElse(null),
-      CancellationPolicy.freeUntil(bookable, booking.time().start()), judged.now());
-    return new Planned(made, bookable.slotAt(start, end).orElse(null), blockedUntil(bookable, booking.time().end()), used);
+    return Planned.of(booking, judged, fromPackage ? lessons : Optional.empty(), null, BookingStatus.PENDING);
   }
 
-  private Future<Boolean> claim(SqlConnection connection, Map<String, Object> key) {
+  /** Whether the key is new (or expired, and taken over): false when its first attempt is to be answered. */
+  Future<Boolean> claim(SqlConnection connection, Map<String, Object> key) {
     Map<String, Object> claim = new HashMap<>(key);
     claim.put("ttl_seconds", keyTtlSeconds);
     return SqlTemplate.forUpdate(connection, CLAIM_KEY).execute(claim).map(claimed -> claimed.rowCount() == 1);
   }
 
   /** Sends every write of the booking at once; the insert's refusal (an overlap, the buffer) is the first to fail. */
-  private static Future<CreatedBooking> write(SqlConnection connection, Planned planned, Map<String, Object> key) {
+  static Future<CreatedBooking> write(SqlConnection connection, Planned planned, Map<String, Object> key) {
     Booking booking = planned.booking();
     Map<String, Object> params = new HashMap<>();
     params.put("id", booking.bookingId());
@@ -226,32 +260,58 @@ final class BookingStore {
     params.put("version", booking.version());
     params.put("created_at", booking.createdAt());
     params.put("updated_at", booking.updatedAt());
+    params.put("series_id", booking.seriesId());
     Future<?> made = SqlTemplate.forUpdate(connection, INSERT).execute(params);
     // The lesson's event comes before the booking's, as in every change that moves a lesson.
     Future<Void> used = planned.lessons()
       .map(lessons -> Ledger.use(connection, lessons, booking.bookingId(), booking.createdAt()))
       .orElse(Future.succeededFuture());
-    Future<?> keyed = key == null ? Future.succeededFuture()
-      : SqlTemplate.forUpdate(connection, RECORD_KEY).execute(Map.of("booking_id", booking.bookingId(),
-        "caller_id", key.get("caller_id"), "key", key.get("key")));
+    Future<Void> keyed = recordKey(connection, key, booking.bookingId(), null);
     Future<Void> announced = booking.appendEvent(connection, BookingStatus.PENDING.event());
     return Future.all(made, used, keyed, announced).map(new CreatedBooking(booking.bookingId(), false));
   }
 
+  /** Records what the key's request made (a booking or a series), in its transaction; nothing without a key. */
+  static Future<Void> recordKey(SqlConnection connection, Map<String, Object> key, UUID bookingId, UUID seriesId) {
+    if (key == null) {
+      return Future.succeededFuture();
+    }
+    Map<String, Object> params = new HashMap<>();
+    params.put("booking_id", bookingId);
+    params.put("series_id", seriesId);
+    params.put("caller_id", key.get("caller_id"));
+    params.put("key", key.get("key"));
+    return SqlTemplate.forUpdate(connection, RECORD_KEY).execute(params).mapEmpty();
+  }
+
   /** What judged a time, and the transaction's time, read with the parties' locks. */
-  private record Judged(Bookable bookable, OffsetDateTime now) {
+  record Judged(Bookable bookable, OffsetDateTime now) {
   }
 
   /**
    * Locks the parties, then judges the time by the teacher's calendar as it stands (without the booking
-   * {@code moving}): a conflict naming the rule it breaks, or what judged it. The calendar's reads go out behind
-   * the locks without waiting for them, and run once the locks are held.
+   * {@code moving}): a conflict naming the rule it breaks, or what judged it.
    */
   private static Future<Judged> bookable(SqlConnection connection, String studentId, String teacherId,
                                          Instant start, Instant end, UUID moving) {
+    return locked(connection, studentId, teacherId, start, end, moving).map(judged -> {
+      judged.bookable().refusal(start, end, Instant.now()).ifPresent(rule -> {
+        throw DomainException.conflict(rule);
+      });
+      return judged;
+    });
+  }
+
+  /**
+   * Locks the parties and reads the teacher's calendar from {@code from} to {@code to} (without the booking
+   * {@code moving}), for times in it to be judged by. The calendar's reads go out behind the locks without waiting
+   * for them, and run once the locks are held.
+   */
+  static Future<Judged> locked(SqlConnection connection, String studentId, String teacherId, Instant from, Instant to,
+                               UUID moving) {
     Future<RowSet<Row>> parties = SqlTemplate.forQuery(connection, LOCK_PARTIES)
       .execute(Map.of("student_id", studentId, "teacher_id", teacherId));
-    Future<Bookable> calendar = TeacherCalendar.around(connection, teacherId, start, end, moving);
+    Future<Bookable> calendar = TeacherCalendar.around(connection, teacherId, from, to, moving);
     return Future.all(parties, calendar).map(read -> {
       OffsetDateTime now = null;
       boolean teacher = false;
@@ -262,11 +322,7 @@ final class BookingStore {
       if (!teacher) {
         throw DomainException.invalid("teacher_id " + Echo.of(teacherId) + " is not a teacher");
       }
-      Bookable bookable = calendar.result();
-      bookable.refusal(start, end, Instant.now()).ifPresent(rule -> {
-        throw DomainException.conflict(rule);
-      });
-      return new Judged(bookable, now);
+      return new Judged(calendar.result(), now);
     });
   }
 
@@ -274,13 +330,14 @@ final class BookingStore {
     return end.plusMinutes(bookable.schedule().rules().bufferMinutes());
   }
 
-  private Future<CreatedBooking> replay(SqlClient client, Map<String, Object> key) {
+  /** The key's row (what its first request made), when it was sent with the same request; 422 otherwise. */
+  static Future<Row> replay(SqlClient client, Map<String, Object> key) {
     return SqlTemplate.forQuery(client, FIND_KEY).execute(key).map(rows -> {
       var row = rows.iterator().next();
       if (!row.getString("request_hash").equals(key.get("hash"))) {
-        throw new DomainException(DomainException.Reason.KEY_REUSED, "this Idempotency-Key was used for a different booking request");
+        throw new DomainException(DomainException.Reason.KEY_REUSED, "this Idempotency-Key was used for a different request");
       }
-      return new CreatedBooking(row.getUUID("booking_id"), true);
+      return row;
     });
   }
 
@@ -294,13 +351,34 @@ final class BookingStore {
     return Pipelined.withTransaction(pool, connection -> SqlTemplate.forUpdate(connection, CHANGE_STATUS.get(change)).mapTo(Booking::of)
       .execute(params)
       .map(Rows::first)
-      .compose(changed -> changed.map(booking -> (change == Transition.CANCEL && booking.packageId() != null
-          ? Ledger.record(connection, booking.packageId(), booking.bookingId(), CancellationPolicy.lessonsBack(booking),
-            CancellationPolicy.ledgerReason(booking, caller))
-          : Future.<Void>succeededFuture())
-        .compose(v -> booking.appendEvent(connection, change.to().event()))
-        .map(changed))
+      .compose(changed -> changed.map(booking -> changed(connection, booking, change, caller).map(changed))
         .orElseGet(() -> Future.succeededFuture(changed))));
+  }
+
+  /**
+   * Changes the status of the series' occurrences the change reaches (from {@code from} on, for a cancellation),
+   * in the caller's transaction, each with its ledger entry and event: the occurrences changed.
+   */
+  static Future<List<Booking>> changeSeries(SqlConnection connection, UUID seriesId, Transition change,
+                                            OffsetDateTime from, String reason, Caller caller) {
+    Map<String, Object> params = change.params(caller);
+    params.put("series_id", seriesId);
+    params.put("from_time", from);
+    params.put("status", change.to().wire());
+    params.put("reason", reason);
+    return SqlTemplate.forUpdate(connection, CHANGE_SERIES.get(change)).mapTo(Booking::of).execute(params)
+      .map(Rows::toList)
+      .compose(changed -> Future.all(changed.stream().map(booking -> changed(connection, booking, change, caller)).toList())
+        .map(changed));
+  }
+
+  /** What follows a booking's change of status in its transaction: a cancelled lesson's ledger entry, and the event. */
+  private static Future<Void> changed(SqlConnection connection, Booking booking, Transition change, Caller caller) {
+    return (change == Transition.CANCEL && booking.packageId() != null
+      ? Ledger.record(connection, booking.packageId(), booking.bookingId(), CancellationPolicy.lessonsBack(booking),
+        CancellationPolicy.ledgerReason(booking, caller))
+      : Future.<Void>succeededFuture())
+      .compose(v -> booking.appendEvent(connection, change.to().event()));
   }
 
   /** The booking after the no-show report, or empty when the compare-and-set matched nothing. */

@@ -30,21 +30,26 @@ public final class BookingsVerticle extends DomainVerticle<BookingService> imple
   private static final DomainCounter CANCELLED = new DomainCounter("vyoma.bookings.cancelled",
     "Bookings cancelled by either party");
 
+  static final String STUDENT_BUSY = "the student already has a booking at that time";
+
+  /** What the constraints guarding bookings answer, for a booking made alone or in a series. */
+  static final Map<String, DomainException> CONSTRAINTS = Map.of(
+    "bookings_teacher_no_overlap", DomainException.conflict(
+      "the teacher already has a booking at that time or within the teacher's buffer around it"),
+    "bookings_student_no_overlap", DomainException.conflict(STUDENT_BUSY),
+    "bookings_student_id_fkey", DomainException.invalid("student_id has no profile; a booking is made only by a user with one"),
+    "bookings_slot_id_fkey", DomainException.conflict("the availability slot was just removed"),
+    "packages_remaining_in_range", Ledger.NO_LESSONS_LEFT,
+    "package_ledger_one_return_per_booking", DomainException.conflict("the booking's lesson was already given back"),
+    "package_ledger_one_use_per_booking", DomainException.conflict("the booking already took its lesson"));
+
   private final BookingStore store;
 
   /**
    * @param config the {@code bookings} section: how long an idempotency key lasts
    */
   public BookingsVerticle(Pool pool, JsonObject config) {
-    super(ADDRESS, BookingService.class, Map.of(
-      "bookings_teacher_no_overlap", DomainException.conflict(
-        "the teacher already has a booking at that time or within the teacher's buffer around it"),
-      "bookings_student_no_overlap", DomainException.conflict("the student already has a booking at that time"),
-      "bookings_student_id_fkey", DomainException.invalid("student_id has no profile; a booking is made only by a user with one"),
-      "bookings_slot_id_fkey", DomainException.conflict("the availability slot was just removed"),
-      "packages_remaining_in_range", Ledger.NO_LESSONS_LEFT,
-      "package_ledger_one_return_per_booking", DomainException.conflict("the booking's lesson was already given back"),
-      "package_ledger_one_use_per_booking", DomainException.conflict("the booking already took its lesson")));
+    super(ADDRESS, BookingService.class, CONSTRAINTS);
     this.store = new BookingStore(pool, config.getInteger("idempotency_key_ttl_seconds"));
   }
 

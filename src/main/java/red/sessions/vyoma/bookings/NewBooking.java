@@ -39,6 +39,11 @@ public record NewBooking(String studentId, String teacherId, TimeRange time, UUI
     String canonical = String.join("\n", studentId, teacherId,
       time.start().toInstant().toString(), time.end().toInstant().toString())
       + (packageId == null ? "" : "\n" + packageId);
+    return digest(canonical);
+  }
+
+  /** The SHA-256 of a request's canonical form, in hex: what its idempotency key is stored with. */
+  static String digest(String canonical) {
     try {
       byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(digest);

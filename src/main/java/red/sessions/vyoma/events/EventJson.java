@@ -41,6 +41,9 @@ public final class EventJson {
     if (subject.meetingId() != null) {
       json.put("meeting_id", subject.meetingId());
     }
+    if (subject.seriesId() != null) {
+      json.put("series_id", subject.seriesId().toString());
+    }
     return json;
   }
 

@@ -22,6 +22,10 @@ public enum EventType {
   PACKAGE_CREATED("package.created"),
   PACKAGE_LESSON_USED("package.lesson_used"),
   PACKAGE_LESSON_RETURNED("package.lesson_returned"),
+  SERIES_CREATED("series.created"),
+  SERIES_CONFIRMED("series.confirmed"),
+  SERIES_CANCELLED("series.cancelled"),
+  SERIES_OCCURRENCE_SKIPPED("series.occurrence_skipped"),
   /** Sent to one webhook on request, to check that it receives and verifies deliveries. */
   PING("ping");
 

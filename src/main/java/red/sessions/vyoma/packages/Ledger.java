@@ -9,6 +9,7 @@ import red.sessions.vyoma.platform.Rows;
 
 import java.time.OffsetDateTime;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -34,14 +35,17 @@ public final class Ledger {
 
   public static final DomainException NO_LESSONS_LEFT = DomainException.conflict("no lessons left in a package with this teacher");
 
-  private static final String CHOOSE = PackageStore.SELECT + """
+  // The packages a lesson at start_time may come from, in the order lessons are taken from them.
+  private static final String USABLE = PackageStore.SELECT + """
 
      WHERE p.student_id = #{student_id} AND p.teacher_id = #{teacher_id} AND p.remaining > 0
        AND (p.expires_at IS NULL OR p.expires_at > #{start_time})
        AND (#{package_id}::uuid IS NULL OR p.id = #{package_id})
      ORDER BY p.expires_at NULLS LAST, p.created_at, p.id
-     LIMIT 1
+     %s
        FOR NO KEY UPDATE OF p""";
+  private static final String CHOOSE = USABLE.formatted("LIMIT 1");
+  private static final String USABLE_FROM = USABLE.formatted("");
 
   private static final String RECORD = """
     WITH entry AS (
@@ -65,12 +69,28 @@ public final class Ledger {
    */
   public static Future<Optional<Package>> choose(SqlClient client, String studentId, String teacherId, UUID named,
                                                  OffsetDateTime start) {
+    return SqlTemplate.forQuery(client, CHOOSE).mapTo(Package::of).execute(params(studentId, teacherId, named, start))
+      .map(Rows::first);
+  }
+
+  private static Map<String, Object> params(String studentId, String teacherId, UUID named, OffsetDateTime start) {
     Map<String, Object> params = new HashMap<>();
     params.put("student_id", studentId);
     params.put("teacher_id", teacherId);
     params.put("package_id", named);
     params.put("start_time", start);
-    return SqlTemplate.forQuery(client, CHOOSE).mapTo(Package::of).execute(params).map(Rows::first);
+    return params;
+  }
+
+  /**
+   * Every package lessons of the student with the teacher from {@code start} on may be taken from (the one
+   * {@code named}, or all of them), in {@link #choose}'s order, locked as it locks its one: for lessons booked
+   * together, each taken from the first of them with a lesson left and still valid at its own start.
+   */
+  public static Future<List<Package>> usableFrom(SqlClient client, String studentId, String teacherId, UUID named,
+                                                 OffsetDateTime start) {
+    return SqlTemplate.forQuery(client, USABLE_FROM).mapTo(Package::of).execute(params(studentId, teacherId, named, start))
+      .map(Rows::toList);
   }
 
   /**

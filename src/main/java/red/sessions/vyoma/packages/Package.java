@@ -44,7 +44,7 @@ public record Package(UUID packageId, String studentId, String teacherId, int le
   }
 
   /** The package after one of its lessons went to the booking at {@code at}: what {@link Ledger#use} writes. */
-  Package afterUse(UUID bookingId, OffsetDateTime at) {
+  public Package afterUse(UUID bookingId, OffsetDateTime at) {
     List<Entry> entries = new ArrayList<>(ledger);
     entries.add(new Entry(-1, Ledger.Reason.BOOKED.wire(), bookingId, at));
     return new Package(packageId, studentId, teacherId, lessons, remaining - 1, expiresAt, createdAt, List.copyOf(entries));

@@ -176,6 +176,10 @@ public final class AppConfig {
     return json.getJsonObject("bookings");
   }
 
+  public JsonObject series() {
+    return json.getJsonObject("series");
+  }
+
   public JsonObject packages() {
     return json.getJsonObject("packages");
   }

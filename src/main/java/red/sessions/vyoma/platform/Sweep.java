@@ -12,21 +12,25 @@ import java.util.Map;
 
 /**
  * A periodic sweep of the shared database, on every node, done by one node at a time: each round runs the
- * statement batch after batch until one comes back short. The statement takes a transaction-scoped advisory
+ * batch after batch until one comes back short. A batch's statement takes a transaction-scoped advisory
  * lock with {@code pg_try_advisory_xact_lock} (its key the same on every node) and touches nothing when another
  * node holds it, so a node that does not get it skips the round rather than wait; it handles at most
  * {@code #{batch}} rows, skipping rows a request has locked, so neither another node nor a request ever waits
- * long on it. The pool is asynchronous, so this runs on an event loop.
+ * long on it. A sweep whose rows need judging in Java gives a batch of its own ({@link Batch}) that keeps to the
+ * same rules. The pool is asynchronous, so this runs on an event loop.
  */
 public final class Sweep extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(Sweep.class);
   private static final int BATCH = 1000;
 
-  private final Pool pool;
+  /** One batch of a round: at most {@code size} rows handled; answers how many were. */
+  public interface Batch {
+    Future<Integer> run(int size);
+  }
+
   private final String what;
-  private final String sql;
-  private final Map<String, Object> params;
+  private final Batch batch;
   private final long intervalMs;
   private long timer = -1;
 
@@ -36,11 +40,20 @@ public final class Sweep extends VerticleBase {
    * @param params its other parameters
    */
   public Sweep(Pool pool, String what, String sql, Map<String, Object> params, long intervalSeconds) {
-    this.pool = pool;
+    this(what, size -> {
+      Map<String, Object> all = new HashMap<>(params);
+      all.put("batch", size);
+      return SqlTemplate.forUpdate(pool, sql).execute(all).map(result -> result.rowCount());
+    }, intervalSeconds);
+  }
+
+  /**
+   * @param what  what a row swept is, for the log ("series occurrences materialised")
+   * @param batch a batch of the round, handling at most the size it is given
+   */
+  public Sweep(String what, Batch batch, long intervalSeconds) {
     this.what = what;
-    this.sql = sql;
-    this.params = new HashMap<>(params);
-    this.params.put("batch", BATCH);
+    this.batch = batch;
     this.intervalMs = intervalSeconds * 1000;
   }
 
@@ -64,9 +77,7 @@ public final class Sweep extends VerticleBase {
 
   /** Sweeps batch after batch until one comes back short; answers how many rows went in all. */
   private Future<Integer> sweep(int sofar) {
-    return SqlTemplate.forUpdate(pool, sql).execute(params)
-      .compose(result -> result.rowCount() < BATCH
-        ? Future.succeededFuture(sofar + result.rowCount())
-        : sweep(sofar + result.rowCount()));
+    return batch.run(BATCH)
+      .compose(swept -> swept < BATCH ? Future.succeededFuture(sofar + swept) : sweep(sofar + swept));
   }
 }

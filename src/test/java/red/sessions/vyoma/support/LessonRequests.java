@@ -18,6 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -39,6 +41,7 @@ public final class LessonRequests {
 
   private static final Duration ANSWER_WITHIN = Duration.ofSeconds(20);
   private static final Pattern PATH_PARAMETER = Pattern.compile("\\{([^}]+)}");
+  private static final ZoneId BERLIN = ZoneId.of("Europe/Berlin");
 
   private final TestServer server;
   private final Api api;
@@ -52,6 +55,7 @@ public final class LessonRequests {
   private final String eventId;
   private final String feedId;
   private final String feedToken;
+  private final String seriesId;
 
   /** A request as the tests build it: a path template's values, query, headers, body. */
   public record Request(String token, Map<String, String> path, Map<String, String> query, Map<String, String> headers,
@@ -114,11 +118,20 @@ public final class LessonRequests {
     JsonObject feed = assertJson(api.post("/calendar-feeds", server.token(lesson.studentId()), null), 201);
     feedId = feed.getString("id");
     feedToken = feed.getString("url").replaceFirst("^.*/calendar-feeds/(.*)\\.ics$", "$1");
+    seriesId = assertJson(api.post("/series", server.token(lesson.studentId()), weekly(10)), 201).getString("series_id");
+  }
+
+  /** Two weekly lessons of the lesson's parties, at 10:00 in the teacher's hours, starting the given days from now. */
+  private JsonObject weekly(int daysAhead) {
+    ZonedDateTime start = LocalDate.now(BERLIN).plusDays(daysAhead).atTime(10, 0).atZone(BERLIN);
+    return new JsonObject().put("student_id", lesson.studentId()).put("teacher_id", lesson.teacherId())
+      .put("start_time", start.toOffsetDateTime().toString()).put("end_time", start.plusHours(1).toOffsetDateTime().toString())
+      .put("time_zone", BERLIN.getId()).put("interval_weeks", 1).put("count", 2).put("mode", "partial");
   }
 
   /** The teacher's schedule, set with the lesson: the valid {@code PUT} sends it again. */
   private static JsonObject schedule() {
-    return Schedules.schedule("Europe/Berlin", Schedules.everyDay("09:00", "12:00"),
+    return Schedules.schedule(BERLIN.getId(), Schedules.everyDay("09:00", "12:00"),
       new JsonArray().add(new JsonObject().put("date", "2027-12-24").put("unavailable", true)),
       Schedules.rules(60, 10, 30, 365));
   }
@@ -156,6 +169,13 @@ public final class LessonRequests {
     requests.put("GET /bookings/{booking_id}/calendar.ics", Request.of(s).path("booking_id", booking));
     requests.put("DELETE /calendar-feeds/{id}", Request.of(s).path("id", feedId));
     requests.put("GET /calendar-feeds/{token}.ics", Request.of(null).path("token", feedToken).header("If-None-Match", "\"x\""));
+    requests.put("GET /series", Request.of(s).query("student_id", student).query("teacher_id", teacher)
+      .query("limit", "10").query("offset", "0"));
+    requests.put("POST /series", Request.of(s).header("Idempotency-Key", "hostile-series-1").body(weekly(20)));
+    requests.put("GET /series/{series_id}", Request.of(s).path("series_id", seriesId));
+    requests.put("POST /series/{series_id}/confirm", Request.of(t).path("series_id", seriesId));
+    requests.put("POST /series/{series_id}/cancel", Request.of(s).path("series_id", seriesId)
+      .body(new JsonObject().put("scope", "all").put("reason", "ill")));
     requests.put("PATCH /bookings/{booking_id}", Request.of(s).path("booking_id", booking).header("If-Match", etag)
       .body(new JsonObject().put("status", "cancelled").put("reason", "ill")));
     requests.put("POST /bookings/{booking_id}/reschedule", Request.of(s).path("booking_id", booking).header("If-Match", etag)
@@ -307,7 +327,8 @@ public final class LessonRequests {
       .put("session", assertJson(api.get("/sessions/" + lesson.sessionId(), s), 200))
       .put("schedule", assertJson(api.get("/teachers/" + teacher + "/schedule", s), 200))
       .put("external_calendars", assertJson(api.get("/teachers/" + teacher + "/external-calendars", t), 200))
-      .put("packages", new JsonArray(assertOk(api.get("/packages?student_id=" + student, s)).bodyAsString()));
+      .put("packages", new JsonArray(assertOk(api.get("/packages?student_id=" + student, s)).bodyAsString()))
+      .put("series", new JsonArray(assertOk(api.get("/series?student_id=" + student, s)).bodyAsString()));
   }
 
   private static HttpResponse<Buffer> assertOk(HttpResponse<Buffer> response) {

@@ -1,0 +1,107 @@
+package red.sessions.vyoma.bookings;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.auth.Parties;
+import red.sessions.vyoma.bus.DomainCounter;
+import red.sessions.vyoma.bus.DomainException;
+import red.sessions.vyoma.bus.DomainVerticle;
+import red.sessions.vyoma.kernel.Page;
+
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Series of weekly lessons: a student books them with one request; the teacher confirms them once; either party
+ * cancels all of them or those from one on. Each occurrence is a booking, changed alone through bookings' own
+ * calls; series are seen only by their two parties and admins.
+ */
+public final class SeriesVerticle extends DomainVerticle<SeriesService> implements SeriesService {
+
+  private static final DomainCounter CREATED = new DomainCounter("vyoma.series.made",
+    "Series of weekly lessons created (a replayed idempotent request is not a new series)");
+
+  private final SeriesStore store;
+  private final BookingStore bookings;
+
+  /**
+   * @param bookingsConfig the {@code bookings} section: how long an idempotency key lasts
+   * @param config         the {@code series} section: how far ahead a teacher without a booking window is booked
+   */
+  public SeriesVerticle(Pool pool, JsonObject bookingsConfig, JsonObject config) {
+    super(ADDRESS, SeriesService.class, BookingsVerticle.CONSTRAINTS);
+    this.bookings = new BookingStore(pool, bookingsConfig.getInteger("idempotency_key_ttl_seconds"));
+    this.store = new SeriesStore(pool, bookings, config.getInteger("horizon_weeks"));
+  }
+
+  @Override
+  protected List<DomainCounter> counters() {
+    return List.of(CREATED);
+  }
+
+  @Override
+  public Future<List<Series>> list(Caller caller, String studentId, String teacherId, Page page) {
+    Parties.requireListing(caller, studentId, teacherId, "series");
+    return store.list(studentId, teacherId, page);
+  }
+
+  @Override
+  public Future<Series> get(Caller caller, UUID seriesId) {
+    return store.find(seriesId).map(found ->
+      Parties.seenBy(caller, found.orElseThrow(() -> DomainException.notFound("no series " + seriesId)), "series"));
+  }
+
+  @Override
+  public Future<CreatedSeries> create(Caller caller, NewSeries series, String idempotencyKey) {
+    if (!caller.actsFor(series.studentId())) {
+      throw DomainException.forbidden("a series is booked only by the student it names");
+    }
+    if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > BookingsVerticle.MAX_IDEMPOTENCY_KEY)) {
+      throw DomainException.invalid("an idempotency key must be 1 to " + BookingsVerticle.MAX_IDEMPOTENCY_KEY + " characters");
+    }
+    return store.create(series, caller.userId(), idempotencyKey).onSuccess(created -> {
+      if (!created.replayed()) {
+        count(CREATED);
+      }
+    });
+  }
+
+  @Override
+  public Future<Series> confirm(Caller caller, UUID seriesId) {
+    return get(caller, seriesId).compose(series -> {
+      if (!caller.actsFor(series.teacherId())) {
+        throw DomainException.forbidden("only the series' teacher may confirm it");
+      }
+      return store.confirm(seriesId, caller).compose(confirmed -> confirmed.map(Future::succeededFuture)
+        .orElseGet(() -> get(caller, seriesId).map(now -> {
+          throw DomainException.conflict("a " + now.status().wire() + " series cannot be confirmed");
+        })));
+    });
+  }
+
+  @Override
+  public Future<Series> cancel(Caller caller, UUID seriesId, SeriesCancellation cancellation) {
+    return get(caller, seriesId).compose(series -> from(series, cancellation).compose(from -> store.cancel(seriesId,
+        cancellation.scope() == SeriesCancellation.Scope.ALL ? SeriesStatus.CANCELLED : SeriesStatus.ENDED, from,
+        cancellation.reason(), caller))
+      .compose(cancelled -> cancelled.map(Future::succeededFuture)
+        .orElseGet(() -> get(caller, seriesId).map(now -> {
+          throw DomainException.conflict("a " + now.status().wire() + " series cannot be cancelled");
+        }))));
+  }
+
+  /** Where a cancellation starts: the named occurrence's start as its booking is now, or null for all of them. */
+  private Future<OffsetDateTime> from(Series series, SeriesCancellation cancellation) {
+    UUID from = cancellation.fromBookingId();
+    if (from == null) {
+      return Future.succeededFuture(null);
+    }
+    if (series.occurrences().stream().noneMatch(occurrence -> from.equals(occurrence.bookingId()))) {
+      throw DomainException.invalid("from_booking_id is not a booking of this series");
+    }
+    return bookings.find(from).map(booking -> booking.orElseThrow().startTime());
+  }
+}

@@ -1,0 +1,145 @@
+package red.sessions.vyoma.bookings;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.support.LessonEvents;
+import red.sessions.vyoma.support.Node;
+import red.sessions.vyoma.support.ServerTest;
+import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.Wait;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static red.sessions.vyoma.support.Api.assertJson;
+import static red.sessions.vyoma.support.Schedules.everyDay;
+import static red.sessions.vyoma.support.Schedules.rules;
+import static red.sessions.vyoma.support.Schedules.schedule;
+import static red.sessions.vyoma.support.Seed.bookingBody;
+
+/** The sweep that books a series' occurrences as the teacher's booking window reaches them. */
+class SeriesMaterializationTest extends ServerTest {
+
+  @Override
+  protected Map<String, String> settings() {
+    return Map.of("VYOMA_SERIES_MATERIALIZE_INTERVAL_SECONDS", "1");
+  }
+
+  private static List<JsonObject> occurrences(JsonObject series) {
+    return series.getJsonArray("occurrences").stream().map(JsonObject.class::cast).toList();
+  }
+
+  /**
+   * Makes the series due now in the test database, as if the days until its next occurrence comes inside the
+   * booking window had passed: the sweep looks at it in its next round.
+   */
+  private static void dueNow(String seriesId) {
+    try (Connection connection = DriverManager.getConnection(TestServer.sharedJdbcUrl());
+         PreparedStatement due = connection.prepareStatement("UPDATE booking_series SET due_at = now() WHERE id = ?::uuid")) {
+      due.setString(1, seriesId);
+      assertEquals(1, due.executeUpdate());
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Test
+  void anOpenEndedSeriesIsBookedAsTheWindowReachesItOnceEachAndSkipsWhatItCannotBook() {
+    String teacher = seed.teacher("Maths");
+    seed.schedule(teacher, schedule("UTC", everyDay("00:00", "24:00"), new JsonArray(), rules(0, 0, 15, 15)));
+    String student = seed.student();
+    OffsetDateTime first = Instant.now().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.HOURS).atOffset(ZoneOffset.UTC);
+    JsonObject body = bookingBody(student, teacher, first, first.plusHours(1)).put("time_zone", "UTC");
+
+    JsonObject made = assertJson(api.post("/series", server.token(student), body), 201);
+    String id = made.getString("series_id");
+    // Inside a 15-day window: the lessons 2 and 9 days ahead, not the one 16 days ahead.
+    assertEquals(2, occurrences(made).size());
+    assertJson(api.post("/series/" + id + "/confirm", server.token(teacher), new JsonObject()), 200);
+
+    // The teacher's window widens to 30 days, another student books the third week, and the series' next
+    // occurrence comes due.
+    seed.schedule(teacher, schedule("UTC", everyDay("00:00", "24:00"), new JsonArray(), rules(0, 0, 15, 30)));
+    OffsetDateTime third = first.plusWeeks(2);
+    seed.booking(seed.student(), teacher, third, third.plusHours(1));
+    dueNow(id);
+    JsonObject swept = Wait.poll(Duration.ofSeconds(20), Duration.ofMillis(200),
+      () -> assertJson(api.get("/series/" + id, server.token(student)), 200), series -> occurrences(series).size() >= 4);
+
+    List<JsonObject> occurrences = occurrences(swept);
+    Instant window = Instant.now().plus(Duration.ofDays(30));
+    assertEquals(IntStream.rangeClosed(1, occurrences.size()).boxed().toList(),
+      occurrences.stream().map(o -> o.getInteger("occurrence")).toList());
+    assertTrue(occurrences.stream().allMatch(o -> OffsetDateTime.parse(o.getString("start_time")).toInstant().isBefore(window)));
+    assertTrue(OffsetDateTime.parse(occurrences.get(occurrences.size() - 1).getString("start_time")).plusWeeks(1).toInstant()
+      .isAfter(window.minus(Duration.ofMinutes(5))), swept::encode);
+    JsonObject skipped = occurrences.get(2);
+    assertEquals("skipped", skipped.getString("status"));
+    assertEquals("the teacher already has a booking at that time", skipped.getString("reason"));
+    // Later occurrences of a confirmed series start confirmed.
+    assertEquals("confirmed", occurrences.get(3).getString("booking_status"));
+
+    List<JsonObject> bookings = new JsonArray(api.get("/bookings?student_id=" + student, server.token(student)).bodyAsString())
+      .stream().map(JsonObject.class::cast).toList();
+    assertEquals(occurrences.stream().filter(o -> "booked".equals(o.getString("status"))).count(), bookings.size());
+    assertEquals(bookings.size(), bookings.stream().map(b -> b.getString("start_time")).distinct().count());
+
+    List<JsonObject> events = LessonEvents.eventsOf(server, server.token(student), "", 1);
+    List<JsonObject> skips = events.stream().filter(event -> "series.occurrence_skipped".equals(event.getString("type"))).toList();
+    assertEquals(1, skips.size());
+    assertEquals(3, skips.get(0).getJsonObject("data").getInteger("occurrence"));
+    assertEquals(id, skips.get(0).getJsonObject("subject").getString("series_id"));
+  }
+
+  @Test
+  void sweepsOnEveryNodeOfAClusterBookEachOccurrenceOnce() {
+    List<Node> nodes = Node.twoMembers(settings());
+    try {
+      Node a = nodes.get(0);
+      Node b = nodes.get(1);
+      String teacher = seed.teacher("Maths");
+      seed.schedule(teacher, schedule("UTC", everyDay("00:00", "24:00"), new JsonArray(), rules(0, 0, 15, 15)));
+      OffsetDateTime first = Instant.now().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.HOURS).atOffset(ZoneOffset.UTC);
+      List<String> students = IntStream.range(0, 4).mapToObj(i -> seed.student()).toList();
+      List<String> series = IntStream.range(0, students.size()).mapToObj(i -> {
+        OffsetDateTime start = first.plusHours(i);
+        return assertJson(a.api().post("/series", a.token(students.get(i)),
+          bookingBody(students.get(i), teacher, start, start.plusHours(1)).put("time_zone", "UTC")), 201).getString("series_id");
+      }).toList();
+
+      seed.schedule(teacher, schedule("UTC", everyDay("00:00", "24:00"), new JsonArray(), rules(0, 0, 15, 30)));
+      series.forEach(SeriesMaterializationTest::dueNow);
+      List<JsonObject> swept = IntStream.range(0, series.size()).mapToObj(i -> Wait.poll(Duration.ofSeconds(30),
+        Duration.ofMillis(200), () -> assertJson(b.api().get("/series/" + series.get(i), b.token(students.get(i))), 200),
+        found -> occurrences(found).size() >= 4)).toList();
+
+      int booked = 0;
+      for (JsonObject found : swept) {
+        List<JsonObject> occurrences = occurrences(found);
+        assertEquals(IntStream.rangeClosed(1, occurrences.size()).boxed().toList(),
+          occurrences.stream().map(o -> o.getInteger("occurrence")).toList());
+        assertTrue(occurrences.stream().allMatch(o -> "booked".equals(o.getString("status"))), found::encode);
+        booked += occurrences.size();
+      }
+      List<JsonObject> bookings = new JsonArray(b.api().get("/bookings?teacher_id=" + teacher + "&limit=100",
+        b.token(teacher)).bodyAsString()).stream().map(JsonObject.class::cast).toList();
+      assertEquals(booked, bookings.size());
+      assertEquals(booked, bookings.stream().map(booking -> booking.getString("start_time")).distinct().count());
+    } finally {
+      Node.kill(nodes);
+    }
+  }
+}

@@ -1,0 +1,359 @@
+package red.sessions.vyoma.bookings;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.HttpResponse;
+import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.support.LessonEvents;
+import red.sessions.vyoma.support.Race;
+import red.sessions.vyoma.support.Race.Entrant;
+import red.sessions.vyoma.support.RowLock;
+import red.sessions.vyoma.support.ServerTest;
+
+import java.time.DayOfWeek;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.temporal.TemporalAdjusters;
+import java.time.zone.ZoneOffsetTransition;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static red.sessions.vyoma.support.Api.assertError;
+import static red.sessions.vyoma.support.Api.assertJson;
+import static red.sessions.vyoma.support.Schedules.everyDay;
+import static red.sessions.vyoma.support.Schedules.nextTransitions;
+import static red.sessions.vyoma.support.Schedules.rules;
+import static red.sessions.vyoma.support.Schedules.schedule;
+import static red.sessions.vyoma.support.Seed.bookingBody;
+
+class SeriesTest extends ServerTest {
+
+  private static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
+  private static final ZoneId KOLKATA = ZoneId.of("Asia/Kolkata");
+  private static final ZoneId LORD_HOWE = ZoneId.of("Australia/Lord_Howe");
+
+  /** A teacher available around the clock in the zone, booking up to two years ahead, no notice, no buffer. */
+  private static String teacherIn(ZoneId zone, JsonObject rules) {
+    String teacher = seed.teacher("Maths");
+    seed.schedule(teacher, schedule(zone.getId(), everyDay("00:00", "24:00"), new JsonArray(), rules));
+    return teacher;
+  }
+
+  private static String teacherIn(ZoneId zone) {
+    return teacherIn(zone, rules(0, 0, 15, 730));
+  }
+
+  /** An hour-long weekly series from {@code first}, written in the offset {@code writtenIn} has there. */
+  private static JsonObject weekly(String student, String teacher, ZonedDateTime first, ZoneId writtenIn, int count) {
+    OffsetDateTime start = first.withZoneSameInstant(writtenIn).toOffsetDateTime();
+    return bookingBody(student, teacher, start, start.plusHours(1)).put("time_zone", first.getZone().getId())
+      .put("interval_weeks", 1).put("count", count);
+  }
+
+  private static HttpResponse<Buffer> post(String userId, JsonObject body) {
+    return api.post("/series", server.token(userId), body);
+  }
+
+  /** The given weekday at the local time in the zone, at least {@code weeksBefore} weeks before the date, yet after tomorrow. */
+  private static ZonedDateTime weeksBefore(LocalDate date, int weeks, DayOfWeek day, LocalTime time, ZoneId zone) {
+    LocalDate first = date.minusWeeks(weeks).with(TemporalAdjusters.previousOrSame(day));
+    LocalDate soonest = LocalDate.now(zone).plusDays(2).with(TemporalAdjusters.nextOrSame(day));
+    return ZonedDateTime.of(first.isBefore(soonest) ? soonest : first, time, zone);
+  }
+
+  /** The zone's next offset change that is at least a few days away, so a series can start before it. */
+  private static ZoneOffsetTransition nextChange(ZoneId zone, boolean gap) {
+    return nextTransitions(zone, 4).stream()
+      .filter(change -> change.isGap() == gap)
+      .filter(change -> change.getInstant().isAfter(java.time.Instant.now().plus(Duration.ofDays(10))))
+      .findFirst().orElseThrow();
+  }
+
+  private static List<JsonObject> occurrences(JsonObject series) {
+    return series.getJsonArray("occurrences").stream().map(JsonObject.class::cast).toList();
+  }
+
+  private static ZonedDateTime startIn(JsonObject occurrence, ZoneId zone) {
+    return OffsetDateTime.parse(occurrence.getString("start_time")).atZoneSameInstant(zone);
+  }
+
+  private static JsonArray seriesOf(String student) {
+    return new JsonArray(api.get("/series?student_id=" + student, server.token(student)).bodyAsString());
+  }
+
+  private static JsonArray bookingsOf(String userId, String party) {
+    return new JsonArray(api.get("/bookings?" + party + "=" + userId + "&limit=100", server.token(userId)).bodyAsString());
+  }
+
+  @Test
+  void twelveWeeksInNewYorkStayAtFivePmThereAcrossDstForAStudentInKolkata() {
+    String teacher = teacherIn(NEW_YORK);
+    String student = seed.student();
+    ZonedDateTime first = weeksBefore(nextChange(NEW_YORK, true).getDateTimeBefore().toLocalDate(), 5,
+      DayOfWeek.TUESDAY, LocalTime.of(17, 0), NEW_YORK);
+
+    JsonObject series = assertJson(post(student, weekly(student, teacher, first, KOLKATA, 12)
+      .put("mode", "all_or_nothing")), 201);
+
+    assertEquals("pending", series.getString("status"));
+    assertEquals("America/New_York", series.getString("time_zone"));
+    List<JsonObject> occurrences = occurrences(series);
+    assertEquals(12, occurrences.size());
+    for (int k = 0; k < 12; k++) {
+      JsonObject occurrence = occurrences.get(k);
+      assertEquals(first.toLocalDate().plusWeeks(k).atTime(17, 0), startIn(occurrence, NEW_YORK).toLocalDateTime(),
+        occurrence::encode);
+      assertEquals("booked", occurrence.getString("status"));
+      assertEquals("pending", occurrence.getString("booking_status"));
+      JsonObject booking = assertJson(api.get("/bookings/" + occurrence.getString("booking_id"), server.token(student)), 200);
+      assertEquals(series.getString("series_id"), booking.getString("series_id"));
+      assertEquals(OffsetDateTime.parse(occurrence.getString("start_time")).toInstant(),
+        OffsetDateTime.parse(booking.getString("start_time")).toInstant());
+    }
+    // Across the change the offset moved, the wall-clock time did not.
+    assertNotEquals(startIn(occurrences.get(0), NEW_YORK).getOffset(), startIn(occurrences.get(11), NEW_YORK).getOffset());
+    assertEquals(series, assertJson(api.get("/series/" + series.getString("series_id"), server.token(teacher)), 200));
+    assertEquals(new JsonArray().add(series), seriesOf(student));
+
+    List<String> types = LessonEvents.eventsOf(server, server.token(student), "", 1 + 12).stream()
+      .map(event -> event.getString("type")).toList();
+    assertEquals(1, types.stream().filter("series.created"::equals).count(), types::toString);
+    assertEquals(12, types.stream().filter("booking.created"::equals).count(), types::toString);
+  }
+
+  @Test
+  void aConflictOnOneOccurrenceRefusesAllOrNothingNamingItAndPartialSkipsOnlyIt() {
+    String teacher = teacherIn(NEW_YORK);
+    String student = seed.student();
+    ZonedDateTime first = weeksBefore(LocalDate.now(NEW_YORK).plusWeeks(1), 0, DayOfWeek.TUESDAY, LocalTime.of(17, 0), NEW_YORK);
+    ZonedDateTime eleventh = first.plusWeeks(10);
+    String other = seed.student();
+    seed.booking(other, teacher, eleventh.toOffsetDateTime(), eleventh.plusHours(1).toOffsetDateTime());
+
+    String message = assertError(post(student, weekly(student, teacher, first, KOLKATA, 12)), 409).getString("message");
+    assertTrue(message.startsWith("1 of the series' occurrences cannot be booked, so none is: occurrence 11 ("
+      + eleventh.toInstant() + "): the teacher already has a booking at that time"), message);
+    assertEquals(new JsonArray(), seriesOf(student));
+    assertEquals(new JsonArray(), bookingsOf(student, "student_id"));
+
+    JsonObject series = assertJson(post(student, weekly(student, teacher, first, KOLKATA, 12).put("mode", "partial")), 201);
+    List<JsonObject> occurrences = occurrences(series);
+    assertEquals(12, occurrences.size());
+    for (JsonObject occurrence : occurrences) {
+      boolean eleven = occurrence.getInteger("occurrence") == 11;
+      assertEquals(eleven ? "skipped" : "booked", occurrence.getString("status"), occurrence::encode);
+      assertEquals(eleven ? "the teacher already has a booking at that time" : null, occurrence.getString("reason"));
+    }
+    assertEquals(11, bookingsOf(student, "student_id").size());
+  }
+
+  @Test
+  void theStudentsOwnBookingIsJudgedBeforeTheInsertSoPartialSkipsIt() {
+    String teacher = teacherIn(NEW_YORK);
+    String elsewhere = teacherIn(NEW_YORK);
+    String student = seed.student();
+    ZonedDateTime first = weeksBefore(LocalDate.now(NEW_YORK).plusWeeks(1), 0, DayOfWeek.MONDAY, LocalTime.of(9, 0), NEW_YORK);
+    seed.booking(student, elsewhere, first.plusWeeks(1).toOffsetDateTime(), first.plusWeeks(1).plusHours(1).toOffsetDateTime());
+
+    JsonObject series = assertJson(post(student, weekly(student, teacher, first, NEW_YORK, 3).put("mode", "partial")), 201);
+
+    assertEquals(List.of("booked", "skipped", "booked"), occurrences(series).stream().map(o -> o.getString("status")).toList());
+    assertEquals("the student already has a booking at that time", occurrences(series).get(1).getString("reason"));
+  }
+
+  @Test
+  void seriesRacingForOneWeekLeaveEachWeekOneWinner() {
+    String teacher = teacherIn(NEW_YORK);
+    ZonedDateTime first = weeksBefore(LocalDate.now(NEW_YORK).plusWeeks(1), 0, DayOfWeek.WEDNESDAY, LocalTime.of(15, 0), NEW_YORK);
+    List<String> students = IntStream.range(0, Race.MIN_RACERS).mapToObj(i -> seed.student()).toList();
+
+    // Even racers ask for weeks 1 and 2, odd ones for weeks 2 and 3: all of them collide on week 2.
+    List<HttpResponse<Buffer>> responses = Race.heldBy(RowLock.on("profiles", "user_id", teacher), server, students.size(),
+      i -> Entrant.of(HttpMethod.POST, "/series", server.token(students.get(i)),
+        weekly(students.get(i), teacher, first.plusWeeks(i % 2), NEW_YORK, 2).put("mode", "partial")));
+
+    long booked = responses.stream().filter(response -> response.statusCode() == 201)
+      .flatMap(response -> occurrences(response.bodyAsJsonObject()).stream())
+      .filter(occurrence -> "booked".equals(occurrence.getString("status"))).count();
+    responses.stream().filter(response -> response.statusCode() != 201).forEach(response ->
+      assertTrue(assertError(response, 409).getString("message").startsWith("none of the series' occurrences can be booked"),
+        response::bodyAsString));
+    JsonArray teacherBookings = bookingsOf(teacher, "teacher_id");
+    assertEquals(3, teacherBookings.size(), teacherBookings::encode);
+    assertEquals(3, booked);
+    for (int week = 0; week < 3; week++) {
+      OffsetDateTime start = first.plusWeeks(week).toOffsetDateTime();
+      assertEquals(1, teacherBookings.stream().map(JsonObject.class::cast)
+        .filter(booking -> OffsetDateTime.parse(booking.getString("start_time")).isEqual(start)).count(), "week " + week);
+    }
+  }
+
+  @Test
+  void aLordHoweSeriesKeepsItsLocalTimeAcrossAHalfHourChange() {
+    String teacher = teacherIn(LORD_HOWE);
+    String student = seed.student();
+    ZoneOffsetTransition change = nextChange(LORD_HOWE, false).getInstant().isBefore(nextChange(LORD_HOWE, true).getInstant())
+      ? nextChange(LORD_HOWE, false) : nextChange(LORD_HOWE, true);
+    ZonedDateTime first = weeksBefore(change.getDateTimeBefore().toLocalDate(), 2, DayOfWeek.THURSDAY, LocalTime.of(17, 0), LORD_HOWE);
+
+    // No time_zone: the teacher's schedule's.
+    JsonObject body = weekly(student, teacher, first, ZoneOffset.UTC, 5);
+    body.remove("time_zone");
+    JsonObject series = assertJson(post(student, body), 201);
+
+    assertEquals(LORD_HOWE.getId(), series.getString("time_zone"));
+    List<ZonedDateTime> starts = occurrences(series).stream().map(occurrence -> startIn(occurrence, LORD_HOWE)).toList();
+    assertEquals(IntStream.range(0, 5).mapToObj(k -> first.toLocalDate().plusWeeks(k).atTime(17, 0)).toList(),
+      starts.stream().map(ZonedDateTime::toLocalDateTime).toList());
+    assertEquals(Duration.ofMinutes(30), Duration.ofSeconds(Math.abs(
+      starts.get(0).getOffset().getTotalSeconds() - starts.get(4).getOffset().getTotalSeconds())));
+  }
+
+  @Test
+  void aTimeTheClocksSkipIsSkippedAndATimeTheyRepeatTakesTheFirst() {
+    String teacher = teacherIn(NEW_YORK);
+    String student = seed.student();
+    ZoneOffsetTransition gap = nextChange(NEW_YORK, true);
+    LocalDate gapDay = gap.getDateTimeBefore().toLocalDate();
+    ZonedDateTime first = ZonedDateTime.of(gapDay.minusWeeks(1), LocalTime.of(2, 30), NEW_YORK);
+
+    JsonObject series = assertJson(post(student, weekly(student, teacher, first, NEW_YORK, 3)), 201);
+
+    List<JsonObject> occurrences = occurrences(series);
+    assertEquals(List.of("booked", "skipped", "booked"), occurrences.stream().map(o -> o.getString("status")).toList());
+    assertNull(occurrences.get(1).getString("booking_id"));
+    assertEquals("the local time 02:30 does not exist on " + gapDay + " in America/New_York: the clocks skip it",
+      occurrences.get(1).getString("reason"));
+    assertEquals(2, bookingsOf(student, "student_id").size());
+
+    ZoneOffsetTransition overlap = nextChange(NEW_YORK, false);
+    LocalDate overlapDay = overlap.getDateTimeBefore().toLocalDate();
+    JsonObject repeated = assertJson(post(student, weekly(student, teacher,
+      ZonedDateTime.of(overlapDay.minusWeeks(1), LocalTime.of(1, 30), NEW_YORK), NEW_YORK, 2)), 201);
+    OffsetDateTime second = OffsetDateTime.parse(occurrences(repeated).get(1).getString("start_time"));
+    assertEquals(LocalDateTime.of(overlapDay, LocalTime.of(1, 30)).atOffset(overlap.getOffsetBefore()).toInstant(),
+      second.toInstant());
+  }
+
+  @Test
+  void aPackageRunningOutMidSeriesRefusesAllOrNothingAndSkipsTheRestInPartial() {
+    String teacher = teacherIn(NEW_YORK, rules(0, 0, 15, 730).put("requires_package", true));
+    String student = seed.student();
+    String packageId = assertJson(api.post("/packages", server.adminToken("billing-" + UUID.randomUUID()),
+      new JsonObject().put("student_id", student).put("teacher_id", teacher).put("lessons", 3)), 201).getString("package_id");
+    ZonedDateTime first = weeksBefore(LocalDate.now(NEW_YORK).plusWeeks(1), 0, DayOfWeek.FRIDAY, LocalTime.of(10, 0), NEW_YORK);
+
+    String message = assertError(post(student, weekly(student, teacher, first, NEW_YORK, 5)), 409).getString("message");
+    assertTrue(message.contains("occurrence 4 (") && message.contains("occurrence 5 (")
+      && message.contains("no lessons left in a package with this teacher") && !message.contains("occurrence 3 ("), message);
+    assertEquals(3, assertJson(api.get("/packages/" + packageId, server.token(student)), 200).getInteger("remaining"));
+
+    JsonObject series = assertJson(post(student, weekly(student, teacher, first, NEW_YORK, 5).put("mode", "partial")), 201);
+    List<JsonObject> occurrences = occurrences(series);
+    assertEquals(List.of("booked", "booked", "booked", "skipped", "skipped"),
+      occurrences.stream().map(o -> o.getString("status")).toList());
+    assertEquals("no lessons left in a package with this teacher", occurrences.get(4).getString("reason"));
+    JsonObject lessons = assertJson(api.get("/packages/" + packageId, server.token(student)), 200);
+    assertEquals(0, lessons.getInteger("remaining"));
+    assertEquals(3, lessons.getJsonArray("ledger").stream().map(JsonObject.class::cast)
+      .filter(entry -> "booked".equals(entry.getString("reason"))).count());
+    for (JsonObject occurrence : occurrences.subList(0, 3)) {
+      assertEquals(packageId, assertJson(api.get("/bookings/" + occurrence.getString("booking_id"), server.token(student)), 200)
+        .getString("package_id"));
+    }
+  }
+
+  @Test
+  void theTeacherConfirmsOnceAndCancellingFollowingFromTheFifthKeepsTheFirstFour() {
+    String teacher = teacherIn(NEW_YORK);
+    String student = seed.student();
+    ZonedDateTime first = weeksBefore(LocalDate.now(NEW_YORK).plusWeeks(1), 0, DayOfWeek.THURSDAY, LocalTime.of(16, 0), NEW_YORK);
+    String id = assertJson(post(student, weekly(student, teacher, first, NEW_YORK, 8)), 201).getString("series_id");
+
+    assertError(api.post("/series/" + id + "/confirm", server.token(student), new JsonObject()), 403);
+    JsonObject confirmed = assertJson(api.post("/series/" + id + "/confirm", server.token(teacher), new JsonObject()), 200);
+    assertEquals("active", confirmed.getString("status"));
+    assertTrue(occurrences(confirmed).stream().allMatch(o -> "confirmed".equals(o.getString("booking_status"))));
+    assertError(api.post("/series/" + id + "/confirm", server.token(teacher), new JsonObject()), 409);
+
+    String fifth = occurrences(confirmed).get(4).getString("booking_id");
+    JsonObject ended = assertJson(api.post("/series/" + id + "/cancel", server.token(student),
+      new JsonObject().put("scope", "following").put("from_booking_id", fifth).put("reason", "Moving away")), 200);
+
+    assertEquals("ended", ended.getString("status"));
+    assertEquals(List.of("confirmed", "confirmed", "confirmed", "confirmed", "cancelled", "cancelled", "cancelled", "cancelled"),
+      occurrences(ended).stream().map(o -> o.getString("booking_status")).toList());
+    assertEquals("Moving away", assertJson(api.get("/bookings/" + fifth, server.token(teacher)), 200).getString("cancel_reason"));
+    assertError(api.post("/series/" + id + "/cancel", server.token(teacher), new JsonObject().put("scope", "all")), 409);
+
+    List<String> types = LessonEvents.eventsOf(server, server.token(teacher), "", 1 + 8 + 1 + 8 + 4 + 1).stream()
+      .map(event -> event.getString("type")).toList();
+    assertEquals(Map.of("series.created", 1L, "series.confirmed", 1L, "series.cancelled", 1L, "booking.cancelled", 4L),
+      Map.of("series.created", count(types, "series.created"), "series.confirmed", count(types, "series.confirmed"),
+        "series.cancelled", count(types, "series.cancelled"), "booking.cancelled", count(types, "booking.cancelled")));
+  }
+
+  private static long count(List<String> types, String type) {
+    return types.stream().filter(type::equals).count();
+  }
+
+  @Test
+  void badInputIs400NamingTheFieldAndWritesNothing() {
+    String teacher = teacherIn(NEW_YORK);
+    String student = seed.student();
+    ZonedDateTime first = weeksBefore(LocalDate.now(NEW_YORK).plusWeeks(1), 0, DayOfWeek.TUESDAY, LocalTime.of(17, 0), NEW_YORK);
+    String later = first.toLocalDate().plusWeeks(3).toString();
+    Map<String, JsonObject> bad = Map.of(
+      "count and until", weekly(student, teacher, first, NEW_YORK, 3).put("until", later),
+      "count must", weekly(student, teacher, first, NEW_YORK, 53),
+      "interval_weeks", weekly(student, teacher, first, NEW_YORK, 3).put("interval_weeks", 5),
+      "time_zone", weekly(student, teacher, first, NEW_YORK, 3).put("time_zone", "Mars/Olympus"),
+      "until must be at most two years", weekly(student, teacher, first, NEW_YORK, 3).putNull("count")
+        .put("until", LocalDate.now().plusYears(2).plusDays(2).toString()),
+      "until must not be before", weekly(student, teacher, first, NEW_YORK, 3).putNull("count")
+        .put("until", first.toLocalDate().minusDays(1).toString()),
+      "mode", weekly(student, teacher, first, NEW_YORK, 3).put("mode", "some"),
+      "until must be a date", weekly(student, teacher, first, NEW_YORK, 3).putNull("count").put("until", "soon"));
+    bad.forEach((field, body) -> {
+      String message = assertError(post(student, body), 400).getString("message");
+      assertTrue(message.startsWith(field), () -> field + ": " + message);
+    });
+
+    assertEquals(new JsonArray(), seriesOf(student));
+    assertEquals(new JsonArray(), bookingsOf(student, "student_id"));
+  }
+
+  @Test
+  void anIdempotentRetryAnswersTheSameSeries() {
+    String teacher = teacherIn(NEW_YORK);
+    String student = seed.student();
+    ZonedDateTime first = weeksBefore(LocalDate.now(NEW_YORK).plusWeeks(1), 0, DayOfWeek.SATURDAY, LocalTime.of(11, 0), NEW_YORK);
+    JsonObject body = weekly(student, teacher, first, NEW_YORK, 2);
+    String key = "series-" + UUID.randomUUID();
+
+    HttpResponse<Buffer> made = api.request(HttpMethod.POST, "/series").bearerTokenAuthentication(server.token(student))
+      .putHeader("Idempotency-Key", key).sendJsonObject(body).await();
+    HttpResponse<Buffer> again = api.request(HttpMethod.POST, "/series").bearerTokenAuthentication(server.token(student))
+      .putHeader("Idempotency-Key", key).sendJsonObject(body).await();
+
+    assertEquals(assertJson(made, 201), assertJson(again, 201));
+    assertEquals("true", again.getHeader("Idempotent-Replayed"));
+    assertEquals(2, bookingsOf(student, "student_id").size());
+    assertEquals(422, api.request(HttpMethod.POST, "/series").bearerTokenAuthentication(server.token(student))
+      .putHeader("Idempotency-Key", key).sendJsonObject(body.put("count", 3)).await().statusCode());
+  }
+}
