@@ -322,7 +322,8 @@ public final class Reference extends VerticleBase {
       .put("status", "pending").put("cancel_reason", null).put("created_at", UTC_MILLIS.format(now))
       .put("updated_at", UTC_MILLIS.format(now)).put("previous_times", new JsonArray())
       .put("package_id", lesson == null ? null : lesson.getUUID("id").toString())
-      .put("free_cancellation_until", UTC_MILLIS.format(start)).put("late_cancellation", false).put("no_show", null);
+      .put("free_cancellation_until", UTC_MILLIS.format(start)).put("late_cancellation", false).put("no_show", null)
+      .put("series_id", null);
     Future<?> announced = append(connection, "booking.created", id, new JsonObject().put("booking_id", id.toString()), users, data);
     Future<?> committed = connection.query("COMMIT").execute();
     return Future.join(List.of(made, used, announced, committed)).transform(done -> done.succeeded()
