@@ -90,7 +90,7 @@ SELECT pg_temp.uuid7(e.at), e.type, l.id, jsonb_build_object('booking_id', l.id)
   FROM lives l
  CROSS JOIN LATERAL (SELECT jsonb_build_object('booking_id', l.id, 'student_id', l.student_id, 'teacher_id', l.teacher_id,
                               'created_at', pg_temp.utc(l.made), 'package_id', NULL,
-                              'late_cancellation', false, 'no_show', NULL) AS base) AS b
+                              'late_cancellation', false, 'no_show', NULL, 'series_id', NULL) AS base) AS b
  CROSS JOIN LATERAL (VALUES
    (1, 'booking.created', 'pending', l.made, coalesce(l.moved_from, l.start_time), NULL, '[]'::jsonb),
    (2, 'booking.confirmed', 'confirmed', l.confirmed, coalesce(l.moved_from, l.start_time), NULL, '[]'::jsonb),
