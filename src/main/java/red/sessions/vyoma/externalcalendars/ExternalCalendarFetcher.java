@@ -14,7 +14,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -263,20 +262,7 @@ public final class ExternalCalendarFetcher extends VerticleBase {
 
   /** The GET to the address that was checked, for the URL's host (its Host header and TLS name). */
   private RequestOptions request(URI url, InetAddress address, ExternalCalendarStore.Claimed claimed) {
-    boolean tls = "https".equalsIgnoreCase(url.getScheme());
-    int port = url.getPort() != -1 ? url.getPort() : tls ? 443 : 80;
-    String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
-      + (url.getRawQuery() != null ? "?" + url.getRawQuery() : "");
-    RequestOptions options = new RequestOptions()
-      .setMethod(HttpMethod.GET)
-      .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
-      .setHost(url.getHost())
-      .setPort(port)
-      .setSsl(tls)
-      .setURI(path)
-      .setConnectTimeout(timeoutMs)
-      .setIdleTimeout(timeoutMs)
-      .setFollowRedirects(false)
+    RequestOptions options = OutboundTargets.requestTo(url, address, HttpMethod.GET, timeoutMs)
       .putHeader(HttpHeaders.ACCEPT, "text/calendar, */*;q=0.5")
       .putHeader(HttpHeaders.USER_AGENT, "Vyoma-Calendars/1");
     if (claimed.etag() != null) {

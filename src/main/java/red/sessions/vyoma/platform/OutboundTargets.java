@@ -1,5 +1,8 @@
 package red.sessions.vyoma.platform;
 
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.net.SocketAddress;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.Echo;
 
@@ -79,6 +82,28 @@ public final class OutboundTargets {
   OutboundTargets(boolean allowPrivate, Supplier<Set<InetAddress>> interfaceAddresses) {
     this.allowPrivate = allowPrivate;
     this.interfaceAddresses = interfaceAddresses;
+  }
+
+  /**
+   * A request to {@code url} sent to the {@code address} that was checked for it (never resolved again on the way),
+   * with the URL's host as its Host header and TLS name; redirects are not followed, as they would lead to an
+   * address nobody checked. The caller adds its method's headers.
+   */
+  public static RequestOptions requestTo(URI url, InetAddress address, HttpMethod method, long timeoutMs) {
+    boolean tls = "https".equalsIgnoreCase(url.getScheme());
+    int port = url.getPort() != -1 ? url.getPort() : tls ? 443 : 80;
+    String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
+      + (url.getRawQuery() != null ? "?" + url.getRawQuery() : "");
+    return new RequestOptions()
+      .setMethod(method)
+      .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
+      .setHost(url.getHost())
+      .setPort(port)
+      .setSsl(tls)
+      .setURI(path)
+      .setConnectTimeout(timeoutMs)
+      .setIdleTimeout(timeoutMs)
+      .setFollowRedirects(false);
   }
 
   /**

@@ -9,7 +9,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.SocketAddress;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import org.slf4j.Logger;
@@ -152,20 +151,7 @@ public final class WebhookDispatcher extends OutboxFollower<DeliveryStore.Claime
 
   /** The POST to the address that was checked, for the URL's host (its Host header and TLS name). */
   private RequestOptions request(URI url, InetAddress address, DeliveryStore.Claimed claimed, String body) {
-    boolean tls = "https".equalsIgnoreCase(url.getScheme());
-    int port = url.getPort() != -1 ? url.getPort() : tls ? 443 : 80;
-    String path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
-      + (url.getRawQuery() != null ? "?" + url.getRawQuery() : "");
-    return new RequestOptions()
-      .setMethod(HttpMethod.POST)
-      .setServer(SocketAddress.inetSocketAddress(port, address.getHostAddress()))
-      .setHost(url.getHost())
-      .setPort(port)
-      .setSsl(tls)
-      .setURI(path)
-      .setConnectTimeout(timeoutMs)
-      .setIdleTimeout(timeoutMs)
-      .setFollowRedirects(false)
+    return OutboundTargets.requestTo(url, address, HttpMethod.POST, timeoutMs)
       .putHeader("Content-Type", "application/json")
       .putHeader("User-Agent", "Vyoma-Webhooks/1")
       .putHeader("Vyoma-Event-Id", claimed.event().id().toString())
