@@ -47,12 +47,18 @@ public final class EventStreamClient implements AutoCloseable {
   }
 
   private EventStreamClient(int port, String uri, String token, String lastEventId) {
-    response = client.request(options(port, uri, token, lastEventId)).compose(HttpClientRequest::send).await();
+    // The handlers are set on the connection's thread as the answer arrives, before any of its body is read: set
+    // later, from this thread, they could miss what the server sent first.
+    response = client.request(options(port, uri, token, lastEventId))
+      .compose(request -> request.send().map(answer -> {
+        answer.handler(buffer -> read(buffer.toString()));
+        answer.endHandler(v -> ended.complete(null));
+        answer.exceptionHandler(e -> ended.complete(null));
+        return answer;
+      }))
+      .await();
     assertEquals(200, response.statusCode());
     assertEquals("text/event-stream; charset=utf-8", response.getHeader("Content-Type"));
-    response.handler(buffer -> read(buffer.toString()));
-    response.endHandler(v -> ended.complete(null));
-    response.exceptionHandler(e -> ended.complete(null));
   }
 
   /** Whether the server ended the stream (or the connection went). */
@@ -84,9 +90,11 @@ public final class EventStreamClient implements AutoCloseable {
   public static Refused refused(int port, String uri, String token) {
     HttpClient client = VERTX.createHttpClient();
     try {
-      // The body is asked for as the answer arrives, on the client's thread, or its bytes could pass unread.
-      return client.request(options(port, uri, token, null)).compose(HttpClientRequest::send)
-        .compose(response -> {
+      // The body is asked for as the answer arrives, on the client's thread, or its bytes could pass unread: the
+      // whole chain is built there, in the request's callback, so it is in place before the answer can arrive
+      // (built from this thread, a slow moment here let the answer arrive first, and the body was never read).
+      return client.request(options(port, uri, token, null))
+        .compose(request -> request.send().compose(response -> {
           if (response.statusCode() == 200) {
             return Future.failedFuture(new AssertionError("the stream was opened, not refused"));
           }
@@ -94,7 +102,7 @@ public final class EventStreamClient implements AutoCloseable {
             ResponseContract.check(HttpMethod.GET, uri, response.statusCode(), response.headers(), body);
             return new Refused(response.statusCode(), response.headers(), body.toJsonObject());
           });
-        }).await();
+        })).await();
     } finally {
       client.close().await();
     }
