@@ -25,6 +25,7 @@ import red.sessions.vyoma.files.LocalUploads;
 import red.sessions.vyoma.files.UploadSigner;
 import red.sessions.vyoma.http.RateLimits;
 import red.sessions.vyoma.http.StreamSlots;
+import red.sessions.vyoma.meetings.LessonOver;
 import red.sessions.vyoma.meetings.MeetingEventsVerticle;
 import red.sessions.vyoma.meetings.MeetingsVerticle;
 import red.sessions.vyoma.packages.PackageExpiry;
@@ -129,6 +130,8 @@ public final class Application {
       .compose(v -> noted(vertx.deployVerticle(PackageExpiry.sweep(database.pool(), config.packages())), deployments))
       .compose(v -> noted(vertx.deployVerticle(new EventNotices(database.connectOptions())), deployments))
       .compose(v -> noted(vertx.deployVerticle(new WebhookDispatcher(database.pool(), config.webhooks())), deployments))
+      .compose(v -> noted(vertx.deployVerticle(LessonOver.sweep(vertx, database.pool(), config.meetings(),
+        config.domain().getLong("request_timeout_ms"))), deployments))
       .compose(v -> !MeetingsVerticle.followsPresence(config.meetings()) ? Future.<Void>succeededFuture()
         : noted(vertx.deployVerticle(new MeetingEventsVerticle(database.pool(), config.meetings(), cluster),
           new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)), deployments))

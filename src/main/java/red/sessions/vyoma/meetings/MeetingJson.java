@@ -15,6 +15,16 @@ public final class MeetingJson {
     return new JsonObject().put("meeting_id", meeting.meetingId()).put("meeting_data", meeting.meetingData());
   }
 
+  /**
+   * The meeting as {@code meeting.ended} carries it, with why the server ended it when that was its own doing
+   * ({@code reason} {@code lesson_over}); without a reason when a party or Chime ended it.
+   */
+  static JsonObject ended(Meeting meeting, EndReason reason) {
+    JsonObject data = meeting(meeting);
+    reason.wire().ifPresent(wire -> data.put("reason", wire));
+    return data;
+  }
+
   /** The attendee as the API shows it to the user who joined, join token and all. */
   public static JsonObject attendee(Attendee attendee) {
     return new JsonObject().put("attendee_id", attendee.attendeeId()).put("attendee_data", attendee.attendeeData());

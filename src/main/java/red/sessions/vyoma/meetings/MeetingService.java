@@ -25,6 +25,12 @@ public interface MeetingService {
   /** Ends the meeting; ending one that has already ended changes nothing. */
   Future<Void> end(Caller caller, String meetingId);
 
+  /**
+   * Ends the meeting as {@link #end} does, because its lesson is over ({@code meeting.ended} says
+   * {@code "reason": "lesson_over"}); for the server's own sweep ({@link LessonOver}), no caller's request.
+   */
+  Future<Void> endAfterLesson(String meetingId);
+
   /** The caller's attendee in the live meeting, created on first join. */
   Future<Joined<Attendee>> attend(Caller caller, NewAttendee attendee);
 }

@@ -32,6 +32,9 @@ import java.util.UUID;
  */
 public final class MeetingsVerticle extends DomainVerticle<MeetingService> implements MeetingService {
 
+  // The server's own sweep acts on a meeting the way an admin would: for whichever session it belongs to.
+  private static final Caller SERVER = new Caller("server", true);
+
   private static final DomainCounter STARTED = new DomainCounter("vyoma.meetings.started",
     "Meetings started with the meeting provider");
 
@@ -175,9 +178,9 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
    * {@code ending}'s time, and its lookups forgotten.
    */
   static Future<Void> ended(MeetingStore store, MeetingDirectory directory, Meeting meeting, SessionParties parties,
-                            PresenceEvent ending) {
+                            PresenceEvent ending, EndReason reason) {
     String meetingId = meeting.meetingId();
-    return store.end(meetingId, parties, ending)
+    return store.end(meetingId, parties, ending, reason)
       .compose(v -> store.attendeeUserIds(meetingId))
       .compose(userIds -> directory.forget(meeting, userIds));
   }
@@ -188,21 +191,30 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
    */
   private Future<Void> gone(Meeting meeting, SessionParties parties) {
     return (followsPresence ? store.reconcile(meeting.meetingId(), Set.of()) : Future.<Void>succeededFuture())
-      .compose(v -> ended(store, directory, meeting, parties, PresenceEvent.endedNow(meeting.meetingId())));
+      .compose(v -> ended(store, directory, meeting, parties, PresenceEvent.endedNow(meeting.meetingId()), EndReason.UNNAMED));
+  }
+
+  @Override
+  public Future<Void> end(Caller caller, String meetingId) {
+    return meetingOfParty(meetingId, caller).compose(reached -> endLive(reached, EndReason.UNNAMED));
+  }
+
+  @Override
+  public Future<Void> endAfterLesson(String meetingId) {
+    return meetingOfParty(meetingId, SERVER).compose(reached -> endLive(reached, EndReason.LESSON_OVER));
   }
 
   /**
-   * Ends the meeting with Chime; when following presence, asks Chime first who is still attached, so that an
+   * Ends the meeting, if live, with Chime; when following presence, asks Chime first who is still attached, so that an
    * interval whose Left was lost closes when its user was last known there, not at the end.
    */
-  @Override
-  public Future<Void> end(Caller caller, String meetingId) {
-    return meetingOfParty(meetingId, caller)
-      .compose(reached -> !reached.live() ? Future.succeededFuture()
-        : (followsPresence ? provider.attachedUsers(meetingId).compose(listed -> store.reconcile(meetingId, listed))
-            : Future.<Void>succeededFuture())
-          .compose(v -> provider.deleteMeeting(meetingId))
-          .compose(v -> ended(store, directory, reached.meeting(), reached.parties(), PresenceEvent.endedNow(meetingId))));
+  private Future<Void> endLive(Reached reached, EndReason reason) {
+    String meetingId = reached.meeting().meetingId();
+    return !reached.live() ? Future.succeededFuture()
+      : (followsPresence ? provider.attachedUsers(meetingId).compose(listed -> store.reconcile(meetingId, listed))
+          : Future.<Void>succeededFuture())
+        .compose(v -> provider.deleteMeeting(meetingId))
+        .compose(v -> ended(store, directory, reached.meeting(), reached.parties(), PresenceEvent.endedNow(meetingId), reason));
   }
 
   @Override

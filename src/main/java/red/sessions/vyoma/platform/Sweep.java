@@ -3,12 +3,15 @@ package red.sessions.vyoma.platform;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A periodic sweep of the shared database, on every node, done by one node at a time: each round runs the
@@ -17,6 +20,11 @@ import java.util.Map;
  * node holds it, so a node that does not get it skips the round rather than wait; it handles at most
  * {@code #{batch}} rows, skipping rows a request has locked, so neither another node nor a request ever waits
  * long on it. The pool is asynchronous, so this runs on an event loop.
+ * <p>
+ * Work that is more than the statement (a call to another service) is a step applied to each row the statement
+ * returns: the statement then claims the rows, stamping them so that no node claims them again before the step had
+ * its chance (the stamp is also what ends the round), and the steps run after its transaction, one row after
+ * another; a row whose step fails is logged and left to a later claim.
  */
 public final class Sweep extends VerticleBase {
 
@@ -28,6 +36,7 @@ public final class Sweep extends VerticleBase {
   private final String sql;
   private final Map<String, Object> params;
   private final long intervalMs;
+  private final Function<Row, Future<?>> each;
   private long timer = -1;
 
   /**
@@ -36,12 +45,26 @@ public final class Sweep extends VerticleBase {
    * @param params its other parameters
    */
   public Sweep(Pool pool, String what, String sql, Map<String, Object> params, long intervalSeconds) {
+    this(pool, what, sql, params, intervalSeconds, row -> Future.succeededFuture());
+  }
+
+  /**
+   * @param sql  the statement claiming rows, with {@code #{batch}} among its parameters, returning what
+   *             {@code each} needs of a row
+   * @param each the step applied to each row claimed
+   */
+  public Sweep(Pool pool, String what, String sql, Map<String, Object> params, long intervalSeconds,
+               Function<Row, Future<?>> each) {
+    if (intervalSeconds <= 0) {
+      throw new IllegalArgumentException("the interval of the sweep of " + what + " must be positive");
+    }
     this.pool = pool;
     this.what = what;
     this.sql = sql;
     this.params = new HashMap<>(params);
     this.params.put("batch", BATCH);
     this.intervalMs = intervalSeconds * 1000;
+    this.each = each;
   }
 
   @Override
@@ -64,9 +87,25 @@ public final class Sweep extends VerticleBase {
 
   /** Sweeps batch after batch until one comes back short; answers how many rows went in all. */
   private Future<Integer> sweep(int sofar) {
-    return SqlTemplate.forUpdate(pool, sql).execute(params)
+    return SqlTemplate.forQuery(pool, sql).execute(params)
+      .compose(result -> stepEach(result.iterator()).map(result))
       .compose(result -> result.rowCount() < BATCH
         ? Future.succeededFuture(sofar + result.rowCount())
         : sweep(sofar + result.rowCount()));
+  }
+
+  private Future<Void> stepEach(Iterator<Row> rows) {
+    if (!rows.hasNext()) {
+      return Future.succeededFuture();
+    }
+    Row row = rows.next();
+    return Future.succeededFuture(row).compose(claimed -> each.apply(claimed).mapEmpty())
+      .transform(done -> {
+        if (done.failed()) {
+          LOG.warn("Could not sweep one of the {} ({}; tried again later): {}", what, row.toJson().encode(),
+            done.cause().toString());
+        }
+        return stepEach(rows);
+      });
   }
 }
