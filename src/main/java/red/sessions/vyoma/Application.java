@@ -27,6 +27,7 @@ import red.sessions.vyoma.files.LocalUploads;
 import red.sessions.vyoma.files.UploadSigner;
 import red.sessions.vyoma.http.RateLimits;
 import red.sessions.vyoma.http.StreamSlots;
+import red.sessions.vyoma.meetings.LessonOver;
 import red.sessions.vyoma.meetings.MeetingEventsVerticle;
 import red.sessions.vyoma.meetings.MeetingsVerticle;
 import red.sessions.vyoma.notifications.NotificationDispatcher;
@@ -72,7 +73,8 @@ public final class Application {
     parts -> new SeriesVerticle(parts.pool(), parts.config().bookings(), parts.config().series()),
     parts -> new SessionsVerticle(parts.pool(), parts.config().storage().getString("base_url"),
       parts.config().domain().getLong("request_timeout_ms")),
-    parts -> new MeetingsVerticle(parts.pool(), parts.config().meetings(), parts.cluster()),
+    parts -> new MeetingsVerticle(parts.pool(), parts.config().meetings(), parts.config().recordings(),
+      parts.config().storage(), parts.cluster()),
     parts -> new SearchVerticle(parts.pool()),
     parts -> new ReviewsVerticle(parts.pool()),
     parts -> new PackagesVerticle(parts.pool()),
@@ -142,6 +144,8 @@ public final class Application {
       .compose(v -> noted(vertx.deployVerticle(new WebhookDispatcher(database.pool(), config.webhooks())), deployments))
       .compose(v -> noted(vertx.deployVerticle(new NotificationDispatcher(database.pool(), config.mail(),
         config.notifications(), config.dataDir(), unsubscribe)), deployments))
+      .compose(v -> noted(vertx.deployVerticle(LessonOver.sweep(vertx, database.pool(), config.meetings(),
+        config.domain().getLong("request_timeout_ms"))), deployments))
       .compose(v -> !MeetingsVerticle.followsPresence(config.meetings()) ? Future.<Void>succeededFuture()
         : noted(vertx.deployVerticle(new MeetingEventsVerticle(database.pool(), config.meetings(), cluster),
           new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)), deployments))

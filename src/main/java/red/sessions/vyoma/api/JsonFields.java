@@ -33,6 +33,14 @@ final class JsonFields {
     return value;
   }
 
+  static boolean requiredBoolean(JsonObject json, String field, String label) {
+    Object value = json.getValue(field);
+    if (!(value instanceof Boolean flag)) {
+      throw DomainException.invalid(label + (value == null ? " is required" : " must be true or false"));
+    }
+    return flag;
+  }
+
   static JsonObject requiredObject(JsonObject json, String field, String label) {
     Object value = json.getValue(field);
     if (!(value instanceof JsonObject object)) {

@@ -1,12 +1,16 @@
 package red.sessions.vyoma.api;
 
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.kernel.Text;
 import red.sessions.vyoma.meetings.MeetingJson;
 import red.sessions.vyoma.meetings.MeetingService;
 import red.sessions.vyoma.meetings.NewAttendee;
 
-/** {@code /meetings} and {@code /attendees}: 201 when the call started the meeting or made the attendee, 200 when it was there. */
+/**
+ * {@code /meetings}, {@code /attendees} and a session's recordings: 201 when the call started the meeting, made the
+ * attendee or started the recording, 200 when it was there.
+ */
 final class MeetingRoutes {
 
   private MeetingRoutes() {
@@ -23,6 +27,16 @@ final class MeetingRoutes {
       .map(v -> Reply.ok(new JsonObject().put("message", "Meeting ended successfully"))));
     api.post("/attendees", call -> meetings.attend(call.caller(), newAttendee(call.body()))
       .map(joined -> Reply.createdOrOk(joined.made(), MeetingJson.attendee(joined.value()))));
+    api.put("/sessions/:id/recording-consent", call -> meetings.consent(call.caller(), call.pathUuid("id"),
+        JsonFields.requiredBoolean(call.body(), "consent", "consent"))
+      .map(consents -> Reply.ok(MeetingJson.consents(consents))));
+    api.post("/sessions/:id/recording", call -> meetings.startRecording(call.caller(), call.pathUuid("id"))
+      .map(started -> Reply.createdOrOk(started.made(), MeetingJson.recording(started.value()))));
+    api.delete("/sessions/:id/recording", call -> meetings.stopRecording(call.caller(), call.pathUuid("id"))
+      .map(stopped -> Reply.ok(MeetingJson.recording(stopped))));
+    api.get("/sessions/:id/recordings", call -> meetings.recordings(call.caller(), call.pathUuid("id"))
+      .map(all -> Reply.ok(new JsonObject().put("recordings",
+        new JsonArray(all.stream().map(MeetingJson::recording).toList())))));
   }
 
   private static NewAttendee newAttendee(JsonObject body) {

@@ -4,15 +4,12 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.bus.DomainException;
-import software.amazon.awssdk.regions.Region;
+import red.sessions.vyoma.platform.S3Clients;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
-import software.amazon.awssdk.services.s3.S3AsyncClientBuilder;
-import software.amazon.awssdk.services.s3.S3Configuration;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
@@ -45,19 +42,9 @@ final class S3FileStorage implements FileStorage, AutoCloseable {
       throw new IllegalArgumentException("storage.s3_bucket is required with storage.provider s3");
     }
     this.downloadExpiry = Duration.ofSeconds(config.getLong("download_expiry_seconds"));
-    Region region = Region.of(config.getString("s3_region"));
-    boolean pathStyle = config.getBoolean("s3_path_style");
-    String endpoint = config.getString("s3_endpoint", "");
-    S3Presigner.Builder presigner = S3Presigner.builder()
-      .region(region)
-      .serviceConfiguration(S3Configuration.builder().pathStyleAccessEnabled(pathStyle).build());
-    S3AsyncClientBuilder client = S3AsyncClient.builder().region(region).forcePathStyle(pathStyle);
-    if (!endpoint.isBlank()) {
-      presigner.endpointOverride(URI.create(endpoint));
-      client.endpointOverride(URI.create(endpoint));
-    }
-    this.presigner = presigner.build();
-    this.client = client.build();
+    S3Clients clients = S3Clients.open(config);
+    this.presigner = clients.presigner();
+    this.client = clients.client();
   }
 
   /**

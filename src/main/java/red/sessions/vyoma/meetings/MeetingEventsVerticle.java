@@ -181,7 +181,7 @@ public final class MeetingEventsVerticle extends VerticleBase {
     return store.meeting(event.meetingId()).compose(found -> found.isEmpty() ? Future.succeededFuture(Outcome.FOREIGN)
       : SessionParties.require(pool, found.get().meeting().sessionId(), MeetingStore.CHIME)
         .compose(parties -> MeetingsVerticle.ended(store, directory, found.get().meeting(), parties,
-          PresenceEvent.ended(event.id(), event.at())))
+          PresenceEvent.ended(event.id(), event.at()), EndReason.UNNAMED))
         .map(Outcome.RECORDED));
   }
 

@@ -28,26 +28,46 @@ import java.util.UUID;
  * Video meetings for sessions, and their attendees, reached only by the session's two parties (and
  * admins). A session has at most one live meeting: joining returns it while the provider still knows it,
  * and otherwise creates one whose request token derives from the session, so simultaneous joins and
- * retries, on any node, end up in the same meeting.
+ * retries, on any node, end up in the same meeting. A session's meeting is recorded (a Chime media capture pipeline)
+ * only while both parties consent, and only with the Chime provider and a recordings bucket.
  */
 public final class MeetingsVerticle extends DomainVerticle<MeetingService> implements MeetingService {
+
+  // The server's own sweep acts on a meeting the way an admin would: for whichever session it belongs to.
+  private static final Caller SERVER = new Caller("server", true);
 
   private static final DomainCounter STARTED = new DomainCounter("vyoma.meetings.started",
     "Meetings started with the meeting provider");
 
+  private static final DomainException NEEDS_CHIME = DomainException.conflict("recording needs the chime provider");
+  private static final DomainException NEEDS_BUCKET = DomainException.conflict(
+    "recording needs a recordings bucket, which this server has not been given");
+
   private final Pool pool;
   private final JsonObject config;
+  private final JsonObject recordingsConfig;
+  private final JsonObject storageConfig;
   private final Cluster cluster;
   private MeetingStore store;
+  private RecordingStore recordings;
   private MeetingProvider provider;
+  private MediaCapture capture;
+  private RecordingFiles recordingFiles;
   private MeetingDirectory directory;
   private boolean followsPresence;
 
-  /** @param cluster the cluster whose maps hold the meeting lookups; {@code null} for a single node */
-  public MeetingsVerticle(Pool pool, JsonObject meetingsConfig, Cluster cluster) {
+  /**
+   * @param recordingsConfig the {@code recordings} section
+   * @param storageConfig    the {@code storage} section, whose S3 settings reach the recordings bucket too
+   * @param cluster          the cluster whose maps hold the meeting lookups; {@code null} for a single node
+   */
+  public MeetingsVerticle(Pool pool, JsonObject meetingsConfig, JsonObject recordingsConfig, JsonObject storageConfig,
+                          Cluster cluster) {
     super(ADDRESS, MeetingService.class, Map.of());
     this.pool = pool;
     this.config = meetingsConfig;
+    this.recordingsConfig = recordingsConfig;
+    this.storageConfig = storageConfig;
     this.cluster = cluster;
   }
 
@@ -55,7 +75,15 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
   public Future<?> start() {
     followsPresence = followsPresence(config);
     store = new MeetingStore(pool, followsPresence);
+    recordings = new RecordingStore(pool);
     provider = provider(context, config);
+    if (recordingsConfig.getLong("url_expiry_seconds") <= 0) {
+      throw new IllegalArgumentException("recordings.url_expiry_seconds must be positive");
+    }
+    if (provider instanceof ChimeMeetingProvider && !recordingsConfig.getString("bucket").isBlank()) {
+      capture = new MediaCapture(context, config, recordingsConfig);
+      recordingFiles = new RecordingFiles(context, storageConfig, recordingsConfig);
+    }
     long lookupTtl = config.getLong("lookup_ttl_seconds");
     if (lookupTtl <= 0) {
       throw new IllegalArgumentException("meetings.lookup_ttl_seconds must be positive");
@@ -88,6 +116,10 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
   public Future<?> stop() {
     return super.stop().eventually(() -> vertx.executeBlocking(() -> {
       provider.close();
+      if (capture != null) {
+        capture.close();
+        recordingFiles.close();
+      }
       return null;
     }));
   }
@@ -175,9 +207,9 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
    * {@code ending}'s time, and its lookups forgotten.
    */
   static Future<Void> ended(MeetingStore store, MeetingDirectory directory, Meeting meeting, SessionParties parties,
-                            PresenceEvent ending) {
+                            PresenceEvent ending, EndReason reason) {
     String meetingId = meeting.meetingId();
-    return store.end(meetingId, parties, ending)
+    return store.end(meetingId, parties, ending, reason)
       .compose(v -> store.attendeeUserIds(meetingId))
       .compose(userIds -> directory.forget(meeting, userIds));
   }
@@ -188,21 +220,32 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
    */
   private Future<Void> gone(Meeting meeting, SessionParties parties) {
     return (followsPresence ? store.reconcile(meeting.meetingId(), Set.of()) : Future.<Void>succeededFuture())
-      .compose(v -> ended(store, directory, meeting, parties, PresenceEvent.endedNow(meeting.meetingId())));
+      .compose(v -> ended(store, directory, meeting, parties, PresenceEvent.endedNow(meeting.meetingId()), EndReason.UNNAMED));
+  }
+
+  @Override
+  public Future<Void> end(Caller caller, String meetingId) {
+    return meetingOfParty(meetingId, caller).compose(reached -> endLive(reached, EndReason.UNNAMED));
+  }
+
+  @Override
+  public Future<Void> endAfterLesson(String meetingId) {
+    return meetingOfParty(meetingId, SERVER).compose(reached -> endLive(reached, EndReason.LESSON_OVER));
   }
 
   /**
-   * Ends the meeting with Chime; when following presence, asks Chime first who is still attached, so that an
-   * interval whose Left was lost closes when its user was last known there, not at the end.
+   * Ends the meeting, if live, with Chime. A recording that runs is stopped first: its media pipeline counts as an
+   * attendee and would keep the meeting alive. When following presence, asks Chime first who is still attached, so
+   * that an interval whose Left was lost closes when its user was last known there, not at the end.
    */
-  @Override
-  public Future<Void> end(Caller caller, String meetingId) {
-    return meetingOfParty(meetingId, caller)
-      .compose(reached -> !reached.live() ? Future.succeededFuture()
-        : (followsPresence ? provider.attachedUsers(meetingId).compose(listed -> store.reconcile(meetingId, listed))
-            : Future.<Void>succeededFuture())
-          .compose(v -> provider.deleteMeeting(meetingId))
-          .compose(v -> ended(store, directory, reached.meeting(), reached.parties(), PresenceEvent.endedNow(meetingId))));
+  private Future<Void> endLive(Reached reached, EndReason reason) {
+    String meetingId = reached.meeting().meetingId();
+    return !reached.live() ? Future.succeededFuture()
+      : stopRunning(reached.parties().sessionId(), reason == EndReason.LESSON_OVER ? "lesson_over" : "meeting_ended")
+        .compose(v -> followsPresence ? provider.attachedUsers(meetingId).compose(listed -> store.reconcile(meetingId, listed))
+          : Future.<Void>succeededFuture())
+        .compose(v -> provider.deleteMeeting(meetingId))
+        .compose(v -> ended(store, directory, reached.meeting(), reached.parties(), PresenceEvent.endedNow(meetingId), reason));
   }
 
   @Override
@@ -254,6 +297,98 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
         return SessionParties.require(pool, stored.meeting().sessionId(), caller)
           .map(parties -> new Reached(stored.meeting(), stored.live() && meetingId.equals(parties.liveMeetingId()), parties));
       });
+  }
+
+  @Override
+  public Future<Consents> consent(Caller caller, UUID sessionId, boolean consent) {
+    return SessionParties.require(pool, sessionId, caller).compose(parties -> {
+      if (!caller.userId().equals(parties.studentId()) && !caller.userId().equals(parties.teacherId())) {
+        throw DomainException.forbidden("only the lesson's student and teacher give consent, each their own");
+      }
+      return recordings.consent(sessionId, caller.userId(), consent)
+        .compose(v -> consent ? Future.<Void>succeededFuture() : stopRunning(sessionId, "consent_withdrawn"))
+        .compose(v -> recordings.consented(sessionId))
+        .map(consented -> new Consents(sessionId, consented.contains(parties.studentId()),
+          consented.contains(parties.teacherId())));
+    });
+  }
+
+  /**
+   * Starts a capture unless one runs. The database records it only while both consents and the meeting hold
+   * ({@link RecordingStore#record}); a capture started at Chime that it refuses is stopped again, unless it is the
+   * one a simultaneous start recorded (the same request token gives the same pipeline).
+   */
+  @Override
+  public Future<Joined<Recording>> startRecording(Caller caller, UUID sessionId) {
+    return recordable().compose(v -> SessionParties.require(pool, sessionId, caller)).compose(parties ->
+      recordings.running(sessionId).compose(running -> running.isPresent()
+        ? Future.succeededFuture(new Joined<>(running.get(), false))
+        : recordings.consented(sessionId)
+          .compose(consented -> {
+            if (!consented.containsAll(List.of(parties.studentId(), parties.teacherId()))) {
+              throw DomainException.conflict("recording needs both the student's and the teacher's consent");
+            }
+            return liveMeetingOf(parties);
+          })
+          .compose(live -> {
+            Meeting meeting = live.orElseThrow(() -> DomainException.conflict(
+              "the session has no live meeting to record; join it first"));
+            return recordings.captures(sessionId).compose(made -> startCapture(parties, meeting, made + 1, caller));
+          })));
+  }
+
+  private Future<Joined<Recording>> startCapture(SessionParties parties, Meeting meeting, int number, Caller caller) {
+    UUID sessionId = parties.sessionId();
+    return capture.start(meeting, number)
+      .compose(recordingId -> recordings.record(parties, meeting.meetingId(), number, recordingId, caller.userId())
+        .compose(recorded -> recordings.running(sessionId).compose(running -> {
+          if (running.isPresent() && running.get().recordingId().equals(recordingId)) {
+            return Future.succeededFuture(new Joined<>(running.get(), recorded));
+          }
+          return capture.stop(recordingId).map(v -> running.map(other -> new Joined<>(other, false))
+            .orElseThrow(() -> DomainException.conflict(
+              "a consent was withdrawn or the meeting ended as the recording started; nothing is recorded")));
+        })));
+  }
+
+  @Override
+  public Future<Recording> stopRecording(Caller caller, UUID sessionId) {
+    return recordable().compose(v -> SessionParties.require(pool, sessionId, caller))
+      .compose(parties -> recordings.running(sessionId))
+      .compose(running -> {
+        Recording recording = running.orElseThrow(() -> DomainException.notFound(
+          "session " + sessionId + " has no recording running"));
+        return stop(recording, "stopped").compose(v -> recordings.ofSession(sessionId))
+          .map(all -> all.stream().filter(one -> one.recordingId().equals(recording.recordingId())).findFirst()
+            .orElseThrow(() -> new IllegalStateException("recording " + recording.recordingId() + " vanished")));
+      });
+  }
+
+  @Override
+  public Future<List<Recording>> recordings(Caller caller, UUID sessionId) {
+    return SessionParties.require(pool, sessionId, caller)
+      .compose(parties -> recordings.ofSession(sessionId))
+      .compose(all -> recordingFiles == null ? Future.succeededFuture(all) : recordingFiles.withArtifacts(sessionId, all));
+  }
+
+  /** Recording is there only with the Chime provider and a bucket for the captures. */
+  private Future<Void> recordable() {
+    if (!(provider instanceof ChimeMeetingProvider)) {
+      return Future.failedFuture(NEEDS_CHIME);
+    }
+    return capture == null ? Future.failedFuture(NEEDS_BUCKET) : Future.succeededFuture();
+  }
+
+  /** Stops the session's running capture, if any, at Chime and then here. */
+  private Future<Void> stopRunning(UUID sessionId, String reason) {
+    return recordings.running(sessionId)
+      .compose(running -> running.isEmpty() ? Future.succeededFuture() : stop(running.get(), reason));
+  }
+
+  /** A capture left from a time the server recorded (another provider or bucket since) is only marked stopped. */
+  private Future<Void> stop(Recording recording, String reason) {
+    return (capture == null ? Future.<Void>succeededFuture() : capture.stop(recording.recordingId()))
+      .compose(v -> recordings.stopped(recording.recordingId(), reason));
   }
 
   /** Chime takes external user ids of 2 to 64 characters; longer user ids are replaced by their hash. */

@@ -216,6 +216,10 @@ public final class AppConfig {
     return json.getJsonObject("cluster");
   }
 
+  public JsonObject recordings() {
+    return json.getJsonObject("recordings");
+  }
+
   public JsonObject storage() {
     return json.getJsonObject("storage");
   }

@@ -3,12 +3,15 @@ package red.sessions.vyoma.platform;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A periodic sweep of the shared database, on every node, done by one node at a time: each round runs the
@@ -18,6 +21,11 @@ import java.util.Map;
  * {@code #{batch}} rows, skipping rows a request has locked, so neither another node nor a request ever waits
  * long on it. A sweep whose rows need judging in Java gives a batch of its own ({@link Batch}) that keeps to the
  * same rules. The pool is asynchronous, so this runs on an event loop.
+ * <p>
+ * Work that is more than the statement (a call to another service) is a step applied to each row the statement
+ * returns: the statement then claims the rows, stamping them so that no node claims them again before the step had
+ * its chance (the stamp is also what ends the round), and the steps run after its transaction, one row after
+ * another; a row whose step fails is logged and left to a later claim.
  */
 public final class Sweep extends VerticleBase {
 
@@ -40,10 +48,21 @@ public final class Sweep extends VerticleBase {
    * @param params its other parameters
    */
   public Sweep(Pool pool, String what, String sql, Map<String, Object> params, long intervalSeconds) {
+    this(pool, what, sql, params, intervalSeconds, row -> Future.succeededFuture());
+  }
+
+  /**
+   * @param sql  the statement claiming rows, with {@code #{batch}} among its parameters, returning what
+   *             {@code each} needs of a row
+   * @param each the step applied to each row claimed
+   */
+  public Sweep(Pool pool, String what, String sql, Map<String, Object> params, long intervalSeconds,
+               Function<Row, Future<?>> each) {
     this(what, size -> {
       Map<String, Object> all = new HashMap<>(params);
       all.put("batch", size);
-      return SqlTemplate.forUpdate(pool, sql).execute(all).map(result -> result.rowCount());
+      return SqlTemplate.forQuery(pool, sql).execute(all)
+        .compose(result -> stepEach(what, result.iterator(), each).map(result.rowCount()));
     }, intervalSeconds);
   }
 
@@ -52,6 +71,9 @@ public final class Sweep extends VerticleBase {
    * @param batch a batch of the round, handling at most the size it is given
    */
   public Sweep(String what, Batch batch, long intervalSeconds) {
+    if (intervalSeconds <= 0) {
+      throw new IllegalArgumentException("the interval of the sweep of " + what + " must be positive");
+    }
     this.what = what;
     this.batch = batch;
     this.intervalMs = intervalSeconds * 1000;
@@ -79,5 +101,20 @@ public final class Sweep extends VerticleBase {
   private Future<Integer> sweep(int sofar) {
     return batch.run(BATCH)
       .compose(swept -> swept < BATCH ? Future.succeededFuture(sofar + swept) : sweep(sofar + swept));
+  }
+
+  private static Future<Void> stepEach(String what, Iterator<Row> rows, Function<Row, Future<?>> each) {
+    if (!rows.hasNext()) {
+      return Future.succeededFuture();
+    }
+    Row row = rows.next();
+    return Future.succeededFuture(row).compose(claimed -> each.apply(claimed).mapEmpty())
+      .transform(done -> {
+        if (done.failed()) {
+          LOG.warn("Could not sweep one of the {} ({}; tried again later): {}", what, row.toJson().encode(),
+            done.cause().toString());
+        }
+        return stepEach(what, rows, each);
+      });
   }
 }

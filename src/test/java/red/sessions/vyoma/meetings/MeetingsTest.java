@@ -3,6 +3,7 @@ package red.sessions.vyoma.meetings;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import io.vertx.ext.web.client.HttpResponse;
@@ -237,6 +238,23 @@ class MeetingsTest extends ServerTest {
    * map; one member, in this JVM), here after 10 seconds, by default after 25 hours; the database keeps the
    * meeting, so it is served the same once its lookups are gone.
    */
+  @Test
+  void recordingNeedsTheChimeProviderThoughConsentIsKept() {
+    Lesson lesson = server.seed().lesson(20);
+    assertJson(join(server, lesson.studentId(), lesson.sessionId()), 201);
+    String consent = "/sessions/" + lesson.sessionId() + "/recording-consent";
+    assertJson(server.api().send(HttpMethod.PUT, consent, server.token(lesson.studentId()),
+      new JsonObject().put("consent", true)), 200);
+    assertJson(server.api().send(HttpMethod.PUT, consent, server.token(lesson.teacherId()),
+      new JsonObject().put("consent", true)), 200);
+    String recording = "/sessions/" + lesson.sessionId() + "/recording";
+    JsonObject refused = assertError(server.api().send(HttpMethod.POST, recording, server.token(lesson.studentId()), null), 409);
+    assertEquals("recording needs the chime provider", refused.getString("message"));
+    assertError(server.api().send(HttpMethod.DELETE, recording, server.token(lesson.teacherId()), null), 409);
+    assertEquals(new JsonArray(), assertJson(server.api().get("/sessions/" + lesson.sessionId() + "/recordings",
+      server.token(lesson.teacherId())), 200).getJsonArray("recordings"));
+  }
+
   @Nested
   @TestInstance(TestInstance.Lifecycle.PER_CLASS)
   class LookupsExpire {

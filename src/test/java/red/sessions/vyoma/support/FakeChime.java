@@ -10,6 +10,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -29,7 +30,10 @@ import java.util.regex.Pattern;
  * {@code POST /meetings}, {@code GET|DELETE /meetings/{id}}, {@code POST|GET /meetings/{id}/attendees}, with
  * Chime's field names, its idempotency (the same {@code ClientRequestToken} gives the same live meeting, the
  * same {@code ExternalUserId} the same attendee) and its error shape (status, {@code x-amzn-ErrorType} header,
- * {@code {"Code","Message"}} body). Requests without a SigV4 {@code Authorization} header are refused as AWS
+ * {@code {"Code","Message"}} body). It also serves the media-pipelines API the SDK's
+ * {@code ChimeSdkMediaPipelinesAsyncClient} calls to record a meeting: {@code POST /sdk-media-capture-pipelines}
+ * (a capture of a meeting it knows into an S3 bucket, idempotent by {@code ClientRequestToken}) and
+ * {@code DELETE /sdk-media-capture-pipelines/{id}}; a meeting's end stops its captures. Requests without a SigV4 {@code Authorization} header are refused as AWS
  * refuses them. Faults are queued in the order they are asked for and each one takes the next request.
  * Thread-safe: the server answers on an event loop while tests read and steer it from their own thread.
  */
@@ -40,6 +44,9 @@ public final class FakeChime implements AutoCloseable {
 
   private static final Pattern MEETING = Pattern.compile("/meetings/([^/]+)");
   private static final Pattern ATTENDEES = Pattern.compile("/meetings/([^/]+)/attendees");
+  private static final String PIPELINES = "/sdk-media-capture-pipelines";
+  private static final Pattern PIPELINE = Pattern.compile(PIPELINES + "/([^/]+)");
+  private static final Pattern MEETING_ARN = Pattern.compile("arn:aws:chime:[a-z0-9-]+:[0-9]+:meeting/(.+)");
 
   private final HttpServer server;
   private final Object lock = new Object();
@@ -49,6 +56,8 @@ public final class FakeChime implements AutoCloseable {
   private final Map<String, String> meetingByToken = new HashMap<>();
   private final Map<String, Map<String, JsonObject>> attendees = new HashMap<>();
   private final Map<String, Set<String>> detached = new HashMap<>();
+  private final Map<String, JsonObject> pipelines = new HashMap<>();
+  private final Map<String, String> pipelineByToken = new HashMap<>();
   private int meetingsCreated;
 
   private record Fault(int status, String errorType) {
@@ -91,7 +100,8 @@ public final class FakeChime implements AutoCloseable {
 
   /**
    * The Chime operation of every request received, in order ({@code CreateMeeting}, {@code GetMeeting},
-   * {@code DeleteMeeting}, {@code CreateAttendee}, {@code ListAttendees}): each call is there, a repeated {@code CreateMeeting}
+   * {@code DeleteMeeting}, {@code CreateAttendee}, {@code ListAttendees}, {@code CreateMediaCapturePipeline},
+   * {@code DeleteMediaCapturePipeline}): each call is there, a repeated {@code CreateMeeting}
    * answered with the existing meeting and an attempt answered with a fault too.
    */
   public List<String> operations() {
@@ -120,6 +130,13 @@ public final class FakeChime implements AutoCloseable {
     synchronized (lock) {
       JsonObject attendee = attendees.getOrDefault(meetingId, Map.of()).get(externalUserId);
       return attendee == null ? null : attendee.copy();
+    }
+  }
+
+  /** The media capture pipelines running now (created, neither deleted nor stopped with their meeting). */
+  public List<JsonObject> pipelines() {
+    synchronized (lock) {
+      return pipelines.values().stream().map(JsonObject::copy).toList();
     }
   }
 
@@ -172,6 +189,8 @@ public final class FakeChime implements AutoCloseable {
       meetingByToken.clear();
       attendees.clear();
       detached.clear();
+      pipelines.clear();
+      pipelineByToken.clear();
       meetingsCreated = 0;
     }
   }
@@ -241,7 +260,8 @@ public final class FakeChime implements AutoCloseable {
     HttpMethod method = request.method();
     Matcher attendeesPath = ATTENDEES.matcher(path);
     Matcher meetingPath = MEETING.matcher(path);
-    String operation = operation(method, path, meetingPath.matches(), attendeesPath.matches());
+    Matcher pipelinePath = PIPELINE.matcher(path);
+    String operation = operation(method, path, meetingPath.matches(), attendeesPath.matches(), pipelinePath.matches());
     requests.add(new JsonObject().put("operation", operation).put("method", method.name()).put("path", path)
       .put("headers", headers).put("body", body));
 
@@ -269,11 +289,20 @@ public final class FakeChime implements AutoCloseable {
       case "DeleteMeeting" -> forget(meetingPath.group(1)) ? ok(204, null) : notFound();
       case "CreateAttendee" -> createAttendee(attendeesPath.group(1), input);
       case "ListAttendees" -> listAttendees(attendeesPath.group(1));
+      case "CreateMediaCapturePipeline" -> createPipeline(input);
+      case "DeleteMediaCapturePipeline" -> pipelines.remove(pipelinePath.group(1)) != null ? ok(204, null) : notFound();
       default -> error(404, "UnknownOperationException", "No operation " + method.name() + " " + path);
     };
   }
 
-  private static String operation(HttpMethod method, String path, boolean meetingPath, boolean attendeesPath) {
+  private static String operation(HttpMethod method, String path, boolean meetingPath, boolean attendeesPath,
+                                   boolean pipelinePath) {
+    if (method == HttpMethod.POST && path.equals(PIPELINES)) {
+      return "CreateMediaCapturePipeline";
+    }
+    if (method == HttpMethod.DELETE && pipelinePath) {
+      return "DeleteMediaCapturePipeline";
+    }
     if (method == HttpMethod.POST && path.equals("/meetings")) {
       return "CreateMeeting";
     }
@@ -372,7 +401,47 @@ public final class FakeChime implements AutoCloseable {
     return ok(200, new JsonObject().put("Attendees", listed));
   }
 
+  /**
+   * A capture of a live meeting (its {@code MeetingArn}) into an S3 bucket ({@code arn:aws:s3:::bucket/prefix}), as
+   * Chime answers it (201, {@code MediaCapturePipeline}); the same token while it runs gives the same pipeline.
+   */
+  private Answer createPipeline(JsonObject body) {
+    String token = body.getString("ClientRequestToken");
+    String sourceArn = body.getString("SourceArn", "");
+    String sinkArn = body.getString("SinkArn", "");
+    Matcher meetingArn = MEETING_ARN.matcher(sourceArn);
+    if (!lengthBetween(token, 2, 64) || !"ChimeSdkMeeting".equals(body.getString("SourceType"))
+      || !"S3Bucket".equals(body.getString("SinkType")) || !sinkArn.startsWith("arn:aws:s3:::")
+      || !meetingArn.matches()) {
+      return error(400, "BadRequestException",
+        "ClientRequestToken, SourceType ChimeSdkMeeting with a meeting's ARN and SinkType S3Bucket with a bucket's ARN are required.");
+    }
+    if (!meetings.containsKey(meetingArn.group(1))) {
+      return notFound();
+    }
+    String existing = pipelineByToken.get(token);
+    if (existing != null && pipelines.containsKey(existing)) {
+      return ok(201, new JsonObject().put("MediaCapturePipeline", pipelines.get(existing).copy()));
+    }
+    String id = UUID.randomUUID().toString();
+    String now = Instant.now().toString();
+    JsonObject pipeline = new JsonObject()
+      .put("MediaPipelineId", id)
+      .put("MediaPipelineArn", "arn:aws:chime:us-east-1:123456789012:media-pipeline/" + id)
+      .put("SourceType", "ChimeSdkMeeting")
+      .put("SourceArn", sourceArn)
+      .put("Status", "Initializing")
+      .put("SinkType", "S3Bucket")
+      .put("SinkArn", sinkArn)
+      .put("CreatedTimestamp", now)
+      .put("UpdatedTimestamp", now);
+    pipelines.put(id, pipeline);
+    pipelineByToken.put(token, id);
+    return ok(201, new JsonObject().put("MediaCapturePipeline", pipeline.copy()));
+  }
+
   private boolean forget(String meetingId) {
+    pipelines.values().removeIf(pipeline -> pipeline.getString("SourceArn").endsWith("meeting/" + meetingId));
     attendees.remove(meetingId);
     return meetings.remove(meetingId) != null;
   }

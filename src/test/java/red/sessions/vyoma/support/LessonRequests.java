@@ -205,6 +205,11 @@ public final class LessonRequests {
       .put("notes", new JsonArray().add(new JsonObject().put("text", "Chain rule").put("timestamp", now)))
       .put("files", new JsonArray().add(new JsonObject().put("name", "notes.pdf")
         .put("url", "http://localhost:8080/files/" + fileKey).put("timestamp", now)))));
+    requests.put("PUT /sessions/{id}/recording-consent", Request.of(s).path("id", session)
+      .body(new JsonObject().put("consent", true)));
+    requests.put("POST /sessions/{id}/recording", Request.of(s).path("id", session));
+    requests.put("DELETE /sessions/{id}/recording", Request.of(s).path("id", session));
+    requests.put("GET /sessions/{id}/recordings", Request.of(s).path("id", session));
     requests.put("POST /meetings", Request.of(s).body(new JsonObject().put("session_id", session)));
     requests.put("GET /meetings/{session_id}", Request.of(s).path("session_id", session));
     requests.put("DELETE /meetings", Request.of(s).body(new JsonObject().put("meeting_id", meetingId)));
@@ -325,6 +330,7 @@ public final class LessonRequests {
       .put("slots", new JsonArray(assertOk(api.get("/availability?teacher_id=" + teacher, t)).bodyAsString()))
       .put("bookings", new JsonArray(assertOk(api.get("/bookings?student_id=" + student, s)).bodyAsString()))
       .put("session", assertJson(api.get("/sessions/" + lesson.sessionId(), s), 200))
+      .put("recordings", assertJson(api.get("/sessions/" + lesson.sessionId() + "/recordings", s), 200))
       .put("schedule", assertJson(api.get("/teachers/" + teacher + "/schedule", s), 200))
       .put("external_calendars", assertJson(api.get("/teachers/" + teacher + "/external-calendars", t), 200))
       .put("packages", new JsonArray(assertOk(api.get("/packages?student_id=" + student, s)).bodyAsString()))

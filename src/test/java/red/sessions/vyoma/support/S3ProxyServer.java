@@ -6,7 +6,9 @@ import org.gaul.s3proxy.blobstore.BlobStore;
 import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -89,6 +91,12 @@ public final class S3ProxyServer implements AutoCloseable {
 
   public boolean exists(String key) {
     return blobStore.blobExists(bucket, key);
+  }
+
+  /** Stores the object in the blob store directly (not through S3), as a writer other than the server would. */
+  public void put(String key, byte[] bytes, String contentType) {
+    blobStore.putBlob(PutObjectRequest.builder().bucket(bucket).key(key).contentType(contentType)
+      .contentLength((long) bytes.length).build(), new ByteArrayInputStream(bytes));
   }
 
   /** The object's bytes and metadata, read from the blob store directly (not through S3). */

@@ -1,0 +1,113 @@
+package red.sessions.vyoma.meetings;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import red.sessions.vyoma.bus.DomainException;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.chimesdkmediapipelines.ChimeSdkMediaPipelinesAsyncClient;
+import software.amazon.awssdk.services.chimesdkmediapipelines.ChimeSdkMediaPipelinesAsyncClientBuilder;
+import software.amazon.awssdk.services.chimesdkmediapipelines.model.MediaPipelineSinkType;
+import software.amazon.awssdk.services.chimesdkmediapipelines.model.MediaPipelineSourceType;
+import software.amazon.awssdk.services.chimesdkmediapipelines.model.NotFoundException;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+/**
+ * Recording a Chime meeting into S3: Amazon Chime SDK Media Pipelines' media capture pipelines, through the AWS
+ * SDK's async client, set up as the meetings' client is (region {@code meetings.region}, the timeouts and
+ * attempts of {@code meetings.*}, the default credential chain), its endpoint {@code recordings.endpoint} when set.
+ * What fails becomes 503 when the service is throttling or down, 502 when it refused, never AWS internals.
+ */
+final class MediaCapture {
+
+  private static final Logger LOG = LoggerFactory.getLogger(MediaCapture.class);
+
+  private final ChimeSdkMediaPipelinesAsyncClient client;
+  private final Context context;
+  private final String bucket;
+
+  /**
+   * @param meetings   the {@code meetings} section
+   * @param recordings the {@code recordings} section
+   */
+  MediaCapture(Context context, JsonObject meetings, JsonObject recordings) {
+    this.context = context;
+    this.bucket = recordings.getString("bucket");
+    ChimeSdkMediaPipelinesAsyncClientBuilder builder = ChimeSdkMediaPipelinesAsyncClient.builder()
+      .region(Region.of(meetings.getString("region")))
+      .overrideConfiguration(override -> override
+        .apiCallTimeout(Duration.ofMillis(meetings.getLong("call_timeout_ms")))
+        .apiCallAttemptTimeout(Duration.ofMillis(meetings.getLong("attempt_timeout_ms")))
+        .retryStrategy(retry -> retry.maxAttempts(meetings.getInteger("max_attempts"))));
+    String endpoint = recordings.getString("endpoint");
+    if (!endpoint.isBlank()) {
+      builder.endpointOverride(URI.create(endpoint));
+    }
+    this.client = builder.build();
+  }
+
+  /** Where a session's captures go in the bucket: {@code recordings/<session_id>/}, one folder per capture below. */
+  static String prefix(UUID sessionId) {
+    return "recordings/" + sessionId + "/";
+  }
+
+  /**
+   * Starts capturing the meeting into {@code <prefix>/<capture>/} of the bucket; the pipeline's id. The same
+   * session and capture number ask for the same pipeline (the request token), so simultaneous starts share one.
+   */
+  Future<String> start(Meeting meeting, int capture) {
+    String sink = "arn:aws:s3:::" + bucket + "/" + prefix(meeting.sessionId()) + capture;
+    return call(() -> client.createMediaCapturePipeline(request -> request
+        .sourceType(MediaPipelineSourceType.CHIME_SDK_MEETING)
+        .sourceArn(meeting.meetingData().getString("MeetingArn"))
+        .sinkType(MediaPipelineSinkType.S3_BUCKET)
+        .sinkArn(sink)
+        .clientRequestToken(meeting.sessionId() + "-" + capture)))
+      .map(response -> response.mediaCapturePipeline().mediaPipelineId());
+  }
+
+  /** Stops the capture; one Chime no longer knows (it stopped with its meeting) counts as stopped. */
+  Future<Void> stop(String recordingId) {
+    return call(() -> client.deleteMediaCapturePipeline(request -> request.mediaPipelineId(recordingId)))
+      .<Void>mapEmpty()
+      .recover(failure -> failure instanceof NotFoundException ? Future.succeededFuture() : Future.failedFuture(failure));
+  }
+
+  private <T> Future<T> call(Supplier<CompletableFuture<T>> request) {
+    return Future.fromCompletionStage(request.get(), context).recover(failure -> Future.failedFuture(translate(failure)));
+  }
+
+  private static Throwable translate(Throwable failure) {
+    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    if (cause instanceof NotFoundException) {
+      return cause;
+    }
+    if (cause instanceof SdkClientException
+      || cause instanceof AwsServiceException aws && (aws.isThrottlingException() || aws.statusCode() >= 500)) {
+      LOG.warn("Chime media pipelines are unavailable: {}", cause.toString());
+      return new DomainException(DomainException.Reason.DEPENDENCY_UNAVAILABLE,
+        "the recording service is busy or unavailable; try again shortly");
+    }
+    if (cause instanceof AwsServiceException refused) {
+      LOG.error("Chime media pipelines refused a request: {} {}", refused.statusCode(),
+        refused.awsErrorDetails().errorCode(), refused);
+      return new DomainException(DomainException.Reason.DEPENDENCY_REFUSED, "the recording service refused the request");
+    }
+    return cause;
+  }
+
+  /** Blocks while the SDK's HTTP client winds down: call it from a worker thread. */
+  void close() {
+    client.close();
+  }
+}
