@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.availability.Schedule;
 import red.sessions.vyoma.bookings.NewSeries;
 import red.sessions.vyoma.bookings.SeriesCancellation;
+import red.sessions.vyoma.bookings.SeriesMove;
 import red.sessions.vyoma.bus.DomainException;
 
 import java.time.LocalDate;
@@ -37,6 +38,14 @@ final class SeriesBodies {
     String from = JsonFields.optionalString(body, "from_booking_id", "from_booking_id");
     return SeriesCancellation.of(JsonFields.requiredString(body, "scope", "scope"),
       from == null ? null : JsonFields.uuid(from, "from_booking_id"), JsonFields.optionalString(body, "reason", "reason"));
+  }
+
+  /** {@code POST /series/{series_id}/reschedule}. */
+  static SeriesMove move(JsonObject body) {
+    UUID from = JsonFields.uuid(JsonFields.requiredString(body, "from_booking_id", "from_booking_id"), "from_booking_id");
+    String zone = JsonFields.optionalString(body, "time_zone", "time_zone");
+    return new SeriesMove(from, BookingBodies.lessonTime(body), zone == null ? null : Schedule.zone(zone),
+      NewSeries.Mode.named(JsonFields.optionalString(body, "mode", "mode")));
   }
 
   private static LocalDate date(String value, String label) {

@@ -29,5 +29,8 @@ final class SeriesRoutes {
     api.post("/series/:series_id/cancel", call -> series.cancel(call.caller(), call.pathUuid("series_id"),
         SeriesBodies.cancellation(call.body()))
       .map(cancelled -> Reply.ok(SeriesJson.series(cancelled))));
+    api.post("/series/:series_id/reschedule", call -> series.reschedule(call.caller(), call.pathUuid("series_id"),
+        SeriesBodies.move(call.body()))
+      .map(continued -> Reply.created(SeriesJson.series(continued))));
   }
 }

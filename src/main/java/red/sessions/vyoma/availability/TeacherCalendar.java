@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -36,7 +37,7 @@ public final class TeacherCalendar {
   private static final String BOOKINGS = """
     SELECT id, start_time, end_time FROM active_bookings
      WHERE teacher_id = #{teacher_id}
-       AND tstzrange(start_time, blocked_until) && tstzrange(#{from}, #{to}) AND id IS DISTINCT FROM #{excluding}""";
+       AND tstzrange(start_time, blocked_until) && tstzrange(#{from}, #{to}) AND NOT (id = ANY (#{excluding}))""";
   // Busy time from the teacher's external calendars, through the GiST index on the teacher and the overlap.
   private static final String BUSY = """
     SELECT NULL::uuid AS id, start_time, end_time FROM external_busy_times
@@ -53,14 +54,15 @@ public final class TeacherCalendar {
 
   /**
    * What decides whether times from {@code from} to {@code to} are bookable with the teacher, without the
-   * booking {@code excluding} (the one being moved; null for none).
+   * bookings {@code excluding} (those being moved; none for a new booking).
    */
-  public static Future<Bookable> around(SqlClient client, String teacherId, Instant from, Instant to, UUID excluding) {
+  public static Future<Bookable> around(SqlClient client, String teacherId, Instant from, Instant to,
+                                        Set<UUID> excluding) {
     Map<String, Object> near = new HashMap<>();
     near.put("teacher_id", teacherId);
     near.put("from", from.minus(Bookable.MARGIN).atOffset(ZoneOffset.UTC));
     near.put("to", to.plus(Bookable.MARGIN).atOffset(ZoneOffset.UTC));
-    near.put("excluding", excluding);
+    near.put("excluding", excluding.toArray(UUID[]::new));
     Future<Optional<Schedule>> schedule = schedule(client, teacherId);
     Future<List<Bookable.Interval>> slots = intervals(client, SLOTS, near);
     Future<List<Bookable.Interval>> bookings = intervals(client, BOOKINGS, near);

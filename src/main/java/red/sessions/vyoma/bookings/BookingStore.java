@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -218,7 +219,7 @@ final class BookingStore {
     Future<Boolean> claimed = key == null ? Future.succeededFuture(true) : claim(connection, key);
     Instant start = booking.time().start().toInstant();
     Instant end = booking.time().end().toInstant();
-    Future<Judged> judged = bookable(connection, booking.studentId(), booking.teacherId(), start, end, null);
+    Future<Judged> judged = bookable(connection, booking.studentId(), booking.teacherId(), start, end, Set.of());
     Future<Optional<Package>> lessons = Ledger.choose(connection, booking.studentId(), booking.teacherId(),
       booking.packageId(), booking.time().start());
     // A replay answers what the first attempt made; what was read for a new booking is not looked at then
@@ -289,11 +290,11 @@ final class BookingStore {
   }
 
   /**
-   * Locks the parties, then judges the time by the teacher's calendar as it stands (without the booking
+   * Locks the parties, then judges the time by the teacher's calendar as it stands (without the bookings
    * {@code moving}): a conflict naming the rule it breaks, or what judged it.
    */
   private static Future<Judged> bookable(SqlConnection connection, String studentId, String teacherId,
-                                         Instant start, Instant end, UUID moving) {
+                                         Instant start, Instant end, Set<UUID> moving) {
     return locked(connection, studentId, teacherId, start, end, moving).map(judged -> {
       judged.bookable().refusal(start, end, Instant.now()).ifPresent(rule -> {
         throw DomainException.conflict(rule);
@@ -303,12 +304,12 @@ final class BookingStore {
   }
 
   /**
-   * Locks the parties and reads the teacher's calendar from {@code from} to {@code to} (without the booking
+   * Locks the parties and reads the teacher's calendar from {@code from} to {@code to} (without the bookings
    * {@code moving}), for times in it to be judged by. The calendar's reads go out behind the locks without waiting
    * for them, and run once the locks are held.
    */
   static Future<Judged> locked(SqlConnection connection, String studentId, String teacherId, Instant from, Instant to,
-                               UUID moving) {
+                               Set<UUID> moving) {
     Future<RowSet<Row>> parties = SqlTemplate.forQuery(connection, LOCK_PARTIES)
       .execute(Map.of("student_id", studentId, "teacher_id", teacherId));
     Future<Bookable> calendar = TeacherCalendar.around(connection, teacherId, from, to, moving);
@@ -326,7 +327,8 @@ final class BookingStore {
     });
   }
 
-  private static OffsetDateTime blockedUntil(Bookable bookable, OffsetDateTime end) {
+  /** Until when a lesson ending at {@code end} holds the teacher's time: its end and the teacher's buffer. */
+  static OffsetDateTime blockedUntil(Bookable bookable, OffsetDateTime end) {
     return end.plusMinutes(bookable.schedule().rules().bufferMinutes());
   }
 
@@ -341,7 +343,10 @@ final class BookingStore {
     });
   }
 
-  /** The changed booking, or empty when the compare-and-set matched nothing. */
+  /**
+   * The changed booking, or empty when the compare-and-set matched nothing. A cancelled occurrence of a series is
+   * remembered there as cancelled on its own.
+   */
   Future<Optional<Booking>> changeStatus(UUID id, Transition change, String reason, Caller caller, int version) {
     Map<String, Object> params = change.params(caller);
     params.put("id", id);
@@ -351,7 +356,10 @@ final class BookingStore {
     return Pipelined.withTransaction(pool, connection -> SqlTemplate.forUpdate(connection, CHANGE_STATUS.get(change)).mapTo(Booking::of)
       .execute(params)
       .map(Rows::first)
-      .compose(changed -> changed.map(booking -> changed(connection, booking, change, caller).map(changed))
+      .compose(changed -> changed.map(booking -> Future.all(changed(connection, booking, change, caller),
+          change == Transition.CANCEL && booking.seriesId() != null
+            ? SeriesStore.changedAlone(connection, booking.bookingId(), "cancelled") : Future.succeededFuture())
+          .map(changed))
         .orElseGet(() -> Future.succeededFuture(changed))));
   }
 
@@ -410,41 +418,56 @@ final class BookingStore {
 
   /**
    * The moved booking, or empty when the compare-and-set matched nothing. The time is judged and the package's
-   * validity read in one round trip; the ledger's entry (no change of lessons) and the event go out together.
+   * validity read in one round trip; the ledger's entry (no change of lessons) and the event go out together. An
+   * occurrence of a series is remembered there as moved on its own, so a change of the series leaves it be.
    */
   Future<Optional<Booking>> move(Booking booking, TimeRange time, Caller caller, int version) {
     Instant start = time.start().toInstant();
     Instant end = time.end().toInstant();
     return Pipelined.withTransaction(pool, connection -> {
-      Future<Judged> judged = bookable(connection, booking.studentId(), booking.teacherId(), start, end, booking.bookingId());
+      Future<Judged> judged = bookable(connection, booking.studentId(), booking.teacherId(), start, end,
+        Set.of(booking.bookingId()));
       Future<Void> valid = packageValidAt(connection, booking, time.start());
       return Future.all(judged, valid)
-        .compose(read -> {
-          Bookable bookable = judged.result().bookable();
-          Map<String, Object> params = Transition.MOVE.params(caller);
-          params.put("id", booking.bookingId());
-          params.put("version", version);
-          params.put("start_time", time.start());
-          params.put("end_time", time.end());
-          params.put("blocked_until", blockedUntil(bookable, time.end()));
-          params.put("slot_id", bookable.slotAt(start, end).orElse(null));
-          params.put("by_student", booking.isStudent(caller));
-          params.put("free_until", CancellationPolicy.freeUntil(bookable, time.start()));
-          return SqlTemplate.forUpdate(connection, MOVE).mapTo(Booking::of).execute(params);
-        })
-        .map(Rows::first)
-        .compose(moved -> moved.map(found -> Future.all(
-            found.packageId() != null
-              ? Ledger.record(connection, found.packageId(), found.bookingId(), 0, Ledger.Reason.RESCHEDULED)
-              : Future.<Void>succeededFuture(),
-            found.appendEvent(connection, EventType.BOOKING_RESCHEDULED))
+        .compose(read -> sendMove(connection, booking, time, judged.result().bookable(), caller, version))
+        .compose(moved -> moved.map(found -> Future.all(moved(connection, found),
+            found.seriesId() != null ? SeriesStore.changedAlone(connection, found.bookingId(), "moved")
+              : Future.succeededFuture())
           .map(moved))
           .orElseGet(() -> Future.succeededFuture(moved)));
     });
   }
 
+  /**
+   * Sends the compare-and-set of a booking's move to a time {@code bookable} judged: the booking as it is after,
+   * or empty when it matched nothing.
+   */
+  static Future<Optional<Booking>> sendMove(SqlConnection connection, Booking booking, TimeRange time, Bookable bookable,
+                                            Caller caller, int version) {
+    Map<String, Object> params = Transition.MOVE.params(caller);
+    params.put("id", booking.bookingId());
+    params.put("version", version);
+    params.put("start_time", time.start());
+    params.put("end_time", time.end());
+    params.put("blocked_until", blockedUntil(bookable, time.end()));
+    params.put("slot_id", bookable.slotAt(time.start().toInstant(), time.end().toInstant()).orElse(null));
+    params.put("by_student", booking.isStudent(caller));
+    params.put("free_until", CancellationPolicy.freeUntil(bookable, time.start()));
+    return SqlTemplate.forUpdate(connection, MOVE).mapTo(Booking::of).execute(params).map(Rows::first);
+  }
+
+  /** What follows a booking's move in its transaction: the lesson's ledger entry (no change), and the event. */
+  static Future<Void> moved(SqlConnection connection, Booking moved) {
+    return Future.all(
+        moved.packageId() != null
+          ? Ledger.record(connection, moved.packageId(), moved.bookingId(), 0, Ledger.Reason.RESCHEDULED)
+          : Future.<Void>succeededFuture(),
+        moved.appendEvent(connection, EventType.BOOKING_RESCHEDULED))
+      .mapEmpty();
+  }
+
   /** The lesson moves with the booking: its package must still be valid at the new start. */
-  private static Future<Void> packageValidAt(SqlConnection connection, Booking booking, OffsetDateTime start) {
+  static Future<Void> packageValidAt(SqlConnection connection, Booking booking, OffsetDateTime start) {
     if (booking.packageId() == null) {
       return Future.succeededFuture();
     }

@@ -61,6 +61,11 @@ final class Recurrence {
     }
   }
 
+  /** Occurrence {@code number} (from 1) of the series in {@code zone}, or empty when the series ends before it. */
+  static Optional<Occurrence> nth(NewSeries series, ZoneId zone, int number) {
+    return occurrence(series, zone, series.first().start().atZoneSameInstant(zone).toLocalDateTime(), number);
+  }
+
   /** Occurrence {@code number} (from 1), or empty when the series ends before it. */
   private static Optional<Occurrence> occurrence(NewSeries series, ZoneId zone, LocalDateTime first, int number) {
     if (series.count() != null && number > series.count()) {

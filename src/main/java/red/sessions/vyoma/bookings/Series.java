@@ -21,23 +21,26 @@ import java.util.UUID;
 /**
  * Weekly lessons booked together, as stored: the rule (the first lesson's times, the zone whose wall-clock time
  * the lessons keep, every how many weeks, how many or until when, or neither), the package named, where the
- * series is, and every occurrence judged so far.
+ * series is, the series it continues at a new time and the one continuing it (null for none), and every
+ * occurrence judged so far.
  */
 public record Series(UUID seriesId, String studentId, String teacherId, OffsetDateTime startTime,
                      OffsetDateTime endTime, String timeZone, int intervalWeeks, Integer count, LocalDate until,
                      UUID packageId, SeriesStatus status, int version, OffsetDateTime createdAt,
-                     OffsetDateTime updatedAt, List<Occurrence> occurrences) implements Parties.Between {
+                     OffsetDateTime updatedAt, UUID continues, UUID continuedAs, List<Occurrence> occurrences)
+  implements Parties.Between {
 
   static final String COLUMNS = """
     s.id, s.student_id, s.teacher_id, s.start_time, s.end_time, s.time_zone, s.interval_weeks, s.occurrence_count,
-    s.until_date, s.package_id, s.status, s.version, s.created_at, s.updated_at""";
+    s.until_date, s.package_id, s.status, s.version, s.created_at, s.updated_at, s.continues, s.continued_as""";
 
   /**
    * An occurrence: booked (its booking, and the booking's status now) or skipped (why), numbered from 1. A booked
-   * occurrence's times are those it was booked at; the booking's own say where it is now.
+   * occurrence's times are those it was booked at; the booking's own say where it is now. {@code changed}: how its
+   * booking was changed on its own ({@code moved}, {@code cancelled}), null when it follows the series.
    */
   public record Occurrence(int number, OffsetDateTime startTime, OffsetDateTime endTime, UUID bookingId,
-                           String skipReason, BookingStatus bookingStatus) {
+                           String skipReason, BookingStatus bookingStatus, String changed) {
 
     /** An occurrence as PostgreSQL wrote it in JSON (times with an offset). */
     static Occurrence of(JsonObject json) {
@@ -45,7 +48,7 @@ public record Series(UUID seriesId, String studentId, String teacherId, OffsetDa
       String status = json.getString("booking_status");
       return new Occurrence(json.getInteger("occurrence"), OffsetDateTime.parse(json.getString("start_time")),
         OffsetDateTime.parse(json.getString("end_time")), booking == null ? null : UUID.fromString(booking),
-        json.getString("skip_reason"), status == null ? null : BookingStatus.fromWire(status));
+        json.getString("skip_reason"), status == null ? null : BookingStatus.fromWire(status), json.getString("changed"));
     }
   }
 
@@ -66,6 +69,8 @@ public record Series(UUID seriesId, String studentId, String teacherId, OffsetDa
       row.getInteger("version"),
       row.getOffsetDateTime("created_at"),
       row.getOffsetDateTime("updated_at"),
+      row.getUUID("continues"),
+      row.getUUID("continued_as"),
       ((JsonArray) row.getJson("occurrences")).stream().map(json -> Occurrence.of((JsonObject) json)).toList());
   }
 
@@ -80,7 +85,7 @@ public record Series(UUID seriesId, String studentId, String teacherId, OffsetDa
     List<Occurrence> all = new ArrayList<>(occurrences);
     all.addAll(judged);
     return new Series(seriesId, studentId, teacherId, startTime, endTime, timeZone, intervalWeeks, count, until, packageId,
-      status, version, createdAt, updatedAt, List.copyOf(all));
+      status, version, createdAt, updatedAt, continues, continuedAs, List.copyOf(all));
   }
 
   /**

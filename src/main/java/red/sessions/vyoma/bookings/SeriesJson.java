@@ -25,6 +25,8 @@ public final class SeriesJson {
       .put("package_id", series.packageId() == null ? null : series.packageId().toString())
       .put("created_at", Times.format(series.createdAt()))
       .put("updated_at", Times.format(series.updatedAt()))
+      .put("continues", series.continues() == null ? null : series.continues().toString())
+      .put("continued_as", series.continuedAs() == null ? null : series.continuedAs().toString())
       .put("occurrences", new JsonArray(series.occurrences().stream().map(SeriesJson::occurrence).toList()));
   }
 
@@ -36,6 +38,7 @@ public final class SeriesJson {
       .put("booking_id", occurrence.bookingId() == null ? null : occurrence.bookingId().toString())
       .put("status", occurrence.bookingId() == null ? "skipped" : "booked")
       .put("reason", occurrence.skipReason())
-      .put("booking_status", occurrence.bookingStatus() == null ? null : occurrence.bookingStatus().wire());
+      .put("booking_status", occurrence.bookingStatus() == null ? null : occurrence.bookingStatus().wire())
+      .put("changed", occurrence.changed());
   }
 }

@@ -33,4 +33,10 @@ public interface SeriesService {
 
   /** Either party cancels the occurrences in scope that have not started, and the series ends. */
   Future<Series> cancel(Caller caller, UUID seriesId, SeriesCancellation cancellation);
+
+  /**
+   * Either party moves the occurrences from one booking on to a new weekly time: the series ends before it and
+   * the new series that continues it, at the new time, with those bookings, is answered.
+   */
+  Future<Series> reschedule(Caller caller, UUID seriesId, SeriesMove move);
 }

@@ -29,6 +29,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
@@ -46,7 +47,8 @@ final class SeriesStore {
     ,
            COALESCE((SELECT jsonb_agg(jsonb_build_object('occurrence', o.occurrence, 'start_time', o.start_time,
                                                          'end_time', o.end_time, 'booking_id', o.booking_id,
-                                                         'skip_reason', o.skip_reason, 'booking_status', b.status)
+                                                         'skip_reason', o.skip_reason, 'booking_status', b.status,
+                                                         'changed', o.changed)
                                       ORDER BY o.occurrence)
                        FROM series_occurrences o LEFT JOIN bookings b ON b.id = o.booking_id
                       WHERE o.series_id = s.id), '[]'::jsonb) AS occurrences
@@ -63,19 +65,19 @@ final class SeriesStore {
 
   // The student's lessons that hold time, by the predicate (and the GiST index) of bookings_student_no_overlap:
   // an occurrence the student is already busy at is judged here, so that a partial series skips it instead of the
-  // constraint refusing the whole transaction.
+  // constraint refusing the whole transaction. Without the lessons being moved (none, for a new series).
   private static final String STUDENT_BUSY = """
     SELECT start_time, end_time FROM bookings
      WHERE student_id = #{student_id} AND status IN ('pending', 'confirmed')
-       AND tstzrange(start_time, end_time) && tstzrange(#{from}, #{to})""";
+       AND tstzrange(start_time, end_time) && tstzrange(#{from}, #{to}) AND NOT (id = ANY (#{excluding}))""";
 
   private static final String INSERT = """
     INSERT INTO booking_series (id, student_id, teacher_id, start_time, end_time, time_zone, interval_weeks,
                                 occurrence_count, until_date, package_id, status, version, created_at, updated_at,
-                                next_occurrence, due_at)
+                                next_occurrence, due_at, continues)
     VALUES (#{id}, #{student_id}, #{teacher_id}, #{start_time}, #{end_time}, #{time_zone}, #{interval_weeks},
             #{count}, #{until}, #{package_id}, #{status}, #{version}, #{created_at}, #{updated_at},
-            #{next_occurrence}, #{due_at})""";
+            #{next_occurrence}, #{due_at}, #{continues})""";
 
   private static final String INSERT_OCCURRENCE = """
     INSERT INTO series_occurrences (series_id, occurrence, start_time, end_time, booking_id, skip_reason)
@@ -111,6 +113,10 @@ final class SeriesStore {
            updated_at = CASE WHEN #{judged} THEN now() ELSE updated_at END
      WHERE id = #{id}""";
 
+  // An occurrence's booking moved or cancelled on its own (BookingStore.move, changeStatus).
+  private static final String CHANGED_ALONE = """
+    UPDATE series_occurrences SET changed = #{changed} WHERE booking_id = #{booking_id}""";
+
   private static final Logger LOG = LoggerFactory.getLogger(SeriesStore.class);
 
   private final Pool pool;
@@ -137,7 +143,7 @@ final class SeriesStore {
     return find(pool, id);
   }
 
-  private static Future<Optional<Series>> find(SqlClient client, UUID id) {
+  static Future<Optional<Series>> find(SqlClient client, UUID id) {
     return SqlTemplate.forQuery(client, FIND).mapTo(Series::of).execute(Map.of("id", id)).map(Rows::first);
   }
 
@@ -186,17 +192,37 @@ final class SeriesStore {
   private Future<Read> read(SqlConnection connection, NewSeries series, Instant from, Instant now) {
     Instant farthest = now.plus(Duration.ofDays(Math.max(730, 7L * horizonWeeks)));
     Instant to = Recurrence.reach(series, farthest);
-    Future<BookingStore.Judged> judged = BookingStore.locked(connection, series.studentId(), series.teacherId(), from, to, null);
-    Map<String, Object> span = new HashMap<>();
-    span.put("student_id", series.studentId());
-    span.put("from", from.atOffset(ZoneOffset.UTC));
-    span.put("to", to.atOffset(ZoneOffset.UTC));
-    Future<List<TimeRange>> busy = SqlTemplate.forQuery(connection, STUDENT_BUSY)
-      .mapTo(row -> new TimeRange(row.getOffsetDateTime("start_time"), row.getOffsetDateTime("end_time")))
-      .execute(span).map(Rows::toList);
+    Future<BookingStore.Judged> judged = BookingStore.locked(connection, series.studentId(), series.teacherId(), from, to, Set.of());
+    Future<List<TimeRange>> busy = studentBusy(connection, series.studentId(), from, to, Set.of());
     Future<List<Package>> lessons = Ledger.usableFrom(connection, series.studentId(), series.teacherId(),
       series.packageId(), from.atOffset(ZoneOffset.UTC));
     return Future.all(judged, busy, lessons).map(all -> new Read(judged.result(), busy.result(), lessons.result()));
+  }
+
+  /** The student's lessons that hold time between {@code from} and {@code to}, but those {@code excluding}. */
+  static Future<List<TimeRange>> studentBusy(SqlConnection connection, String studentId, Instant from, Instant to,
+                                             Set<UUID> excluding) {
+    Map<String, Object> span = new HashMap<>();
+    span.put("student_id", studentId);
+    span.put("from", from.atOffset(ZoneOffset.UTC));
+    span.put("to", to.atOffset(ZoneOffset.UTC));
+    span.put("excluding", excluding.toArray(UUID[]::new));
+    return SqlTemplate.forQuery(connection, STUDENT_BUSY)
+      .mapTo(row -> new TimeRange(row.getOffsetDateTime("start_time"), row.getOffsetDateTime("end_time")))
+      .execute(span).map(Rows::toList);
+  }
+
+  /** Whether the time overlaps one of the student's lessons. */
+  static boolean overlapsAny(TimeRange time, List<TimeRange> busy) {
+    Instant start = time.start().toInstant();
+    Instant end = time.end().toInstant();
+    return busy.stream().anyMatch(other -> other.start().toInstant().isBefore(end) && start.isBefore(other.end().toInstant()));
+  }
+
+  /** How far ahead the teacher's occurrences are booked: their booking window, or the horizon without one. */
+  Duration window(Bookable bookable) {
+    Integer days = bookable.schedule().rules().maxDaysAhead();
+    return days != null ? Duration.ofDays(days) : Duration.ofDays(7L * horizonWeeks);
   }
 
   /** An occurrence refused, and by which rule. */
@@ -225,8 +251,7 @@ final class SeriesStore {
     BookingStore.Judged judged = read.judged();
     List<TimeRange> busy = read.busy();
     Bookable bookable = judged.bookable();
-    Integer days = bookable.schedule().rules().maxDaysAhead();
-    Duration window = days != null ? Duration.ofDays(days) : Duration.ofDays(7L * horizonWeeks);
+    Duration window = window(bookable);
     Instant firstStart = rule.first().start().toInstant();
     Instant horizon = now.plus(window);
     Recurrence.Due due = Recurrence.due(rule, zone, from, first && horizon.isBefore(firstStart) ? firstStart : horizon);
@@ -242,11 +267,8 @@ final class SeriesStore {
         occurrences.add(skipped(occurrence, occurrence.skipped()));
         continue;
       }
-      Instant start = time.start().toInstant();
-      Instant end = time.end().toInstant();
-      Optional<String> broken = bookable.refusal(start, end, now)
-        .or(() -> busy.stream().anyMatch(other -> other.start().toInstant().isBefore(end) && start.isBefore(other.end().toInstant()))
-          ? Optional.of(BookingsVerticle.STUDENT_BUSY) : Optional.empty());
+      Optional<String> broken = bookable.refusal(time.start().toInstant(), time.end().toInstant(), now)
+        .or(() -> overlapsAny(time, busy) ? Optional.of(BookingsVerticle.STUDENT_BUSY) : Optional.empty());
       int lesson = fromPackage ? firstUsable(lessons, time.start()) : -1;
       if (broken.isEmpty() && fromPackage && lesson < 0) {
         broken = Optional.of(Ledger.NO_LESSONS_LEFT.getMessage());
@@ -261,7 +283,7 @@ final class SeriesStore {
       taken.ifPresent(used -> lessons.set(lesson, used.afterUse(planned.booking().bookingId(), judged.now())));
       booked.add(planned);
       occurrences.add(new Series.Occurrence(occurrence.number(), time.start(), time.end(), planned.booking().bookingId(),
-        null, bookedAs));
+        null, bookedAs, null));
     }
     int next = due.next().map(Recurrence.Occurrence::number).orElse(from + due.occurrences().size());
     OffsetDateTime dueAt = due.next().map(occurrence -> occurrence.time().start().minus(window)).orElse(null);
@@ -283,12 +305,13 @@ final class SeriesStore {
     OffsetDateTime at = judged.now();
     Series made = new Series(seriesId, series.studentId(), series.teacherId(), series.first().start(), series.first().end(),
       zone.getId(), series.intervalWeeks(), series.count(), series.until(), series.packageId(), SeriesStatus.PENDING, 1,
-      at, at, judgement.occurrences());
+      at, at, null, null, judgement.occurrences());
     return new Planned(made, judgement);
   }
 
   private static Series.Occurrence skipped(Recurrence.Occurrence occurrence, String reason) {
-    return new Series.Occurrence(occurrence.number(), occurrence.time().start(), occurrence.time().end(), null, reason, null);
+    return new Series.Occurrence(occurrence.number(), occurrence.time().start(), occurrence.time().end(), null, reason, null,
+      null);
   }
 
   /** The first package (in the order lessons are taken) with a lesson left and valid at {@code start}; -1 for none. */
@@ -308,6 +331,16 @@ final class SeriesStore {
    */
   private static Future<Series> write(SqlConnection connection, Planned planned, Map<String, Object> key) {
     Series series = planned.series();
+    List<Future<?>> writes = new ArrayList<>();
+    writes.add(insert(connection, series, planned.judgement().next(), planned.judgement().dueAt()));
+    writes.add(writeOccurrences(connection, series.seriesId(), planned.judgement()));
+    writes.add(BookingStore.recordKey(connection, key, null, series.seriesId()));
+    writes.add(series.appendEvent(connection, EventType.SERIES_CREATED));
+    return Future.all(writes).map(series);
+  }
+
+  /** Sends the insert of a series, to go on judging from occurrence {@code next} once {@code dueAt} comes. */
+  static Future<?> insert(SqlConnection connection, Series series, int next, OffsetDateTime dueAt) {
     Map<String, Object> params = new HashMap<>();
     params.put("id", series.seriesId());
     params.put("student_id", series.studentId());
@@ -323,25 +356,34 @@ final class SeriesStore {
     params.put("version", series.version());
     params.put("created_at", series.createdAt());
     params.put("updated_at", series.updatedAt());
-    params.put("next_occurrence", planned.judgement().next());
-    params.put("due_at", planned.judgement().dueAt());
-    List<Future<?>> writes = new ArrayList<>();
-    writes.add(SqlTemplate.forUpdate(connection, INSERT).execute(params));
-    writes.add(writeOccurrences(connection, series.seriesId(), planned.judgement()));
-    writes.add(BookingStore.recordKey(connection, key, null, series.seriesId()));
-    writes.add(series.appendEvent(connection, EventType.SERIES_CREATED));
-    return Future.all(writes).map(series);
+    params.put("next_occurrence", next);
+    params.put("due_at", dueAt);
+    params.put("continues", series.continues());
+    return SqlTemplate.forUpdate(connection, INSERT).execute(params);
   }
 
   /** Sends the bookings of the occurrences judged (each with its ledger entry and events), then the occurrences. */
   private static Future<?> writeOccurrences(SqlConnection connection, UUID seriesId, Judgement judgement) {
     List<Future<?>> writes = new ArrayList<>();
     judgement.bookings().forEach(booking -> writes.add(BookingStore.write(connection, booking, null)));
-    if (!judgement.occurrences().isEmpty()) {
-      writes.add(SqlTemplate.forUpdate(connection, INSERT_OCCURRENCE).executeBatch(judgement.occurrences().stream()
-        .map(occurrence -> occurrenceParams(seriesId, occurrence)).toList()));
-    }
+    writes.add(insertOccurrences(connection, seriesId, judgement.occurrences()));
     return Future.all(writes);
+  }
+
+  /** Sends the inserts of the series' occurrences judged. */
+  static Future<?> insertOccurrences(SqlConnection connection, UUID seriesId, List<Series.Occurrence> occurrences) {
+    return occurrences.isEmpty() ? Future.succeededFuture()
+      : SqlTemplate.forUpdate(connection, INSERT_OCCURRENCE).executeBatch(occurrences.stream()
+        .map(occurrence -> occurrenceParams(seriesId, occurrence)).toList());
+  }
+
+  /**
+   * Remembers, in the caller's transaction, that the occurrence booked as {@code bookingId} was changed on its own
+   * ({@code moved}, {@code cancelled}): a move of the series' following occurrences leaves it as it is.
+   */
+  static Future<Void> changedAlone(SqlConnection connection, UUID bookingId, String changed) {
+    return SqlTemplate.forUpdate(connection, CHANGED_ALONE).execute(Map.of("booking_id", bookingId, "changed", changed))
+      .mapEmpty();
   }
 
   private static Map<String, Object> occurrenceParams(UUID seriesId, Series.Occurrence occurrence) {

@@ -16,7 +16,7 @@ import java.util.UUID;
 
 /**
  * Series of weekly lessons: a student books them with one request; the teacher confirms them once; either party
- * cancels all of them or those from one on. Each occurrence is a booking, changed alone through bookings' own
+ * cancels all of them or those from one on, or moves those from one on to a new weekly time. Each occurrence is a booking, changed alone through bookings' own
  * calls; series are seen only by their two parties and admins.
  */
 public final class SeriesVerticle extends DomainVerticle<SeriesService> implements SeriesService {
@@ -25,6 +25,7 @@ public final class SeriesVerticle extends DomainVerticle<SeriesService> implemen
     "Series of weekly lessons created (a replayed idempotent request is not a new series)");
 
   private final SeriesStore store;
+  private final SeriesRescheduling rescheduling;
   private final BookingStore bookings;
 
   /**
@@ -35,6 +36,7 @@ public final class SeriesVerticle extends DomainVerticle<SeriesService> implemen
     super(ADDRESS, SeriesService.class, BookingsVerticle.CONSTRAINTS);
     this.bookings = new BookingStore(pool, bookingsConfig.getInteger("idempotency_key_ttl_seconds"));
     this.store = new SeriesStore(pool, bookings, config.getInteger("horizon_weeks"));
+    this.rescheduling = new SeriesRescheduling(pool, store);
   }
 
   @Override
@@ -93,15 +95,26 @@ public final class SeriesVerticle extends DomainVerticle<SeriesService> implemen
         }))));
   }
 
+  @Override
+  public Future<Series> reschedule(Caller caller, UUID seriesId, SeriesMove move) {
+    return get(caller, seriesId).compose(series -> rescheduling.reschedule(series, occurrenceOf(series, move.fromBookingId()),
+      move, caller));
+  }
+
+  /** The number of the series' occurrence booked as {@code bookingId}; 400 when it is none of them. */
+  private static int occurrenceOf(Series series, UUID bookingId) {
+    return series.occurrences().stream().filter(occurrence -> bookingId.equals(occurrence.bookingId()))
+      .mapToInt(Series.Occurrence::number).findFirst()
+      .orElseThrow(() -> DomainException.invalid("from_booking_id is not a booking of this series"));
+  }
+
   /** Where a cancellation starts: the named occurrence's start as its booking is now, or null for all of them. */
   private Future<OffsetDateTime> from(Series series, SeriesCancellation cancellation) {
     UUID from = cancellation.fromBookingId();
     if (from == null) {
       return Future.succeededFuture(null);
     }
-    if (series.occurrences().stream().noneMatch(occurrence -> from.equals(occurrence.bookingId()))) {
-      throw DomainException.invalid("from_booking_id is not a booking of this series");
-    }
+    occurrenceOf(series, from);
     return bookings.find(from).map(booking -> booking.orElseThrow().startTime());
   }
 }

@@ -25,6 +25,7 @@ public enum EventType {
   SERIES_CREATED("series.created"),
   SERIES_CONFIRMED("series.confirmed"),
   SERIES_CANCELLED("series.cancelled"),
+  SERIES_RESCHEDULED("series.rescheduled"),
   SERIES_OCCURRENCE_SKIPPED("series.occurrence_skipped"),
   /** Sent to one webhook on request, to check that it receives and verifies deliveries. */
   PING("ping");

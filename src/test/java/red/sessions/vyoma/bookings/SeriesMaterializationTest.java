@@ -1,5 +1,6 @@
 package red.sessions.vyoma.bookings;
 
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
@@ -102,6 +103,40 @@ class SeriesMaterializationTest extends ServerTest {
     assertEquals(1, skips.size());
     assertEquals(3, skips.get(0).getJsonObject("data").getInteger("occurrence"));
     assertEquals(id, skips.get(0).getJsonObject("subject").getString("series_id"));
+  }
+
+  @Test
+  void anOccurrenceMovedOrCancelledOnItsOwnIsRememberedAndNeverBookedAgain() {
+    String teacher = seed.teacher("Maths");
+    seed.schedule(teacher, schedule("UTC", everyDay("00:00", "24:00"), new JsonArray(), rules(0, 0, 15, 15)));
+    String student = seed.student();
+    OffsetDateTime first = Instant.now().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.HOURS).atOffset(ZoneOffset.UTC);
+    JsonObject made = assertJson(api.post("/series", server.token(student),
+      bookingBody(student, teacher, first, first.plusHours(1)).put("time_zone", "UTC")), 201);
+    String id = made.getString("series_id");
+    String moved = occurrences(made).get(0).getString("booking_id");
+    String cancelled = occurrences(made).get(1).getString("booking_id");
+
+    assertJson(api.post("/bookings/" + moved + "/reschedule", server.token(student), new JsonObject()
+      .put("start_time", first.plusHours(3).toString()).put("end_time", first.plusHours(4).toString())), 200);
+    assertJson(api.send(HttpMethod.PATCH, "/bookings/" + cancelled, server.token(student),
+      new JsonObject().put("status", "cancelled")), 200);
+    seed.schedule(teacher, schedule("UTC", everyDay("00:00", "24:00"), new JsonArray(), rules(0, 0, 15, 30)));
+    dueNow(id);
+    JsonObject swept = Wait.poll(Duration.ofSeconds(20), Duration.ofMillis(200),
+      () -> assertJson(api.get("/series/" + id, server.token(student)), 200), series -> occurrences(series).size() >= 4);
+
+    List<JsonObject> occurrences = occurrences(swept);
+    assertEquals(moved, occurrences.get(0).getString("booking_id"));
+    assertEquals("moved", occurrences.get(0).getString("changed"));
+    assertEquals(cancelled, occurrences.get(1).getString("booking_id"));
+    assertEquals("cancelled", occurrences.get(1).getString("changed"));
+    assertEquals(null, occurrences.get(2).getString("changed"));
+    List<JsonObject> bookings = new JsonArray(api.get("/bookings?student_id=" + student, server.token(student)).bodyAsString())
+      .stream().map(JsonObject.class::cast).toList();
+    assertEquals(occurrences.size(), bookings.size());
+    assertTrue(bookings.stream().noneMatch(booking -> OffsetDateTime.parse(booking.getString("start_time")).isEqual(first)),
+      bookings::toString);
   }
 
   @Test

@@ -307,6 +307,117 @@ class SeriesTest extends ServerTest {
         "series.cancelled", count(types, "series.cancelled"), "booking.cancelled", count(types, "booking.cancelled")));
   }
 
+  private static HttpResponse<Buffer> reschedule(String userId, String seriesId, String fromBookingId, ZonedDateTime start) {
+    return api.post("/series/" + seriesId + "/reschedule", server.token(userId), new JsonObject()
+      .put("from_booking_id", fromBookingId).put("start_time", start.toOffsetDateTime().toString())
+      .put("end_time", start.plusHours(1).toOffsetDateTime().toString()));
+  }
+
+  private static List<String> bookingIds(List<JsonObject> occurrences) {
+    return occurrences.stream().map(o -> o.getString("booking_id")).toList();
+  }
+
+  @Test
+  void reschedulingFollowingFromTheThirdMovesThemToThursdaysKeepingTheirBookings() {
+    String teacher = teacherIn(NEW_YORK);
+    String student = seed.student();
+    ZonedDateTime first = weeksBefore(LocalDate.now(NEW_YORK).plusWeeks(1), 0, DayOfWeek.TUESDAY, LocalTime.of(17, 0), NEW_YORK);
+    JsonObject made = assertJson(post(student, weekly(student, teacher, first, KOLKATA, 6)), 201);
+    String id = made.getString("series_id");
+    List<String> ids = bookingIds(occurrences(made));
+    ZonedDateTime thursday = first.plusWeeks(2).plusDays(2);
+
+    JsonObject continued = assertJson(reschedule(student, id, ids.get(2), thursday), 201);
+
+    assertEquals(id, continued.getString("continues"));
+    assertEquals(4, continued.getInteger("count"));
+    assertEquals("pending", continued.getString("status"));
+    assertEquals(ids.subList(2, 6), bookingIds(occurrences(continued)));
+    for (int k = 0; k < 4; k++) {
+      JsonObject occurrence = occurrences(continued).get(k);
+      assertEquals(k + 1, occurrence.getInteger("occurrence"));
+      assertEquals(thursday.toLocalDate().plusWeeks(k).atTime(17, 0), startIn(occurrence, NEW_YORK).toLocalDateTime());
+      JsonObject booking = assertJson(api.get("/bookings/" + occurrence.getString("booking_id"), server.token(teacher)), 200);
+      assertEquals(continued.getString("series_id"), booking.getString("series_id"));
+      assertEquals(OffsetDateTime.parse(occurrence.getString("start_time")).toInstant(),
+        OffsetDateTime.parse(booking.getString("start_time")).toInstant());
+      JsonArray previous = booking.getJsonArray("previous_times");
+      assertEquals(1, previous.size());
+      assertEquals(first.plusWeeks(k + 2).toInstant(),
+        OffsetDateTime.parse(previous.getJsonObject(0).getString("start_time")).toInstant());
+      assertEquals(student, previous.getJsonObject(0).getString("changed_by"));
+    }
+    JsonObject ended = assertJson(api.get("/series/" + id, server.token(teacher)), 200);
+    assertEquals("ended", ended.getString("status"));
+    assertEquals(continued.getString("series_id"), ended.getString("continued_as"));
+    assertEquals(ids.subList(0, 2), bookingIds(occurrences(ended)));
+    assertEquals(continued, assertJson(api.get("/series/" + continued.getString("series_id"), server.token(student)), 200));
+    assertEquals(6, bookingsOf(student, "student_id").size());
+    assertError(reschedule(student, id, ids.get(1), thursday.minusWeeks(1)), 409);
+    assertError(reschedule(student, id, ids.get(3), thursday.plusWeeks(1)), 400);
+
+    List<String> types = LessonEvents.eventsOf(server, server.token(teacher), "", 1 + 6 + 4 + 2).stream()
+      .map(event -> event.getString("type")).toList();
+    assertEquals(4, count(types, "booking.rescheduled"), types::toString);
+    assertEquals(2, count(types, "series.rescheduled"), types::toString);
+  }
+
+  @Test
+  void anHourLaterOntoEachNextOldTimeMovesEveryLessonThroughTheConstraints() {
+    String teacher = teacherIn(NEW_YORK);
+    String student = seed.student();
+    ZonedDateTime first = weeksBefore(LocalDate.now(NEW_YORK).plusWeeks(1), 0, DayOfWeek.MONDAY, LocalTime.of(10, 0), NEW_YORK);
+    JsonObject made = assertJson(post(student, weekly(student, teacher, first, NEW_YORK, 4)), 201);
+    List<String> ids = bookingIds(occurrences(made));
+
+    // The second lesson moves to the third's week, half an hour later: each new time meets the next lesson's old one.
+    JsonObject continued = assertJson(reschedule(teacher, made.getString("series_id"), ids.get(1),
+      first.plusWeeks(2).plusMinutes(30)), 201);
+
+    assertEquals(ids.subList(1, 4), bookingIds(occurrences(continued)));
+    for (int k = 0; k < 3; k++) {
+      assertEquals(first.plusWeeks(k + 2).plusMinutes(30).toInstant(),
+        OffsetDateTime.parse(occurrences(continued).get(k).getString("start_time")).toInstant());
+    }
+    assertEquals(4, bookingsOf(student, "student_id").size());
+  }
+
+  @Test
+  void anOccurrenceThatCannotMoveRefusesAllOrNothingAndStaysPutInPartial() {
+    String teacher = teacherIn(NEW_YORK);
+    String student = seed.student();
+    ZonedDateTime first = weeksBefore(LocalDate.now(NEW_YORK).plusWeeks(1), 0, DayOfWeek.WEDNESDAY, LocalTime.of(9, 0), NEW_YORK);
+    JsonObject made = assertJson(post(student, weekly(student, teacher, first, NEW_YORK, 4)), 201);
+    String id = made.getString("series_id");
+    List<String> ids = bookingIds(occurrences(made));
+    ZonedDateTime friday = first.plusDays(2);
+    ZonedDateTime blocked = friday.plusWeeks(2);
+    seed.booking(seed.student(), teacher, blocked.toOffsetDateTime(), blocked.plusHours(1).toOffsetDateTime());
+
+    String message = assertError(reschedule(student, id, ids.get(0), friday), 409).getString("message");
+    assertEquals("1 of the series' occurrences cannot move, so none does: occurrence 3 (" + blocked.toInstant()
+      + "): the teacher already has a booking at that time", message);
+    JsonObject unchanged = assertJson(api.get("/series/" + id, server.token(student)), 200);
+    assertEquals(made, unchanged);
+    for (String booking : ids) {
+      assertEquals(new JsonArray(), assertJson(api.get("/bookings/" + booking, server.token(student)), 200)
+        .getJsonArray("previous_times"));
+    }
+
+    JsonObject continued = assertJson(api.post("/series/" + id + "/reschedule", server.token(student), new JsonObject()
+      .put("from_booking_id", ids.get(0)).put("start_time", friday.toOffsetDateTime().toString())
+      .put("end_time", friday.plusHours(1).toOffsetDateTime().toString()).put("mode", "partial")), 201);
+    assertEquals(List.of("booked", "booked", "skipped", "booked"),
+      occurrences(continued).stream().map(o -> o.getString("status")).toList());
+    assertEquals("its lesson keeps its time in the series this one continues: the teacher already has a booking at that time",
+      occurrences(continued).get(2).getString("reason"));
+    JsonObject ended = assertJson(api.get("/series/" + id, server.token(student)), 200);
+    assertEquals(List.of(ids.get(2)), bookingIds(occurrences(ended)));
+    assertEquals(first.plusWeeks(2).toInstant(), OffsetDateTime.parse(assertJson(api.get("/bookings/" + ids.get(2),
+      server.token(student)), 200).getString("start_time")).toInstant());
+    assertEquals(4, bookingsOf(student, "student_id").size());
+  }
+
   private static long count(List<String> types, String type) {
     return types.stream().filter(type::equals).count();
   }

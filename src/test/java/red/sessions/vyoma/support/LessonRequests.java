@@ -56,6 +56,7 @@ public final class LessonRequests {
   private final String feedId;
   private final String feedToken;
   private final String seriesId;
+  private final String seriesBookingId;
 
   /** A request as the tests build it: a path template's values, query, headers, body. */
   public record Request(String token, Map<String, String> path, Map<String, String> query, Map<String, String> headers,
@@ -118,7 +119,9 @@ public final class LessonRequests {
     JsonObject feed = assertJson(api.post("/calendar-feeds", server.token(lesson.studentId()), null), 201);
     feedId = feed.getString("id");
     feedToken = feed.getString("url").replaceFirst("^.*/calendar-feeds/(.*)\\.ics$", "$1");
-    seriesId = assertJson(api.post("/series", server.token(lesson.studentId()), weekly(10)), 201).getString("series_id");
+    JsonObject series = assertJson(api.post("/series", server.token(lesson.studentId()), weekly(10)), 201);
+    seriesId = series.getString("series_id");
+    seriesBookingId = series.getJsonArray("occurrences").getJsonObject(0).getString("booking_id");
   }
 
   /** Two weekly lessons of the lesson's parties, at 10:00 in the teacher's hours, starting the given days from now. */
@@ -176,6 +179,10 @@ public final class LessonRequests {
     requests.put("POST /series/{series_id}/confirm", Request.of(t).path("series_id", seriesId));
     requests.put("POST /series/{series_id}/cancel", Request.of(s).path("series_id", seriesId)
       .body(new JsonObject().put("scope", "all").put("reason", "ill")));
+    JsonObject dayLater = weekly(11);
+    requests.put("POST /series/{series_id}/reschedule", Request.of(s).path("series_id", seriesId)
+      .body(new JsonObject().put("from_booking_id", seriesBookingId).put("start_time", dayLater.getString("start_time"))
+        .put("end_time", dayLater.getString("end_time")).put("time_zone", BERLIN.getId()).put("mode", "partial")));
     requests.put("PATCH /bookings/{booking_id}", Request.of(s).path("booking_id", booking).header("If-Match", etag)
       .body(new JsonObject().put("status", "cancelled").put("reason", "ill")));
     requests.put("POST /bookings/{booking_id}/reschedule", Request.of(s).path("booking_id", booking).header("If-Match", etag)
