@@ -20,6 +20,7 @@ import net.fortuna.ical4j.model.Property;
 import net.fortuna.ical4j.model.component.VEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.support.Node;
 import red.sessions.vyoma.support.Seed;
 import red.sessions.vyoma.support.ServerTest;
 import red.sessions.vyoma.support.TestServer;
@@ -38,6 +39,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -67,12 +69,18 @@ class NotificationsTest extends ServerTest {
     smtp = new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
     mail = new GreenMail(smtp);
     mail.start();
+    return mailSettings();
+  }
+
+  /** What every node of this class sends mail by: GreenMail, few at a time, retries and looks each second. */
+  private Map<String, String> mailSettings() {
     return Map.of(
       "VYOMA_MAIL_PROVIDER", "smtp",
       "VYOMA_MAIL_HOST", "127.0.0.1",
-      "VYOMA_MAIL_PORT", String.valueOf(port),
+      "VYOMA_MAIL_PORT", String.valueOf(smtp.getPort()),
       "VYOMA_MAIL_STARTTLS", "disabled",
       "VYOMA_MAIL_FROM", "Vyoma <lessons@vyoma.test>",
+      "VYOMA_MAIL_MAX_IN_FLIGHT", "2",
       "VYOMA_MAIL_RETRY_BASE_SECONDS", "1",
       "VYOMA_MAIL_TIMEOUT_SECONDS", "2",
       "VYOMA_NOTIFICATIONS_POLL_SECONDS", "1");
@@ -225,6 +233,40 @@ class NotificationsTest extends ServerTest {
       () -> assertJsonArray(api.get("/bookings/" + booking + "/notifications", server.token(teacher))).getJsonObject(0),
       n -> "sent".equals(n.getString("status")), n -> "record: " + n);
     assertTrue(sent.getInteger("attempts") >= 3, sent.encode());
+  }
+
+  @Test
+  void twoNodesSendingFromOneDatabaseSendEachEmailOnce() {
+    Map<String, String> env = Node.alone();
+    env.putAll(mailSettings());
+    Node second = Node.start("notifications", env).awaitReady(1);
+    try {
+      String teacher = user("teacher", null);
+      int lessons = 10;
+      seed.slot(teacher, hoursAhead(0), hoursAhead(lessons));
+      List<String> students = IntStream.range(0, lessons).mapToObj(i -> user("student", null)).toList();
+      // Requested on this node, confirmed on the other: both fan out and send, each two at a time.
+      List<String> bookings = IntStream.range(0, lessons)
+        .mapToObj(i -> seed.booking(students.get(i), teacher, hoursAhead(i), hoursAhead(i + 1))).toList();
+      bookings.forEach(booking -> assertJson(second.api().send(HttpMethod.PATCH, "/bookings/" + booking,
+        second.token(teacher), new JsonObject().put("status", "confirmed")), 200));
+
+      for (String booking : bookings) {
+        List<JsonObject> emails = Wait.eventually(WITHIN, EVERY, () -> assertJsonArray(api.get("/bookings/" + booking
+            + "/notifications", server.adminToken("admin"))).stream().map(JsonObject.class::cast)
+            .filter(n -> !n.getString("kind").equals("reminder")).toList(),
+          found -> found.size() == 2 && found.stream().allMatch(n -> "sent".equals(n.getString("status"))),
+          found -> "emails of " + booking + ": " + found);
+        // Each claimed once: a claim counts an attempt.
+        emails.forEach(email -> assertEquals(1, email.getInteger("attempts"), email::encode));
+      }
+      for (String student : students) {
+        assertEquals(1, received(teacher, "Lesson request from Name of " + student).size(), student);
+        assertEquals(1, received(student, "Lesson confirmed with Name of " + teacher).size(), student);
+      }
+    } finally {
+      second.stop();
+    }
   }
 
   @Test
