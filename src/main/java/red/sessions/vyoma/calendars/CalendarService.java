@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import red.sessions.vyoma.auth.Caller;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -29,4 +30,10 @@ public interface CalendarService {
 
   /** The lessons of the feed whose address holds this token, as its owner sees them; not found for any other value. */
   Future<CalendarDocument> feed(String token);
+
+  /**
+   * The booking as an invitation to one of its parties, as it is now, for notifications/ to attach to an email
+   * (no route reaches it); empty when there is no such booking.
+   */
+  Future<Optional<Invitation>> invitation(UUID bookingId, Invitee invitee);
 }

@@ -86,6 +86,11 @@ public final class CalendarsVerticle extends DomainVerticle<CalendarService> imp
       .orElseThrow(CalendarsVerticle::unknownFeed));
   }
 
+  @Override
+  public Future<Optional<Invitation>> invitation(UUID bookingId, Invitee invitee) {
+    return store.lesson(bookingId).map(found -> found.map(lesson -> calendar.invitation(lesson, invitee)));
+  }
+
   /** A token no feed has, or one revoked: nothing of the token is echoed, it may be someone's secret. */
   private static DomainException unknownFeed() {
     return DomainException.notFound("no calendar feed at this address; it may have been revoked");

@@ -4,11 +4,17 @@ import net.fortuna.ical4j.data.CalendarOutputter;
 import net.fortuna.ical4j.model.Calendar;
 import net.fortuna.ical4j.model.Property;
 import net.fortuna.ical4j.model.component.VEvent;
+import net.fortuna.ical4j.model.parameter.PartStat;
+import net.fortuna.ical4j.model.parameter.Role;
+import net.fortuna.ical4j.model.parameter.Rsvp;
+import net.fortuna.ical4j.model.property.Attendee;
 import net.fortuna.ical4j.model.property.Description;
 import net.fortuna.ical4j.model.property.DtEnd;
 import net.fortuna.ical4j.model.property.DtStamp;
 import net.fortuna.ical4j.model.property.DtStart;
 import net.fortuna.ical4j.model.property.LastModified;
+import net.fortuna.ical4j.model.property.Method;
+import net.fortuna.ical4j.model.property.Organizer;
 import net.fortuna.ical4j.model.property.ProdId;
 import net.fortuna.ical4j.model.property.Sequence;
 import net.fortuna.ical4j.model.property.Status;
@@ -53,6 +59,12 @@ import java.util.UUID;
  *   page in the client app, when {@code calendars.join_url_template} names one. No email address and no
  *   attendees: a feed's address is a bearer secret that may end up shared, and names are all it needs.</li>
  * </ul>
+ * A lesson is also written as an invitation to one party's mailbox ({@link #invitation}): the same event, with the
+ * same {@code UID} and {@code SEQUENCE}, in a {@code METHOD:REQUEST} calendar, or {@code METHOD:CANCEL} once the
+ * lesson is cancelled (RFC 5546), so a calendar app adds, moves or removes the copy it has from either; there, the
+ * {@code ORGANIZER} is the address the server sends from and the one {@code ATTENDEE} the recipient, as iTIP asks,
+ * since the message goes to that mailbox alone.
+ * <p>
  * Writing takes the CPU for as long as the calendar is long: it runs in the domain's worker verticle, never on an
  * event loop.
  */
@@ -87,14 +99,29 @@ final class LessonCalendar {
    * @param name the calendar's name for apps that show one ({@code X-WR-CALNAME}), or empty for a lone event
    */
   CalendarDocument write(List<Lesson> lessons, String viewer, Optional<String> name) {
+    return write(ImmutableMethod.PUBLISH, name, lessons.stream().map(lesson -> event(lesson, viewer)).toList());
+  }
+
+  /**
+   * The lesson as the invitee's mail client reads an invitation: {@code REQUEST} while it is to take place (or took
+   * place), {@code CANCEL} once cancelled. Written from the lesson as it is, so an invitation that arrives after a
+   * later one carries a {@code SEQUENCE} no higher and changes nothing.
+   */
+  Invitation invitation(Lesson lesson, Invitee invitee) {
+    Method method = "cancelled".equals(lesson.status()) ? ImmutableMethod.CANCEL : ImmutableMethod.REQUEST;
+    VEvent event = event(lesson, invitee.userId());
+    event.add(new Organizer(mailto(invitee.organizer())));
+    event.add(new Attendee(mailto(invitee.email())).add(Role.REQ_PARTICIPANT).add(PartStat.ACCEPTED).add(Rsvp.FALSE));
+    return new Invitation(method.getValue(), write(method, Optional.empty(), List.of(event)).text());
+  }
+
+  private static CalendarDocument write(Method method, Optional<String> name, List<VEvent> events) {
     Calendar calendar = new Calendar();
     List<Property> head = new ArrayList<>(List.of(new ProdId(PRODUCT), ImmutableVersion.VERSION_2_0,
-      ImmutableCalScale.GREGORIAN, ImmutableMethod.PUBLISH));
+      ImmutableCalScale.GREGORIAN, method));
     name.ifPresent(text -> head.add(new XProperty("X-WR-CALNAME", text)));
     calendar.addAll(head);
-    for (Lesson lesson : lessons) {
-      calendar.add(event(lesson, viewer));
-    }
+    events.forEach(calendar::add);
     StringWriter text = new StringWriter();
     try {
       // Not validating: a feed without lessons is a calendar without components, which RFC 5545 does not foresee
@@ -125,6 +152,14 @@ final class LessonCalendar {
     }
     event.addAll(properties);
     return event;
+  }
+
+  private static URI mailto(String address) {
+    try {
+      return new URI("mailto", address, null);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("not an email address: " + address, e);
+    }
   }
 
   private static boolean isWebPage(String template) {

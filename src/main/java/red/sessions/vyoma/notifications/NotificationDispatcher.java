@@ -5,13 +5,19 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.mail.MailAttachment;
 import io.vertx.ext.mail.MailMessage;
 import io.vertx.ext.mail.SMTPException;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import red.sessions.vyoma.bus.LocalServices;
+import red.sessions.vyoma.calendars.CalendarService;
+import red.sessions.vyoma.calendars.Invitation;
+import red.sessions.vyoma.calendars.Invitee;
 import red.sessions.vyoma.events.EventPage;
 import red.sessions.vyoma.events.OutboxFollower;
 import red.sessions.vyoma.platform.Metrics;
@@ -20,6 +26,8 @@ import red.sessions.vyoma.platform.RetryPolicy;
 import java.nio.file.Path;
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -34,6 +42,11 @@ import java.util.concurrent.TimeUnit;
  * {@code mail.retry_for_hours} after it was due, then it has {@code failed}; a 5xx answer fails it at once. Each
  * email's {@code Message-ID} is its notification's id, so one sent again after its node died mid-send (the lease,
  * three timeouts, ran out) is recognisably the same message.
+ * <p>
+ * A confirmation, a move or a cancellation carries the lesson as a calendar invitation ({@code text/calendar} with its
+ * {@code method}), which calendars/ writes on its own worker, from the lesson as it is when the email is sent: the
+ * same {@code UID} and {@code SEQUENCE} as the booking's {@code .ics}, so the recipient's calendar app adds, moves or
+ * removes the one event it has, and an invitation overtaken by a later change cannot undo it.
  */
 public final class NotificationDispatcher extends OutboxFollower<NotificationStore.Claimed> {
 
@@ -47,11 +60,13 @@ public final class NotificationDispatcher extends OutboxFollower<NotificationSto
   private final UnsubscribeTokens tokens;
   private final String unsubscribeBase;
   private final String from;
+  private final String fromAddress;
   private final String messageIdDomain;
   private final int maxInFlight;
   private final long timeoutMs;
   private final long leaseSeconds;
   private Mailer mailer;
+  private CalendarService calendars;
   private MeterRegistry meters;
 
   /**
@@ -70,7 +85,8 @@ public final class NotificationDispatcher extends OutboxFollower<NotificationSto
     this.tokens = tokens;
     this.unsubscribeBase = mail.getString("public_url").replaceAll("/+$", "") + "/unsubscribe/";
     this.from = mail.getString("from");
-    this.messageIdDomain = from.substring(from.lastIndexOf('@') + 1).replaceAll("[>\\s]", "");
+    this.fromAddress = from.contains("<") ? from.substring(from.indexOf('<') + 1, from.lastIndexOf('>')).trim() : from.trim();
+    this.messageIdDomain = fromAddress.substring(fromAddress.lastIndexOf('@') + 1);
     this.maxInFlight = mail.getInteger("max_in_flight");
     this.timeoutMs = mail.getLong("timeout_seconds") * 1000;
     this.leaseSeconds = mail.getLong("timeout_seconds") * 3;
@@ -87,6 +103,7 @@ public final class NotificationDispatcher extends OutboxFollower<NotificationSto
   public Future<?> start() {
     meters = Metrics.registry(vertx);
     mailer = Mailer.of(vertx, mail, dataDir, maxInFlight);
+    calendars = LocalServices.proxy(vertx, CalendarService.class, CalendarService.ADDRESS, timeoutMs);
     return super.start();
   }
 
@@ -147,6 +164,14 @@ public final class NotificationDispatcher extends OutboxFollower<NotificationSto
     if (claimed.kind() == Kind.REMINDER && !OffsetDateTime.now().isBefore(claimed.lessonStart())) {
       return outcome(NotificationStore.Outcome.EXPIRED, "the lesson had started");
     }
+    Future<Optional<Invitation>> invitation = !claimed.kind().invites() ? Future.succeededFuture(Optional.empty())
+      : calendars.invitation(UUID.fromString(claimed.booking().getString("booking_id")),
+        new Invitee(claimed.recipient(), claimed.email(), fromAddress));
+    return invitation.transform(written -> written.succeeded() ? send(claimed, written.result())
+      : outcome(NotificationStore.Outcome.RETRY, "the calendar invitation could not be written: " + written.cause().getMessage()));
+  }
+
+  private Future<NotificationStore.Outcome> send(NotificationStore.Claimed claimed, Optional<Invitation> invitation) {
     String unsubscribe = unsubscribeBase + tokens.token(claimed.recipient());
     Letter letter = Letter.of(claimed, unsubscribe);
     MailMessage message = new MailMessage()
@@ -159,6 +184,10 @@ public final class NotificationDispatcher extends OutboxFollower<NotificationSto
         .add("Message-ID", "<" + claimed.id() + "@" + messageIdDomain + ">")
         .add("List-Unsubscribe", "<" + unsubscribe + ">")
         .add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click"));
+    invitation.ifPresent(invite -> message.setAttachment(List.of(MailAttachment.create()
+      .setName("invite.ics")
+      .setContentType("text/calendar; method=" + invite.method() + "; charset=UTF-8")
+      .setData(Buffer.buffer(invite.text())))));
     return mailer.send(message, claimed.id().toString()).timeout(timeoutMs, TimeUnit.MILLISECONDS)
       .transform(sent -> outcome(sent));
   }

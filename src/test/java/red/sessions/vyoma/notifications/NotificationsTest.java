@@ -11,15 +11,25 @@ import jakarta.mail.BodyPart;
 import jakarta.mail.Message;
 import jakarta.mail.MessagingException;
 import jakarta.mail.Multipart;
+import jakarta.mail.internet.ContentType;
 import jakarta.mail.internet.MimeMessage;
+import net.fortuna.ical4j.data.CalendarBuilder;
+import net.fortuna.ical4j.data.ParserException;
+import net.fortuna.ical4j.model.Calendar;
+import net.fortuna.ical4j.model.Property;
+import net.fortuna.ical4j.model.component.VEvent;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.support.Node;
 import red.sessions.vyoma.support.Seed;
 import red.sessions.vyoma.support.ServerTest;
 import red.sessions.vyoma.support.TestServer;
 import red.sessions.vyoma.support.Wait;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.time.Instant;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneId;
@@ -29,8 +39,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static red.sessions.vyoma.support.Api.assertError;
 import static red.sessions.vyoma.support.Api.assertJson;
@@ -57,12 +69,18 @@ class NotificationsTest extends ServerTest {
     smtp = new ServerSetup(port, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
     mail = new GreenMail(smtp);
     mail.start();
+    return mailSettings();
+  }
+
+  /** What every node of this class sends mail by: GreenMail, few at a time, retries and looks each second. */
+  private Map<String, String> mailSettings() {
     return Map.of(
       "VYOMA_MAIL_PROVIDER", "smtp",
       "VYOMA_MAIL_HOST", "127.0.0.1",
-      "VYOMA_MAIL_PORT", String.valueOf(port),
+      "VYOMA_MAIL_PORT", String.valueOf(smtp.getPort()),
       "VYOMA_MAIL_STARTTLS", "disabled",
       "VYOMA_MAIL_FROM", "Vyoma <lessons@vyoma.test>",
+      "VYOMA_MAIL_MAX_IN_FLIGHT", "2",
       "VYOMA_MAIL_RETRY_BASE_SECONDS", "1",
       "VYOMA_MAIL_TIMEOUT_SECONDS", "2",
       "VYOMA_NOTIFICATIONS_POLL_SECONDS", "1");
@@ -74,7 +92,7 @@ class NotificationsTest extends ServerTest {
   }
 
   @Test
-  void eachBookingEmailReachesTheRightPartyOnceInTheirOwnZone() {
+  void eachBookingEmailReachesTheRightPartyOnceInTheirOwnZoneWithTheLessonsInvitation() throws MessagingException {
     String teacher = user("teacher", "Asia/Kolkata");
     String student = user("student", "America/New_York");
     seed.slot(teacher, hoursAhead(2), hoursAhead(8));
@@ -83,10 +101,16 @@ class NotificationsTest extends ServerTest {
     MimeMessage request = only(teacher, "Lesson request from Name of " + student);
     assertTrue(text(request).contains(local(hoursAhead(3), "Asia/Kolkata") + "–"), text(request));
     assertTrue(text(request).contains("Asia/Kolkata (IST)"), text(request));
+    assertNull(part(request, "text/calendar"), "a request changes no calendar yet");
 
     patch(booking, teacher, "confirmed");
     MimeMessage confirmed = only(student, "Lesson confirmed with Name of " + teacher);
     assertTrue(text(confirmed).contains(local(hoursAhead(3), "America/New_York")), text(confirmed));
+    VEvent invited = invitation(confirmed, "REQUEST", booking, student);
+    assertEquals("1", property(invited, Property.SEQUENCE));
+    assertEquals("CONFIRMED", property(invited, Property.STATUS));
+    assertEquals("mailto:" + student + "@example.com", property(invited, Property.ATTENDEE));
+    assertEquals("mailto:lessons@vyoma.test", property(invited, Property.ORGANIZER));
     JsonArray record = assertJsonArray(api.get("/bookings/" + booking + "/notifications", server.token(student)));
     JsonObject sent = record.stream().map(JsonObject.class::cast)
       .filter(n -> n.getString("kind").equals("booking_confirmed")).findFirst().orElseThrow();
@@ -98,10 +122,20 @@ class NotificationsTest extends ServerTest {
     assertJson(api.post("/bookings/" + booking + "/reschedule", server.token(teacher), times(hoursAhead(5), hoursAhead(6))), 200);
     MimeMessage moved = only(student, "Lesson with Name of " + teacher + " moved");
     assertTrue(text(moved).contains(local(hoursAhead(5), "America/New_York")), text(moved));
+    VEvent movedEvent = invitation(moved, "REQUEST", booking, student);
+    assertEquals("2", property(movedEvent, Property.SEQUENCE));
+    assertEquals("CONFIRMED", property(movedEvent, Property.STATUS));
+    assertEquals(hoursAhead(5).toInstant(), Instant.from(movedEvent.getStartDate().orElseThrow().getDate()));
 
     patch(booking, student, "cancelled");
-    only(teacher, "Lesson with Name of " + student + " cancelled");
-    only(student, "Lesson with Name of " + teacher + " cancelled");
+    // The cancel takes the event out of both calendars: the same UID, a higher SEQUENCE, CANCEL on the calendar.
+    for (MimeMessage cancelled : List.of(only(teacher, "Lesson with Name of " + student + " cancelled"),
+      only(student, "Lesson with Name of " + teacher + " cancelled"))) {
+      String recipient = cancelled.getHeader("To", null).replace("@example.com", "");
+      VEvent event = invitation(cancelled, "CANCEL", booking, recipient);
+      assertEquals("3", property(event, Property.SEQUENCE));
+      assertEquals("CANCELLED", property(event, Property.STATUS));
+    }
     // The mover is not told of their own move, and nothing came twice.
     assertEquals(0, received(teacher, "Lesson with Name of " + student + " moved").size());
     assertEquals(1, received(teacher, "Lesson request from Name of " + student).size());
@@ -202,6 +236,40 @@ class NotificationsTest extends ServerTest {
   }
 
   @Test
+  void twoNodesSendingFromOneDatabaseSendEachEmailOnce() {
+    Map<String, String> env = Node.alone();
+    env.putAll(mailSettings());
+    Node second = Node.start("notifications", env).awaitReady(1);
+    try {
+      String teacher = user("teacher", null);
+      int lessons = 10;
+      seed.slot(teacher, hoursAhead(0), hoursAhead(lessons));
+      List<String> students = IntStream.range(0, lessons).mapToObj(i -> user("student", null)).toList();
+      // Requested on this node, confirmed on the other: both fan out and send, each two at a time.
+      List<String> bookings = IntStream.range(0, lessons)
+        .mapToObj(i -> seed.booking(students.get(i), teacher, hoursAhead(i), hoursAhead(i + 1))).toList();
+      bookings.forEach(booking -> assertJson(second.api().send(HttpMethod.PATCH, "/bookings/" + booking,
+        second.token(teacher), new JsonObject().put("status", "confirmed")), 200));
+
+      for (String booking : bookings) {
+        List<JsonObject> emails = Wait.eventually(WITHIN, EVERY, () -> assertJsonArray(api.get("/bookings/" + booking
+            + "/notifications", server.adminToken("admin"))).stream().map(JsonObject.class::cast)
+            .filter(n -> !n.getString("kind").equals("reminder")).toList(),
+          found -> found.size() == 2 && found.stream().allMatch(n -> "sent".equals(n.getString("status"))),
+          found -> "emails of " + booking + ": " + found);
+        // Each claimed once: a claim counts an attempt.
+        emails.forEach(email -> assertEquals(1, email.getInteger("attempts"), email::encode));
+      }
+      for (String student : students) {
+        assertEquals(1, received(teacher, "Lesson request from Name of " + student).size(), student);
+        assertEquals(1, received(student, "Lesson confirmed with Name of " + teacher).size(), student);
+      }
+    } finally {
+      second.stop();
+    }
+  }
+
+  @Test
   void preferencesAreTheUsersOwnAndChecked() {
     String student = user("student", null);
     assertEquals(new JsonObject().put("email", true).put("reminders_minutes_before", new JsonArray().add(1440).add(60)),
@@ -287,18 +355,85 @@ class NotificationsTest extends ServerTest {
 
   /** The plain-text alternative, decoded. */
   private static String text(MimeMessage message) {
-    try {
-      Multipart parts = (Multipart) message.getContent();
-      for (int i = 0; i < parts.getCount(); i++) {
-        BodyPart part = parts.getBodyPart(i);
-        if (part.isMimeType("text/plain")) {
-          return (String) part.getContent();
-        }
-      }
+    BodyPart text = part(message, "text/plain");
+    if (text == null) {
       throw new AssertionError("no text/plain part");
+    }
+    return content(text);
+  }
+
+  /** The first part of this type, however deep in the message's multiparts; null for none. */
+  private static BodyPart part(MimeMessage message, String type) {
+    try {
+      return part((Multipart) message.getContent(), type);
     } catch (MessagingException | IOException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static BodyPart part(Multipart parts, String type) throws MessagingException, IOException {
+    for (int i = 0; i < parts.getCount(); i++) {
+      BodyPart part = parts.getBodyPart(i);
+      if (part.isMimeType(type)) {
+        return part;
+      }
+      if (part.isMimeType("multipart/*")) {
+        BodyPart inner = part((Multipart) part.getContent(), type);
+        if (inner != null) {
+          return inner;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static String content(BodyPart part) {
+    try {
+      Object content = part.getContent();
+      return content instanceof String text ? text : new String(((InputStream) content).readAllBytes(),
+        new ContentType(part.getContentType()).getParameter("charset"));
+    } catch (MessagingException | IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * The email's calendar invitation, read back with iCal4j: its part and its calendar name the method, it holds one
+   * event, and that event has the booking's UID and SEQUENCE as the booking's own {@code .ics} has them now.
+   */
+  private static VEvent invitation(MimeMessage message, String method, String booking, String recipient) {
+    BodyPart part = part(message, "text/calendar");
+    assertTrue(part != null, "no text/calendar part");
+    try {
+      assertEquals(method, new ContentType(part.getContentType()).getParameter("method"));
+    } catch (MessagingException e) {
+      throw new IllegalStateException(e);
+    }
+    Calendar calendar = calendar(content(part));
+    assertEquals(method, calendar.getProperty(Property.METHOD).map(Property::getValue).orElse(null));
+    List<VEvent> events = calendar.getComponents(VEvent.VEVENT);
+    assertEquals(1, events.size());
+    VEvent event = events.get(0);
+    VEvent ics = calendar(api.get("/bookings/" + booking + "/calendar.ics", server.token(recipient)).bodyAsString())
+      .<VEvent>getComponents(VEvent.VEVENT).get(0);
+    assertTrue(property(event, Property.UID).startsWith(booking + "@"), property(event, Property.UID));
+    assertEquals(property(ics, Property.UID), property(event, Property.UID));
+    assertEquals(property(ics, Property.SEQUENCE), property(event, Property.SEQUENCE));
+    return event;
+  }
+
+  private static Calendar calendar(String text) {
+    try {
+      return new CalendarBuilder().build(new StringReader(text));
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (ParserException e) {
+      throw new AssertionError("not iCalendar: " + e.getMessage() + "\n" + text, e);
+    }
+  }
+
+  private static String property(VEvent event, String name) {
+    return event.getProperty(name).map(Property::getValue).orElse(null);
   }
 
   private static String local(OffsetDateTime time, String zone) {
