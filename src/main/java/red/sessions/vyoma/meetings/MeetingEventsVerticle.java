@@ -3,6 +3,7 @@ package red.sessions.vyoma.meetings;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -64,6 +65,9 @@ public final class MeetingEventsVerticle extends VerticleBase {
   private volatile boolean running;
   private boolean reconciling;
   private long reconcileTimer = -1;
+  private long retryTimer = -1;
+  /** Completed when the poll loop has stopped: no receive in flight, nothing received left unhandled. */
+  private final Promise<Void> idle = Promise.promise();
 
   /** @param cluster the cluster whose maps hold the meeting lookups; {@code null} for a single node */
   public MeetingEventsVerticle(Pool pool, JsonObject meetingsConfig, Cluster cluster) {
@@ -107,21 +111,30 @@ public final class MeetingEventsVerticle extends VerticleBase {
       });
   }
 
+  /**
+   * Lets the receive in flight come back (within {@code wait_seconds}) and its messages be handled before the
+   * client closes. Cancelled instead, the receive may still be answered by SQS to a connection nobody reads: its
+   * messages would stay invisible to every node for the queue's visibility timeout.
+   */
   @Override
   public Future<?> stop() {
+    boolean polling = running;
     running = false;
     vertx.cancelTimer(reconcileTimer);
-    // Closing the client cancels the poll in flight; its messages come back to another node.
-    return vertx.executeBlocking(() -> {
+    if (!polling || retryTimer != -1 && vertx.cancelTimer(retryTimer)) {
+      idle.tryComplete();
+    }
+    return idle.future().transform(stopped -> vertx.executeBlocking(() -> {
       sqs.close();
       provider.close();
       return null;
-    });
+    }));
   }
 
   /** One long poll, its messages handled one after another, then the next; after a failure, a pause. */
   private void poll() {
     if (!running) {
+      idle.tryComplete();
       return;
     }
     Future.fromCompletionStage(sqs.receiveMessage(request -> request.queueUrl(queueUrl)
@@ -133,7 +146,12 @@ public final class MeetingEventsVerticle extends VerticleBase {
         } else if (running) {
           LOG.warn("Could not take meeting events from the queue (next try in {} s): {}", RETRY_AFTER.toSeconds(),
             done.cause().toString());
-          vertx.setTimer(RETRY_AFTER.toMillis(), id -> poll());
+          retryTimer = vertx.setTimer(RETRY_AFTER.toMillis(), id -> {
+            retryTimer = -1;
+            poll();
+          });
+        } else {
+          idle.tryComplete();
         }
       });
   }

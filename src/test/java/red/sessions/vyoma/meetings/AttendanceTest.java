@@ -31,6 +31,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -284,6 +285,18 @@ class AttendanceTest {
   private io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> noShow(Met met, String absent) {
     return server.api().post("/bookings/" + met.lesson().bookingId() + "/no-show", server.token(met.teacher()),
       new JsonObject().put("absent", absent));
+  }
+
+  @Test
+  void aNodeThatStopsLeavesNoMessageToWaitOutItsVisibilityTimeout() {
+    // A node stopped mid long poll: had it dropped its receive, the queue could still hand the next message to the
+    // dropped connection, and that message would stay invisible to every node for the visibility timeout (30 s).
+    Map<String, String> longPolls = new HashMap<>(settings);
+    longPolls.put("VYOMA_MEETINGS_EVENTS_WAIT_SECONDS", "10");
+    TestServer.start(longPolls).close();
+    sqs.send(queueUrl, chimeEvent(UUID.randomUUID().toString(), "chime:MeetingStarted", "unknown-meeting", null,
+      Instant.now()));
+    waitForQueueDrained();
   }
 
   @Test
