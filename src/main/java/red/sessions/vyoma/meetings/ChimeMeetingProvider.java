@@ -5,15 +5,11 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import red.sessions.vyoma.bus.DomainException;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.chimesdkmeetings.ChimeSdkMeetingsAsyncClient;
 import software.amazon.awssdk.services.chimesdkmeetings.ChimeSdkMeetingsAsyncClientBuilder;
-import software.amazon.awssdk.services.chimesdkmeetings.model.ChimeSdkMeetingsException;
 import software.amazon.awssdk.services.chimesdkmeetings.model.LimitExceededException;
 import software.amazon.awssdk.services.chimesdkmeetings.model.NotFoundException;
 import software.amazon.awssdk.services.chimesdkmeetings.model.ServiceFailureException;
@@ -25,7 +21,6 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 /**
@@ -109,22 +104,13 @@ final class ChimeMeetingProvider implements MeetingProvider {
   }
 
   private static RuntimeException translate(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    Throwable cause = AwsFailures.cause(failure);
     if (cause instanceof NotFoundException) {
       return new MeetingGoneException();
     }
-    if (cause instanceof ThrottlingException || cause instanceof LimitExceededException
-      || cause instanceof ServiceUnavailableException || cause instanceof ServiceFailureException
-      || cause instanceof SdkClientException
-      || cause instanceof AwsServiceException aws && (aws.isThrottlingException() || aws.statusCode() >= 500)) {
-      LOG.warn("Chime is unavailable: {}", cause.toString());
-      return new DomainException(DomainException.Reason.DEPENDENCY_UNAVAILABLE, "the meeting service is busy or unavailable; try again shortly");
-    }
-    if (cause instanceof ChimeSdkMeetingsException refused) {
-      LOG.error("Chime refused a request: {} {}", refused.statusCode(), refused.awsErrorDetails().errorCode(), refused);
-      return new DomainException(DomainException.Reason.DEPENDENCY_REFUSED, "the meeting service refused the request");
-    }
-    return cause instanceof RuntimeException runtime ? runtime : new IllegalStateException(cause);
+    return AwsFailures.translate(cause, "meeting", cause instanceof ThrottlingException
+      || cause instanceof LimitExceededException || cause instanceof ServiceUnavailableException
+      || cause instanceof ServiceFailureException, LOG);
   }
 
   @Override

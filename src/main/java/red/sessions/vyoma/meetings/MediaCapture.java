@@ -5,9 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import red.sessions.vyoma.bus.DomainException;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
-import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.chimesdkmediapipelines.ChimeSdkMediaPipelinesAsyncClient;
 import software.amazon.awssdk.services.chimesdkmediapipelines.ChimeSdkMediaPipelinesAsyncClientBuilder;
@@ -18,7 +15,6 @@ import software.amazon.awssdk.services.chimesdkmediapipelines.model.NotFoundExce
 import java.net.URI;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -88,22 +84,8 @@ final class MediaCapture {
   }
 
   private static Throwable translate(Throwable failure) {
-    Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-    if (cause instanceof NotFoundException) {
-      return cause;
-    }
-    if (cause instanceof SdkClientException
-      || cause instanceof AwsServiceException aws && (aws.isThrottlingException() || aws.statusCode() >= 500)) {
-      LOG.warn("Chime media pipelines are unavailable: {}", cause.toString());
-      return new DomainException(DomainException.Reason.DEPENDENCY_UNAVAILABLE,
-        "the recording service is busy or unavailable; try again shortly");
-    }
-    if (cause instanceof AwsServiceException refused) {
-      LOG.error("Chime media pipelines refused a request: {} {}", refused.statusCode(),
-        refused.awsErrorDetails().errorCode(), refused);
-      return new DomainException(DomainException.Reason.DEPENDENCY_REFUSED, "the recording service refused the request");
-    }
-    return cause;
+    Throwable cause = AwsFailures.cause(failure);
+    return cause instanceof NotFoundException ? cause : AwsFailures.translate(cause, "recording", false, LOG);
   }
 
   /** Blocks while the SDK's HTTP client winds down: call it from a worker thread. */
