@@ -277,25 +277,25 @@ peak_rss() {
 # Runs those of workloads 1, 2, 3, 5 and 6 named in $1 that WORKLOADS selects, into the file $results.
 run_workloads() {
   : >"$results"
-  if selected 1 && [[ " $1 " == *" 1 "* ]]; then
-    echo "-- 1. GET /profiles?user_id= over $((TEACHERS + STUDENTS)) profiles (server: bearer token of $reader; reference: no auth)"
-    interleave profiles server reference
-  fi
-  if selected 2 && [[ " $1 " == *" 2 "* ]]; then
-    echo "-- 2. POST /bookings, every one distinct ($TEACHERS teachers, capacity $booking_capacity bookings)"
-    interleave bookings server reference
-  fi
-  if selected 3 && [[ " $1 " == *" 3 "* ]]; then
-    echo "-- 3. GET /search/teachers?topic= over $TEACHERS teachers (reference: the same SQL by pgbench -c$CONNECTIONS -j$THREADS)"
-    interleave search server reference
-  fi
-  if selected 5 && [[ " $1 " == *" 5 "* ]]; then
-    echo "-- 5. GET /profiles?user_id= over $((TEACHERS + STUDENTS)) profiles as $reader (server) against the bare primary-key read (reference)"
-    interleave pkread server bare
-  fi
-  if selected 6 && [[ " $1 " == *" 6 "* ]]; then
-    echo "-- 6. POST /bookings, every one distinct, against the server's own statements (reference: /same-sql/bookings)"
-    interleave samesql server reference
+  workload 1 "$1" "GET /profiles?user_id= over $((TEACHERS + STUDENTS)) profiles (server: bearer token of $reader; reference: no auth)" \
+    profiles server reference
+  workload 2 "$1" "POST /bookings, every one distinct ($TEACHERS teachers, capacity $booking_capacity bookings)" \
+    bookings server reference
+  workload 3 "$1" "GET /search/teachers?topic= over $TEACHERS teachers (reference: the same SQL by pgbench -c$CONNECTIONS -j$THREADS)" \
+    search server reference
+  workload 5 "$1" "GET /profiles?user_id= over $((TEACHERS + STUDENTS)) profiles as $reader (server) against the bare primary-key read (reference)" \
+    pkread server bare
+  workload 6 "$1" "POST /bookings, every one distinct, against the server's own statements (reference: /same-sql/bookings)" \
+    samesql server reference
+}
+
+# workload N LIST TITLE NAME A B: interleaves NAME's sides A and B when N is in LIST and WORKLOADS selects it.
+workload() {
+  local number=$1 list=$2 title=$3
+  shift 3
+  if selected "$number" && [[ " $list " == *" $number "* ]]; then
+    echo "-- $number. $title"
+    interleave "$@"
   fi
 }
 

@@ -194,11 +194,8 @@ public final class Reference extends VerticleBase {
   }
 
   private void book(RoutingContext ctx) {
-    Map<String, Object> booking;
-    try {
-      booking = bookingParams(ctx.body().asJsonObject());
-    } catch (RuntimeException invalid) {
-      ctx.fail(400);
+    Map<String, Object> booking = bookingOrFail(ctx);
+    if (booking == null) {
       return;
     }
     SqlTemplate.forUpdate(pool, INSERT_BOOKING)
@@ -223,11 +220,8 @@ public final class Reference extends VerticleBase {
    * a lesson when the schedule requires one. The events carry what the server's would, field for field.
    */
   private void bookAsTheServer(RoutingContext ctx) {
-    Map<String, Object> booking;
-    try {
-      booking = bookingParams(ctx.body().asJsonObject());
-    } catch (RuntimeException invalid) {
-      ctx.fail(400);
+    Map<String, Object> booking = bookingOrFail(ctx);
+    if (booking == null) {
       return;
     }
     OffsetDateTime start = (OffsetDateTime) booking.get("start_time");
@@ -348,6 +342,16 @@ public final class Reference extends VerticleBase {
     ThreadLocalRandom random = ThreadLocalRandom.current();
     return new UUID(System.currentTimeMillis() << 16 | 0x7000L | random.nextLong() & 0x0FFFL,
       0x8000_0000_0000_0000L | random.nextLong() & 0x3FFF_FFFF_FFFF_FFFFL);
+  }
+
+  /** The booking the body asks for, or null when it is not one (the request then answered 400). */
+  private static Map<String, Object> bookingOrFail(RoutingContext ctx) {
+    try {
+      return bookingParams(ctx.body().asJsonObject());
+    } catch (RuntimeException invalid) {
+      ctx.fail(400);
+      return null;
+    }
   }
 
   /** The checks NewBooking makes of a body: two different parties, 15 minutes to 8 hours, in the future. */
