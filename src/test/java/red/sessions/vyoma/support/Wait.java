@@ -29,9 +29,16 @@ public final class Wait {
     sleep(duration.toMillis());
   }
 
-  /** Sleeps until the moment; returns at once if it has passed. */
+  /**
+   * Sleeps until the moment has passed; returns at once if it has. Never returns before it: a sleep of the
+   * whole milliseconds left would wake up to a millisecond early, and a clock read in that last
+   * millisecond (a token's expiry, a window's edge) would still see the moment ahead.
+   */
   public static void until(Instant moment) {
-    sleep(Math.max(0, Duration.between(Instant.now(), moment).toMillis()));
+    for (Duration left = Duration.between(Instant.now(), moment); left.compareTo(Duration.ZERO) >= 0;
+         left = Duration.between(Instant.now(), moment)) {
+      sleep(left.toMillis() + 1);
+    }
   }
 
   /**
