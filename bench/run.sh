@@ -19,8 +19,8 @@ if [ "$QUICK" = 1 ]; then
 else
   DURATION=${DURATION:-10s} WARMUP=${WARMUP:-5s} NODE_WARMUP=${NODE_WARMUP:-30s} ROUNDS=${ROUNDS:-3} MEETINGS=${MEETINGS:-100}
 fi
-# Which of the six workloads below to run (the seed and the checks run whatever is chosen).
-WORKLOADS=${WORKLOADS:-1 2 3 4 5 6}
+# Which of the seven workloads below to run (the seed and the checks run whatever is chosen).
+WORKLOADS=${WORKLOADS:-1 2 3 4 5 6 7}
 selected() { [[ " $WORKLOADS " == *" $1 "* ]]; }
 TEACHERS=${TEACHERS:-1000}
 STUDENTS=${STUDENTS:-9000}
@@ -217,15 +217,20 @@ search_reference() {
   result="$tps $p99 ${failed:-0} ${failed:-0} $p50"
 }
 
-meetings_clustered() { meetings "$1" "$cluster_a_url" "$cluster_b_url"; }
-meetings_unclustered() { meetings "$1" "$solo_a_url" "$solo_b_url"; }
-# One wrk per node, -t1 -c16 each, at the same time; req/s add up, p50 and p99 are the worse node's.
-meetings() {
-  wrk_go meetings-a 1 $((CONNECTIONS / 2)) "$1" "$2" meetings "Authorization: Bearer $admin" "$sessions"
-  wrk_go meetings-b 1 $((CONNECTIONS / 2)) "$1" "$3" meetings "Authorization: Bearer $admin" "$sessions"
-  wrk_result meetings-a
+meetings_clustered() { two_nodes "$1" "$cluster_a_url" "$cluster_b_url" meetings "Authorization: Bearer $admin" "$sessions"; }
+meetings_unclustered() { two_nodes "$1" "$solo_a_url" "$solo_b_url" meetings "Authorization: Bearer $admin" "$sessions"; }
+limits_on() { two_nodes "$1" "$limited_a_url" "$limited_b_url" profiles "Authorization: Bearer $reader_token" "$TEACHERS" "$STUDENTS"; }
+limits_off() { two_nodes "$1" "$unlimited_a_url" "$unlimited_b_url" profiles "Authorization: Bearer $reader_token" "$TEACHERS" "$STUDENTS"; }
+# two_nodes DURATION URL_A URL_B WORKLOAD HEADER ARGS…: one wrk per node, -t1 -c16 each, at the same time; req/s
+# add up, p50 and p99 are the worse node's.
+two_nodes() {
+  local duration=$1 url_a=$2 url_b=$3
+  shift 3
+  wrk_go node-a 1 $((CONNECTIONS / 2)) "$duration" "$url_a" "$@"
+  wrk_go node-b 1 $((CONNECTIONS / 2)) "$duration" "$url_b" "$@"
+  wrk_result node-a
   local rps=$w_rps p50=$w_p50_ms p99=$w_p99_ms non2xx=$w_non2xx s5xx=$w_s5xx
-  wrk_result meetings-b
+  wrk_result node-b
   result="$(echo "$rps + $w_rps" | bc) $(printf '%s\n%s\n' "$p99" "$w_p99_ms" | sort -g | tail -n 1)"
   result="$result $((non2xx + w_non2xx)) $((s5xx + w_s5xx)) $(printf '%s\n%s\n' "$p50" "$w_p50_ms" | sort -g | tail -n 1)"
 }
@@ -346,35 +351,58 @@ reference_rss=$(peak_rss "$ref_pid")
 bench_stop "$app_pid"
 bench_stop "$ref_pid"
 
+# cluster_pair NAME [RATE_LIMITS]: two nodes in a cluster of their own (another cluster on this machine, the
+# tests', has another name and other ports), with the rate limits on (true, the default) or off; sets pair_a_url
+# and pair_b_url.
+node_pids=()
+cluster_pair() {
+  local name=$1 limits=${2:-true} a_port b_port hazelcast_a hazelcast_b
+  a_port=$(free_port) b_port=$(free_port) hazelcast_a=$(free_port) hazelcast_b=$(free_port)
+  pair_a_url=http://127.0.0.1:$a_port pair_b_url=http://127.0.0.1:$b_port
+  pair_node "$name-a" "$a_port" "$hazelcast_a"
+  pair_node "$name-b" "$b_port" "$hazelcast_b"
+  for _ in $(seq 1 120); do
+    curl -fs "$pair_a_url/health/ready" | grep -q '"members":2' && return
+    sleep 0.5
+  done
+  echo "!! the two nodes of $name never formed one cluster" >&2
+  exit 1
+}
+# pair_node NODE PORT HAZELCAST_PORT: one node of cluster_pair's (whose locals it sees).
+pair_node() {
+  VYOMA_CLUSTER_NAME=bench-$name-$$ VYOMA_CLUSTER_MEMBERS=127.0.0.1:$hazelcast_a,127.0.0.1:$hazelcast_b \
+    VYOMA_CLUSTER_PORT=$3 VYOMA_RATE_LIMITS_ENABLED=$limits jar_start "$1" "$2" --cluster
+  node_pids+=("$last_pid")
+}
+
 node_rss="not run"
 if selected 4; then
   echo "-- 4. GET /meetings/{session_id} over $MEETINGS sessions, two nodes, one wrk -t1 -c$((CONNECTIONS / 2)) each: clustered vs unclustered"
-  solo_a_port=$(free_port) solo_b_port=$(free_port) cluster_a_port=$(free_port) cluster_b_port=$(free_port)
+  solo_a_port=$(free_port) solo_b_port=$(free_port)
   solo_a_url=http://127.0.0.1:$solo_a_port solo_b_url=http://127.0.0.1:$solo_b_port
-  cluster_a_url=http://127.0.0.1:$cluster_a_port cluster_b_url=http://127.0.0.1:$cluster_b_port
-  node_pids=()
   jar_start solo-a "$solo_a_port"
   node_pids+=("$last_pid")
   jar_start solo-b "$solo_b_port"
   node_pids+=("$last_pid")
-  hazelcast_a=$(free_port) hazelcast_b=$(free_port)
-  # A cluster of their own: another cluster on this machine (the tests') has another name and other ports.
-  cluster_node() {
-    VYOMA_CLUSTER_NAME=bench-$$ VYOMA_CLUSTER_MEMBERS=127.0.0.1:$hazelcast_a,127.0.0.1:$hazelcast_b VYOMA_CLUSTER_PORT=$3 \
-      jar_start "$1" "$2" --cluster
-    node_pids+=("$last_pid")
-  }
-  cluster_node cluster-a "$cluster_a_port" "$hazelcast_a"
-  cluster_node cluster-b "$cluster_b_port" "$hazelcast_b"
-  for _ in $(seq 1 120); do
-    curl -fs "$cluster_a_url/health/ready" | grep -q '"members":2' && break
-    sleep 0.5
-  done
-  curl -fs "$cluster_a_url/health/ready" | grep -q '"members":2' || { echo "!! the two nodes never formed one cluster" >&2; exit 1; }
+  cluster_pair clustered
+  cluster_a_url=$pair_a_url cluster_b_url=$pair_b_url
   # Fresh JVMs, the clustered ones with Hazelcast's code to compile too: a longer warm-up, so that the rounds
   # measure the nodes once the JIT has settled rather than how fast each side compiles.
   interleave meetings clustered unclustered "$NODE_WARMUP"
   node_rss=$(for pid in "${node_pids[@]}"; do printf '%s ' "$(peak_rss "$pid")"; done)
+  for pid in "${node_pids[@]}"; do bench_stop "$pid"; done
+  node_pids=()
+fi
+if selected 7; then
+  # What limits that hold across the cluster cost: each of two clustered nodes takes the reader's tokens from
+  # the one bucket in Hazelcast (at the raised limits, a node syncs with it once a second), against two nodes
+  # without limits. Unclustered, the limits are the node's own, as they always were.
+  echo "-- 7. GET /profiles?user_id= as $reader, two clustered nodes, one wrk -t1 -c$((CONNECTIONS / 2)) each: rate limits on vs off"
+  cluster_pair limited true
+  limited_a_url=$pair_a_url limited_b_url=$pair_b_url
+  cluster_pair unlimited false
+  unlimited_a_url=$pair_a_url unlimited_b_url=$pair_b_url
+  interleave limits on off "$NODE_WARMUP"
 fi
 
 failed=0
@@ -416,6 +444,7 @@ summary() {
       label["samesql"] = "6. POST /bookings (ref: same SQL)"
       label["search"] = "3. GET /search/teachers (ref: pgbench)"
       label["meetings"] = "4. GET /meetings/{id} (clustered | unclustered)"
+      label["limits"] = "7. GET /profiles, 2 nodes (limits on | off)"
       label["pkread"] = "5. GET /profiles?user_id= (ref: bare PK read)"
       printf "%-47s %9s %7s %7s | %9s %7s %7s | %5s %5s %5s | %s\n", "workload", "req/s", "p50", "p99", "req/s", "p50", "p99",
         "req/s", "p50", "p99", "non-2xx (5xx) of each"
