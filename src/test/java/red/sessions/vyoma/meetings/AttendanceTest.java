@@ -92,11 +92,15 @@ class AttendanceTest {
   }
 
   private Met meet(int hoursAhead) {
-    Lesson lesson = server.seed().lesson(hoursAhead);
-    String meetingId = assertJson(MeetingsTest.join(server, lesson.studentId(), lesson.sessionId()), 201)
+    return meet(server, hoursAhead);
+  }
+
+  private static Met meet(TestServer on, int hoursAhead) {
+    Lesson lesson = on.seed().lesson(hoursAhead);
+    String meetingId = assertJson(MeetingsTest.join(on, lesson.studentId(), lesson.sessionId()), 201)
       .getString("meeting_id");
-    assertJson(MeetingsTest.attend(server, lesson.studentId(), meetingId), 201);
-    assertJson(MeetingsTest.attend(server, lesson.teacherId(), meetingId), 201);
+    assertJson(MeetingsTest.attend(on, lesson.studentId(), meetingId), 201);
+    assertJson(MeetingsTest.attend(on, lesson.teacherId(), meetingId), 201);
     return new Met(lesson, meetingId);
   }
 
@@ -222,6 +226,36 @@ class AttendanceTest {
     assertTrue(!left.isBefore(joined) && !left.isAfter(Instant.now()), student::encode);
     assertNull(intervalsOf(session, met.teacher()).get(0).getString("left_at"), "the teacher, still listed, is still there");
     assertEquals(1, events(met.teacher(), "attendance.left").size());
+  }
+
+  @Test
+  void endingAMeetingAsksChimeWhoIsStillThereSoALostLeftClosesWhenItsUserWasLastKnown() {
+    // No reconciliation on a timer during the test (this server's timer waits an hour, and a database of its own keeps
+    // the other server's from claiming the meeting): only the one the end makes can close the student's interval at
+    // the time the student was last known there rather than at the end.
+    Map<String, String> endOnly = new HashMap<>(settings);
+    String queue = sqs.createQueue("chime-events-reconciled-at-the-end");
+    endOnly.put("VYOMA_MEETINGS_EVENTS_QUEUE_URL", queue);
+    endOnly.put("VYOMA_MEETINGS_EVENTS_RECONCILE_INTERVAL_SECONDS", "3600");
+    try (TestServer patient = TestServer.startEmbedded(TestServer.temporaryDirectory(), endOnly)) {
+      Met met = meet(patient, 20);
+      Instant joined = Instant.now().minus(Duration.ofMinutes(10)).truncatedTo(ChronoUnit.MILLIS);
+      sqs.send(queue, attendee("chime:AttendeeJoined", met, met.student(), joined));
+      sqs.send(queue, attendee("chime:AttendeeJoined", met, met.teacher(), joined));
+      String token = patient.token(met.student());
+      String path = "/sessions/" + met.lesson().sessionId();
+      Wait.eventually(WITHIN, EVERY, () -> assertJson(patient.api().get(path, token), 200),
+        read -> read.getJsonArray("attendance").size() == 2, last -> "the session came to " + last.encodePrettily());
+      chime.detach(met.meetingId(), met.student());
+
+      Instant ending = Instant.now();
+      assertJson(MeetingsTest.end(patient, met.teacher(), met.meetingId()), 200);
+      JsonObject session = assertJson(patient.api().get(path, token), 200);
+      assertEquals(at(joined), intervalsOf(session, met.student()).get(0).getString("left_at"),
+        "Chime no longer listed the student: gone since last known, at the join");
+      Instant teacherLeft = Instant.parse(intervalsOf(session, met.teacher()).get(0).getString("left_at"));
+      assertFalse(teacherLeft.isBefore(ending), "the teacher, still listed, was there until the end: " + teacherLeft);
+    }
   }
 
   @Test

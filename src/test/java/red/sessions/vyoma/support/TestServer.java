@@ -77,7 +77,17 @@ public final class TestServer implements Client, AutoCloseable {
 
   /** A server as {@code java -jar} runs it by default: embedded PostgreSQL in the given data directory. */
   public static TestServer startEmbedded(Path dataDir) {
-    return startWith(Map.of("VYOMA_DATA_DIR", dataDir.toString()));
+    return startEmbedded(dataDir, Map.of());
+  }
+
+  /**
+   * An embedded database of its own, with the given settings: for a server whose background work must not meet
+   * another test server's on the shared database.
+   */
+  public static TestServer startEmbedded(Path dataDir, Map<String, String> settings) {
+    Map<String, String> env = new HashMap<>(settings);
+    env.put("VYOMA_DATA_DIR", dataDir.toString());
+    return startWith(env);
   }
 
   private static TestServer startWith(Map<String, String> settings) {
