@@ -19,16 +19,18 @@ import java.util.UUID;
  * A booking as stored, with the version that changes on every change of status or time, the times it was
  * moved from (oldest first), the package its lesson came from, until when its student may cancel it and get the
  * lesson back, whether its student cancelled it too late to, and which party did not show up, if one was reported
- * absent, and the series it is an occurrence of, if any.
+ * absent, the series it is an occurrence of, if any, and who cancelled it (a party or an admin; null while it is
+ * not cancelled, and when a no-show report cancelled it).
  */
 public record Booking(UUID bookingId, String studentId, String teacherId, OffsetDateTime startTime,
                       OffsetDateTime endTime, BookingStatus status, String cancelReason, OffsetDateTime createdAt,
                       OffsetDateTime updatedAt, int version, List<Move> previousTimes, UUID packageId,
-                      OffsetDateTime freeCancellationUntil, boolean lateCancellation, String noShow, UUID seriesId)
+                      OffsetDateTime freeCancellationUntil, boolean lateCancellation, String noShow, UUID seriesId,
+                      String cancelledBy)
   implements Parties.Between {
 
   public static final String COLUMNS = "id, student_id, teacher_id, start_time, end_time, status, cancel_reason, version, "
-    + "created_at, updated_at, previous_times, package_id, free_cancellation_until, late_cancellation, no_show, series_id";
+    + "created_at, updated_at, previous_times, package_id, free_cancellation_until, late_cancellation, no_show, series_id, cancelled_by";
 
   /** Where a booking was before one of its moves, who moved it and when. */
   public record Move(OffsetDateTime startTime, OffsetDateTime endTime, String changedBy, OffsetDateTime changedAt) {
@@ -48,7 +50,7 @@ public record Booking(UUID bookingId, String studentId, String teacherId, Offset
   static Booking requested(UUID id, NewBooking booking, UUID packageId, OffsetDateTime freeCancellationUntil,
                            OffsetDateTime now, UUID seriesId, BookingStatus status) {
     return new Booking(id, booking.studentId(), booking.teacherId(), booking.time().start(), booking.time().end(),
-      status, null, now, now, 1, List.of(), packageId, freeCancellationUntil, false, null, seriesId);
+      status, null, now, now, 1, List.of(), packageId, freeCancellationUntil, false, null, seriesId, null);
   }
 
   public static Booking of(Row row) {
@@ -68,7 +70,8 @@ public record Booking(UUID bookingId, String studentId, String teacherId, Offset
       row.getOffsetDateTime("free_cancellation_until"),
       row.getBoolean("late_cancellation"),
       row.getString("no_show"),
-      row.getUUID("series_id"));
+      row.getUUID("series_id"),
+      row.getString("cancelled_by"));
   }
 
   /** Whether the caller is the booking's student, acting for themselves (an admin acting on it is not). */

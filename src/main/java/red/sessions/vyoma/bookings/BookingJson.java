@@ -22,6 +22,7 @@ public final class BookingJson {
       .put("end_time", Times.format(booking.endTime()))
       .put("status", booking.status().wire())
       .put("cancel_reason", booking.cancelReason())
+      .put("cancelled_by", booking.cancelledBy())
       .put("created_at", Times.format(booking.createdAt()))
       .put("updated_at", Times.format(booking.updatedAt()))
       .put("previous_times", new JsonArray(booking.previousTimes().stream().map(BookingJson::move).toList()))

@@ -100,7 +100,8 @@ final class BookingStore {
 
   // Compare-and-set, one per change a PATCH may ask for: the row changes only as the table allows it
   // (Transition.condition), at the expected version. A confirmation is remembered for good (confirmed_at),
-  // whatever happens to the booking after; whether a cancellation is late is the policy's (CancellationPolicy.LATE).
+  // whatever happens to the booking after; whether a cancellation is late is the policy's (CancellationPolicy.LATE);
+  // who cancelled it is the caller whose compare-and-set it was (a party, or an admin), for its event to name.
   private static final String ONE_BOOKING = "id = #{id} AND version = #{version}";
   private static final Map<Transition, String> CHANGE_STATUS = new EnumMap<>(Map.of(
     Transition.CONFIRM, changeStatus(Transition.CONFIRM, ONE_BOOKING),
@@ -121,7 +122,8 @@ final class BookingStore {
       UPDATE bookings
          SET status = #{status}, cancel_reason = #{reason}, version = version + 1, updated_at = now(),
              confirmed_at = CASE WHEN #{status} = 'confirmed' THEN now() ELSE confirmed_at END,
-             late_cancellation = #{status} = 'cancelled' AND %s
+             late_cancellation = #{status} = 'cancelled' AND %s,
+             cancelled_by = CASE WHEN #{status} = 'cancelled' THEN #{caller}::text ELSE cancelled_by END
        WHERE %s AND %s
       RETURNING %s""".formatted(CancellationPolicy.LATE, which, change.condition(), Booking.COLUMNS);
   }

@@ -10,10 +10,14 @@ public enum Kind {
   BOOKING_CONFIRMED("booking_confirmed", true),
   /** The lesson was moved: to the party who did not move it. */
   BOOKING_RESCHEDULED("booking_rescheduled", true),
-  /** The lesson was cancelled: to both parties. */
+  /** The lesson was cancelled: to the party who did not cancel it (both, when an admin did). */
   BOOKING_CANCELLED("booking_cancelled", true),
   /** A confirmed lesson comes up: to each party, at their own offsets. */
-  REMINDER("reminder", false);
+  REMINDER("reminder", false),
+  /** A student asked for weekly lessons: to the teacher, one email listing the occurrences. */
+  SERIES_REQUESTED("series_requested", false),
+  /** An occurrence of a series could not be booked when it came inside the booking window: to both parties. */
+  SERIES_OCCURRENCE_SKIPPED("series_occurrence_skipped", false);
 
   private final String wire;
   private final boolean invites;

@@ -8,6 +8,7 @@ import java.time.ZoneId;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * An email's words, as plain text and as HTML, written in one place for every kind: times in the recipient's
@@ -54,6 +55,18 @@ record Letter(String subject, String text, String html) {
         subject = "Reminder: lesson with " + other + " in " + duration(claimed.minutesBefore());
         line = "Your lesson with " + other + " starts in " + duration(claimed.minutesBefore()) + ": " + when + ".";
       }
+      case SERIES_REQUESTED -> {
+        subject = "Weekly lessons requested by " + other;
+        line = other + " asks for weekly lessons with you: " + occurrences(booking, zone)
+          + ". Confirm or decline the series in the app.";
+      }
+      case SERIES_OCCURRENCE_SKIPPED -> {
+        JsonObject skipped = Plan.skippedOccurrence(booking);
+        subject = "A weekly lesson with " + other + " could not be booked";
+        line = "Your weekly lesson with " + other + " on " + when(skipped.getString("start_time"),
+          skipped.getString("end_time"), zone) + " could not be booked (" + skipped.getString("reason")
+          + "). The series' other lessons stay as they are.";
+      }
       default -> throw new IllegalStateException("no letter for " + claimed.kind());
     }
     String greeting = "Hello " + claimed.name() + ",";
@@ -63,6 +76,14 @@ record Letter(String subject, String text, String html) {
       + "<p style=\"color:#666;font-size:small\">You receive this because of a lesson booked on Vyoma. <a href=\""
       + escape(unsubscribe) + "\">Stop these emails</a>.</p></body></html>";
     return new Letter(subject, text, html);
+  }
+
+  /** A series' occurrences judged so far, each booked or skipped (with why), one after another. */
+  private static String occurrences(JsonObject series, ZoneId zone) {
+    return series.getJsonArray("occurrences").stream().map(JsonObject.class::cast)
+      .map(occurrence -> when(occurrence.getString("start_time"), occurrence.getString("end_time"), zone)
+        + (occurrence.getString("booking_id") == null ? " (cannot be booked: " + occurrence.getString("reason") + ")" : ""))
+      .collect(Collectors.joining("; "));
   }
 
   /** "Tuesday 2 March 2027, 14:00–15:00 Europe/Berlin (CET)". */

@@ -44,14 +44,14 @@ final class NotificationStore {
   // statement, so the notifications and the cursor commit together.
   private static final String QUEUE = """
     WITH queued AS (
-      INSERT INTO notifications (id, event_id, booking_id, recipient, kind, minutes_before, lesson_start, due_at, status,
-                                 next_attempt_at, error)
-      SELECT q.id, q.event_id, q.booking_id, q.recipient, q.kind, q.minutes_before, q.lesson_start, q.due_at, q.status,
-             CASE WHEN q.status = 'scheduled' THEN q.due_at END, q.error
-        FROM unnest(#{ids}::uuid[], #{event_ids}::uuid[], #{booking_ids}::uuid[], #{recipients}::text[], #{kinds}::text[],
-                    #{minutes}::int[], #{lesson_starts}::timestamptz[], #{due}::timestamptz[], #{statuses}::text[],
-                    #{errors}::text[])
-          AS q (id, event_id, booking_id, recipient, kind, minutes_before, lesson_start, due_at, status, error)
+      INSERT INTO notifications (id, event_id, booking_id, series_id, recipient, kind, minutes_before, lesson_start, due_at,
+                                 status, next_attempt_at, error)
+      SELECT q.id, q.event_id, q.booking_id, q.series_id, q.recipient, q.kind, q.minutes_before, q.lesson_start, q.due_at,
+             q.status, CASE WHEN q.status = 'scheduled' THEN q.due_at END, q.error
+        FROM unnest(#{ids}::uuid[], #{event_ids}::uuid[], #{booking_ids}::uuid[], #{series_ids}::uuid[], #{recipients}::text[],
+                    #{kinds}::text[], #{minutes}::int[], #{lesson_starts}::timestamptz[], #{due}::timestamptz[],
+                    #{statuses}::text[], #{errors}::text[])
+          AS q (id, event_id, booking_id, series_id, recipient, kind, minutes_before, lesson_start, due_at, status, error)
       ON CONFLICT ON CONSTRAINT notifications_once DO NOTHING)
     UPDATE notification_fanout SET txid = #{txid}::text::xid8, position = #{position}""";
 
@@ -112,10 +112,14 @@ final class NotificationStore {
 
   private static final String PARTIES = "SELECT student_id, teacher_id FROM lessons WHERE id = #{id}";
 
+  // A lesson's own emails and those of its series as a whole (the series' request, its skipped occurrences), by the
+  // series bookings/ publishes for it.
   private static final String OF_BOOKING = """
     SELECT id, recipient, kind, minutes_before, due_at, status, sent_at, attempts, error, created_at
       FROM notifications
-     WHERE booking_id = #{booking_id} AND (#{recipient}::text IS NULL OR recipient = #{recipient})
+     WHERE (booking_id = #{booking_id}
+            OR booking_id IS NULL AND series_id = (SELECT l.series_id FROM lessons l WHERE l.id = #{booking_id}))
+       AND (#{recipient}::text IS NULL OR recipient = #{recipient})
      ORDER BY created_at, due_at, recipient, id""";
 
   /** A notification this node has claimed, with what its email is written from. */
@@ -174,6 +178,7 @@ final class NotificationStore {
     params.put("ids", column(queued, Plan.Queued::id, UUID[]::new));
     params.put("event_ids", column(queued, Plan.Queued::eventId, UUID[]::new));
     params.put("booking_ids", column(queued, Plan.Queued::bookingId, UUID[]::new));
+    params.put("series_ids", column(queued, Plan.Queued::seriesId, UUID[]::new));
     params.put("recipients", column(queued, Plan.Queued::recipient, String[]::new));
     params.put("kinds", column(queued, q -> q.kind().wire(), String[]::new));
     params.put("minutes", column(queued, Plan.Queued::minutesBefore, Integer[]::new));

@@ -19,15 +19,22 @@ import java.util.function.Function;
 
 /**
  * What a page of the outbox's events means for email, decided in one place: which notifications to queue and
- * which bookings' scheduled reminders to cancel. Only bookings' events notify:
+ * which bookings' scheduled reminders to cancel. Bookings' and series' events notify:
  * <ul>
- *   <li>{@code booking.created} → the teacher ({@link Kind#BOOKING_REQUESTED});</li>
+ *   <li>{@code booking.created} → the teacher ({@link Kind#BOOKING_REQUESTED}), for a booking made alone. An
+ *       occurrence of a series is not requested on its own: its series' request lists it. One that a series already
+ *       confirmed books confirmed (the series' later occurrences, as they come inside the booking window) is
+ *       confirmed as {@code booking.confirmed} is;</li>
+ *   <li>{@code series.created} → the teacher, one email listing the occurrences booked and those skipped
+ *       ({@link Kind#SERIES_REQUESTED});</li>
+ *   <li>{@code series.occurrence_skipped} → both parties ({@link Kind#SERIES_OCCURRENCE_SKIPPED}): a lesson they
+ *       expected will not take place;</li>
  *   <li>{@code booking.confirmed} → the student ({@link Kind#BOOKING_CONFIRMED}), and each party's reminders;</li>
  *   <li>{@code booking.rescheduled} → each party but the one who moved it ({@link Kind#BOOKING_RESCHEDULED}); the
  *       lesson's scheduled reminders are replaced by new ones when it is still confirmed (a student's move asks
  *       the teacher to confirm again: the new ones come with that confirmation);</li>
- *   <li>{@code booking.cancelled} → both parties ({@link Kind#BOOKING_CANCELLED}: the event does not say which
- *       party cancelled), its reminders cancelled;</li>
+ *   <li>{@code booking.cancelled} → each party but the one who cancelled it ({@code cancelled_by}; both, when an
+ *       admin did: {@link Kind#BOOKING_CANCELLED}), its reminders cancelled;</li>
  *   <li>{@code booking.no_show}, {@code booking.completed} → its reminders cancelled.</li>
  * </ul>
  * A reminder is due its offset before the lesson; one whose time had passed when the event happened (the
@@ -36,13 +43,16 @@ import java.util.function.Function;
  */
 final class Plan {
 
-  /** A notification to queue, with its state at queueing ({@code scheduled}, or already skipped or cancelled). */
-  record Queued(UUID id, UUID eventId, UUID bookingId, String recipient, Kind kind, int minutesBefore,
+  /**
+   * A notification to queue, with its state at queueing ({@code scheduled}, or already skipped or cancelled): about
+   * a booking, or about a series as a whole ({@code bookingId} null).
+   */
+  record Queued(UUID id, UUID eventId, UUID bookingId, UUID seriesId, String recipient, Kind kind, int minutesBefore,
                 OffsetDateTime lessonStart, OffsetDateTime dueAt, String status, String reason) {
 
     Queued cancelled(String why) {
-      return "scheduled".equals(status) ? new Queued(id, eventId, bookingId, recipient, kind, minutesBefore, lessonStart,
-        dueAt, "cancelled", why) : this;
+      return "scheduled".equals(status) ? new Queued(id, eventId, bookingId, seriesId, recipient, kind, minutesBefore,
+        lessonStart, dueAt, "cancelled", why) : this;
     }
   }
 
@@ -57,7 +67,8 @@ final class Plan {
   static Set<String> remindedUsers(List<Event> events) {
     Set<String> users = new HashSet<>();
     for (Event event : events) {
-      if (event.type().equals(EventType.BOOKING_CONFIRMED.wire()) || event.type().equals(EventType.BOOKING_RESCHEDULED.wire())) {
+      if (event.type().equals(EventType.BOOKING_CONFIRMED.wire()) || event.type().equals(EventType.BOOKING_RESCHEDULED.wire())
+        || isConfirmedOccurrence(event)) {
         users.add(event.data().getString("student_id"));
         users.add(event.data().getString("teacher_id"));
       }
@@ -87,37 +98,64 @@ final class Plan {
     if (type.isEmpty()) {
       return;
     }
-    JsonObject booking = event.data();
-    String student = booking.getString("student_id");
-    String teacher = booking.getString("teacher_id");
+    JsonObject data = event.data();
+    String student = data.getString("student_id");
+    String teacher = data.getString("teacher_id");
     switch (type.get()) {
-      case BOOKING_CREATED -> email(event, teacher, Kind.BOOKING_REQUESTED);
-      case BOOKING_CONFIRMED -> {
-        email(event, student, Kind.BOOKING_CONFIRMED);
-        remind(event, List.of(student, teacher), preferences, "confirmed");
-      }
-      case BOOKING_RESCHEDULED -> {
-        String mover = mover(booking);
-        for (String party : List.of(student, teacher)) {
-          if (!party.equals(mover)) {
-            email(event, party, Kind.BOOKING_RESCHEDULED);
-          }
+      case BOOKING_CREATED -> {
+        if (isConfirmedOccurrence(event)) {
+          confirmed(event, student, teacher, preferences);
+        } else if (data.getString("series_id") == null) {
+          email(event, teacher, Kind.BOOKING_REQUESTED);
         }
+      }
+      case BOOKING_CONFIRMED -> confirmed(event, student, teacher, preferences);
+      case BOOKING_RESCHEDULED -> {
+        emailOthers(event, List.of(student, teacher), mover(data), Kind.BOOKING_RESCHEDULED);
         cancelReminders(event, "the lesson was moved");
-        if ("confirmed".equals(booking.getString("status"))) {
+        if ("confirmed".equals(data.getString("status"))) {
           remind(event, List.of(student, teacher), preferences, "moved");
         }
       }
       case BOOKING_CANCELLED -> {
-        email(event, student, Kind.BOOKING_CANCELLED);
-        email(event, teacher, Kind.BOOKING_CANCELLED);
+        emailOthers(event, List.of(student, teacher), data.getString("cancelled_by"), Kind.BOOKING_CANCELLED);
         cancelReminders(event, "the lesson was cancelled");
       }
       case BOOKING_NO_SHOW -> cancelReminders(event, "a party was reported absent");
       case BOOKING_COMPLETED -> cancelReminders(event, "the lesson was completed");
+      case SERIES_CREATED -> queued.add(aboutSeries(event, teacher, Kind.SERIES_REQUESTED, start(event)));
+      case SERIES_OCCURRENCE_SKIPPED -> {
+        OffsetDateTime skipped = OffsetDateTime.parse(skippedOccurrence(data).getString("start_time"));
+        queued.add(aboutSeries(event, student, Kind.SERIES_OCCURRENCE_SKIPPED, skipped));
+        queued.add(aboutSeries(event, teacher, Kind.SERIES_OCCURRENCE_SKIPPED, skipped));
+      }
       default -> {
       }
     }
+  }
+
+  /** A confirmed lesson: the student's invitation, and each party's reminders. */
+  private void confirmed(Event event, String student, String teacher, Function<String, Optional<Preferences>> preferences) {
+    email(event, student, Kind.BOOKING_CONFIRMED);
+    remind(event, List.of(student, teacher), preferences, "confirmed");
+  }
+
+  /** An occurrence a confirmed series booked: it is confirmed from the start, its teacher having agreed to the series. */
+  private static boolean isConfirmedOccurrence(Event event) {
+    return event.type().equals(EventType.BOOKING_CREATED.wire()) && "confirmed".equals(event.data().getString("status"));
+  }
+
+  /** The occurrence a {@code series.occurrence_skipped} event is about, from the series' list. */
+  static JsonObject skippedOccurrence(JsonObject series) {
+    int number = series.getInteger("occurrence");
+    return series.getJsonArray("occurrences").stream().map(JsonObject.class::cast)
+      .filter(occurrence -> occurrence.getInteger("occurrence") == number).findFirst()
+      .orElseThrow(() -> new IllegalArgumentException("the series has no occurrence " + number));
+  }
+
+  private static Queued aboutSeries(Event event, String recipient, Kind kind, OffsetDateTime lessonStart) {
+    return new Queued(Ids.timeOrdered(), event.id(), null, UUID.fromString(event.data().getString("series_id")), recipient,
+      kind, 0, lessonStart, event.createdAt(), "scheduled", null);
   }
 
   /** Who made the booking's latest move: the last entry of its previous times. */
@@ -126,9 +164,14 @@ final class Plan {
     return moves.isEmpty() ? null : moves.getJsonObject(moves.size() - 1).getString("changed_by");
   }
 
+  /** Emails the parties but the one who made the change: both when an admin made it. */
+  private void emailOthers(Event event, List<String> parties, String author, Kind kind) {
+    parties.stream().filter(party -> !party.equals(author)).forEach(party -> email(event, party, kind));
+  }
+
   private void email(Event event, String recipient, Kind kind) {
-    queued.add(new Queued(Ids.timeOrdered(), event.id(), bookingId(event), recipient, kind, 0, start(event),
-      event.createdAt(), "scheduled", null));
+    queued.add(new Queued(Ids.timeOrdered(), event.id(), bookingId(event), seriesId(event), recipient, kind, 0,
+      start(event), event.createdAt(), "scheduled", null));
   }
 
   private void remind(Event event, List<String> parties, Function<String, Optional<Preferences>> preferences,
@@ -138,7 +181,8 @@ final class Plan {
       for (int minutes : preferences.apply(party).orElse(Preferences.DEFAULT).remindersMinutesBefore()) {
         OffsetDateTime due = start.minusMinutes(minutes);
         boolean passed = !due.isAfter(event.createdAt());
-        queued.add(new Queued(Ids.timeOrdered(), event.id(), bookingId(event), party, Kind.REMINDER, minutes, start, due,
+        queued.add(new Queued(Ids.timeOrdered(), event.id(), bookingId(event), seriesId(event), party, Kind.REMINDER,
+          minutes, start, due,
           passed ? "skipped" : "scheduled",
           passed ? "the lesson was " + happened + " less than " + minutes + " minutes before its start" : null));
       }
@@ -154,6 +198,12 @@ final class Plan {
 
   private static UUID bookingId(Event event) {
     return UUID.fromString(event.data().getString("booking_id"));
+  }
+
+  /** The series a booking is an occurrence of, or null. */
+  private static UUID seriesId(Event event) {
+    String series = event.data().getString("series_id");
+    return series == null ? null : UUID.fromString(series);
   }
 
   private static OffsetDateTime start(Event event) {

@@ -160,7 +160,7 @@ class BookingTransitionsTest extends ServerTest {
       OffsetDateTime freeUntil = OffsetDateTime.parse(json.getString("free_cancellation_until"));
       return new Booking(UUID.fromString(bookingId), studentId, teacherId, start, OffsetDateTime.parse(json.getString("end_time")),
         BookingStatus.fromWire(json.getString("status")), null, start, start, 0, List.of(), null, freeUntil,
-        json.getBoolean("late_cancellation"), json.getString("no_show"), null);
+        json.getBoolean("late_cancellation"), json.getString("no_show"), null, null);
     }
 
     String userOf(Actor actor) {

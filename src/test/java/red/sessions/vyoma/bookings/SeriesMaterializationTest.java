@@ -6,14 +6,10 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import red.sessions.vyoma.support.LessonEvents;
 import red.sessions.vyoma.support.Node;
+import red.sessions.vyoma.support.Seed;
 import red.sessions.vyoma.support.ServerTest;
-import red.sessions.vyoma.support.TestServer;
 import red.sessions.vyoma.support.Wait;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -43,20 +39,6 @@ class SeriesMaterializationTest extends ServerTest {
     return series.getJsonArray("occurrences").stream().map(JsonObject.class::cast).toList();
   }
 
-  /**
-   * Makes the series due now in the test database, as if the days until its next occurrence comes inside the
-   * booking window had passed: the sweep looks at it in its next round.
-   */
-  private static void dueNow(String seriesId) {
-    try (Connection connection = DriverManager.getConnection(TestServer.sharedJdbcUrl());
-         PreparedStatement due = connection.prepareStatement("UPDATE booking_series SET due_at = now() WHERE id = ?::uuid")) {
-      due.setString(1, seriesId);
-      assertEquals(1, due.executeUpdate());
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-  }
-
   @Test
   void anOpenEndedSeriesIsBookedAsTheWindowReachesItOnceEachAndSkipsWhatItCannotBook() {
     String teacher = seed.teacher("Maths");
@@ -76,7 +58,7 @@ class SeriesMaterializationTest extends ServerTest {
     seed.schedule(teacher, schedule("UTC", everyDay("00:00", "24:00"), new JsonArray(), rules(0, 0, 15, 30)));
     OffsetDateTime third = first.plusWeeks(2);
     seed.booking(seed.student(), teacher, third, third.plusHours(1));
-    dueNow(id);
+    Seed.seriesDueNow(id);
     JsonObject swept = Wait.poll(Duration.ofSeconds(20), Duration.ofMillis(200),
       () -> assertJson(api.get("/series/" + id, server.token(student)), 200), series -> occurrences(series).size() >= 4);
 
@@ -122,7 +104,7 @@ class SeriesMaterializationTest extends ServerTest {
     assertJson(api.send(HttpMethod.PATCH, "/bookings/" + cancelled, server.token(student),
       new JsonObject().put("status", "cancelled")), 200);
     seed.schedule(teacher, schedule("UTC", everyDay("00:00", "24:00"), new JsonArray(), rules(0, 0, 15, 30)));
-    dueNow(id);
+    Seed.seriesDueNow(id);
     JsonObject swept = Wait.poll(Duration.ofSeconds(20), Duration.ofMillis(200),
       () -> assertJson(api.get("/series/" + id, server.token(student)), 200), series -> occurrences(series).size() >= 4);
 
@@ -156,7 +138,7 @@ class SeriesMaterializationTest extends ServerTest {
       }).toList();
 
       seed.schedule(teacher, schedule("UTC", everyDay("00:00", "24:00"), new JsonArray(), rules(0, 0, 15, 30)));
-      series.forEach(SeriesMaterializationTest::dueNow);
+      series.forEach(Seed::seriesDueNow);
       List<JsonObject> swept = IntStream.range(0, series.size()).mapToObj(i -> Wait.poll(Duration.ofSeconds(30),
         Duration.ofMillis(200), () -> assertJson(b.api().get("/series/" + series.get(i), b.token(students.get(i))), 200),
         found -> occurrences(found).size() >= 4)).toList();

@@ -41,7 +41,7 @@ class TransitionTest {
   private static Booking booking(BookingStatus status, String noShow) {
     OffsetDateTime start = START.atOffset(ZoneOffset.UTC);
     return new Booking(UUID.randomUUID(), "sam", "alice", start, END.atOffset(ZoneOffset.UTC), status, null, start, start,
-      1, List.of(), null, start, false, noShow, null);
+      1, List.of(), null, start, false, noShow, null, null);
   }
 
   private static Booking booking(BookingStatus status) {

@@ -134,6 +134,20 @@ public final class Seed {
        WHERE id = ?::uuid""", in.toSeconds() + " seconds", bookingId);
   }
 
+  /**
+   * Makes the series due now in the test database, as if the days until its next occurrence comes inside the
+   * booking window had passed: the sweep looks at it in its next round.
+   */
+  public static void seriesDueNow(String seriesId) {
+    try (Connection connection = DriverManager.getConnection(TestServer.sharedJdbcUrl());
+         PreparedStatement due = connection.prepareStatement("UPDATE booking_series SET due_at = now() WHERE id = ?::uuid")) {
+      due.setString(1, seriesId);
+      assertEquals(1, due.executeUpdate());
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Runs the update of one booking's times, its first four parameters the interval and the fifth the booking's id. */
   private static void moveBooking(String sql, String interval, String bookingId) {
     try (Connection connection = DriverManager.getConnection(TestServer.sharedJdbcUrl());
