@@ -1,6 +1,7 @@
 package red.sessions.vyoma.api;
 
 import io.vertx.core.json.JsonArray;
+import red.sessions.vyoma.bookings.CreatedSeries;
 import red.sessions.vyoma.bookings.SeriesJson;
 import red.sessions.vyoma.bookings.SeriesService;
 
@@ -18,10 +19,7 @@ final class SeriesRoutes {
       .map(list -> Reply.ok(new JsonArray(list.stream().map(SeriesJson::series).toList()))));
     api.post("/series", call -> series.create(call.caller(), SeriesBodies.newSeries(call.body()),
         call.header("Idempotency-Key"))
-      .map(created -> {
-        Reply reply = Reply.created(SeriesJson.series(created.series()));
-        return created.replayed() ? reply.header("Idempotent-Replayed", "true") : reply;
-      }));
+      .map(SeriesRoutes::made));
     api.get("/series/:series_id", call -> series.get(call.caller(), call.pathUuid("series_id"))
       .map(found -> Reply.ok(SeriesJson.series(found))));
     api.post("/series/:series_id/confirm", call -> series.confirm(call.caller(), call.pathUuid("series_id"))
@@ -30,7 +28,13 @@ final class SeriesRoutes {
         SeriesBodies.cancellation(call.body()))
       .map(cancelled -> Reply.ok(SeriesJson.series(cancelled))));
     api.post("/series/:series_id/reschedule", call -> series.reschedule(call.caller(), call.pathUuid("series_id"),
-        SeriesBodies.move(call.body()))
-      .map(continued -> Reply.created(SeriesJson.series(continued))));
+        SeriesBodies.move(call.body()), call.header("Idempotency-Key"))
+      .map(SeriesRoutes::made));
+  }
+
+  /** 201 with the series made, marked when it is an earlier request's. */
+  private static Reply made(CreatedSeries made) {
+    Reply reply = Reply.created(SeriesJson.series(made.series()));
+    return made.replayed() ? reply.header("Idempotent-Replayed", "true") : reply;
   }
 }

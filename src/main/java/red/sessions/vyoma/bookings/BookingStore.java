@@ -97,6 +97,10 @@ final class BookingStore {
   private static final String FIND_KEY = """
     SELECT request_hash, booking_id, series_id FROM booking_idempotency_keys
      WHERE caller_id = #{caller_id} AND key = #{key}""";
+  // The same, while the key holds: an expired key is free for a new request (CLAIM_KEY takes it over).
+  private static final String FIND_LIVE_KEY = FIND_KEY + """
+
+       AND created_at >= now() - #{ttl_seconds}::int * interval '1 second'""";
 
   // Compare-and-set, one per change a PATCH may ask for: the row changes only as the table allows it
   // (Transition.condition), at the expected version. A confirmation is remembered for good (confirmed_at),
@@ -336,13 +340,25 @@ final class BookingStore {
 
   /** The key's row (what its first request made), when it was sent with the same request; 422 otherwise. */
   static Future<Row> replay(SqlClient client, Map<String, Object> key) {
-    return SqlTemplate.forQuery(client, FIND_KEY).execute(key).map(rows -> {
-      var row = rows.iterator().next();
-      if (!row.getString("request_hash").equals(key.get("hash"))) {
-        throw new DomainException(DomainException.Reason.KEY_REUSED, "this Idempotency-Key was used for a different request");
-      }
-      return row;
-    });
+    return SqlTemplate.forQuery(client, FIND_KEY).execute(key).map(rows -> sameRequest(rows.iterator().next(), key));
+  }
+
+  /**
+   * The key's row when an earlier request with it has been made and the key has not expired (a request still in
+   * flight has not committed its row), outside any transaction; 422 when that was a different request.
+   */
+  Future<Optional<Row>> madeBy(Map<String, Object> key) {
+    Map<String, Object> live = new HashMap<>(key);
+    live.put("ttl_seconds", keyTtlSeconds);
+    return SqlTemplate.forQuery(pool, FIND_LIVE_KEY).execute(live)
+      .map(rows -> Rows.first(rows).map(row -> sameRequest(row, key)));
+  }
+
+  private static Row sameRequest(Row row, Map<String, Object> key) {
+    if (!row.getString("request_hash").equals(key.get("hash"))) {
+      throw new DomainException(DomainException.Reason.KEY_REUSED, "this Idempotency-Key was used for a different request");
+    }
+    return row;
   }
 
   /**

@@ -18,4 +18,10 @@ public record SeriesMove(UUID fromBookingId, TimeRange time, ZoneId timeZone, Ne
     Objects.requireNonNull(time);
     Objects.requireNonNull(mode);
   }
+
+  /** What an {@code Idempotency-Key} remembers of this move of the series: a retry must be the same request. */
+  String fingerprint(UUID seriesId) {
+    return NewBooking.digest(String.join("\n", "series move", seriesId.toString(), fromBookingId.toString(),
+      time.start().toInstant().toString(), time.end().toInstant().toString(), String.valueOf(timeZone), mode.wire()));
+  }
 }

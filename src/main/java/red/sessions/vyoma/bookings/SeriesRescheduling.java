@@ -60,10 +60,12 @@ final class SeriesRescheduling {
 
   private final Pool pool;
   private final SeriesStore series;
+  private final BookingStore bookings;
 
-  SeriesRescheduling(Pool pool, SeriesStore series) {
+  SeriesRescheduling(Pool pool, SeriesStore series, BookingStore bookings) {
     this.pool = pool;
     this.series = series;
+    this.bookings = bookings;
   }
 
   /** A booking of the series under its lock, with until when it holds the teacher's time (its buffer). */
@@ -90,9 +92,10 @@ final class SeriesRescheduling {
    * <p>In three round trips: BEGIN, the locks and the reads (and, when a moving lesson came from a package, its
    * validity at the new time, behind them); judged here; then the series' writes and the moves, whose rows come
    * back (RETURNING) so that their events carry them as the database wrote them and the cancellation policy stays
-   * in SQL once; then the events and COMMIT.
+   * in SQL once (the key recorded with them); then the events and COMMIT. With an idempotency {@code key} (null for
+   * none) that a request racing this one has just used for the same move, the series that request made.
    */
-  Future<Series> reschedule(Series found, int from, SeriesMove move, Caller caller) {
+  Future<CreatedSeries> reschedule(Series found, int from, SeriesMove move, Caller caller, Map<String, Object> key) {
     ZoneId zone = move.timeZone() != null ? move.timeZone() : ZoneId.of(found.timeZone());
     NewSeries rule = new NewSeries(found.studentId(), found.teacherId(), move.time(), zone, found.intervalWeeks(),
       found.count() == null ? null : found.count() - (from - 1), found.until(), move.mode(), found.packageId());
@@ -112,6 +115,7 @@ final class SeriesRescheduling {
     Instant last = times.stream().map(time -> time.end().toInstant()).max(Instant::compareTo).orElse(first);
     UUID id = found.seriesId();
     return Pipelined.readThenWrite(pool, connection -> {
+        Future<Boolean> claimed = key == null ? Future.succeededFuture(true) : bookings.claim(connection, key);
         Future<?> locked = SqlTemplate.forQuery(connection, LOCK).execute(Map.of("id", id));
         Future<BookingStore.Judged> judged = BookingStore.locked(connection, found.studentId(), found.teacherId(), first,
           last, moving);
@@ -120,18 +124,24 @@ final class SeriesRescheduling {
           .execute(Map.of("id", id)).map(Rows::toList);
         Future<Optional<Series>> now = SeriesStore.find(connection, id);
         Future<List<TimeRange>> busy = SeriesStore.studentBusy(connection, found.studentId(), first, last, moving);
-        return Future.all(List.of(locked, judged, held, now, busy))
-          .compose(read -> {
-            Map<UUID, Held> bookings = held.result().stream()
-              .collect(Collectors.toMap(one -> one.booking().bookingId(), Function.identity()));
-            Series before = now.result().orElseThrow();
-            return packagesValid(connection, before, from, rule, zone, bookings, moving)
-              .map(valid -> plan(before, from, move, rule, zone, moving, bookings, judged.result(), busy.result(),
-                valid, caller));
-          })
-          .compose(plan -> write(connection, plan, judged.result().bookable(), caller));
+        // A key already used answers what its request made; what was read for the move is not looked at then.
+        return claimed.compose(isNew -> !isNew ? Future.succeededFuture(Optional.<Written>empty())
+          : Future.all(List.of(locked, judged, held, now, busy))
+            .compose(read -> {
+              Map<UUID, Held> bookings = held.result().stream()
+                .collect(Collectors.toMap(one -> one.booking().bookingId(), Function.identity()));
+              Series before = now.result().orElseThrow();
+              return packagesValid(connection, before, from, rule, zone, bookings, moving)
+                .map(valid -> plan(before, from, move, rule, zone, moving, bookings, judged.result(), busy.result(),
+                  valid, caller));
+            })
+            .compose(plan -> write(connection, plan, judged.result().bookable(), caller, key))
+            .map(Optional::of));
       },
-      SeriesRescheduling::announce);
+      (connection, written) -> written.isPresent()
+        ? announce(connection, written.get()).map(continued -> new SeriesStore.Made(continued, null))
+        : BookingStore.replay(connection, key).map(row -> new SeriesStore.Made(null, row.getUUID("series_id"))))
+      .compose(made -> made.answer(pool));
   }
 
   /**
@@ -302,9 +312,10 @@ final class SeriesRescheduling {
 
   /**
    * Sends the writes: the new series (before the old one names it), the old one ended, the moving bookings out of
-   * its occurrences and into the new series, each move (in order), and the new series' occurrences.
+   * its occurrences and into the new series, each move (in order), the new series' occurrences and the key.
    */
-  private static Future<Written> write(SqlConnection connection, Plan plan, Bookable bookable, Caller caller) {
+  private static Future<Written> write(SqlConnection connection, Plan plan, Bookable bookable, Caller caller,
+                                       Map<String, Object> key) {
     UUID continuedId = plan.continued().seriesId();
     UUID[] moving = plan.moves().stream().map(move -> move.held().booking().bookingId()).toArray(UUID[]::new);
     Future<?> inserted = SeriesStore.insert(connection, plan.continued(), plan.next(), plan.dueAt());
@@ -317,7 +328,8 @@ final class SeriesRescheduling {
     List<Future<Optional<Booking>>> moves = plan.moves().stream().map(move -> BookingStore.sendMove(connection,
       move.held().booking(), move.to(), bookable, caller, move.held().booking().version())).toList();
     Future<?> occurrences = SeriesStore.insertOccurrences(connection, continuedId, plan.continued().occurrences());
-    List<Future<?>> all = new ArrayList<>(List.of(inserted, ended, left, joined, occurrences));
+    Future<?> keyed = BookingStore.recordKey(connection, key, null, continuedId);
+    List<Future<?>> all = new ArrayList<>(List.of(inserted, ended, left, joined, occurrences, keyed));
     all.addAll(moves);
     return Future.all(all).map(done -> {
       // Under the locks, neither compare-and-set can miss; if one did, nothing is written.

@@ -36,7 +36,8 @@ public interface SeriesService {
 
   /**
    * Either party moves the occurrences from one booking on to a new weekly time: the series ends before it and
-   * the new series that continues it, at the new time, with those bookings, is answered.
+   * the new series that continues it, at the new time, with those bookings, is answered; or, for a request with
+   * the {@code idempotencyKey} (null for none) of an earlier one, the series that one made, as it is now.
    */
-  Future<Series> reschedule(Caller caller, UUID seriesId, SeriesMove move);
+  Future<CreatedSeries> reschedule(Caller caller, UUID seriesId, SeriesMove move, String idempotencyKey);
 }

@@ -158,13 +158,17 @@ final class SeriesStore {
         (connection, plan) -> plan.isEmpty()
           ? BookingStore.replay(connection, key).map(row -> new Made(null, row.getUUID("series_id")))
           : write(connection, plan.get(), key).map(made -> new Made(made, null)))
-      // The series a replay answers is read once the transaction is over: nothing may follow its COMMIT.
-      .compose(made -> made.series() != null ? Future.succeededFuture(new CreatedSeries(made.series(), false))
-        : find(pool, made.replayed()).map(found -> new CreatedSeries(found.orElseThrow(), true)));
+      .compose(made -> made.answer(pool));
   }
 
-  /** The series this request made, or the id of the one its key's first request made. */
-  private record Made(Series series, UUID replayed) {
+  /** The series a request made (a new one or a move), or the id of the one its key's first request made. */
+  record Made(Series series, UUID replayed) {
+
+    /** The answer: a replay's series is read once the transaction is over, since nothing may follow its COMMIT. */
+    Future<CreatedSeries> answer(Pool pool) {
+      return series != null ? Future.succeededFuture(new CreatedSeries(series, false))
+        : find(pool, replayed).map(found -> new CreatedSeries(found.orElseThrow(), true));
+    }
   }
 
   /** What a new series writes: the series as made, the bookings of the occurrences booked and all occurrences. */

@@ -3,6 +3,7 @@ package red.sessions.vyoma.bookings;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.auth.Parties;
 import red.sessions.vyoma.bus.DomainCounter;
@@ -12,6 +13,8 @@ import red.sessions.vyoma.kernel.Page;
 
 import java.time.OffsetDateTime;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -36,7 +39,7 @@ public final class SeriesVerticle extends DomainVerticle<SeriesService> implemen
     super(ADDRESS, SeriesService.class, BookingsVerticle.CONSTRAINTS);
     this.bookings = new BookingStore(pool, bookingsConfig.getInteger("idempotency_key_ttl_seconds"));
     this.store = new SeriesStore(pool, bookings, config.getInteger("horizon_weeks"));
-    this.rescheduling = new SeriesRescheduling(pool, store);
+    this.rescheduling = new SeriesRescheduling(pool, store, bookings);
   }
 
   @Override
@@ -61,9 +64,7 @@ public final class SeriesVerticle extends DomainVerticle<SeriesService> implemen
     if (!caller.actsFor(series.studentId())) {
       throw DomainException.forbidden("a series is booked only by the student it names");
     }
-    if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > BookingsVerticle.MAX_IDEMPOTENCY_KEY)) {
-      throw DomainException.invalid("an idempotency key must be 1 to " + BookingsVerticle.MAX_IDEMPOTENCY_KEY + " characters");
-    }
+    checkKey(idempotencyKey);
     return store.create(series, caller.userId(), idempotencyKey).onSuccess(created -> {
       if (!created.replayed()) {
         count(CREATED);
@@ -95,10 +96,28 @@ public final class SeriesVerticle extends DomainVerticle<SeriesService> implemen
         }))));
   }
 
+  /**
+   * A retry of a move that was made answers the series it made, read first: the lessons it moved are no longer the
+   * old series' to move again. A retry racing its first request meets the key in the move's transaction instead.
+   */
   @Override
-  public Future<Series> reschedule(Caller caller, UUID seriesId, SeriesMove move) {
-    return get(caller, seriesId).compose(series -> rescheduling.reschedule(series, occurrenceOf(series, move.fromBookingId()),
-      move, caller));
+  public Future<CreatedSeries> reschedule(Caller caller, UUID seriesId, SeriesMove move, String idempotencyKey) {
+    checkKey(idempotencyKey);
+    Map<String, Object> key = BookingStore.key(caller.userId(), idempotencyKey, move.fingerprint(seriesId));
+    return get(caller, seriesId).compose(series -> (key == null ? Future.succeededFuture(Optional.<Row>empty())
+        : bookings.madeBy(key))
+      .compose(made -> made.isPresent() ? replayed(caller, made.get().getUUID("series_id"))
+        : rescheduling.reschedule(series, occurrenceOf(series, move.fromBookingId()), move, caller, key)));
+  }
+
+  private Future<CreatedSeries> replayed(Caller caller, UUID seriesId) {
+    return get(caller, seriesId).map(series -> new CreatedSeries(series, true));
+  }
+
+  private static void checkKey(String idempotencyKey) {
+    if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > BookingsVerticle.MAX_IDEMPOTENCY_KEY)) {
+      throw DomainException.invalid("an idempotency key must be 1 to " + BookingsVerticle.MAX_IDEMPOTENCY_KEY + " characters");
+    }
   }
 
   /** The number of the series' occurrence booked as {@code bookingId}; 400 when it is none of them. */

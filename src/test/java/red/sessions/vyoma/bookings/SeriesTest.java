@@ -467,4 +467,59 @@ class SeriesTest extends ServerTest {
     assertEquals(422, api.request(HttpMethod.POST, "/series").bearerTokenAuthentication(server.token(student))
       .putHeader("Idempotency-Key", key).sendJsonObject(body.put("count", 3)).await().statusCode());
   }
+
+  @Test
+  void aMoveRetriedWithItsKeyAnswersTheSeriesItMadeAndMovesNothingTwice() {
+    String teacher = teacherIn(NEW_YORK);
+    String student = seed.student();
+    ZonedDateTime first = weeksBefore(LocalDate.now(NEW_YORK).plusWeeks(1), 0, DayOfWeek.MONDAY, LocalTime.of(8, 0), NEW_YORK);
+    JsonObject made = assertJson(post(student, weekly(student, teacher, first, NEW_YORK, 4)), 201);
+    String id = made.getString("series_id");
+    List<String> ids = bookingIds(occurrences(made));
+    ZonedDateTime wednesday = first.plusWeeks(1).plusDays(2);
+    JsonObject move = new JsonObject().put("from_booking_id", ids.get(1))
+      .put("start_time", wednesday.toOffsetDateTime().toString())
+      .put("end_time", wednesday.plusHours(1).toOffsetDateTime().toString());
+    String key = "move-" + UUID.randomUUID();
+    String path = "/series/" + id + "/reschedule";
+
+    HttpResponse<Buffer> moved = api.request(HttpMethod.POST, path).bearerTokenAuthentication(server.token(student))
+      .putHeader("Idempotency-Key", key).sendJsonObject(move).await();
+    HttpResponse<Buffer> again = api.request(HttpMethod.POST, path).bearerTokenAuthentication(server.token(student))
+      .putHeader("Idempotency-Key", key).sendJsonObject(move).await();
+
+    JsonObject continued = assertJson(moved, 201);
+    assertNull(moved.getHeader("Idempotent-Replayed"));
+    assertEquals(continued, assertJson(again, 201));
+    assertEquals("true", again.getHeader("Idempotent-Replayed"));
+    assertEquals(1, assertJson(api.get("/bookings/" + ids.get(1), server.token(student)), 200)
+      .getJsonArray("previous_times").size(), "the retry moved nothing again");
+    assertEquals(422, api.request(HttpMethod.POST, path).bearerTokenAuthentication(server.token(student))
+      .putHeader("Idempotency-Key", key).sendJsonObject(move.copy().put("time_zone", "Asia/Kolkata")).await().statusCode());
+    // Without the key, the retry is refused: the lesson it names has moved to the new series.
+    assertError(reschedule(student, id, ids.get(1), wednesday), 400);
+  }
+
+  @Test
+  void aMoveSentManyTimesAtOnceWithOneKeyIsMadeOnce() {
+    String teacher = teacherIn(NEW_YORK);
+    String student = seed.student();
+    ZonedDateTime first = weeksBefore(LocalDate.now(NEW_YORK).plusWeeks(1), 0, DayOfWeek.MONDAY, LocalTime.of(13, 0), NEW_YORK);
+    JsonObject made = assertJson(post(student, weekly(student, teacher, first, NEW_YORK, 3)), 201);
+    String id = made.getString("series_id");
+    ZonedDateTime friday = first.plusDays(4);
+    JsonObject move = new JsonObject().put("from_booking_id", bookingIds(occurrences(made)).get(0))
+      .put("start_time", friday.toOffsetDateTime().toString())
+      .put("end_time", friday.plusHours(1).toOffsetDateTime().toString());
+    String key = "move-" + UUID.randomUUID();
+
+    List<HttpResponse<Buffer>> answers = Race.start(server, Race.MIN_RACERS, racer ->
+      Entrant.of(HttpMethod.POST, "/series/" + id + "/reschedule", server.token(student), move)
+        .withHeader("Idempotency-Key", key)).finish();
+
+    List<String> series = answers.stream().map(answer -> assertJson(answer, 201).getString("series_id")).distinct().toList();
+    assertEquals(1, series.size(), series::toString);
+    assertEquals(1, answers.stream().filter(answer -> answer.getHeader("Idempotent-Replayed") == null).count());
+    assertEquals(id, assertJson(api.get("/series/" + series.get(0), server.token(student)), 200).getString("continues"));
+  }
 }
