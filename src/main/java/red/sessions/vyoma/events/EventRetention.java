@@ -35,7 +35,7 @@ public final class EventRetention {
       RETURNING e.id, substr(e.id::text, 15, 1) = '7' AS time_ordered),
     marked AS (
       UPDATE events_pruned
-         SET through_id = GREATEST(through_id, (SELECT max(id) FROM pruned WHERE time_ordered)),
+         SET through_id = GREATEST(through_id, (SELECT id FROM pruned WHERE time_ordered ORDER BY id DESC LIMIT 1)),
              random_id_pruned = random_id_pruned OR EXISTS (SELECT 1 FROM pruned WHERE NOT time_ordered)
        WHERE EXISTS (SELECT 1 FROM pruned))
     SELECT count(*)::int AS handled FROM pruned""";
