@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.Test;
 import red.sessions.vyoma.kernel.Ids;
+import red.sessions.vyoma.support.Scrape;
 import red.sessions.vyoma.support.Seed;
 import red.sessions.vyoma.support.TestServer;
 import red.sessions.vyoma.support.Wait;
@@ -146,7 +147,7 @@ class RetentionTest {
   }
 
   @Test
-  void theLogMailersFilesPastTheirPeriodArePrunedAtStart() throws IOException {
+  void theLogMailersFilesPastTheirPeriodArePrunedAtStartAndCounted() throws IOException {
     Path dataDir = TestServer.temporaryDirectory();
     Path mail = Files.createDirectories(dataDir.resolve("mail"));
     Path old = Files.writeString(mail.resolve("old.eml"), "Subject: old\r\n\r\nsent long ago\r\n");
@@ -157,6 +158,8 @@ class RetentionTest {
       assertEquals(3600, server.config().retention().getInteger("sweep_interval_seconds"), "only the sweep at start runs");
       Wait.eventually(WITHIN, EVERY, () -> !Files.exists(old), () -> "the file written 91 days ago is still there");
       assertTrue(Files.exists(recent), "the file written 89 days ago is kept");
+      Scrape.until(() -> server.api().get("/metrics", null), "vyoma_retention_pruned_rows_total",
+        Map.of("table", "mail_files"), 1);
     }
   }
 
