@@ -19,6 +19,7 @@ import red.sessions.vyoma.bookings.SeriesVerticle;
 import red.sessions.vyoma.bus.LocalServices;
 import red.sessions.vyoma.calendars.CalendarsVerticle;
 import red.sessions.vyoma.events.EventNotices;
+import red.sessions.vyoma.events.EventRetention;
 import red.sessions.vyoma.events.EventsVerticle;
 import red.sessions.vyoma.externalcalendars.ExternalCalendarFetcher;
 import red.sessions.vyoma.externalcalendars.ExternalCalendarsVerticle;
@@ -31,6 +32,7 @@ import red.sessions.vyoma.meetings.LessonOver;
 import red.sessions.vyoma.meetings.MeetingEventsVerticle;
 import red.sessions.vyoma.meetings.MeetingsVerticle;
 import red.sessions.vyoma.notifications.NotificationDispatcher;
+import red.sessions.vyoma.notifications.NotificationRetention;
 import red.sessions.vyoma.notifications.NotificationsVerticle;
 import red.sessions.vyoma.notifications.UnsubscribeTokens;
 import red.sessions.vyoma.packages.PackageExpiry;
@@ -42,6 +44,7 @@ import red.sessions.vyoma.profiles.ProfilesVerticle;
 import red.sessions.vyoma.reviews.ReviewsVerticle;
 import red.sessions.vyoma.search.SearchVerticle;
 import red.sessions.vyoma.sessions.SessionsVerticle;
+import red.sessions.vyoma.webhooks.DeliveryLogRetention;
 import red.sessions.vyoma.webhooks.WebhookDispatcher;
 import red.sessions.vyoma.webhooks.WebhooksVerticle;
 
@@ -53,7 +56,7 @@ import java.util.function.Function;
  * The running server, composed in order: database (started if embedded, migrated) → token verifier →
  * domain worker verticles (and the cleanup of expired idempotency keys, the sweeps of packages and series, the
  * listener for committed events, the webhook and notification dispatchers, the follower of Chime's meeting events
- * when a queue is configured, the external calendars' fetcher) → HTTP verticles. Stopping runs the other way round,
+ * when a queue is configured, the external calendars' fetcher, the retention sweeps) → HTTP verticles. Stopping runs the other way round,
  * so requests in flight still find their domains and the database while the HTTP servers drain.
  */
 public final class Application {
@@ -150,6 +153,14 @@ public final class Application {
         : noted(vertx.deployVerticle(new MeetingEventsVerticle(database.pool(), config.meetings(), cluster),
           new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)), deployments))
       .compose(v -> noted(vertx.deployVerticle(new ExternalCalendarFetcher(database.pool(), config.calendars())), deployments))
+      .compose(v -> noted(vertx.deployVerticle(EventRetention.sweep(database.pool(), config.events(), config.retention())),
+        deployments))
+      .compose(v -> noted(vertx.deployVerticle(DeliveryLogRetention.sweep(database.pool(), config.webhooks(),
+        config.retention())), deployments))
+      .compose(v -> noted(vertx.deployVerticle(NotificationRetention.sweep(database.pool(), config.notifications(),
+        config.retention())), deployments))
+      .compose(v -> noted(vertx.deployVerticle(NotificationRetention.mailFiles(vertx, config.dataDir(),
+        config.notifications(), config.retention())), deployments))
       .compose(v -> vertx.deployVerticle(
         () -> new HttpVerticle(config, verifier, database, uploads, cluster, limits, streamSlots), http))
       .map(id -> {

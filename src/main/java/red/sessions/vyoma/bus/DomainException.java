@@ -15,6 +15,8 @@ public final class DomainException extends RuntimeException {
     NOT_FOUND,
     /** The call conflicts with the object's current state (a double booking, a transition out of order). */
     CONFLICT,
+    /** What the call names existed once but is no longer kept (an event pruned from the outbox). */
+    GONE,
     /** The caller asked for the change only at a version the object has left. */
     STALE,
     /** An idempotency key came back with a different request. */

@@ -5,12 +5,11 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
-import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.bus.DomainException;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -31,10 +30,14 @@ public final class EventStore {
     LIMIT #{limit}""";
 
   // Only an event the reader could have read marks a place: another user's event is as unknown as no event,
-  // so its id cannot be probed.
+  // so its id cannot be probed. An id not (or no longer) there is judged against what the retention sweep has
+  // pruned (events_pruned, one row): from the id alone, so nothing is told of whose event it was.
   private static final String CURSOR_OF = """
-    SELECT txid::text AS txid, position FROM events
-     WHERE id = #{id} AND (#{all} OR users @> ARRAY[#{user}]::text[])""";
+    SELECT e.txid::text AS txid, e.position,
+           coalesce(CASE WHEN substr(#{id}::text, 15, 1) = '7' THEN #{id} <= p.through_id
+                         ELSE p.random_id_pruned END, false) AS pruned
+      FROM events_pruned p
+      LEFT JOIN events e ON e.id = #{id} AND (#{all} OR e.users @> ARRAY[#{user}]::text[])""";
 
   // Every event before the oldest running transaction is already final, so "now" starts there.
   private static final String NOW = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS txid";
@@ -45,11 +48,24 @@ public final class EventStore {
     this.pool = pool;
   }
 
-  /** Where the event lies, if it is one the user reads; {@code user} null reads everyone's. */
-  Future<Optional<EventCursor>> cursorOf(String user, UUID eventId) {
-    return SqlTemplate.forQuery(pool, CURSOR_OF).mapTo(EventStore::cursor)
+  /**
+   * Where the event lies, if it is one the user reads; {@code user} null reads everyone's. Refused as gone when it
+   * was pruned, as invalid when it never was one the user reads.
+   */
+  Future<EventCursor> cursorOf(String user, UUID eventId) {
+    return SqlTemplate.forQuery(pool, CURSOR_OF)
       .execute(Map.of("id", eventId, "all", user == null, "user", user == null ? "" : user))
-      .map(Rows::first);
+      .map(rows -> {
+        Row row = rows.iterator().next();
+        if (row.getString("txid") != null) {
+          return cursor(row);
+        }
+        if (row.getBoolean("pruned")) {
+          throw new DomainException(DomainException.Reason.GONE, "event " + eventId + " was older than the events"
+            + " kept and has been pruned; resume from the oldest event kept: GET /events without after");
+        }
+        throw DomainException.invalid("no event " + eventId + " among those you can read, to read after");
+      });
   }
 
   Future<EventCursor> now() {

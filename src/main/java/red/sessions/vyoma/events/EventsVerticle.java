@@ -26,8 +26,7 @@ public final class EventsVerticle extends DomainVerticle<EventService> implement
   public Future<EventCursor> start(Caller caller, boolean all, UUID after, boolean fromNow) {
     requireAllowed(caller, all);
     if (after != null) {
-      return store.cursorOf(reader(caller, all), after).map(found -> found.orElseThrow(() -> DomainException.invalid(
-        "no event " + after + " among those you can read, to read after")));
+      return store.cursorOf(reader(caller, all), after);
     }
     return fromNow ? store.now() : Future.succeededFuture(EventCursor.BEGINNING);
   }

@@ -76,6 +76,7 @@ public final class ErrorResponses {
       case FORBIDDEN -> 403;
       case NOT_FOUND -> 404;
       case CONFLICT -> 409;
+      case GONE -> 410;
       case STALE -> 412;
       case KEY_REUSED -> 422;
       case DEPENDENCY_REFUSED -> 502;

@@ -27,13 +27,18 @@ interface Mailer {
 
   Future<Void> close();
 
+  /** Where the {@code log} provider writes its files. */
+  static Path logDirectory(Path dataDir) {
+    return dataDir.resolve("mail");
+  }
+
   /**
    * @param mail the {@code mail} section
    */
   static Mailer of(Vertx vertx, JsonObject mail, Path dataDir, int maxInFlight) {
     String provider = mail.getString("provider");
     return switch (provider) {
-      case "log" -> new Files(vertx, dataDir.resolve("mail"));
+      case "log" -> new Files(vertx, logDirectory(dataDir));
       case "smtp" -> new Smtp(MailClient.create(vertx, smtp(mail, maxInFlight)));
       default -> throw new IllegalArgumentException("mail.provider must be log or smtp, not " + provider);
     };

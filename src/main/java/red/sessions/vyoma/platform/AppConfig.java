@@ -236,6 +236,10 @@ public final class AppConfig {
     return json.getJsonObject("tls");
   }
 
+  public JsonObject retention() {
+    return json.getJsonObject("retention");
+  }
+
   public JsonObject rateLimits() {
     return json.getJsonObject("rate_limits");
   }

@@ -1,7 +1,9 @@
 package red.sessions.vyoma.platform;
 
+import io.micrometer.core.instrument.Counter;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
@@ -31,6 +33,7 @@ public final class Sweep extends VerticleBase {
 
   private static final Logger LOG = LoggerFactory.getLogger(Sweep.class);
   private static final int BATCH = 1000;
+  private static final String PRUNED = "vyoma_retention_pruned_rows";
 
   /** One batch of a round: at most {@code size} rows handled; answers how many were. */
   public interface Batch {
@@ -40,6 +43,8 @@ public final class Sweep extends VerticleBase {
   private final String what;
   private final Batch batch;
   private final long intervalMs;
+  private String prunedTable;
+  private Counter pruned;
   private long timer = -1;
 
   /**
@@ -79,16 +84,58 @@ public final class Sweep extends VerticleBase {
     this.intervalMs = intervalSeconds * 1000;
   }
 
+  /**
+   * A batch of one statement that answers in its one row's {@code handled} column how many rows it handled (a
+   * statement whose work is done in its common table expressions), with {@code #{batch}} among its parameters.
+   */
+  public static Batch counting(Pool pool, String sql, Map<String, Object> params) {
+    return size -> {
+      Map<String, Object> all = new HashMap<>(params);
+      all.put("batch", size);
+      return SqlTemplate.forQuery(pool, sql).mapTo(row -> row.getInteger("handled")).execute(all)
+        .map(rows -> rows.iterator().next());
+    };
+  }
+
+  /** A retention period in days from a config section, refused unless positive. */
+  public static int days(JsonObject section, String key) {
+    int days = section.getInteger(key);
+    if (days <= 0) {
+      throw new IllegalArgumentException(key + " must be a positive number of days");
+    }
+    return days;
+  }
+
+  /**
+   * Makes this a retention sweep of the table: a round at once when deployed, then every interval, and the rows
+   * pruned counted in {@code vyoma_retention_pruned_rows_total{table}}.
+   */
+  public Sweep pruning(String table) {
+    this.prunedTable = table;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
-    timer = vertx.setPeriodic(intervalMs, id -> sweep(0)
+    timer = vertx.setPeriodic(intervalMs, id -> round());
+    if (prunedTable != null) {
+      pruned = Counter.builder(PRUNED)
+        .description("Rows (or files) deleted by the retention sweeps, by table")
+        .tag("table", prunedTable)
+        .register(Metrics.registry(vertx));
+      round();
+    }
+    return Future.succeededFuture();
+  }
+
+  private void round() {
+    sweep(0)
       .onSuccess(swept -> {
         if (swept > 0) {
           LOG.info("Swept {} {}", swept, what);
         }
       })
-      .onFailure(e -> LOG.warn("Could not sweep {} (next try in {} s): {}", what, intervalMs / 1000, e.toString())));
-    return Future.succeededFuture();
+      .onFailure(e -> LOG.warn("Could not sweep {} (next try in {} s): {}", what, intervalMs / 1000, e.toString()));
   }
 
   @Override
@@ -100,6 +147,11 @@ public final class Sweep extends VerticleBase {
   /** Sweeps batch after batch until one comes back short; answers how many rows went in all. */
   private Future<Integer> sweep(int sofar) {
     return batch.run(BATCH)
+      .onSuccess(swept -> {
+        if (pruned != null) {
+          pruned.increment(swept);
+        }
+      })
       .compose(swept -> swept < BATCH ? Future.succeededFuture(sofar + swept) : sweep(sofar + swept));
   }
 

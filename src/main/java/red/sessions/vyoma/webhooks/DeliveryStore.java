@@ -79,7 +79,8 @@ final class DeliveryStore {
         FROM webhook_deliveries WHERE id = #{id} AND attempts = #{attempt})
     UPDATE webhook_deliveries d
        SET status = decided.status,
-           next_attempt_at = CASE WHEN decided.status = 'pending' THEN now() + #{gap_ms} * interval '1 millisecond' END
+           next_attempt_at = CASE WHEN decided.status = 'pending' THEN now() + #{gap_ms} * interval '1 millisecond' END,
+           finished_at = CASE WHEN decided.status <> 'pending' THEN now() END
       FROM decided WHERE d.id = decided.id
     RETURNING d.status""";
 

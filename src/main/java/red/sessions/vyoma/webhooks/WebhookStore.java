@@ -63,7 +63,7 @@ final class WebhookStore {
     INSERT INTO webhook_deliveries (webhook_id, event_id) SELECT id, #{event_id} FROM webhooks WHERE id = #{webhook_id}""";
   // Only a delivery that is finished is sent again: a pending one may be in flight on some node right now.
   private static final String REDELIVER = """
-    UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(), retry_from = now()
+    UPDATE webhook_deliveries SET status = 'pending', next_attempt_at = now(), retry_from = now(), finished_at = NULL
      WHERE id = #{delivery_id} AND webhook_id = #{id} AND status <> 'pending'""";
 
   private final Pool pool;
