@@ -19,6 +19,9 @@ CREATE TABLE exports (
   created_at    timestamptz NOT NULL DEFAULT now(),
   finished_at   timestamptz,
   expired_at    timestamptz,
+  -- When a node last claimed the ready export to delete its ZIP (ExportExpiry), so one node at a time does, and one
+  -- whose deletion failed (the store down) is tried again a sweep later.
+  expiry_claimed_at timestamptz,
   CHECK (status <> 'ready' OR (object_key IS NOT NULL AND size_bytes IS NOT NULL AND finished_at IS NOT NULL)),
   CHECK (status <> 'failed' OR (error IS NOT NULL AND finished_at IS NOT NULL))
 );
