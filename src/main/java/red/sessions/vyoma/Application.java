@@ -56,7 +56,8 @@ import java.util.function.Function;
  * The running server, composed in order: database (started if embedded, migrated) → token verifier →
  * domain worker verticles (and the cleanup of expired idempotency keys, the sweeps of packages and series, the
  * listener for committed events, the webhook and notification dispatchers, the follower of Chime's meeting events
- * when a queue is configured, the external calendars' fetcher, the exports' builder and their expiry) → HTTP verticles. Stopping runs the other way round,
+ * when a queue is configured, the external calendars' fetcher, the exports' builder where this node builds them and
+ * their expiry) → HTTP verticles. Stopping runs the other way round,
  * so requests in flight still find their domains and the database while the HTTP servers drain.
  */
 public final class Application {
@@ -154,8 +155,9 @@ public final class Application {
         : noted(vertx.deployVerticle(new MeetingEventsVerticle(database.pool(), config.meetings(), cluster),
           new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)), deployments))
       .compose(v -> noted(vertx.deployVerticle(new ExternalCalendarFetcher(database.pool(), config.calendars())), deployments))
-      .compose(v -> noted(vertx.deployVerticle(new ExportBuilder(database.pool(),
-        config.domain().getLong("request_timeout_ms"))), deployments))
+      .compose(v -> !config.exports().getBoolean("build") ? Future.<Void>succeededFuture()
+        : noted(vertx.deployVerticle(new ExportBuilder(database.pool(), config.domain().getLong("request_timeout_ms"))),
+          deployments))
       .compose(v -> noted(vertx.deployVerticle(ExportExpiry.sweep(vertx, database.pool(), config.exports(),
         config.domain().getLong("request_timeout_ms"))), deployments))
       .compose(v -> vertx.deployVerticle(

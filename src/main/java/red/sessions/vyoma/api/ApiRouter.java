@@ -134,16 +134,9 @@ final class ApiRouter {
 
     if ("local".equals(config.storage().getString("provider"))) {
       // A signed read of the local store (an export's download_url) carries its credential in the URL, as S3's
-      // pre-signed GET does: no bearer token. Without a signature, the read is the token-bearing one below.
-      Handler<RoutingContext> byAddress = AccessLog.notingRoute(limits::byAddress);
-      router.getWithRegex(FileRoutes.FILE_PATH).setName(FileRoutes.FILE_ROUTE)
-        .handler(ctx -> {
-          if (ctx.request().getParam("signature") == null) {
-            ctx.next();
-          } else {
-            byAddress.handle(ctx);
-          }
-        })
+      // pre-signed GET does: no bearer token here.
+      router.getWithRegex(LocalSignedReads.PATH).setName(LocalSignedReads.ROUTE)
+        .handler(AccessLog.notingRoute(limits::byAddress))
         .handler(StorableText::pathAndQuery)
         .handler(ctx -> LocalSignedReads.serve(ctx, uploads));
     }

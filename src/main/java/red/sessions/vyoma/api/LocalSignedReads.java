@@ -6,11 +6,15 @@ import red.sessions.vyoma.files.LocalUploads;
 import java.nio.file.Path;
 
 /**
- * The local store's signed reads, {@code GET /files/<key>?expires=…&type=…&name=…&signature=…}: the HTTP side of
+ * The local store's signed reads, {@code GET /downloads/<key>?expires=…&type=…&name=…&signature=…}: the HTTP side of
  * {@link LocalUploads#signedRead}, as S3 serves its pre-signed GETs. The file is sent from disk as it is, with the
  * signed type, as an attachment of the signed name.
  */
 final class LocalSignedReads {
+
+  static final String PATH = "/downloads/(?<key>.+)";
+  /** The route's template, in metrics and the access log (the regex is not one). */
+  static final String ROUTE = "/downloads/:key";
 
   private LocalSignedReads() {
   }

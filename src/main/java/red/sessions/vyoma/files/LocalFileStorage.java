@@ -8,6 +8,7 @@ import red.sessions.vyoma.bus.DomainException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,12 +30,14 @@ final class LocalFileStorage implements FileStorage {
   private final FileSystem fileSystem;
   private final Path root;
   private final String baseUrl;
+  private final String downloadsUrl;
   private final UploadSigner signer;
 
   LocalFileStorage(FileSystem fileSystem, Path dataDir, String baseUrl, UploadSigner signer) {
     this.fileSystem = fileSystem;
     this.root = rootUnder(dataDir);
     this.baseUrl = baseUrl;
+    this.downloadsUrl = URI.create(baseUrl).resolve("../downloads/").toString();
     this.signer = signer;
   }
 
@@ -76,11 +79,14 @@ final class LocalFileStorage implements FileStorage {
     }
   }
 
-  /** The store's own URL of the key, as an upload's, with what it is sent as signed in ({@link LocalUploads#signedRead}). */
+  /**
+   * The server's {@code /downloads/<key>}, beside {@code storage.base_url}'s {@code /files/}, with what it is sent as
+   * signed in ({@link LocalUploads#signedRead}).
+   */
   @Override
   public String signGet(String key, String contentType, String fileName, Duration validFor) {
     long expiry = Instant.now().plus(validFor).getEpochSecond();
-    return baseUrl + key + "?expires=" + expiry + "&type=" + URLEncoder.encode(contentType, StandardCharsets.UTF_8)
+    return downloadsUrl + key + "?expires=" + expiry + "&type=" + URLEncoder.encode(contentType, StandardCharsets.UTF_8)
       + "&name=" + URLEncoder.encode(fileName, StandardCharsets.UTF_8)
       + "&signature=" + signer.signGet(key, contentType, fileName, expiry);
   }

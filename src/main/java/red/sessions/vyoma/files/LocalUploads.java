@@ -51,7 +51,7 @@ public final class LocalUploads {
   }
 
   /**
-   * The file a signed read of the store ({@code GET /files/<key>?expires=…&type=…&name=…&signature=…}, made by
+   * The file a signed read of the store ({@code GET /downloads/<key>?expires=…&type=…&name=…&signature=…}, made by
    * {@link LocalFileStorage#signGet}) reads, once the URL is found to be this server's for exactly these values,
    * and not expired; as with S3's, the signature is the credential.
    *

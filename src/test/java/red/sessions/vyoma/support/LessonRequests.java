@@ -251,6 +251,9 @@ public final class LessonRequests {
       .query("limit", "10").query("offset", "0"));
     requests.put("POST /webhooks/{id}/deliveries/{delivery_id}/redeliver", Request.of(a).path("id", webhook)
       .path("delivery_id", UUID.randomUUID().toString()));
+    requests.put("POST /profiles/{user_id}/export", Request.of(s).path("user_id", student));
+    requests.put("GET /exports/{export_id}", Request.of(s).path("export_id", UUID.randomUUID().toString()));
+    requests.put("GET /exports", Request.of(a).query("limit", "10").query("offset", "0"));
     Request upload = Request.of(null).path("key", fileKey).header("Content-Type", "application/pdf");
     for (String pair : uploadQuery.split("&")) {
       String[] nameValue = pair.split("=", 2);
