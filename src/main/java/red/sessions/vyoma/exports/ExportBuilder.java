@@ -12,7 +12,6 @@ import red.sessions.vyoma.bus.LocalServices;
 import red.sessions.vyoma.files.FileService;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
