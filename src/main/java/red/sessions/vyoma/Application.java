@@ -21,6 +21,9 @@ import red.sessions.vyoma.calendars.CalendarsVerticle;
 import red.sessions.vyoma.events.EventNotices;
 import red.sessions.vyoma.events.EventRetention;
 import red.sessions.vyoma.events.EventsVerticle;
+import red.sessions.vyoma.exports.ExportBuilder;
+import red.sessions.vyoma.exports.ExportExpiry;
+import red.sessions.vyoma.exports.ExportsVerticle;
 import red.sessions.vyoma.externalcalendars.ExternalCalendarFetcher;
 import red.sessions.vyoma.externalcalendars.ExternalCalendarsVerticle;
 import red.sessions.vyoma.files.FilesVerticle;
@@ -56,7 +59,8 @@ import java.util.function.Function;
  * The running server, composed in order: database (started if embedded, migrated) → token verifier →
  * domain worker verticles (and the cleanup of expired idempotency keys, the sweeps of packages and series, the
  * listener for committed events, the webhook and notification dispatchers, the follower of Chime's meeting events
- * when a queue is configured, the external calendars' fetcher, the retention sweeps) → HTTP verticles. Stopping runs the other way round,
+ * when a queue is configured, the external calendars' fetcher, the retention sweeps, the exports' builder where this
+ * node builds them and their expiry) → HTTP verticles. Stopping runs the other way round,
  * so requests in flight still find their domains and the database while the HTTP servers drain.
  */
 public final class Application {
@@ -85,7 +89,8 @@ public final class Application {
     parts -> new WebhooksVerticle(parts.pool(), parts.config().webhooks()),
     parts -> new CalendarsVerticle(parts.pool(), parts.config().calendars()),
     parts -> new NotificationsVerticle(parts.pool(), parts.config().mail(), parts.unsubscribe()),
-    parts -> new FilesVerticle(parts.pool(), parts.config().storage(), parts.config().dataDir(), parts.signer()));
+    parts -> new FilesVerticle(parts.pool(), parts.config().storage(), parts.config().dataDir(), parts.signer()),
+    parts -> new ExportsVerticle(parts.pool(), parts.config().exports(), parts.config().domain().getLong("request_timeout_ms")));
 
   private final Vertx vertx;
   private final Database database;
@@ -161,6 +166,11 @@ public final class Application {
         config.retention())), deployments))
       .compose(v -> noted(vertx.deployVerticle(NotificationRetention.mailFiles(vertx, config.dataDir(),
         config.notifications(), config.retention())), deployments))
+      .compose(v -> !config.exports().getBoolean("build") ? Future.<Void>succeededFuture()
+        : noted(vertx.deployVerticle(new ExportBuilder(database.pool(), config.domain().getLong("request_timeout_ms"))),
+          deployments))
+      .compose(v -> noted(vertx.deployVerticle(ExportExpiry.sweep(vertx, database.pool(), config.exports(),
+        config.domain().getLong("request_timeout_ms"))), deployments))
       .compose(v -> vertx.deployVerticle(
         () -> new HttpVerticle(config, verifier, database, uploads, cluster, limits, streamSlots), http))
       .map(id -> {

@@ -16,6 +16,7 @@ import red.sessions.vyoma.bookings.SeriesService;
 import red.sessions.vyoma.calendars.CalendarService;
 import red.sessions.vyoma.events.EventService;
 import red.sessions.vyoma.externalcalendars.ExternalCalendarService;
+import red.sessions.vyoma.exports.ExportService;
 import red.sessions.vyoma.files.FileService;
 import red.sessions.vyoma.files.LocalUploads;
 import red.sessions.vyoma.http.AccessLog;
@@ -129,6 +130,16 @@ final class ApiRouter {
         .onSuccess(done -> json(ctx, 200, new JsonObject().put("message", "You will receive no more emails")))
         .onFailure(ctx::fail));
 
+    ExportRoutes.mount(api, services.of(ExportService.class, ExportService.ADDRESS));
+
+    if ("local".equals(config.storage().getString("provider"))) {
+      // A signed read of the local store (an export's download_url) carries its credential in the URL, as S3's
+      // pre-signed GET does: no bearer token here.
+      router.getWithRegex(LocalSignedReads.PATH).setName(LocalSignedReads.ROUTE)
+        .handler(AccessLog.notingRoute(limits::byAddress))
+        .handler(StorableText::pathAndQuery)
+        .handler(ctx -> LocalSignedReads.serve(ctx, uploads));
+    }
     FileRoutes.mount(api, services.of(FileService.class, FileService.ADDRESS));
     if ("local".equals(config.storage().getString("provider"))) {
       // The signature in the URL is the credential, as with S3's pre-signed URLs: no bearer token here.

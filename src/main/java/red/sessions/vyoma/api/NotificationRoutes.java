@@ -2,8 +2,7 @@ package red.sessions.vyoma.api;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import red.sessions.vyoma.kernel.Times;
-import red.sessions.vyoma.notifications.Notification;
+import red.sessions.vyoma.notifications.NotificationJson;
 import red.sessions.vyoma.notifications.NotificationService;
 import red.sessions.vyoma.notifications.Preferences;
 
@@ -26,25 +25,11 @@ final class NotificationRoutes {
         NotificationBodies.preferences(call.body()))
       .map(preferences -> Reply.ok(json(preferences))));
     api.get("/bookings/:booking_id/notifications", call -> notifications.ofBooking(call.caller(), call.pathUuid("booking_id"))
-      .map(list -> Reply.ok(new JsonArray(list.stream().map(NotificationRoutes::json).toList()))));
+      .map(list -> Reply.ok(new JsonArray(list.stream().map(NotificationJson::notification).toList()))));
   }
 
   private static JsonObject json(Preferences preferences) {
     return new JsonObject().put("email", preferences.email())
       .put("reminders_minutes_before", new JsonArray(preferences.remindersMinutesBefore()));
-  }
-
-  private static JsonObject json(Notification notification) {
-    return new JsonObject()
-      .put("notification_id", notification.id().toString())
-      .put("recipient", notification.recipient())
-      .put("kind", notification.kind().wire())
-      .put("minutes_before", notification.minutesBefore())
-      .put("due_at", Times.format(notification.dueAt()))
-      .put("status", notification.status())
-      .put("sent_at", notification.sentAt() == null ? null : Times.format(notification.sentAt()))
-      .put("attempts", notification.attempts())
-      .put("error", notification.error())
-      .put("created_at", Times.format(notification.createdAt()));
   }
 }

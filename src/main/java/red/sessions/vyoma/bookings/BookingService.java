@@ -26,6 +26,9 @@ public interface BookingService {
   /** One booking, for its two parties and admins. */
   Future<Booking> get(Caller caller, UUID bookingId);
 
+  /** The bookings the user is a party to, for the user's export (no route reaches it), by id after {@code after} (null: from the first), at most {@code limit}. */
+  Future<List<Booking>> ofUser(String userId, UUID after, int limit);
+
   /**
    * Books the time for the student it names. With an idempotency key (1 to 255 characters, scoped to the
    * caller), asking again for the same booking answers the first one, replayed.

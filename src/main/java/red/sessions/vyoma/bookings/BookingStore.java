@@ -1,5 +1,6 @@
 package red.sessions.vyoma.bookings;
 
+import red.sessions.vyoma.kernel.Keyset;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -46,6 +47,13 @@ final class BookingStore {
     LIMIT #{limit} OFFSET #{offset}""";
 
   private static final String FIND = "SELECT " + Booking.COLUMNS + " FROM bookings WHERE id = #{id}";
+
+  // A page of a user's bookings as either party, by id (time-ordered) after the last page's.
+  private static final String OF_USER = "SELECT " + Booking.COLUMNS + """
+     FROM bookings
+    WHERE (student_id = #{user_id} OR teacher_id = #{user_id}) AND (#{after}::uuid IS NULL OR id > #{after})
+    ORDER BY id
+    LIMIT #{limit}""";
 
   // Bookings with a teacher, and of a student, are made one at a time: both parties' profiles are locked
   // first (through profile_roles, as profiles/ publishes them), in one order. So what a booking was judged by
@@ -158,6 +166,11 @@ final class BookingStore {
   BookingStore(Pool pool, int keyTtlSeconds) {
     this.pool = pool;
     this.keyTtlSeconds = keyTtlSeconds;
+  }
+
+  Future<List<Booking>> ofUser(String userId, UUID after, int limit) {
+    return SqlTemplate.forQuery(pool, OF_USER).mapTo(Booking::of).execute(Keyset.params(userId, after, limit))
+      .map(Rows::toList);
   }
 
   Future<List<Booking>> list(String studentId, String teacherId, Page page) {

@@ -65,6 +65,11 @@ public final class BookingsVerticle extends DomainVerticle<BookingService> imple
   }
 
   @Override
+  public Future<List<Booking>> ofUser(String userId, UUID after, int limit) {
+    return store.ofUser(userId, after, limit);
+  }
+
+  @Override
   public Future<Booking> get(Caller caller, UUID bookingId) {
     return store.find(bookingId).map(found ->
       Parties.seenBy(caller, found.orElseThrow(() -> DomainException.notFound("no booking " + bookingId)), "booking"));

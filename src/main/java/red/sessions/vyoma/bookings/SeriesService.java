@@ -22,6 +22,9 @@ public interface SeriesService {
   /** One series, for its two parties and admins. */
   Future<Series> get(Caller caller, UUID seriesId);
 
+  /** The series the user is a party to, for the user's export (no route reaches it), by id after {@code after} (null: from the first), at most {@code limit}. */
+  Future<List<Series>> ofUser(String userId, UUID after, int limit);
+
   /**
    * Books the series for the student it names. With an idempotency key (as on bookings), asking again for the same
    * series answers the first one, replayed.

@@ -1,5 +1,6 @@
 package red.sessions.vyoma.bookings;
 
+import red.sessions.vyoma.kernel.Keyset;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
@@ -55,6 +56,12 @@ final class SeriesStore {
       FROM booking_series s""";
 
   private static final String FIND = SELECT + " WHERE s.id = #{id}";
+
+  private static final String OF_USER = SELECT + """
+
+     WHERE (s.student_id = #{user_id} OR s.teacher_id = #{user_id}) AND (#{after}::uuid IS NULL OR s.id > #{after})
+     ORDER BY s.id
+     LIMIT #{limit}""";
 
   private static final String LIST = SELECT + """
 
@@ -130,6 +137,11 @@ final class SeriesStore {
     this.pool = pool;
     this.bookings = bookings;
     this.horizonWeeks = horizonWeeks;
+  }
+
+  Future<List<Series>> ofUser(String userId, UUID after, int limit) {
+    return SqlTemplate.forQuery(pool, OF_USER).mapTo(Series::of).execute(Keyset.params(userId, after, limit))
+      .map(Rows::toList);
   }
 
   Future<List<Series>> list(String studentId, String teacherId, Page page) {

@@ -54,6 +54,11 @@ public final class SeriesVerticle extends DomainVerticle<SeriesService> implemen
   }
 
   @Override
+  public Future<List<Series>> ofUser(String userId, UUID after, int limit) {
+    return store.ofUser(userId, after, limit);
+  }
+
+  @Override
   public Future<Series> get(Caller caller, UUID seriesId) {
     return store.find(seriesId).map(found ->
       Parties.seenBy(caller, found.orElseThrow(() -> DomainException.notFound("no series " + seriesId)), "series"));

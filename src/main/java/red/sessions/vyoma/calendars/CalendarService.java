@@ -32,6 +32,12 @@ public interface CalendarService {
   Future<CalendarDocument> feed(String token);
 
   /**
+   * A page of every lesson the user is a party to (whatever its time), as their feed shows each, for their export
+   * (no route reaches it): by id after {@code after} (null: from the first), at most {@code limit}.
+   */
+  Future<CalendarPart> ofUser(String userId, UUID after, int limit);
+
+  /**
    * The booking as an invitation to one of its parties, as it is now, for notifications/ to attach to an email
    * (no route reaches it); empty when there is no such booking.
    */

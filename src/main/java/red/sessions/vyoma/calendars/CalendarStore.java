@@ -1,5 +1,6 @@
 package red.sessions.vyoma.calendars;
 
+import red.sessions.vyoma.kernel.Keyset;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -40,6 +41,12 @@ final class CalendarStore {
            AND (l.status <> 'cancelled' OR l.changed_at > now() - make_interval(days => %d))) lesson ON true
      ORDER BY lesson.start_time, lesson.id""".formatted(Lesson.SELECT, DAYS_BACK, DAYS_AHEAD, CANCELLED_KEPT_DAYS);
 
+  private static final String LESSONS_OF = Lesson.SELECT + """
+
+     WHERE (l.student_id = #{user_id} OR l.teacher_id = #{user_id}) AND (#{after}::uuid IS NULL OR l.id > #{after})
+     ORDER BY l.id
+     LIMIT #{limit}""";
+
   private static final String LOCK_OWNER = "SELECT user_id FROM profile_roles WHERE user_id = #{user_id} FOR NO KEY UPDATE";
   private static final String INSERT = """
     INSERT INTO calendar_feeds (user_id, token_hash)
@@ -59,6 +66,11 @@ final class CalendarStore {
 
   Future<Optional<Lesson>> lesson(UUID bookingId) {
     return SqlTemplate.forQuery(pool, LESSON).mapTo(Lesson::of).execute(Map.of("id", bookingId)).map(Rows::first);
+  }
+
+  Future<List<Lesson>> lessonsOf(String userId, UUID after, int limit) {
+    return SqlTemplate.forQuery(pool, LESSONS_OF).mapTo(Lesson::of).execute(Keyset.params(userId, after, limit))
+      .map(Rows::toList);
   }
 
   /** The feed's owner and lessons, or empty when no feed has this token. */

@@ -22,6 +22,8 @@ import java.util.UUID;
 public final class CalendarsVerticle extends DomainVerticle<CalendarService> implements CalendarService {
 
   private static final String FEED_NAME = "Vyoma lessons";
+  private static final String BEGIN_EVENT = "BEGIN:VEVENT\r\n";
+  private static final String END = "END:VCALENDAR\r\n";
 
   private final CalendarStore store;
   private final LessonCalendar calendar;
@@ -89,6 +91,18 @@ public final class CalendarsVerticle extends DomainVerticle<CalendarService> imp
   @Override
   public Future<Optional<Invitation>> invitation(UUID bookingId, Invitee invitee) {
     return store.lesson(bookingId).map(found -> found.map(lesson -> calendar.invitation(lesson, invitee)));
+  }
+
+  @Override
+  public Future<CalendarPart> ofUser(String userId, UUID after, int limit) {
+    return store.lessonsOf(userId, after, limit).map(lessons -> {
+      String text = calendar.write(lessons, userId, Optional.of(FEED_NAME)).text();
+      // The calendar's own head and tail are around its events: the events of every page go between them.
+      int events = lessons.isEmpty() ? text.indexOf(END) : text.indexOf(BEGIN_EVENT);
+      int closing = text.lastIndexOf(END);
+      return new CalendarPart(text.substring(0, events), text.substring(events, closing), text.substring(closing),
+        lessons.size(), lessons.isEmpty() ? null : lessons.get(lessons.size() - 1).bookingId());
+    });
   }
 
   /** A token no feed has, or one revoked: nothing of the token is echoed, it may be someone's secret. */

@@ -6,6 +6,8 @@ import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.platform.Rows;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -30,6 +32,14 @@ final class FileStore {
 
   private static final String OWNED = """
     SELECT count(*) AS owned FROM files WHERE key = ANY (#{keys}) AND owner_id = #{owner_id}""";
+
+  // By files_by_owner, a page at a time after the last one's (created_at, key).
+  private static final String UPLOADED_BY = """
+    SELECT key, file_name, content_type, created_at FROM files
+     WHERE owner_id = #{owner_id}
+       AND (#{after_time}::timestamptz IS NULL OR (created_at, key) > (#{after_time}, #{after_key}))
+     ORDER BY created_at, key
+     LIMIT #{limit}""";
 
   private final Pool pool;
 
@@ -56,5 +66,17 @@ final class FileStore {
         caller.admin() || row.getBoolean("readable")))
       .execute(Map.of("key", key, "caller", caller.userId()))
       .map(Rows::first);
+  }
+
+  Future<List<UploadedFile>> uploadedBy(String ownerId, UploadedFile after, int limit) {
+    Map<String, Object> params = new HashMap<>();
+    params.put("owner_id", ownerId);
+    params.put("after_time", after == null ? null : after.issuedAt());
+    params.put("after_key", after == null ? null : after.key());
+    params.put("limit", limit);
+    return SqlTemplate.forQuery(pool, UPLOADED_BY)
+      .mapTo(row -> new UploadedFile(row.getString("key"), row.getString("file_name"), row.getString("content_type"),
+        row.getOffsetDateTime("created_at")))
+      .execute(params).map(Rows::toList);
   }
 }

@@ -9,6 +9,7 @@ import red.sessions.vyoma.bus.DomainVerticle;
 import red.sessions.vyoma.bus.Echo;
 import red.sessions.vyoma.kernel.Text;
 
+import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -29,6 +31,9 @@ public final class FilesVerticle extends DomainVerticle<FileService> implements 
 
   /** Longer names are refused; shorter ones are cut to {@link FileNames#MAX_NAME} by sanitising. */
   static final int MAX_CLIENT_FILE_NAME = 1024;
+  /** Where exports are kept in the store: apart from uploads, whose keys a client's URL may name. */
+  private static final String EXPORTS = "exports/";
+  private static final String ZIP = "application/zip";
 
   private final Pool pool;
   private final JsonObject config;
@@ -114,5 +119,39 @@ public final class FilesVerticle extends DomainVerticle<FileService> implements 
       }
       return storage.read(key, file.contentType(), file.fileName());
     });
+  }
+
+  @Override
+  public Future<List<UploadedFile>> uploadedBy(String userId, UploadedFile after, int limit) {
+    return store.uploadedBy(userId, after, limit);
+  }
+
+  @Override
+  public Future<Optional<InputStream>> open(String key) {
+    return storage.open(key);
+  }
+
+  @Override
+  public Future<String> putExport(String userId, UUID exportId, Path zip) {
+    String key = EXPORTS + FileNames.segment(userId) + "/" + exportId + ".zip";
+    return storage.put(key, zip, ZIP).map(key);
+  }
+
+  @Override
+  public Future<String> exportUrl(String key, String fileName, Duration validFor) {
+    return Future.succeededFuture(storage.signGet(exportKey(key), ZIP, FileNames.sanitize(fileName), validFor));
+  }
+
+  @Override
+  public Future<Void> deleteExport(String key) {
+    return storage.delete(exportKey(key));
+  }
+
+  /** Only exports are signed for download or deleted by these calls, whatever key reaches them. */
+  private static String exportKey(String key) {
+    if (!key.startsWith(EXPORTS)) {
+      throw DomainException.invalid("not the key of an export");
+    }
+    return key;
   }
 }

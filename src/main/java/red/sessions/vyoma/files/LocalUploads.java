@@ -7,7 +7,7 @@ import java.time.Instant;
 
 /**
  * The local store's rules for an upload to one of its signed URLs ({@code PUT /files/<key>?expires=…&signature=…}),
- * for the HTTP front that receives the bytes. As with S3's pre-signed URLs the signature is the credential. The
+ * for the HTTP front that receives the bytes, and for a signed read ({@link #signedRead}). As with S3's pre-signed URLs the signature is the credential. The
  * bytes are written under {@link #incoming()} and moved into place only once complete and within
  * {@link #maxBytes()}, so a refused or broken upload stores nothing. A URL is good for one file: the first
  * complete upload wins and later ones are {@link #used()}, so a file shared in a session cannot be replaced
@@ -47,9 +47,27 @@ public final class LocalUploads {
   }
 
   private boolean signed(String key, String contentType, String expires, String signature) {
+    return unexpired(expires) && signer.verify(key, contentType, Long.parseLong(expires), signature);
+  }
+
+  /**
+   * The file a signed read of the store ({@code GET /downloads/<key>?expires=…&type=…&name=…&signature=…}, made by
+   * {@link LocalFileStorage#signGet}) reads, once the URL is found to be this server's for exactly these values,
+   * and not expired; as with S3's, the signature is the credential.
+   *
+   * @throws DomainException forbidden for any other request, whatever is wrong with it
+   */
+  public Path signedRead(String key, String contentType, String fileName, String expires, String signature) {
+    if (contentType == null || fileName == null || !unexpired(expires)
+      || !signer.verifyGet(key, contentType, fileName, Long.parseLong(expires), signature)) {
+      throw DomainException.forbidden("the download URL is not valid: wrong signature, or expired");
+    }
+    return LocalFileStorage.pathOf(root, key);
+  }
+
+  private static boolean unexpired(String expires) {
     try {
-      long expiry = Long.parseLong(expires);
-      return expiry >= Instant.now().getEpochSecond() && signer.verify(key, contentType, expiry, signature);
+      return Long.parseLong(expires) >= Instant.now().getEpochSecond();
     } catch (NumberFormatException e) {
       return false;
     }

@@ -5,15 +5,21 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.platform.S3Clients;
+import software.amazon.awssdk.core.async.AsyncRequestBody;
+import software.amazon.awssdk.core.async.AsyncResponseTransformer;
 import software.amazon.awssdk.services.s3.S3AsyncClient;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.presigner.S3Presigner;
 import software.amazon.awssdk.services.s3.presigner.model.PresignedPutObjectRequest;
 
+import java.io.InputStream;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
@@ -79,21 +85,64 @@ final class S3FileStorage implements FileStorage, AutoCloseable {
     return Future.fromCompletionStage(client.headObject(request -> request.bucket(bucket).key(key)), context)
       .map(found -> true)
       .recover(failure -> {
-        Throwable cause = failure instanceof CompletionException wrapped && wrapped.getCause() != null ? wrapped.getCause() : failure;
+        Throwable cause = unwrapped(failure);
         return cause instanceof S3Exception s3 && s3.statusCode() == 404 ? Future.succeededFuture(false)
           : Future.failedFuture(UNAVAILABLE);
       });
   }
 
+  /** One PUT whose body the SDK reads from the file as it sends it. */
   @Override
-  public Future<FileRead> read(String key, String contentType, String fileName) {
-    String url = presigner.presignGetObject(request -> request
-        .signatureDuration(downloadExpiry)
+  public Future<Void> put(String key, Path file, String contentType) {
+    return Future.fromCompletionStage(client.putObject(request -> request.bucket(bucket).key(key).contentType(contentType),
+        AsyncRequestBody.fromFile(file)), context)
+      .<Void>mapEmpty()
+      .recover(failure -> Future.failedFuture(UNAVAILABLE));
+  }
+
+  /** The object's body as the SDK receives it, as a blocking stream (it buffers a little ahead of the reader). */
+  @Override
+  public Future<Optional<InputStream>> open(String key) {
+    return Future.fromCompletionStage(client.getObject(request -> request.bucket(bucket).key(key),
+        AsyncResponseTransformer.toBlockingInputStream()), context)
+      .<Optional<InputStream>>map(Optional::of)
+      .recover(failure -> {
+        Throwable cause = unwrapped(failure);
+        return cause instanceof NoSuchKeyException || cause instanceof S3Exception s3 && s3.statusCode() == 404
+          ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(UNAVAILABLE);
+      });
+  }
+
+  @Override
+  public String signGet(String key, String contentType, String fileName, Duration validFor) {
+    return presignGet(key, contentType, "attachment; filename=\"" + fileName + "\"", validFor);
+  }
+
+  private String presignGet(String key, String contentType, String disposition, Duration validFor) {
+    return presigner.presignGetObject(request -> request
+        .signatureDuration(validFor)
         .getObjectRequest(object -> object.bucket(bucket).key(key)
           .responseContentType(contentType)
-          .responseContentDisposition("inline; filename=\"" + fileName + "\"")))
+          .responseContentDisposition(disposition)))
       .url().toString();
-    return Future.succeededFuture(new FileRead.Redirect(url));
+  }
+
+  @Override
+  public Future<FileRead> read(String key, String contentType, String fileName) {
+    return Future.succeededFuture(new FileRead.Redirect(
+      presignGet(key, contentType, "inline; filename=\"" + fileName + "\"", downloadExpiry)));
+  }
+
+  /** S3 answers a DELETE of a missing key as it does one of an object (204). */
+  @Override
+  public Future<Void> delete(String key) {
+    return Future.fromCompletionStage(client.deleteObject(request -> request.bucket(bucket).key(key)), context)
+      .<Void>mapEmpty()
+      .recover(failure -> Future.failedFuture(UNAVAILABLE));
+  }
+
+  private static Throwable unwrapped(Throwable failure) {
+    return failure instanceof CompletionException wrapped && wrapped.getCause() != null ? wrapped.getCause() : failure;
   }
 
   @Override

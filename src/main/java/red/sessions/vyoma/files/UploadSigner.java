@@ -40,11 +40,19 @@ public final class UploadSigner {
   }
 
   String sign(String key, String contentType, long expiresEpochSecond) {
+    return hmac("PUT", key, contentType, Long.toString(expiresEpochSecond));
+  }
+
+  /** A signed read of the key, sent with this content type and file name: the method is signed in, so neither URL is the other. */
+  String signGet(String key, String contentType, String fileName, long expiresEpochSecond) {
+    return hmac("GET", key, contentType, fileName, Long.toString(expiresEpochSecond));
+  }
+
+  private String hmac(String... fields) {
     try {
       Mac mac = Mac.getInstance("HmacSHA256");
       mac.init(new SecretKeySpec(secret, "HmacSHA256"));
-      String signed = String.join("\n", "PUT", key, contentType, Long.toString(expiresEpochSecond));
-      return HexFormat.of().formatHex(mac.doFinal(signed.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of().formatHex(mac.doFinal(String.join("\n", fields).getBytes(StandardCharsets.UTF_8)));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is part of every JVM", e);
     }
@@ -52,7 +60,16 @@ public final class UploadSigner {
 
   /** Whether the signature is the one this server made for exactly these values (compared in constant time). */
   boolean verify(String key, String contentType, long expiresEpochSecond, String signature) {
-    byte[] expected = sign(key, contentType, expiresEpochSecond).getBytes(StandardCharsets.US_ASCII);
-    return signature != null && MessageDigest.isEqual(expected, signature.getBytes(StandardCharsets.US_ASCII));
+    return same(sign(key, contentType, expiresEpochSecond), signature);
+  }
+
+  /** Whether the signature is the one {@link #signGet} made for exactly these values (compared in constant time). */
+  boolean verifyGet(String key, String contentType, String fileName, long expiresEpochSecond, String signature) {
+    return same(signGet(key, contentType, fileName, expiresEpochSecond), signature);
+  }
+
+  private static boolean same(String expected, String signature) {
+    return signature != null
+      && MessageDigest.isEqual(expected.getBytes(StandardCharsets.US_ASCII), signature.getBytes(StandardCharsets.US_ASCII));
   }
 }

@@ -28,4 +28,7 @@ public interface NotificationService {
 
   /** The booking's notifications, oldest first: a party sees their own, an admin every one. */
   Future<List<Notification>> ofBooking(Caller caller, UUID bookingId);
+
+  /** The notifications to the user, for the user's export (no route reaches it), by id after {@code after} (null: from the first), at most {@code limit}. */
+  Future<List<Notification>> ofUser(String userId, UUID after, int limit);
 }

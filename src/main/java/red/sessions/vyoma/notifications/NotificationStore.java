@@ -1,5 +1,6 @@
 package red.sessions.vyoma.notifications;
 
+import red.sessions.vyoma.kernel.Keyset;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -111,6 +112,14 @@ final class NotificationStore {
     RETURNING email, reminders_minutes_before""";
 
   private static final String PARTIES = "SELECT student_id, teacher_id FROM lessons WHERE id = #{id}";
+
+  // By notifications_of_recipient (V25).
+  private static final String OF_RECIPIENT = """
+    SELECT id, recipient, kind, minutes_before, due_at, status, sent_at, attempts, error, created_at
+      FROM notifications
+     WHERE recipient = #{user_id} AND (#{after}::uuid IS NULL OR id > #{after})
+     ORDER BY id
+     LIMIT #{limit}""";
 
   // A lesson's own emails and those of its series as a whole (the series' request, its skipped occurrences), by the
   // series bookings/ publishes for it.
@@ -227,13 +236,20 @@ final class NotificationStore {
     Map<String, Object> params = new HashMap<>();
     params.put("booking_id", bookingId);
     params.put("recipient", recipient);
-    return SqlTemplate.forQuery(pool, OF_BOOKING).mapTo(row -> {
-      Kind kind = Kind.fromWire(row.getString("kind"));
-      return new Notification(row.getUUID("id"), row.getString("recipient"), kind,
-        kind == Kind.REMINDER ? row.getInteger("minutes_before") : null, row.getOffsetDateTime("due_at"),
-        row.getString("status"), row.getOffsetDateTime("sent_at"), row.getInteger("attempts"), row.getString("error"),
-        row.getOffsetDateTime("created_at"));
-    }).execute(params).map(Rows::toList);
+    return SqlTemplate.forQuery(pool, OF_BOOKING).mapTo(NotificationStore::notification).execute(params).map(Rows::toList);
+  }
+
+  Future<List<Notification>> ofRecipient(String recipient, UUID after, int limit) {
+    return SqlTemplate.forQuery(pool, OF_RECIPIENT).mapTo(NotificationStore::notification)
+      .execute(Keyset.params(recipient, after, limit)).map(Rows::toList);
+  }
+
+  private static Notification notification(Row row) {
+    Kind kind = Kind.fromWire(row.getString("kind"));
+    return new Notification(row.getUUID("id"), row.getString("recipient"), kind,
+      kind == Kind.REMINDER ? row.getInteger("minutes_before") : null, row.getOffsetDateTime("due_at"),
+      row.getString("status"), row.getOffsetDateTime("sent_at"), row.getInteger("attempts"), row.getString("error"),
+      row.getOffsetDateTime("created_at"));
   }
 
   Future<List<Claimed>> claim(int max, long leaseSeconds) {

@@ -64,4 +64,9 @@ public final class NotificationsVerticle extends DomainVerticle<NotificationServ
       throw DomainException.forbidden("notification preferences are set by their own user (or an admin)");
     }
   }
+
+  @Override
+  public Future<List<Notification>> ofUser(String userId, UUID after, int limit) {
+    return store.ofRecipient(userId, after, limit);
+  }
 }

@@ -20,4 +20,7 @@ public interface PackageService {
 
   /** One package with its ledger, for its two parties and admins. */
   Future<Package> get(Caller caller, UUID packageId);
+
+  /** The packages (with their ledgers) the user is a party to, for the user's export (no route reaches it), by id after {@code after} (null: from the first), at most {@code limit}. */
+  Future<List<Package>> ofUser(String userId, UUID after, int limit);
 }

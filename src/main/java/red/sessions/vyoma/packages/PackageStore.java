@@ -1,5 +1,6 @@
 package red.sessions.vyoma.packages;
 
+import red.sessions.vyoma.kernel.Keyset;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
@@ -26,6 +27,11 @@ final class PackageStore {
                        FROM package_ledger l WHERE l.package_id = p.id), '[]'::jsonb) AS ledger
       FROM packages p""";
   private static final String FIND = SELECT + " WHERE p.id = #{id}";
+  private static final String OF_USER = SELECT + """
+
+     WHERE (p.student_id = #{user_id} OR p.teacher_id = #{user_id}) AND (#{after}::uuid IS NULL OR p.id > #{after})
+     ORDER BY p.id
+     LIMIT #{limit}""";
   private static final String LIST = SELECT + """
 
      WHERE (#{student_id}::text IS NULL OR p.student_id = #{student_id})
@@ -86,6 +92,11 @@ final class PackageStore {
   /** The package with its ledger as {@code client} sees it (in a transaction: with that transaction's changes). */
   static Future<Optional<Package>> find(SqlClient client, UUID id) {
     return SqlTemplate.forQuery(client, FIND).mapTo(Package::of).execute(Map.of("id", id)).map(Rows::first);
+  }
+
+  Future<List<Package>> ofUser(String userId, UUID after, int limit) {
+    return SqlTemplate.forQuery(pool, OF_USER).mapTo(Package::of).execute(Keyset.params(userId, after, limit))
+      .map(Rows::toList);
   }
 
   Future<List<Package>> list(String studentId, String teacherId, Page page) {

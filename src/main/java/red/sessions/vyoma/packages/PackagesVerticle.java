@@ -41,6 +41,11 @@ public final class PackagesVerticle extends DomainVerticle<PackageService> imple
   }
 
   @Override
+  public Future<List<Package>> ofUser(String userId, UUID after, int limit) {
+    return store.ofUser(userId, after, limit);
+  }
+
+  @Override
   public Future<Package> get(Caller caller, UUID packageId) {
     return store.find(packageId).map(found ->
       Parties.seenBy(caller, found.orElseThrow(() -> DomainException.notFound("no package " + packageId)), "package"));

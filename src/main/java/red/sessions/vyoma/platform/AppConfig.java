@@ -200,6 +200,10 @@ public final class AppConfig {
     return json.getJsonObject("notifications");
   }
 
+  public JsonObject exports() {
+    return json.getJsonObject("exports");
+  }
+
   public JsonObject mail() {
     return json.getJsonObject("mail");
   }

@@ -1,5 +1,6 @@
 package red.sessions.vyoma.reviews;
 
+import java.util.List;
 import io.vertx.core.Future;
 import red.sessions.vyoma.auth.Caller;
 
@@ -16,4 +17,7 @@ public interface ReviewService {
 
   /** The student's review of their completed booking, once per booking. */
   Future<Review> create(Caller caller, UUID bookingId, ReviewInput review);
+
+  /** The reviews the user wrote (as student) or received (as teacher), for the user's export (no route reaches it), by id after {@code after} (null: from the first), at most {@code limit} (a review's id is its booking's). */
+  Future<List<Review>> ofUser(String userId, UUID after, int limit);
 }

@@ -1,5 +1,6 @@
 package red.sessions.vyoma.reviews;
 
+import red.sessions.vyoma.kernel.Keyset;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
@@ -36,6 +37,12 @@ final class ReviewStore {
     SELECT b.student_id, b.status, EXISTS (SELECT 1 FROM reviews r WHERE r.booking_id = b.id) AS reviewed
       FROM lessons b WHERE b.id = #{booking_id}""";
 
+  private static final String OF_USER = """
+    SELECT booking_id, student_id, teacher_id, rating, comment, created_at FROM reviews
+     WHERE (student_id = #{user_id} OR teacher_id = #{user_id}) AND (#{after}::uuid IS NULL OR booking_id > #{after})
+     ORDER BY booking_id
+     LIMIT #{limit}""";
+
   private final Pool pool;
 
   ReviewStore(Pool pool) {
@@ -71,6 +78,11 @@ final class ReviewStore {
       }
       throw DomainException.conflict("only a completed booking can be reviewed; this one is " + booking.getString("status"));
     });
+  }
+
+  Future<List<Review>> ofUser(String userId, UUID after, int limit) {
+    return SqlTemplate.forQuery(pool, OF_USER).mapTo(ReviewStore::review).execute(Keyset.params(userId, after, limit))
+      .map(Rows::toList);
   }
 
   private static Review review(Row row) {

@@ -1,5 +1,6 @@
 package red.sessions.vyoma.reviews;
 
+import java.util.List;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import red.sessions.vyoma.auth.Caller;
@@ -28,5 +29,10 @@ public final class ReviewsVerticle extends DomainVerticle<ReviewService> impleme
   @Override
   public Future<Review> create(Caller caller, UUID bookingId, ReviewInput review) {
     return store.create(bookingId, caller, review);
+  }
+
+  @Override
+  public Future<List<Review>> ofUser(String userId, UUID after, int limit) {
+    return store.ofUser(userId, after, limit);
   }
 }

@@ -1,5 +1,6 @@
 package red.sessions.vyoma.sessions;
 
+import java.util.List;
 import io.vertx.core.Future;
 import red.sessions.vyoma.auth.Caller;
 
@@ -25,6 +26,11 @@ public interface SessionService {
 
   /** The booking's session, as {@link #get} reads it; not found while the booking has none. */
   Future<Session> getByBooking(Caller caller, UUID bookingId);
+
+  /**
+   * The ids of the sessions of the user's bookings, for the user's export (no route reaches it), by id after {@code after} (null: from the first), at most {@code limit}; each is read as {@link #get} reads it, by the user.
+   */
+  Future<List<UUID>> idsOfUser(String userId, UUID after, int limit);
 
   /** Adds the notes and files and moves the status, all or nothing. */
   Future<Void> update(Caller caller, UUID sessionId, SessionUpdate update);

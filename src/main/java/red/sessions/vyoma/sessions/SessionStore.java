@@ -1,5 +1,6 @@
 package red.sessions.vyoma.sessions;
 
+import red.sessions.vyoma.kernel.Keyset;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
@@ -36,6 +37,11 @@ final class SessionStore {
     ON CONFLICT (booking_id) DO NOTHING
     RETURNING id""";
   private static final String BY_BOOKING = "SELECT id FROM sessions WHERE booking_id = #{booking_id}";
+  private static final String IDS_OF_USER = """
+    SELECT s.id FROM sessions s JOIN lessons l ON l.id = s.booking_id
+     WHERE (l.student_id = #{user_id} OR l.teacher_id = #{user_id}) AND (#{after}::uuid IS NULL OR s.id > #{after})
+     ORDER BY s.id
+     LIMIT #{limit}""";
 
   private static final String SESSION = """
     SELECT s.id, s.booking_id, s.status, s.created_at, s.updated_at,
@@ -106,6 +112,11 @@ final class SessionStore {
       }
       return null;
     });
+  }
+
+  Future<List<UUID>> idsOfUser(String userId, UUID after, int limit) {
+    return SqlTemplate.forQuery(pool, IDS_OF_USER).mapTo(row -> row.getUUID("id"))
+      .execute(Keyset.params(userId, after, limit)).map(Rows::toList);
   }
 
   /** Fails unless the session exists and the caller is a party of it. */

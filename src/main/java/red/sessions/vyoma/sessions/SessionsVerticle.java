@@ -51,6 +51,11 @@ public final class SessionsVerticle extends DomainVerticle<SessionService> imple
   }
 
   @Override
+  public Future<List<UUID>> idsOfUser(String userId, UUID after, int limit) {
+    return store.idsOfUser(userId, after, limit);
+  }
+
+  @Override
   public Future<Session> getByBooking(Caller caller, UUID bookingId) {
     return store.sessionOfBooking(bookingId, caller)
       .compose(session -> store.read(session.orElseThrow(() -> DomainException.notFound("booking " + bookingId

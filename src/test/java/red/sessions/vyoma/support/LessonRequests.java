@@ -57,6 +57,7 @@ public final class LessonRequests {
   private final String feedToken;
   private final String seriesId;
   private final String seriesBookingId;
+  private final String downloadUrl;
 
   /** A request as the tests build it: a path template's values, query, headers, body. */
   public record Request(String token, Map<String, String> path, Map<String, String> query, Map<String, String> headers,
@@ -122,6 +123,26 @@ public final class LessonRequests {
     JsonObject series = assertJson(api.post("/series", server.token(lesson.studentId()), weekly(10)), 201);
     seriesId = series.getString("series_id");
     seriesBookingId = series.getJsonArray("occurrences").getJsonObject(0).getString("booking_id");
+    downloadUrl = readyExport(server, lesson.studentId()).getString("download_url");
+  }
+
+  /** The query string's values, decoded, as the request's query parameters. */
+  private static void queryOf(String query, Request request) {
+    for (String pair : query.split("&")) {
+      String[] nameValue = pair.split("=", 2);
+      request.query(nameValue[0], URLDecoder.decode(nameValue[1], StandardCharsets.UTF_8));
+    }
+  }
+
+  /** The user's export, once built: a signed download (the local store's) to send. */
+  private static JsonObject readyExport(TestServer server, String userId) {
+    String exportId = assertJson(server.api().post("/profiles/" + userId + "/export", server.token(userId), null), 202)
+      .getString("export_id");
+    JsonObject export = Wait.poll(Duration.ofSeconds(60), Duration.ofMillis(100),
+      () -> assertJson(server.api().get("/exports/" + exportId, server.token(userId)), 200),
+      read -> !"pending".equals(read.getString("status")));
+    assertEquals("ready", export.getString("status"), export::encode);
+    return export;
   }
 
   /** Two weekly lessons of the lesson's parties, at 10:00 in the teacher's hours, starting the given days from now. */
@@ -251,12 +272,15 @@ public final class LessonRequests {
       .query("limit", "10").query("offset", "0"));
     requests.put("POST /webhooks/{id}/deliveries/{delivery_id}/redeliver", Request.of(a).path("id", webhook)
       .path("delivery_id", UUID.randomUUID().toString()));
+    requests.put("POST /profiles/{user_id}/export", Request.of(s).path("user_id", student));
+    requests.put("GET /exports/{export_id}", Request.of(s).path("export_id", UUID.randomUUID().toString()));
+    requests.put("GET /exports", Request.of(a).query("limit", "10").query("offset", "0"));
     Request upload = Request.of(null).path("key", fileKey).header("Content-Type", "application/pdf");
-    for (String pair : uploadQuery.split("&")) {
-      String[] nameValue = pair.split("=", 2);
-      upload.query(nameValue[0], URLDecoder.decode(nameValue[1], StandardCharsets.UTF_8));
-    }
+    queryOf(uploadQuery, upload);
     requests.put("PUT /files/{key}", upload);
+    Request download = Request.of(null).path("key", downloadUrl.replaceFirst("^.*?/downloads/", "").replaceFirst("\\?.*$", ""));
+    queryOf(downloadUrl.replaceFirst("^[^?]*\\?", ""), download);
+    requests.put("GET /downloads/{key}", download);
     return requests;
   }
 

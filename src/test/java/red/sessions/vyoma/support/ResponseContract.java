@@ -51,8 +51,8 @@ import java.util.stream.Collectors;
  *   <li><b>Which operation.</b> The request's path (without its query, as the router reads it: dot segments
  *   resolved, a trailing slash ignored) is matched against the document's
  *   path templates, a parameter standing for one path segment or part of one, a template with more literal
- *   segments (or segments with literal text beside a parameter, as {@code {token}.ics}) before one with fewer. When none matches, the file key that ends {@code /files/{key}} may span slashes (the one
- *   route the server matches by a pattern), so {@code /files/uploads/a/b.pdf} is {@code /files/{key}}; no other
+ *   segments (or segments with literal text beside a parameter, as {@code {token}.ics}) before one with fewer. When none matches, the file key that ends {@code /files/{key}} and {@code /downloads/{key}} may span
+ *   slashes (the routes the server matches by a pattern), so {@code /files/uploads/a/b.pdf} is {@code /files/{key}}; no other
  *   parameter does ({@code /webhooks/x/deliveries//redeliver} is no operation).</li>
  *   <li><b>A documented operation</b> (template and method): its status must be documented for it (the
  *   code, its {@code NXX} range or {@code default}, {@code $ref}s to {@code components/responses}
@@ -91,8 +91,8 @@ public final class ResponseContract {
   private static final String METRICS_PATH = "/metrics";
   private static final String DOCS_PATH = "/docs";
   private static final Pattern TEMPLATE_PARAMETER = Pattern.compile("\\{[^/}]+}");
-  /** The one template whose last parameter spans slashes, as the server's route for it does. */
-  private static final String SPANNING = "/files/{key}";
+  /** The templates whose last parameter spans slashes, as the server's routes for them do (a file's key). */
+  private static final Set<String> SPANNING = Set.of("/files/{key}", "/downloads/{key}");
   private static final JsonSchemaOptions OPTIONS = new JsonSchemaOptions().setDraft(Draft.DRAFT4)
     .setBaseUri("app:///openapi.yaml").setOutputFormat(OutputFormat.Basic);
 
@@ -264,7 +264,7 @@ public final class ResponseContract {
   private record Route(String template, Pattern segmentwise, Pattern spanning, Map<String, Map<String, Expected>> responses) {
 
     Route(String template, Map<String, Map<String, Expected>> responses) {
-      this(template, pattern(template, false), pattern(template, SPANNING.equals(template)), responses);
+      this(template, pattern(template, false), pattern(template, SPANNING.contains(template)), responses);
     }
 
     int literalSegments() {
