@@ -26,4 +26,7 @@ interface FileStorage {
   /** A pre-signed PUT: its URL and the headers (name to value) a client must send with it. */
   record SignedPut(String url, Map<String, String> headers) {
   }
+
+  /** Deletes the object at the key, if there is one: deleting what is not there succeeds. */
+  Future<Void> delete(String key);
 }

@@ -55,6 +55,12 @@ final class LocalFileStorage implements FileStorage {
     return dataDir.resolve("files").toAbsolutePath().normalize();
   }
 
+  @Override
+  public Future<Void> delete(String key) {
+    String path = pathOf(root, key).toString();
+    return fileSystem.exists(path).compose(there -> there ? fileSystem.delete(path) : Future.succeededFuture());
+  }
+
   /** Where a key's bytes live, refusing any key that would climb out of the root. */
   static Path pathOf(Path root, String key) {
     Path path = root.resolve(key).normalize();

@@ -96,6 +96,14 @@ final class S3FileStorage implements FileStorage, AutoCloseable {
     return Future.succeededFuture(new FileRead.Redirect(url));
   }
 
+  /** S3 answers a delete of a key that holds nothing as it answers any other delete. */
+  @Override
+  public Future<Void> delete(String key) {
+    return Future.fromCompletionStage(client.deleteObject(request -> request.bucket(bucket).key(key)), context)
+      .<Void>mapEmpty()
+      .recover(failure -> Future.failedFuture(UNAVAILABLE));
+  }
+
   @Override
   public void close() {
     client.close();

@@ -28,4 +28,7 @@ public interface NotificationService {
 
   /** The booking's notifications, oldest first: a party sees their own, an admin every one. */
   Future<List<Notification>> ofBooking(Caller caller, UUID bookingId);
+
+  /** For erasures/: deletes the notifications sent or due to the user, and their preferences. */
+  Future<Void> erase(String userId);
 }

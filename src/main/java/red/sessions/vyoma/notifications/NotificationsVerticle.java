@@ -64,4 +64,9 @@ public final class NotificationsVerticle extends DomainVerticle<NotificationServ
       throw DomainException.forbidden("notification preferences are set by their own user (or an admin)");
     }
   }
+
+  @Override
+  public Future<Void> erase(String userId) {
+    return store.erase(userId);
+  }
 }

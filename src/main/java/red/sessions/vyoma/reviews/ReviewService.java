@@ -16,4 +16,7 @@ public interface ReviewService {
 
   /** The student's review of their completed booking, once per booking. */
   Future<Review> create(Caller caller, UUID bookingId, ReviewInput review);
+
+  /** For erasures/: deletes the reviews the student wrote; each teacher they reviewed is rated by the rest. */
+  Future<Void> erase(String userId);
 }

@@ -29,4 +29,9 @@ public final class ReviewsVerticle extends DomainVerticle<ReviewService> impleme
   public Future<Review> create(Caller caller, UUID bookingId, ReviewInput review) {
     return store.create(bookingId, caller, review);
   }
+
+  @Override
+  public Future<Void> erase(String userId) {
+    return store.erase(userId);
+  }
 }
