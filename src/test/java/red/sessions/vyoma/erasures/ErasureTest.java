@@ -123,7 +123,8 @@ class ErasureTest {
     String unsharedKey = unshared.substring(base.length());
     assertTrue(stored.test(sharedKey) && stored.test(unsharedKey));
     assertEquals(3.5, searched(server, teacher, topic).getDouble("rating"));
-    assertEquals(List.of("profiles.name", "session_notes.text"), whereInDatabase(student.name()), "the search finds them");
+    List<String> named = whereInDatabase(student.name());
+    assertTrue(named.containsAll(List.of("profiles.name", "session_notes.text")), () -> "the search finds them: " + named);
     assertEquals(List.of("profiles.email"), whereInDatabase(student.email()));
 
     JsonObject accepted = assertJson(server.api().send(HttpMethod.DELETE, "/profiles/" + student.userId(),
