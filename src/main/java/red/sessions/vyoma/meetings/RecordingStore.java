@@ -56,8 +56,8 @@ final class RecordingStore {
   // A recording is made only with both parties' consent, so the user's consents name every session of theirs that
   // has one. Their attendee rows keep the meeting's history (who attended when) but no longer their name.
   private static final String ERASE = """
-    WITH sessions AS (SELECT session_id FROM recording_consents WHERE user_id = #{user_id}),
-    recorded AS (DELETE FROM recordings WHERE session_id IN (SELECT session_id FROM sessions) RETURNING session_id),
+    WITH theirs AS (SELECT session_id FROM recording_consents WHERE user_id = #{user_id}),
+    recorded AS (DELETE FROM recordings WHERE session_id IN (SELECT session_id FROM theirs) RETURNING session_id),
     consents AS (DELETE FROM recording_consents WHERE user_id = #{user_id}),
     named AS (UPDATE attendees SET name = #{name} WHERE user_id = #{user_id})
     SELECT DISTINCT session_id FROM recorded""";
