@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import red.sessions.vyoma.api.HttpVerticle;
 import red.sessions.vyoma.auth.DevKeys;
+import red.sessions.vyoma.auth.RefusedSubjects;
 import red.sessions.vyoma.auth.TokenVerifier;
 import red.sessions.vyoma.availability.AvailabilityVerticle;
 import red.sessions.vyoma.bookings.BookingsVerticle;
@@ -18,6 +19,9 @@ import red.sessions.vyoma.bookings.SeriesMaterialization;
 import red.sessions.vyoma.bookings.SeriesVerticle;
 import red.sessions.vyoma.bus.LocalServices;
 import red.sessions.vyoma.calendars.CalendarsVerticle;
+import red.sessions.vyoma.erasures.ErasedUsers;
+import red.sessions.vyoma.erasures.ErasureRunner;
+import red.sessions.vyoma.erasures.ErasuresVerticle;
 import red.sessions.vyoma.events.EventNotices;
 import red.sessions.vyoma.events.EventRetention;
 import red.sessions.vyoma.events.EventsVerticle;
@@ -28,6 +32,7 @@ import red.sessions.vyoma.externalcalendars.ExternalCalendarFetcher;
 import red.sessions.vyoma.externalcalendars.ExternalCalendarsVerticle;
 import red.sessions.vyoma.files.FilesVerticle;
 import red.sessions.vyoma.files.LocalUploads;
+import red.sessions.vyoma.files.UnsharedFiles;
 import red.sessions.vyoma.files.UploadSigner;
 import red.sessions.vyoma.http.RateLimits;
 import red.sessions.vyoma.http.StreamSlots;
@@ -59,8 +64,9 @@ import java.util.function.Function;
  * The running server, composed in order: database (started if embedded, migrated) → token verifier →
  * domain worker verticles (and the cleanup of expired idempotency keys, the sweeps of packages and series, the
  * listener for committed events, the webhook and notification dispatchers, the follower of Chime's meeting events
- * when a queue is configured, the external calendars' fetcher, the retention sweeps, the exports' builder where this
- * node builds them and their expiry) → HTTP verticles. Stopping runs the other way round,
+ * when a queue is configured, the external calendars' fetcher, the retention sweeps, the retention of unshared files,
+ * the exports' builder where this node builds them and their expiry, the erasures' runner) → the erased users whose
+ * tokens are refused → HTTP verticles. Stopping runs the other way round,
  * so requests in flight still find their domains and the database while the HTTP servers drain.
  */
 public final class Application {
@@ -90,7 +96,8 @@ public final class Application {
     parts -> new CalendarsVerticle(parts.pool(), parts.config().calendars()),
     parts -> new NotificationsVerticle(parts.pool(), parts.config().mail(), parts.unsubscribe()),
     parts -> new FilesVerticle(parts.pool(), parts.config().storage(), parts.config().dataDir(), parts.signer()),
-    parts -> new ExportsVerticle(parts.pool(), parts.config().exports(), parts.config().domain().getLong("request_timeout_ms")));
+    parts -> new ExportsVerticle(parts.pool(), parts.config().exports(), parts.config().domain().getLong("request_timeout_ms")),
+    parts -> new ErasuresVerticle(parts.pool()));
 
   private final Vertx vertx;
   private final Database database;
@@ -108,27 +115,28 @@ public final class Application {
    * @param cluster the cluster this node joined, or {@code null} for a single node
    */
   public static Future<Application> start(Vertx vertx, AppConfig config, Cluster cluster) {
-    return Database.open(vertx, config).compose(database -> verifier(vertx, config)
+    RefusedSubjects refused = new RefusedSubjects();
+    return Database.open(vertx, config).compose(database -> verifier(vertx, config, refused)
       .compose(verifier -> vertx.executeBlocking(() -> UploadSigner.load(config.storage().getString("signing_secret"),
           config.dataDir()))
         .compose(signer -> vertx.executeBlocking(() -> UnsubscribeTokens.load(config.mail().getString("unsubscribe_secret"),
             config.dataDir()))
-          .compose(unsubscribe -> deploy(vertx, config, database, verifier, signer, unsubscribe, cluster)))
+          .compose(unsubscribe -> deploy(vertx, config, database, verifier, refused, signer, unsubscribe, cluster)))
         .map(deployments -> new Application(vertx, database, verifier, deployments))
         .onFailure(e -> verifier.close()))
       .onFailure(e -> database.close()));
   }
 
-  private static Future<TokenVerifier> verifier(Vertx vertx, AppConfig config) {
+  private static Future<TokenVerifier> verifier(Vertx vertx, AppConfig config, RefusedSubjects refused) {
     if (TokenVerifier.usesExternalIssuer(config.auth())) {
-      return TokenVerifier.create(vertx, config.auth(), null);
+      return TokenVerifier.create(vertx, config.auth(), null, refused);
     }
     return vertx.executeBlocking(() -> DevKeys.loadOrCreate(config.dataDir()))
-      .compose(keys -> TokenVerifier.create(vertx, config.auth(), keys));
+      .compose(keys -> TokenVerifier.create(vertx, config.auth(), keys, refused));
   }
 
   private static Future<List<String>> deploy(Vertx vertx, AppConfig config, Database database, TokenVerifier verifier,
-                                             UploadSigner signer, UnsubscribeTokens unsubscribe, Cluster cluster) {
+                                             RefusedSubjects refused, UploadSigner signer, UnsubscribeTokens unsubscribe, Cluster cluster) {
     List<String> deployments = new ArrayList<>();
     LocalServices.register(vertx);
     DeploymentOptions workers = new DeploymentOptions()
@@ -171,6 +179,11 @@ public final class Application {
           deployments))
       .compose(v -> noted(vertx.deployVerticle(ExportExpiry.sweep(vertx, database.pool(), config.exports(),
         config.domain().getLong("request_timeout_ms"))), deployments))
+      .compose(v -> noted(vertx.deployVerticle(UnsharedFiles.sweep(vertx, database.pool(), config.storage(), config.retention(),
+        config.domain().getLong("request_timeout_ms"))), deployments))
+      .compose(v -> noted(vertx.deployVerticle(new ErasureRunner(database.pool(), config.erasures(),
+        config.domain().getLong("request_timeout_ms"))), deployments))
+      .compose(v -> ErasedUsers.follow(vertx, database.pool(), refused))
       .compose(v -> vertx.deployVerticle(
         () -> new HttpVerticle(config, verifier, database, uploads, cluster, limits, streamSlots), http))
       .map(id -> {

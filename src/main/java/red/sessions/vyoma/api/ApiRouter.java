@@ -14,6 +14,7 @@ import red.sessions.vyoma.availability.AvailabilityService;
 import red.sessions.vyoma.bookings.BookingService;
 import red.sessions.vyoma.bookings.SeriesService;
 import red.sessions.vyoma.calendars.CalendarService;
+import red.sessions.vyoma.erasures.ErasureService;
 import red.sessions.vyoma.events.EventService;
 import red.sessions.vyoma.externalcalendars.ExternalCalendarService;
 import red.sessions.vyoma.exports.ExportService;
@@ -102,6 +103,7 @@ final class ApiRouter {
 
     Endpoints api = new Endpoints(router, validation, auth, body, limits);
     ProfileRoutes.mount(api, services.of(ProfileService.class, ProfileService.ADDRESS));
+    ErasureRoutes.mount(api, services.of(ErasureService.class, ErasureService.ADDRESS));
     SearchRoutes.mount(api, services.of(SearchService.class, SearchService.ADDRESS));
 
     AvailabilityRoutes.mount(api, services.of(AvailabilityService.class, AvailabilityService.ADDRESS));

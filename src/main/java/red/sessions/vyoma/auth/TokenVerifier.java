@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
  * Verifies bearer tokens. The keys come from one of three places, first configured wins: a JWKS URL
  * (refreshed periodically, e.g. a Cognito user pool), a PEM public key, or the local development key.
  * Only the configured algorithms are accepted, so {@code alg: none} and HMAC tokens are always refused;
- * {@code exp} is required; {@code iss} and {@code aud} are checked when configured. A token that passed is
+ * {@code exp} is required; {@code iss} and {@code aud} are checked when configured; a subject that was erased
+ * ({@link RefusedSubjects}) is refused, cached or not. A token that passed is
  * remembered ({@link VerifiedTokens}) until its {@code exp}, so its next calls skip the signature check.
  */
 public final class TokenVerifier {
@@ -54,12 +55,14 @@ public final class TokenVerifier {
   private final int cacheSize;
   private final Counter acceptedBySignature;
   private final Counter acceptedFromCache;
+  private final RefusedSubjects refused;
   private volatile Keys keys;
   private WebClient jwksClient;
   private long refreshTimer = -1;
 
-  private TokenVerifier(Vertx vertx, JsonObject config) {
+  private TokenVerifier(Vertx vertx, JsonObject config, RefusedSubjects refused) {
     this.vertx = vertx;
+    this.refused = refused;
     this.config = config;
     this.algorithms = config.getJsonArray("algorithms").stream().map(String::valueOf).collect(Collectors.toSet());
     this.leewaySeconds = config.getInteger("leeway_seconds");
@@ -92,9 +95,10 @@ public final class TokenVerifier {
 
   /**
    * @param devKeys the local development key; used only when no external issuer is configured
+   * @param refused subjects whose tokens are refused (erased users), whatever their signature
    */
-  public static Future<TokenVerifier> create(Vertx vertx, JsonObject authConfig, DevKeys devKeys) {
-    TokenVerifier verifier = new TokenVerifier(vertx, authConfig);
+  public static Future<TokenVerifier> create(Vertx vertx, JsonObject authConfig, DevKeys devKeys, RefusedSubjects refused) {
+    TokenVerifier verifier = new TokenVerifier(vertx, authConfig, refused);
     String jwksUrl = authConfig.getString("jwks_url", "");
     if (!jwksUrl.isBlank()) {
       verifier.jwksClient = WebClient.create(vertx);
@@ -170,6 +174,9 @@ public final class TokenVerifier {
     Keys current = keys;
     VerifiedTokens.Entry known = current.verified().find(token);
     if (known != null) {
+      if (refused.isRefused(known.caller().userId())) {
+        return Future.failedFuture(new IllegalArgumentException("the token's subject was erased"));
+      }
       acceptedFromCache.increment();
       return Future.succeededFuture(authenticated(known.caller(), known.expiresAtEpochSecond()));
     }
@@ -181,6 +188,9 @@ public final class TokenVerifier {
       }
       if (subject == null || subject.isBlank()) {
         throw new IllegalArgumentException("token has no sub");
+      }
+      if (refused.isRefused(subject)) {
+        throw new IllegalArgumentException("the token's subject was erased");
       }
       Caller caller = new Caller(subject, isAdmin(claims.getValue(config.getString("admin_claim"))));
       long expiresAt = claims.getLong("exp");

@@ -52,4 +52,7 @@ public interface BookingService {
    * booking has left.
    */
   Future<Booking> reportNoShow(Caller caller, UUID bookingId, Absent absent, Integer expectedVersion);
+
+  /** For erasures/: deletes the idempotency keys the user sent (the bookings stay). */
+  Future<Void> erase(String userId);
 }

@@ -21,6 +21,7 @@ import red.sessions.vyoma.packages.Ledger;
 import red.sessions.vyoma.packages.Package;
 import red.sessions.vyoma.platform.Pipelined;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.UserRows;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -508,5 +509,9 @@ final class BookingStore {
       }
       return null;
     });
+  }
+
+  Future<Void> erase(String userId) {
+    return UserRows.erase(pool, userId, "DELETE FROM booking_idempotency_keys WHERE caller_id = #{user_id}");
   }
 }

@@ -165,4 +165,9 @@ public final class BookingsVerticle extends DomainVerticle<BookingService> imple
   private static DomainException changedMeanwhile() {
     return DomainException.conflict("the booking changed at the same moment; read it again");
   }
+
+  @Override
+  public Future<Void> erase(String userId) {
+    return store.erase(userId);
+  }
 }

@@ -42,4 +42,7 @@ public interface CalendarService {
    * (no route reaches it); empty when there is no such booking.
    */
   Future<Optional<Invitation>> invitation(UUID bookingId, Invitee invitee);
+
+  /** For erasures/: deletes the user's calendar feeds (their addresses then answer 404). */
+  Future<Void> erase(String userId);
 }

@@ -8,6 +8,7 @@ import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.UserRows;
 
 import java.util.List;
 import java.util.Map;
@@ -117,5 +118,9 @@ final class CalendarStore {
 
   private static Feed feed(Row row) {
     return new Feed(row.getUUID("id"), row.getOffsetDateTime("created_at"));
+  }
+
+  Future<Void> erase(String userId) {
+    return UserRows.erase(pool, userId, "DELETE FROM calendar_feeds WHERE user_id = #{user_id}");
   }
 }

@@ -109,4 +109,9 @@ public final class CalendarsVerticle extends DomainVerticle<CalendarService> imp
   private static DomainException unknownFeed() {
     return DomainException.notFound("no calendar feed at this address; it may have been revoked");
   }
+
+  @Override
+  public Future<Void> erase(String userId) {
+    return store.erase(userId);
+  }
 }

@@ -24,4 +24,10 @@ public interface EventService {
 
   /** The caller's events after the cursor, oldest first, at most {@code limit}. */
   Future<EventPage> read(Caller caller, boolean all, EventCursor after, int limit);
+
+  /**
+   * For erasures/: the events addressed to the user keep their envelope but their {@code data} keeps only its ids
+   * (the top-level {@code id} and {@code *_id} fields).
+   */
+  Future<Void> erase(String userId);
 }

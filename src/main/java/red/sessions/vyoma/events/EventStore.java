@@ -6,6 +6,8 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.bus.DomainException;
+import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.UserRows;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -108,5 +110,12 @@ public final class EventStore {
 
   private static EventCursor cursor(Row row) {
     return new EventCursor(row.getString("txid"), row.getLong("position"));
+  }
+
+  Future<Void> erase(String userId) {
+    return UserRows.erase(pool, userId, """
+      UPDATE events SET data = (SELECT coalesce(jsonb_object_agg(key, value), '{}'::jsonb) FROM jsonb_each(data)
+                                 WHERE key = 'id' OR key LIKE '%\\_id')
+       WHERE users @> ARRAY[#{user_id}]::text[]""");
   }
 }

@@ -47,4 +47,9 @@ public final class EventsVerticle extends DomainVerticle<EventService> implement
       throw DomainException.forbidden("only admins may read every user's events (all=true)");
     }
   }
+
+  @Override
+  public Future<Void> erase(String userId) {
+    return store.erase(userId);
+  }
 }

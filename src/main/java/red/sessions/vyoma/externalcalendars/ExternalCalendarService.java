@@ -21,4 +21,7 @@ public interface ExternalCalendarService {
    * busy times until the fetch ends. That teacher or an admin only, and only for a teacher profile.
    */
   Future<List<ExternalCalendar>> replace(Caller caller, String teacherId, List<CalendarSource> calendars);
+
+  /** For erasures/: deletes the teacher's external calendars and the busy time read from them. */
+  Future<Void> erase(String userId);
 }

@@ -5,6 +5,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.UserRows;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -184,5 +185,9 @@ final class ExternalCalendarStore {
     params.put("claim", claimed.claim());
     params.put("refresh_seconds", refreshSeconds);
     return params;
+  }
+
+  Future<Void> erase(String userId) {
+    return UserRows.erase(pool, userId, "DELETE FROM external_calendars WHERE teacher_id = #{user_id}");
   }
 }

@@ -64,4 +64,9 @@ public final class ExternalCalendarsVerticle extends DomainVerticle<ExternalCale
       throw DomainException.forbidden("a teacher manages only their own external calendars");
     }
   }
+
+  @Override
+  public Future<Void> erase(String userId) {
+    return store.erase(userId);
+  }
 }

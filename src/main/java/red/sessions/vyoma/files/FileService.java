@@ -46,4 +46,13 @@ public interface FileService {
 
   /** Deletes a stored export; one already gone changes nothing. */
   Future<Void> deleteExport(String key);
+
+  /** For erasures/: deletes every file issued to the user, from the store and here (sessions/ has unshared them). */
+  Future<Void> erase(String userId);
+
+  /**
+   * For the retention sweep ({@link UnsharedFiles}): deletes a file no session shares, when {@code expired}
+   * (kept unshared past {@code storage.unshared_retention_days}) or when its upload never landed.
+   */
+  Future<Void> retire(String key, boolean expired);
 }

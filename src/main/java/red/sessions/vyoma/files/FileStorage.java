@@ -48,6 +48,6 @@ interface FileStorage {
   record SignedPut(String url, Map<String, String> headers) {
   }
 
-  /** Deletes the object of the key; deleting one the key does not hold changes nothing. */
+  /** Deletes the object at the key, if there is one: deleting what is not there succeeds. */
   Future<Void> delete(String key);
 }

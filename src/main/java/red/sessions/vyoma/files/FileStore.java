@@ -7,8 +7,10 @@ import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.platform.Rows;
 
 import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.Optional;
 
 /** The files SQL: which files were issued, to whom, and who may read them. */
@@ -40,6 +42,17 @@ final class FileStore {
        AND (#{after_time}::timestamptz IS NULL OR (created_at, key) > (#{after_time}, #{after_key}))
      ORDER BY created_at, key
      LIMIT #{limit}""";
+
+  static final int ERASE_BATCH = 100;
+
+  private static final String DISCARD_OWNED = """
+    DELETE FROM files WHERE key IN (SELECT key FROM files WHERE owner_id = #{owner_id} LIMIT #{batch} FOR UPDATE)
+    RETURNING key""";
+
+  // Never a file shared meanwhile: a session's entry would keep it (and its foreign key refuses the delete anyway).
+  private static final String DISCARD_UNSHARED = """
+    DELETE FROM files f WHERE f.key = #{key} AND NOT EXISTS (SELECT 1 FROM shared_files s WHERE s.file_key = f.key)
+    RETURNING key""";
 
   private final Pool pool;
 
@@ -78,5 +91,27 @@ final class FileStore {
       .mapTo(row -> new UploadedFile(row.getString("key"), row.getString("file_name"), row.getString("content_type"),
         row.getOffsetDateTime("created_at")))
       .execute(params).map(Rows::toList);
+  }
+
+  /**
+   * Deletes up to {@link #ERASE_BATCH} of the owner's files: the rows, and their objects by {@code deleteObjects}
+   * before the rows' deletion commits, so that a failure leaves both for the next try. Answers how many went.
+   */
+  Future<Integer> discardOwned(String ownerId, Function<List<String>, Future<?>> deleteObjects) {
+    return pool.withTransaction(connection -> SqlTemplate.forQuery(connection, DISCARD_OWNED)
+      .mapTo(row -> row.getString("key")).execute(Map.of("owner_id", ownerId, "batch", ERASE_BATCH))
+      .compose(rows -> {
+        List<String> keys = new ArrayList<>();
+        rows.forEach(keys::add);
+        return deleteObjects.apply(keys).map(keys.size());
+      }));
+  }
+
+  /** Deletes the file if no session shares it, its object by {@code deleteObject} before the row's deletion commits. */
+  Future<Void> discardUnshared(String key, Function<String, Future<?>> deleteObject) {
+    return pool.withTransaction(connection -> SqlTemplate.forQuery(connection, DISCARD_UNSHARED)
+      .execute(Map.of("key", key))
+      .compose(rows -> rows.size() == 0 ? Future.succeededFuture() : deleteObject.apply(key))
+      .mapEmpty());
   }
 }

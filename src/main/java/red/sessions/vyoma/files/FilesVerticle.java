@@ -154,4 +154,16 @@ public final class FilesVerticle extends DomainVerticle<FileService> implements 
     }
     return key;
   }
+
+  @Override
+  public Future<Void> erase(String userId) {
+    return store.discardOwned(userId, keys -> Future.all(keys.stream().map(storage::delete).toList()))
+      .compose(gone -> gone < FileStore.ERASE_BATCH ? Future.succeededFuture() : erase(userId));
+  }
+
+  @Override
+  public Future<Void> retire(String key, boolean expired) {
+    Future<Boolean> keep = expired ? Future.succeededFuture(false) : storage.exists(key);
+    return keep.compose(uploaded -> uploaded ? Future.succeededFuture() : store.discardUnshared(key, storage::delete));
+  }
 }

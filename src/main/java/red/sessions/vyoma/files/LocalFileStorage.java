@@ -92,14 +92,6 @@ final class LocalFileStorage implements FileStorage {
   }
 
   @Override
-  public Future<Void> delete(String key) {
-    Path path = pathOf(root, key);
-    return fileSystem.delete(path.toString())
-      .recover(failure -> fileSystem.exists(path.toString())
-        .compose(exists -> exists ? Future.failedFuture(failure) : Future.succeededFuture()));
-  }
-
-  @Override
   public Future<FileRead> read(String key, String contentType, String fileName) {
     return exists(key).map(exists -> {
       if (!exists) {
@@ -112,6 +104,12 @@ final class LocalFileStorage implements FileStorage {
   /** Where the store of a data directory keeps its objects. */
   static Path rootUnder(Path dataDir) {
     return dataDir.resolve("files").toAbsolutePath().normalize();
+  }
+
+  @Override
+  public Future<Void> delete(String key) {
+    String path = pathOf(root, key).toString();
+    return fileSystem.exists(path).compose(there -> there ? fileSystem.delete(path) : Future.succeededFuture());
   }
 
   /** Where a key's bytes live, refusing any key that would climb out of the root. */

@@ -133,16 +133,16 @@ final class S3FileStorage implements FileStorage, AutoCloseable {
       presignGet(key, contentType, "inline; filename=\"" + fileName + "\"", downloadExpiry)));
   }
 
-  /** S3 answers a DELETE of a missing key as it does one of an object (204). */
+  private static Throwable unwrapped(Throwable failure) {
+    return failure instanceof CompletionException wrapped && wrapped.getCause() != null ? wrapped.getCause() : failure;
+  }
+
+  /** S3 answers a delete of a key that holds nothing as it answers any other delete. */
   @Override
   public Future<Void> delete(String key) {
     return Future.fromCompletionStage(client.deleteObject(request -> request.bucket(bucket).key(key)), context)
       .<Void>mapEmpty()
       .recover(failure -> Future.failedFuture(UNAVAILABLE));
-  }
-
-  private static Throwable unwrapped(Throwable failure) {
-    return failure instanceof CompletionException wrapped && wrapped.getCause() != null ? wrapped.getCause() : failure;
   }
 
   @Override

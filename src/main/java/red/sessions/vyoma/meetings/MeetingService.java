@@ -53,4 +53,10 @@ public interface MeetingService {
 
   /** The session's captures, oldest first, each with its files as short-lived download URLs. */
   Future<List<Recording>> recordings(Caller caller, UUID sessionId);
+
+  /**
+   * For erasures/: deletes the recordings of the user's lessons (rows and files) and their consents, and names
+   * them {@code "Deleted user"} among the attendees of the meetings they joined.
+   */
+  Future<Void> erase(String userId);
 }

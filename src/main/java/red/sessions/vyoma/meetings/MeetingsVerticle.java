@@ -10,6 +10,7 @@ import red.sessions.vyoma.bus.DomainCounter;
 import red.sessions.vyoma.bus.DomainVerticle;
 import red.sessions.vyoma.bus.Echo;
 import red.sessions.vyoma.platform.Cluster;
+import red.sessions.vyoma.profiles.ProfileService;
 import red.sessions.vyoma.sessions.SessionParties;
 
 import java.nio.charset.StandardCharsets;
@@ -402,5 +403,12 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is part of every JVM", e);
     }
+  }
+
+  @Override
+  public Future<Void> erase(String userId) {
+    return recordings.erase(userId, ProfileService.ERASED_NAME, sessions -> recordingFiles == null
+      ? Future.succeededFuture()
+      : Future.all(sessions.stream().map(recordingFiles::deleteAll).toList()));
   }
 }

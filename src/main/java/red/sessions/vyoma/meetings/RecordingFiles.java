@@ -72,6 +72,17 @@ final class RecordingFiles implements AutoCloseable {
       });
   }
 
+  /** Deletes every file of the session's captures (under {@code recordings/<session_id>/}). */
+  Future<Void> deleteAll(UUID sessionId) {
+    String prefix = MediaCapture.prefix(sessionId);
+    List<S3Object> objects = new ArrayList<>();
+    return Future.fromCompletionStage(s3.client().listObjectsV2Paginator(request -> request.bucket(bucket).prefix(prefix))
+        .contents().subscribe(objects::add), context)
+      .compose(listed -> Future.all(objects.stream().map(object -> Future.fromCompletionStage(
+        s3.client().deleteObject(request -> request.bucket(bucket).key(object.key())), context)).toList()))
+      .mapEmpty();
+  }
+
   private String presign(String key) {
     return s3.presigner().presignGetObject(request -> request.signatureDuration(expiry)
       .getObjectRequest(object -> object.bucket(bucket).key(key))).url().toString();

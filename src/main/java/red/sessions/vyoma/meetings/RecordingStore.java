@@ -8,6 +8,8 @@ import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.platform.Rows;
 import red.sessions.vyoma.sessions.SessionParties;
 
+import java.util.function.Function;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,6 +52,15 @@ final class RecordingStore {
      WHERE meeting_id = #{meeting_id} AND stopped_at IS NULL""";
 
   private final Pool pool;
+
+  // A recording is made only with both parties' consent, so the user's consents name every session of theirs that
+  // has one. Their attendee rows keep the meeting's history (who attended when) but no longer their name.
+  private static final String ERASE = """
+    WITH theirs AS (SELECT session_id FROM recording_consents WHERE user_id = #{user_id}),
+    recorded AS (DELETE FROM recordings WHERE session_id IN (SELECT session_id FROM theirs) RETURNING session_id),
+    consents AS (DELETE FROM recording_consents WHERE user_id = #{user_id}),
+    named AS (UPDATE attendees SET name = #{name} WHERE user_id = #{user_id})
+    SELECT DISTINCT session_id FROM recorded""";
 
   RecordingStore(Pool pool) {
     this.pool = pool;
@@ -109,5 +120,21 @@ final class RecordingStore {
     return new Recording(row.getString("recording_id"), row.getUUID("session_id"), row.getString("meeting_id"),
       row.getInteger("capture"), row.getString("started_by"), row.getOffsetDateTime("started_at"),
       row.getOffsetDateTime("stopped_at"), row.getString("stop_reason"), List.of());
+  }
+
+  /**
+   * Deletes the recordings of the user's sessions and their consents, and blanks their name in the meetings they
+   * attended; answers the sessions whose recordings went, and deletes their files by {@code deleteFiles} before that
+   * commits, so that a failure leaves both for the next try.
+   */
+  Future<Void> erase(String userId, String erasedName, Function<List<UUID>, Future<?>> deleteFiles) {
+    return pool.withTransaction(connection -> SqlTemplate.forQuery(connection, ERASE)
+      .mapTo(row -> row.getUUID("session_id")).execute(Map.of("user_id", userId, "name", erasedName))
+      .compose(rows -> {
+        List<UUID> sessions = new ArrayList<>();
+        rows.forEach(sessions::add);
+        return deleteFiles.apply(sessions);
+      })
+      .mapEmpty());
   }
 }

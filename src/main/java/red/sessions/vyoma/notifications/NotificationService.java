@@ -31,4 +31,7 @@ public interface NotificationService {
 
   /** The notifications to the user, for the user's export (no route reaches it), by id after {@code after} (null: from the first), at most {@code limit}. */
   Future<List<Notification>> ofUser(String userId, UUID after, int limit);
+
+  /** For erasures/: deletes the notifications sent or due to the user, and their preferences. */
+  Future<Void> erase(String userId);
 }

@@ -10,6 +10,7 @@ import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.events.EventPage;
 import red.sessions.vyoma.platform.RetryPolicy;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.UserRows;
 
 import java.time.OffsetDateTime;
 import java.util.Arrays;
@@ -272,5 +273,10 @@ final class NotificationStore {
   /** How long until the next scheduled notification is due (0 or less: due now), or null when none is. */
   Future<Long> msUntilNextDue() {
     return pool.query(NEXT_DUE).execute().map(rows -> rows.iterator().next().getLong("wait_ms"));
+  }
+
+  Future<Void> erase(String userId) {
+    return UserRows.erase(pool, userId, "DELETE FROM notifications WHERE recipient = #{user_id}",
+      "DELETE FROM notification_preferences WHERE user_id = #{user_id}");
   }
 }

@@ -69,4 +69,9 @@ public final class NotificationsVerticle extends DomainVerticle<NotificationServ
   public Future<List<Notification>> ofUser(String userId, UUID after, int limit) {
     return store.ofRecipient(userId, after, limit);
   }
+
+  @Override
+  public Future<Void> erase(String userId) {
+    return store.erase(userId);
+  }
 }

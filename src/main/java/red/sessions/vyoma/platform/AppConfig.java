@@ -228,6 +228,10 @@ public final class AppConfig {
     return json.getJsonObject("storage");
   }
 
+  public JsonObject erasures() {
+    return json.getJsonObject("erasures");
+  }
+
   public JsonObject metrics() {
     return json.getJsonObject("metrics");
   }

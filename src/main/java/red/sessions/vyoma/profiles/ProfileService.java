@@ -16,9 +16,18 @@ public interface ProfileService {
 
   String ADDRESS = "vyoma.profiles";
 
+  /** How an erased user is named wherever a profile is shown. */
+  String ERASED_NAME = "Deleted user";
+
   /** The user's profile as the caller may see it (the email only when they may); not found without one. */
   Future<Profile> find(Caller caller, String userId);
 
   /** Creates or replaces the whole profile; only its own user (or an admin) may. */
   Future<SavedProfile> save(Caller caller, ProfileInput profile);
+
+  /**
+   * For erasures/: blanks the user's email, bio, topics and time zone and names them {@link #ERASED_NAME}, for
+   * good (a later save is a conflict); the row and its id stay. Doing it again changes nothing more.
+   */
+  Future<Void> erase(String userId);
 }

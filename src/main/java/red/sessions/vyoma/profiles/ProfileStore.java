@@ -21,7 +21,8 @@ final class ProfileStore {
   // either party's history; and none for the user or an admin.
   private static final String FIND = """
     SELECT p.user_id, p.role, p.name, p.bio, p.topics, p.created_at, p.updated_at,
-           CASE WHEN shown THEN p.email END AS email, CASE WHEN shown THEN p.time_zone END AS time_zone
+           CASE WHEN shown AND p.erased_at IS NULL THEN p.email END AS email,
+           CASE WHEN shown AND p.erased_at IS NULL THEN p.time_zone END AS time_zone
     FROM profiles p, LATERAL (SELECT #{admin} OR p.user_id = #{caller}
              OR EXISTS (SELECT 1 FROM confirmed_pairs c WHERE c.teacher_id = p.user_id AND c.student_id = #{caller})
              OR EXISTS (SELECT 1 FROM confirmed_pairs c WHERE c.teacher_id = #{caller} AND c.student_id = p.user_id)
@@ -35,7 +36,14 @@ final class ProfileStore {
     ON CONFLICT (user_id) DO UPDATE
       SET role = EXCLUDED.role, name = EXCLUDED.name, email = EXCLUDED.email, bio = EXCLUDED.bio,
           topics = EXCLUDED.topics, time_zone = EXCLUDED.time_zone, updated_at = now()
+      WHERE profiles.erased_at IS NULL
     RETURNING id, (xmax = 0) AS created""";
+
+  // The row stays, so the id stays reserved and the other party's history still names someone: "Deleted user".
+  private static final String ERASE = """
+    UPDATE profiles SET name = #{name}, email = '', bio = '', topics = '{}', time_zone = NULL,
+                        erased_at = coalesce(erased_at, now()), updated_at = now()
+     WHERE user_id = #{user_id}""";
 
   private final Pool pool;
 
@@ -72,10 +80,16 @@ final class ProfileStore {
     return params;
   }
 
-  Future<SavedProfile> save(ProfileInput profile) {
+  /** The saved profile; empty when it was erased (its update then matches no row). */
+  Future<Optional<SavedProfile>> save(ProfileInput profile) {
     return SqlTemplate.forUpdate(pool, UPSERT)
       .mapTo(row -> new SavedProfile(row.getUUID("id"), row.getBoolean("created")))
       .execute(params(profile))
-      .map(rows -> rows.iterator().next());
+      .map(Rows::first);
+  }
+
+  Future<Void> erase(String userId) {
+    return SqlTemplate.forUpdate(pool, ERASE).execute(Map.of("user_id", userId, "name", ProfileService.ERASED_NAME))
+      .mapEmpty();
   }
 }

@@ -33,6 +33,12 @@ public final class ProfilesVerticle extends DomainVerticle<ProfileService> imple
     if (!caller.actsFor(profile.userId())) {
       throw DomainException.forbidden("a profile can only be written by its own user");
     }
-    return store.save(profile);
+    return store.save(profile).map(saved -> saved.orElseThrow(() ->
+      DomainException.conflict("the profile of " + Echo.of(profile.userId()) + " was erased; its id stays reserved")));
+  }
+
+  @Override
+  public Future<Void> erase(String userId) {
+    return store.erase(userId);
   }
 }

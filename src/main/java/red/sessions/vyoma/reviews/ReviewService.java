@@ -20,4 +20,7 @@ public interface ReviewService {
 
   /** The reviews the user wrote (as student) or received (as teacher), for the user's export (no route reaches it), by id after {@code after} (null: from the first), at most {@code limit} (a review's id is its booking's). */
   Future<List<Review>> ofUser(String userId, UUID after, int limit);
+
+  /** For erasures/: deletes the reviews the student wrote; each teacher they reviewed is rated by the rest. */
+  Future<Void> erase(String userId);
 }

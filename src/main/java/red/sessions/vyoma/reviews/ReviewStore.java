@@ -45,6 +45,11 @@ final class ReviewStore {
 
   private final Pool pool;
 
+  // The teachers whose rating changes, one row each, so that each is refreshed once.
+  private static final String ERASE = """
+    WITH gone AS (DELETE FROM reviews WHERE student_id = #{student_id} RETURNING teacher_id)
+    SELECT DISTINCT teacher_id FROM gone""";
+
   ReviewStore(Pool pool) {
     this.pool = pool;
   }
@@ -65,6 +70,19 @@ final class ReviewStore {
             .map(Optional.of(made)))
           .orElseGet(() -> Future.succeededFuture(Optional.empty()))))
       .compose(made -> made.map(Future::succeededFuture).orElseGet(() -> whyNotReviewable(bookingId, caller)));
+  }
+
+  /** Deletes the reviews the student wrote and gives each teacher they reviewed the rating of the reviews left. */
+  Future<Void> erase(String studentId) {
+    return pool.withTransaction(connection -> SqlTemplate.forQuery(connection, ERASE)
+      .mapTo(row -> row.getString("teacher_id")).execute(Map.of("student_id", studentId))
+      .compose(teachers -> {
+        Future<Void> refreshed = Future.succeededFuture();
+        for (String teacher : teachers) {
+          refreshed = refreshed.compose(v -> TopicRatings.refresh(connection, teacher));
+        }
+        return refreshed;
+      }));
   }
 
   private Future<Review> whyNotReviewable(UUID bookingId, Caller caller) {

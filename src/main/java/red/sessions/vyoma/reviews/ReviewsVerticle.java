@@ -35,4 +35,9 @@ public final class ReviewsVerticle extends DomainVerticle<ReviewService> impleme
   public Future<List<Review>> ofUser(String userId, UUID after, int limit) {
     return store.ofUser(userId, after, limit);
   }
+
+  @Override
+  public Future<Void> erase(String userId) {
+    return store.erase(userId);
+  }
 }

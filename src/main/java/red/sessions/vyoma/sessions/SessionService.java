@@ -34,4 +34,10 @@ public interface SessionService {
 
   /** Adds the notes and files and moves the status, all or nothing. */
   Future<Void> update(Caller caller, UUID sessionId, SessionUpdate update);
+
+  /**
+   * For erasures/: the notes the user wrote read {@code "[removed]"} and the files they shared leave their
+   * sessions (files/ then deletes the files).
+   */
+  Future<Void> erase(String userId);
 }

@@ -74,6 +74,12 @@ final class SessionStore {
      WHERE id = #{id} AND status = ANY (#{from})
     RETURNING id""";
   private static final String STATUS = "SELECT status FROM sessions WHERE id = #{id}";
+
+  // The note stays where it was, so the session still reads in order and a retried PUT still adds nothing.
+  private static final String REMOVE_NOTES = """
+    UPDATE session_notes SET text = '[removed]' WHERE author_id = #{author_id} AND text <> '[removed]'""";
+  // The entries go, so that files/ can delete the files themselves; their URLs then answer 404.
+  private static final String REMOVE_FILES = "DELETE FROM session_files WHERE author_id = #{author_id}";
   private final Pool pool;
   private final String storageBaseUrl;
 
@@ -83,6 +89,14 @@ final class SessionStore {
   SessionStore(Pool pool, String storageBaseUrl) {
     this.pool = pool;
     this.storageBaseUrl = storageBaseUrl;
+  }
+
+  /** Empties the author's notes and takes the files they shared out of their sessions. */
+  Future<Void> erase(String authorId) {
+    Map<String, Object> author = Map.of("author_id", authorId);
+    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, REMOVE_NOTES).execute(author)
+      .compose(notes -> SqlTemplate.forUpdate(connection, REMOVE_FILES).execute(author))
+      .mapEmpty());
   }
 
   Future<CreatedSession> create(UUID bookingId, Caller caller) {

@@ -77,4 +77,9 @@ public final class SessionsVerticle extends DomainVerticle<SessionService> imple
       .compose(v -> files.requireShareable(caller, keys))
       .compose(v -> store.update(sessionId, update, caller));
   }
+
+  @Override
+  public Future<Void> erase(String userId) {
+    return store.erase(userId);
+  }
 }

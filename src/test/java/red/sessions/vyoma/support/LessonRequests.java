@@ -58,6 +58,9 @@ public final class LessonRequests {
   private final String seriesId;
   private final String seriesBookingId;
   private final String downloadUrl;
+  /** A student of no lesson, erased by an admin: the erasure requests name them. */
+  private final String erased;
+  private final String erasureId;
 
   /** A request as the tests build it: a path template's values, query, headers, body. */
   public record Request(String token, Map<String, String> path, Map<String, String> query, Map<String, String> headers,
@@ -124,6 +127,9 @@ public final class LessonRequests {
     seriesId = series.getString("series_id");
     seriesBookingId = series.getJsonArray("occurrences").getJsonObject(0).getString("booking_id");
     downloadUrl = readyExport(server, lesson.studentId()).getString("download_url");
+    erased = seed.student();
+    erasureId = assertJson(api.send(HttpMethod.DELETE, "/profiles/" + erased, server.adminToken("admin-of-" + erased),
+      null), 202).getString("erasure_id");
   }
 
   /** The query string's values, decoded, as the request's query parameters. */
@@ -261,6 +267,9 @@ public final class LessonRequests {
     String webhook = UUID.randomUUID().toString();
     JsonObject subscription = new JsonObject().put("url", "https://hooks.example.com/vyoma")
       .put("events", new JsonArray().add("booking.*")).put("description", "Billing");
+    requests.put("DELETE /profiles/{user_id}", Request.of(a).path("user_id", erased).query("reason", "asked in writing"));
+    requests.put("GET /erasures", Request.of(a).query("limit", "10").query("offset", "0"));
+    requests.put("GET /erasures/{id}", Request.of(a).path("id", erasureId));
     requests.put("GET /webhooks", Request.of(a).query("limit", "10").query("offset", "0"));
     requests.put("POST /webhooks", Request.of(a).body(subscription));
     requests.put("GET /webhooks/{id}", Request.of(a).path("id", webhook));
