@@ -2,6 +2,8 @@ package red.sessions.vyoma.notifications;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import red.sessions.vyoma.events.Event;
 import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.kernel.Ids;
@@ -12,10 +14,12 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * What a page of the outbox's events means for email, decided in one place: which notifications to queue and
@@ -43,6 +47,8 @@ import java.util.function.Function;
  */
 final class Plan {
 
+  private static final Logger LOG = LoggerFactory.getLogger(Plan.class);
+
   /**
    * A notification to queue, with its state at queueing ({@code scheduled}, or already skipped or cancelled): about
    * a booking, or about a series as a whole ({@code bookingId} null).
@@ -69,8 +75,8 @@ final class Plan {
     for (Event event : events) {
       if (event.type().equals(EventType.BOOKING_CONFIRMED.wire()) || event.type().equals(EventType.BOOKING_RESCHEDULED.wire())
         || isConfirmedOccurrence(event)) {
-        users.add(event.data().getString("student_id"));
-        users.add(event.data().getString("teacher_id"));
+        Stream.of(event.data().getString("student_id"), event.data().getString("teacher_id"))
+          .filter(Objects::nonNull).forEach(users::add);
       }
     }
     return users;
@@ -81,7 +87,18 @@ final class Plan {
    */
   static Plan of(List<Event> events, Function<String, Optional<Preferences>> preferences) {
     Plan plan = new Plan();
-    events.forEach(event -> plan.add(event, preferences));
+    for (Event event : events) {
+      int before = plan.queued.size();
+      try {
+        plan.add(event, preferences);
+      } catch (RuntimeException unreadable) {
+        // An event not as this server writes its kind (a row written by hand, by another release) must not hold back
+        // every later email, as a failed page would, page after page: its own emails are left out, and said so.
+        plan.queued.subList(before, plan.queued.size()).clear();
+        LOG.warn("Event {} ({}) could not be read for email; no email is sent for it: {}", event.id(), event.type(),
+          unreadable.toString());
+      }
+    }
     return plan;
   }
 

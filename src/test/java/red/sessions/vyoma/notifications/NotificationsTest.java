@@ -36,6 +36,10 @@ import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -193,6 +197,24 @@ class NotificationsTest extends ServerTest {
     assertEquals(List.of(student, student, teacher, teacher), recipients(fourth, "reminder").stream().sorted().toList());
     assertEquals(0, received(teacher, "Lesson request from Name of " + student).size());
     assertEquals(1, received(teacher, "Weekly lessons requested by Name of " + student).size());
+  }
+
+  @Test
+  void anEventNotAsTheServerWritesItHoldsBackNoLaterEmail() throws SQLException {
+    String teacher = user("teacher", null);
+    String student = user("student", null);
+    try (Connection connection = DriverManager.getConnection(TestServer.sharedJdbcUrl());
+         PreparedStatement insert = connection.prepareStatement("INSERT INTO events (type, subject_id, subject, sequence, users, data)"
+           + " VALUES ('booking.confirmed', gen_random_uuid(), '{}', 1, ARRAY[?], '{\"written\": \"by hand\"}')")) {
+      insert.setString(1, student);
+      insert.executeUpdate();
+    }
+    seed.slot(teacher, hoursAhead(2), hoursAhead(4));
+    String booking = seed.booking(student, teacher, hoursAhead(2), hoursAhead(3));
+
+    assertEquals(List.of(teacher), Wait.eventually(WITHIN, EVERY, () -> recipients(booking, "booking_requested"),
+      queued -> !queued.isEmpty(), queued -> "the request after the unreadable event was never queued"));
+    only(teacher, "Lesson request from Name of " + student);
   }
 
   @Test
