@@ -31,7 +31,7 @@ class ResponseContractTest {
       .put("status", "pending").put("created_at", "2026-11-27T10:11:12.345Z")
       .put("updated_at", "2026-11-27T10:11:12.345Z").putNull("cancel_reason").put("previous_times", new JsonArray())
       .putNull("package_id").put("free_cancellation_until", "2026-12-01T03:30:00.000Z").put("late_cancellation", false)
-      .putNull("no_show").putNull("series_id");
+      .putNull("no_show").putNull("series_id").putNull("cancelled_by");
   }
 
   private static JsonObject error(int status) {
