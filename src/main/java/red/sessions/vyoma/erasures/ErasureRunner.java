@@ -25,6 +25,7 @@ import red.sessions.vyoma.files.FileService;
 import red.sessions.vyoma.kernel.Page;
 import red.sessions.vyoma.meetings.MeetingService;
 import red.sessions.vyoma.notifications.NotificationService;
+import red.sessions.vyoma.packages.PackageService;
 import red.sessions.vyoma.platform.Metrics;
 import red.sessions.vyoma.profiles.ProfileService;
 import red.sessions.vyoma.reviews.ReviewService;
@@ -159,7 +160,10 @@ public final class ErasureRunner extends VerticleBase {
       });
   }
 
-  /** The user's own cancel of every series and every booking of theirs that has not started. */
+  /**
+   * The user's own cancel of every series and every booking of theirs that has not started; then their packages end
+   * (there is no cancel of a package: the lessons left expire at once).
+   */
   private Future<Void> cancel(String userId) {
     Caller user = new Caller(userId, false);
     return store.role(userId).compose(role -> {
@@ -171,7 +175,9 @@ public final class ErasureRunner extends VerticleBase {
       seriesId -> series.cancel(user, seriesId, new SeriesCancellation(SeriesCancellation.Scope.ALL, null, CANCEL_REASON))))
       .compose(v -> store.futureBookings(userId))
       .compose(ids -> sequentially(ids, bookingId -> bookings.changeStatus(user, bookingId,
-        new StatusChange(BookingStatus.CANCELLED, CANCEL_REASON, null))));
+        new StatusChange(BookingStatus.CANCELLED, CANCEL_REASON, null))))
+      // After the cancels, which give their lessons back to the packages they came from.
+      .compose(v -> service(PackageService.class, PackageService.ADDRESS).end(userId));
   }
 
   private Future<?> blankProfile(String userId) {

@@ -23,4 +23,10 @@ public interface PackageService {
 
   /** The packages (with their ledgers) the user is a party to, for the user's export (no route reaches it), by id after {@code after} (null: from the first), at most {@code limit}. */
   Future<List<Package>> ofUser(String userId, UUID after, int limit);
+
+  /**
+   * For erasures/: ends the packages the user is a party to, so that nothing more is booked from them: the lessons
+   * left in each expire at once, as at its {@code expires_at}, with an {@code expired} entry in the ledger.
+   */
+  Future<Void> end(String userId);
 }

@@ -32,6 +32,15 @@ final class PackageStore {
      WHERE (p.student_id = #{user_id} OR p.teacher_id = #{user_id}) AND (#{after}::uuid IS NULL OR p.id > #{after})
      ORDER BY p.id
      LIMIT #{limit}""";
+  // A package's lessons end as at its expiry (PackageExpiry): the ledger says how many went, and it ends now.
+  private static final String END = """
+    WITH ending AS (
+      SELECT id, remaining FROM packages
+       WHERE (student_id = #{user_id} OR teacher_id = #{user_id}) AND remaining > 0
+         FOR NO KEY UPDATE),
+    entries AS (INSERT INTO package_ledger (package_id, change, reason) SELECT id, -remaining, 'expired' FROM ending)
+    UPDATE packages p SET remaining = 0, expires_at = least(coalesce(p.expires_at, now()), now())
+      FROM ending e WHERE p.id = e.id""";
   private static final String LIST = SELECT + """
 
      WHERE (#{student_id}::text IS NULL OR p.student_id = #{student_id})
@@ -92,6 +101,11 @@ final class PackageStore {
   /** The package with its ledger as {@code client} sees it (in a transaction: with that transaction's changes). */
   static Future<Optional<Package>> find(SqlClient client, UUID id) {
     return SqlTemplate.forQuery(client, FIND).mapTo(Package::of).execute(Map.of("id", id)).map(Rows::first);
+  }
+
+  /** The lessons left in the user's packages expire now, as PackageExpiry expires them; again, nothing more happens. */
+  Future<Void> end(String userId) {
+    return SqlTemplate.forUpdate(pool, END).execute(Map.of("user_id", userId)).mapEmpty();
   }
 
   Future<List<Package>> ofUser(String userId, UUID after, int limit) {

@@ -46,6 +46,11 @@ public final class PackagesVerticle extends DomainVerticle<PackageService> imple
   }
 
   @Override
+  public Future<Void> end(String userId) {
+    return store.end(userId);
+  }
+
+  @Override
   public Future<Package> get(Caller caller, UUID packageId) {
     return store.find(packageId).map(found ->
       Parties.seenBy(caller, found.orElseThrow(() -> DomainException.notFound("no package " + packageId)), "package"));

@@ -113,6 +113,8 @@ class ErasureTest {
       new JsonObject().put("status", "confirmed")), 200);
     String session = assertJson(server.api().post("/sessions", studentToken,
       new JsonObject().put("booking_id", coming)), 201).getString("session_id");
+    String lessons = assertJson(server.api().post("/packages", server.token(teacher), new JsonObject()
+      .put("student_id", student.userId()).put("teacher_id", teacher).put("lessons", 3)), 201).getString("package_id");
     String shared = seed.fileUrl(student.userId(), "homework.pdf");
     String unshared = seed.fileUrl(student.userId(), "draft.pdf");
     assertJson(server.api().send(HttpMethod.PUT, "/sessions/" + session, studentToken, new JsonObject()
@@ -146,6 +148,10 @@ class ErasureTest {
     assertFalse(profile.containsKey("email"));
     assertEquals("completed", assertJson(server.api().get("/bookings/" + past, teacherToken), 200).getString("status"));
     assertEquals("cancelled", assertJson(server.api().get("/bookings/" + coming, teacherToken), 200).getString("status"));
+    JsonObject ended = assertJson(server.api().get("/packages/" + lessons, teacherToken), 200);
+    assertEquals(0, ended.getInteger("remaining"), ended::encode);
+    JsonObject expired = ended.getJsonArray("ledger").getJsonObject(ended.getJsonArray("ledger").size() - 1);
+    assertEquals(List.of(-3, "expired"), List.of(expired.getInteger("change"), expired.getString("reason")));
     JsonObject lesson = assertJson(server.api().get("/sessions/" + session, teacherToken), 200);
     assertEquals("[removed]", lesson.getJsonArray("notes").getJsonObject(0).getString("text"));
     assertEquals(new JsonArray(), lesson.getJsonArray("files"));
