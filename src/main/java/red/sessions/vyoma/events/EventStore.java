@@ -23,12 +23,14 @@ public final class EventStore {
 
   // Events of transactions older than every one still running are final: nothing can commit before them
   // any more. A later event that has committed is read (to tell the reader it is there) but not taken.
+  // The order names the table's columns: a bare txid there would be the output column, the text Event.COLUMNS
+  // makes of it, and "996" sorts after "1026" (past each power of ten the page would skip events after its cursor).
   private static final String READ = "WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)"
     + " SELECT " + Event.COLUMNS + ", txid < (SELECT xmin FROM horizon) AS final" + """
      FROM events
     WHERE (txid, position) > (#{txid}::text::xid8, #{position})
       AND (#{all} OR users @> ARRAY[#{user}]::text[])
-    ORDER BY txid, position
+    ORDER BY events.txid, events.position
     LIMIT #{limit}""";
 
   // Only an event the reader could have read marks a place: another user's event is as unknown as no event,

@@ -12,6 +12,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -137,5 +138,36 @@ class EventsTest extends ServerTest {
       assertEquals(List.of(true, false), events.stream().map(event -> event.getJsonObject("data").containsKey("slow")).toList());
       assertEquals(bookingId, events.get(1).getJsonObject("data").getString("booking_id"));
     }
+  }
+
+  /**
+   * The outbox's order is its transactions' ids as numbers: events of transaction 9 come before those of 10, though
+   * "10" sorts before "9" as text (as the ids of a deployment's transactions do each time they gain a digit).
+   */
+  @Test
+  void eventsComeInTheOrderOfTheirTransactionsWhateverTheNumbersLength() throws SQLException {
+    String student = seed.student();
+    try (Connection connection = DriverManager.getConnection(TestServer.sharedJdbcUrl());
+         PreparedStatement insert = connection.prepareStatement("INSERT INTO events (type, subject_id, subject, sequence,"
+           + " users, data, txid) VALUES ('session.created', gen_random_uuid(), '{}', 1, ARRAY[?], ?::jsonb, ?::xid8)")) {
+      for (String txid : List.of("10", "9")) {
+        insert.setString(1, student);
+        insert.setString(2, new JsonObject().put("transaction", txid).encode());
+        insert.setString(3, txid);
+        insert.executeUpdate();
+      }
+    }
+    String token = server.token(student);
+    List<String> all = assertJson(api.get("/events", token), 200).getJsonArray("events").stream()
+      .map(event -> ((JsonObject) event).getJsonObject("data").getString("transaction")).toList();
+    assertEquals(List.of("9", "10"), all);
+    List<String> byPages = new ArrayList<>();
+    String after = "";
+    for (int page = 0; page < 2; page++) {
+      JsonObject one = assertJson(api.get("/events?limit=1" + after, token), 200).getJsonArray("events").getJsonObject(0);
+      byPages.add(one.getJsonObject("data").getString("transaction"));
+      after = "&after=" + one.getString("id");
+    }
+    assertEquals(List.of("9", "10"), byPages, "a page at a time, none skipped");
   }
 }
