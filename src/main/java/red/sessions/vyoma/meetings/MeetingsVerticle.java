@@ -405,10 +405,16 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
     }
   }
 
+  /**
+   * A capture still running in one of the user's sessions is stopped first, as a withdrawn consent stops it: a
+   * pipeline left running would go on writing the lesson into the bucket the erasure empties.
+   */
   @Override
   public Future<Void> erase(String userId) {
-    return recordings.erase(userId, ProfileService.ERASED_NAME, sessions -> recordingFiles == null
-      ? Future.succeededFuture()
-      : Future.all(sessions.stream().map(recordingFiles::deleteAll).toList()));
+    return recordings.consentedBy(userId)
+      .compose(sessions -> Future.all(sessions.stream().map(session -> stopRunning(session, "consent_withdrawn")).toList()))
+      .compose(stopped -> recordings.erase(userId, ProfileService.ERASED_NAME, sessions -> recordingFiles == null
+        ? Future.succeededFuture()
+        : Future.all(sessions.stream().map(recordingFiles::deleteAll).toList())));
   }
 }

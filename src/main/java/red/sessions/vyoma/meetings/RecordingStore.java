@@ -27,6 +27,7 @@ final class RecordingStore {
     SELECT user_id FROM recording_consents WHERE session_id = #{session_id} AND consent""";
   private static final String RUNNING =
     "SELECT " + COLUMNS + " FROM recordings WHERE session_id = #{session_id} AND stopped_at IS NULL";
+  private static final String CONSENTED_BY = "SELECT session_id FROM recording_consents WHERE user_id = #{user_id}";
   private static final String OF_SESSION =
     "SELECT " + COLUMNS + " FROM recordings WHERE session_id = #{session_id} ORDER BY capture";
   private static final String CAPTURES = "SELECT count(*) AS made FROM recordings WHERE session_id = #{session_id}";
@@ -75,6 +76,12 @@ final class RecordingStore {
   Future<List<String>> consented(UUID sessionId) {
     return SqlTemplate.forQuery(pool, CONSENTED).mapTo(row -> row.getString("user_id"))
       .execute(Map.of("session_id", sessionId)).map(Rows::toList);
+  }
+
+  /** The sessions the user has a consent recorded in, given or withdrawn: the only ones that can have recordings. */
+  Future<List<UUID>> consentedBy(String userId) {
+    return SqlTemplate.forQuery(pool, CONSENTED_BY).mapTo(row -> row.getUUID("session_id"))
+      .execute(Map.of("user_id", userId)).map(Rows::toList);
   }
 
   Future<Optional<Recording>> running(UUID sessionId) {

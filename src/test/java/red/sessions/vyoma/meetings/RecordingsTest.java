@@ -30,6 +30,7 @@ import java.util.UUID;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static red.sessions.vyoma.support.Api.assertError;
@@ -205,6 +206,27 @@ class RecordingsTest {
     assertError(server.api().get(path, server.token(stranger)), 403);
     assertEquals(1, assertJson(server.api().get(path, server.adminToken("an-admin")), 200).getJsonArray("recordings").size());
     assertEquals(1, assertJson(server.api().get(path, server.token(lesson.studentId())), 200).getJsonArray("recordings").size());
+  }
+
+  @Test
+  void erasingAPartyStopsTheRecordingAndDeletesWhatItWrote() {
+    Met met = meet(14);
+    Lesson lesson = met.lesson();
+    bothConsent(lesson);
+    assertJson(startRecording(lesson, lesson.studentId()), 201);
+    String key = "recordings/" + lesson.sessionId() + "/1/audio/2026-12-01-09-15-10-123.mp4";
+    s3.put(key, "the lesson's sound".getBytes(StandardCharsets.UTF_8), "video/mp4");
+
+    String erasure = assertJson(server.api().send(HttpMethod.DELETE, "/profiles/" + lesson.studentId(),
+      server.adminToken("an-admin"), null), 202).getString("erasure_id");
+    JsonObject done = Wait.poll(WITHIN, EVERY,
+      () -> assertJson(server.api().get("/erasures/" + erasure, server.adminToken("an-admin")), 200),
+      job -> "completed".equals(job.getString("status")));
+    assertEquals("done", done.getString("step"), done::encode);
+
+    assertTrue(pipelinesOf(met).isEmpty(), "the capture stopped at Chime");
+    assertFalse(s3.exists(key), "what it wrote is gone from the bucket");
+    assertEquals(new JsonArray(), recordings(lesson));
   }
 
   @Test
