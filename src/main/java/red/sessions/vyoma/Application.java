@@ -74,7 +74,8 @@ public final class Application {
   private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
   /** What domain verticles are made from. */
-  private record Parts(Pool pool, AppConfig config, UploadSigner signer, UnsubscribeTokens unsubscribe, Cluster cluster) {
+  private record Parts(Pool pool, AppConfig config, UploadSigner signer, UnsubscribeTokens unsubscribe, Cluster cluster,
+                       RefusedSubjects refused) {
   }
 
   /** Every domain verticle; each owns its event-bus address and its SQL. */
@@ -97,7 +98,7 @@ public final class Application {
     parts -> new NotificationsVerticle(parts.pool(), parts.config().mail(), parts.unsubscribe()),
     parts -> new FilesVerticle(parts.pool(), parts.config().storage(), parts.config().dataDir(), parts.signer()),
     parts -> new ExportsVerticle(parts.pool(), parts.config().exports(), parts.config().domain().getLong("request_timeout_ms")),
-    parts -> new ErasuresVerticle(parts.pool()));
+    parts -> new ErasuresVerticle(parts.pool(), parts.refused()));
 
   private final Vertx vertx;
   private final Database database;
@@ -143,7 +144,7 @@ public final class Application {
       .setThreadingModel(ThreadingModel.WORKER)
       .setInstances(AppConfig.instances(config.domain()));
     Future<Void> domains = Future.succeededFuture();
-    Parts parts = new Parts(database.pool(), config, signer, unsubscribe, cluster);
+    Parts parts = new Parts(database.pool(), config, signer, unsubscribe, cluster, refused);
     for (Function<Parts, VerticleBase> domain : DOMAINS) {
       domains = domains.compose(v -> noted(vertx.deployVerticle(() -> domain.apply(parts), workers), deployments));
     }

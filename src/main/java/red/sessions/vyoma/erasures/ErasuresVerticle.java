@@ -5,6 +5,7 @@ import io.vertx.sqlclient.Pool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import red.sessions.vyoma.auth.Caller;
+import red.sessions.vyoma.auth.RefusedSubjects;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.DomainVerticle;
 import red.sessions.vyoma.bus.Echo;
@@ -16,8 +17,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Erasure requests and their progress. An accepted request is told to every node at once
- * ({@link ErasedUsers#REFUSED}), which refuses the user's tokens from then on, and to the runner, which starts it.
+ * Erasure requests and their progress. This node refuses the user's tokens before it answers an accepted request;
+ * the request is told to every other node ({@link ErasedUsers#REFUSED}), which refuses them as soon as the message
+ * arrives, and to the runner, which starts it.
  */
 public final class ErasuresVerticle extends DomainVerticle<ErasureService> implements ErasureService {
 
@@ -25,10 +27,15 @@ public final class ErasuresVerticle extends DomainVerticle<ErasureService> imple
   static final int MAX_REASON = 500;
 
   private final ErasureStore store;
+  private final RefusedSubjects refused;
 
-  public ErasuresVerticle(Pool pool) {
+  /**
+   * @param refused the subjects this node's token verifier refuses
+   */
+  public ErasuresVerticle(Pool pool, RefusedSubjects refused) {
     super(ADDRESS, ErasureService.class, Map.of());
     this.store = new ErasureStore(pool);
+    this.refused = refused;
   }
 
   @Override
@@ -45,6 +52,7 @@ public final class ErasuresVerticle extends DomainVerticle<ErasureService> imple
         Erasure erasure = made.get();
         // Ids only: the log of an erasure holds no personal data.
         LOG.info("Erasure {} of user {} requested by {}", erasure.id(), userId, caller.admin() ? "an admin" : "the user");
+        refused.refuse(userId);
         vertx.eventBus().publish(ErasedUsers.REFUSED, userId);
         vertx.eventBus().send(ErasureRunner.WAKE_UP, erasure.id().toString());
         return Future.succeededFuture(new RequestedErasure(erasure, true));
