@@ -4,9 +4,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -21,27 +18,25 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class RefusingSmtpServer implements AutoCloseable {
 
-  private final ServerSocket listener;
-  private final List<String> refused = new CopyOnWriteArrayList<>();
+  private final List<String> refused;
+  private final LoopbackListener listener;
 
-  private RefusingSmtpServer(ServerSocket listener) {
+  private RefusingSmtpServer(List<String> refused, LoopbackListener listener) {
+    this.refused = refused;
     this.listener = listener;
   }
 
   public static RefusingSmtpServer start() {
-    try {
-      RefusingSmtpServer server = new RefusingSmtpServer(new ServerSocket(0, 50, InetAddress.getLoopbackAddress()));
-      Thread acceptor = new Thread(server::accept, "refusing-smtp");
-      acceptor.setDaemon(true);
-      acceptor.start();
-      return server;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    List<String> refused = new CopyOnWriteArrayList<>();
+    return new RefusingSmtpServer(refused, LoopbackListener.start("refusing-smtp", socket -> {
+      Thread session = new Thread(() -> converse(socket, refused), "refusing-smtp-session");
+      session.setDaemon(true);
+      session.start();
+    }));
   }
 
   public int port() {
-    return listener.getLocalPort();
+    return listener.port();
   }
 
   /** The addresses of every {@code RCPT TO} refused so far, in order, as the client wrote them. */
@@ -49,20 +44,7 @@ public final class RefusingSmtpServer implements AutoCloseable {
     return List.copyOf(refused);
   }
 
-  private void accept() {
-    while (!listener.isClosed()) {
-      try {
-        Socket socket = listener.accept();
-        Thread session = new Thread(() -> converse(socket), "refusing-smtp-session");
-        session.setDaemon(true);
-        session.start();
-      } catch (IOException closed) {
-        return;
-      }
-    }
-  }
-
-  private void converse(Socket socket) {
+  private static void converse(Socket socket, List<String> refused) {
     try (socket; BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))) {
       OutputStream out = socket.getOutputStream();
       say(out, "220 refusing.test ESMTP");
@@ -95,10 +77,6 @@ public final class RefusingSmtpServer implements AutoCloseable {
 
   @Override
   public void close() {
-    try {
-      listener.close();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    listener.close();
   }
 }
