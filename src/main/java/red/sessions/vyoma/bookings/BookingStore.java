@@ -40,6 +40,8 @@ import java.util.UUID;
  */
 final class BookingStore {
 
+  static final int MAX_KEY = 255;
+
   private static final String LIST = "SELECT " + Booking.COLUMNS + """
      FROM bookings
     WHERE (#{student_id}::text IS NULL OR student_id = #{student_id})
@@ -206,9 +208,18 @@ final class BookingStore {
         : write(connection, plan.get(), key));
   }
 
-  /** An idempotency key as its statements take it, or null without one. */
+  /**
+   * An idempotency key (of a booking, a series or a series' move) as its statements take it, or null without one;
+   * 400 for a key that is blank or longer than {@link #MAX_KEY} characters.
+   */
   static Map<String, Object> key(String callerId, String idempotencyKey, String fingerprint) {
-    return idempotencyKey == null ? null : Map.of("caller_id", callerId, "key", idempotencyKey, "hash", fingerprint);
+    if (idempotencyKey == null) {
+      return null;
+    }
+    if (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_KEY) {
+      throw DomainException.invalid("an idempotency key must be 1 to " + MAX_KEY + " characters");
+    }
+    return Map.of("caller_id", callerId, "key", idempotencyKey, "hash", fingerprint);
   }
 
   /** What a new booking writes: its row, the package its lesson comes from (locked), as judged. */

@@ -69,7 +69,6 @@ public final class SeriesVerticle extends DomainVerticle<SeriesService> implemen
     if (!caller.actsFor(series.studentId())) {
       throw DomainException.forbidden("a series is booked only by the student it names");
     }
-    checkKey(idempotencyKey);
     return store.create(series, caller.userId(), idempotencyKey).onSuccess(created -> {
       if (!created.replayed()) {
         count(CREATED);
@@ -107,7 +106,6 @@ public final class SeriesVerticle extends DomainVerticle<SeriesService> implemen
    */
   @Override
   public Future<CreatedSeries> reschedule(Caller caller, UUID seriesId, SeriesMove move, String idempotencyKey) {
-    checkKey(idempotencyKey);
     Map<String, Object> key = BookingStore.key(caller.userId(), idempotencyKey, move.fingerprint(seriesId));
     return get(caller, seriesId).compose(series -> (key == null ? Future.succeededFuture(Optional.<Row>empty())
         : bookings.madeBy(key))
@@ -119,11 +117,6 @@ public final class SeriesVerticle extends DomainVerticle<SeriesService> implemen
     return get(caller, seriesId).map(series -> new CreatedSeries(series, true));
   }
 
-  private static void checkKey(String idempotencyKey) {
-    if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > BookingsVerticle.MAX_IDEMPOTENCY_KEY)) {
-      throw DomainException.invalid("an idempotency key must be 1 to " + BookingsVerticle.MAX_IDEMPOTENCY_KEY + " characters");
-    }
-  }
 
   /** The number of the series' occurrence booked as {@code bookingId}; 400 when it is none of them. */
   private static int occurrenceOf(Series series, UUID bookingId) {

@@ -496,6 +496,10 @@ class SeriesTest extends ServerTest {
       .getJsonArray("previous_times").size(), "the retry moved nothing again");
     assertEquals(422, api.request(HttpMethod.POST, path).bearerTokenAuthentication(server.token(student))
       .putHeader("Idempotency-Key", key).sendJsonObject(move.copy().put("time_zone", "Asia/Kolkata")).await().statusCode());
+    for (String bad : List.of("", "k".repeat(256))) {
+      assertEquals(400, api.request(HttpMethod.POST, path).bearerTokenAuthentication(server.token(student))
+        .putHeader("Idempotency-Key", bad).sendJsonObject(move).await().statusCode(), "key of " + bad.length());
+    }
     // Without the key, the retry is refused: the lesson it names has moved to the new series.
     assertError(reschedule(student, id, ids.get(1), wednesday), 400);
   }
