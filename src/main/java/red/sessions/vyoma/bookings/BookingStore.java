@@ -124,12 +124,13 @@ final class BookingStore {
     Transition.COMPLETE, changeStatus(Transition.COMPLETE, ONE_BOOKING)));
 
   // A series changes its occurrences together, each as the table allows it: the teacher confirms every pending
-  // one; a cancellation reaches those from a start on (from_time; the series' first for all of them) that have
-  // not started, so the lessons already held or under way keep their state.
+  // one; a cancellation reaches those from a start on (from_time; null for all of them, wherever each was moved)
+  // that have not started, so the lessons already held or under way keep their state.
   private static final Map<Transition, String> CHANGE_SERIES = new EnumMap<>(Map.of(
     Transition.CONFIRM, changeStatus(Transition.CONFIRM, "series_id = #{series_id}"),
-    Transition.CANCEL, changeStatus(Transition.CANCEL,
-      "series_id = #{series_id} AND start_time >= #{from_time} AND start_time > now()")));
+    Transition.CANCEL, changeStatus(Transition.CANCEL, """
+      series_id = #{series_id} AND (#{from_time}::timestamptz IS NULL OR start_time >= #{from_time})
+        AND start_time > now()""")));
 
   /** The compare-and-set of a change of status, for the bookings {@code which} selects (SQL). */
   private static String changeStatus(Transition change, String which) {

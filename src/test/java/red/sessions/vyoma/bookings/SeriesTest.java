@@ -10,6 +10,7 @@ import red.sessions.vyoma.support.LessonEvents;
 import red.sessions.vyoma.support.Race;
 import red.sessions.vyoma.support.Race.Entrant;
 import red.sessions.vyoma.support.RowLock;
+import red.sessions.vyoma.support.Seed;
 import red.sessions.vyoma.support.ServerTest;
 
 import java.time.DayOfWeek;
@@ -305,6 +306,36 @@ class SeriesTest extends ServerTest {
     assertEquals(Map.of("series.created", 1L, "series.confirmed", 1L, "series.cancelled", 1L, "booking.cancelled", 4L),
       Map.of("series.created", count(types, "series.created"), "series.confirmed", count(types, "series.confirmed"),
         "series.cancelled", count(types, "series.cancelled"), "booking.cancelled", count(types, "booking.cancelled")));
+  }
+
+  @Test
+  void cancellingAllCancelsEveryLessonNotStartedAndLeavesTheOneUnderWay() {
+    String teacher = teacherIn(NEW_YORK);
+    String student = seed.student();
+    ZonedDateTime first = weeksBefore(LocalDate.now(NEW_YORK).plusWeeks(1), 0, DayOfWeek.SUNDAY, LocalTime.of(12, 0), NEW_YORK);
+    JsonObject made = assertJson(post(student, weekly(student, teacher, first, NEW_YORK, 4)), 201);
+    String id = made.getString("series_id");
+    List<String> ids = bookingIds(occurrences(made));
+    assertJson(api.post("/series/" + id + "/confirm", server.token(teacher), new JsonObject()), 200);
+    Seed.lessonStartedAgo(ids.get(0), Duration.ofMinutes(10));
+
+    JsonObject cancelled = assertJson(api.post("/series/" + id + "/cancel", server.token(teacher),
+      new JsonObject().put("scope", "all").put("reason", "Teacher leaving")), 200);
+
+    assertEquals("cancelled", cancelled.getString("status"));
+    assertEquals(List.of("confirmed", "cancelled", "cancelled", "cancelled"),
+      occurrences(cancelled).stream().map(o -> o.getString("booking_status")).toList());
+    for (String booking : ids.subList(1, 4)) {
+      JsonObject found = assertJson(api.get("/bookings/" + booking, server.token(student)), 200);
+      assertEquals("cancelled", found.getString("status"));
+      assertEquals(teacher, found.getString("cancelled_by"));
+      assertEquals("Teacher leaving", found.getString("cancel_reason"));
+    }
+    assertEquals("confirmed", assertJson(api.get("/bookings/" + ids.get(0), server.token(student)), 200).getString("status"));
+    List<String> types = LessonEvents.eventsOf(server, server.token(student), "", 1 + 4 + 1 + 4 + 3 + 1).stream()
+      .map(event -> event.getString("type")).toList();
+    assertEquals(3, count(types, "booking.cancelled"), types::toString);
+    assertEquals(1, count(types, "series.cancelled"), types::toString);
   }
 
   private static HttpResponse<Buffer> reschedule(String userId, String seriesId, String fromBookingId, ZonedDateTime start) {
