@@ -17,6 +17,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.IntStream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -85,6 +86,44 @@ class SeriesMaterializationTest extends ServerTest {
     assertEquals(1, skips.size());
     assertEquals(3, skips.get(0).getJsonObject("data").getInteger("occurrence"));
     assertEquals(id, skips.get(0).getJsonObject("subject").getString("series_id"));
+  }
+
+  @Test
+  void aPackageRunningOutAsTheWindowReachesTheSeriesSkipsTheRestWithAnEventSaying() {
+    String teacher = seed.teacher("Maths");
+    seed.schedule(teacher, schedule("UTC", everyDay("00:00", "24:00"), new JsonArray(),
+      rules(0, 0, 15, 15).put("requires_package", true)));
+    String student = seed.student();
+    String packageId = assertJson(api.post("/packages", server.adminToken("billing-" + UUID.randomUUID()),
+      new JsonObject().put("student_id", student).put("teacher_id", teacher).put("lessons", 3)), 201).getString("package_id");
+    OffsetDateTime first = Instant.now().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.HOURS).atOffset(ZoneOffset.UTC);
+    JsonObject made = assertJson(api.post("/series", server.token(student),
+      bookingBody(student, teacher, first, first.plusHours(1)).put("time_zone", "UTC")), 201);
+    String id = made.getString("series_id");
+    assertEquals(2, occurrences(made).size());
+
+    seed.schedule(teacher, schedule("UTC", everyDay("00:00", "24:00"), new JsonArray(),
+      rules(0, 0, 15, 30).put("requires_package", true)));
+    Seed.seriesDueNow(id);
+    JsonObject swept = Wait.poll(Duration.ofSeconds(20), Duration.ofMillis(200),
+      () -> assertJson(api.get("/series/" + id, server.token(student)), 200), series -> occurrences(series).size() >= 4);
+
+    List<JsonObject> occurrences = occurrences(swept);
+    assertEquals("booked", occurrences.get(2).getString("status"), swept::encode);
+    List<JsonObject> skipped = occurrences.subList(3, occurrences.size());
+    assertTrue(skipped.stream().allMatch(o -> "skipped".equals(o.getString("status"))
+      && "no lessons left in a package with this teacher".equals(o.getString("reason"))), swept::encode);
+    assertEquals(0, assertJson(api.get("/packages/" + packageId, server.token(student)), 200).getInteger("remaining"));
+
+    List<JsonObject> events = LessonEvents.eventsOf(server, server.token(student), "", 1);
+    List<JsonObject> skips = events.stream().filter(event -> "series.occurrence_skipped".equals(event.getString("type"))).toList();
+    assertEquals(skipped.stream().map(o -> o.getInteger("occurrence")).toList(),
+      skips.stream().map(event -> event.getJsonObject("data").getInteger("occurrence")).toList());
+    for (JsonObject skip : skips) {
+      JsonObject data = skip.getJsonObject("data");
+      assertEquals("no lessons left in a package with this teacher",
+        data.getJsonArray("occurrences").getJsonObject(data.getInteger("occurrence") - 1).getString("reason"), data::encode);
+    }
   }
 
   @Test

@@ -15,6 +15,7 @@ import red.sessions.vyoma.support.ServerTest;
 
 import java.time.DayOfWeek;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -22,6 +23,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
+import java.time.temporal.ChronoUnit;
 import java.time.temporal.TemporalAdjusters;
 import java.time.zone.ZoneOffsetTransition;
 import java.util.List;
@@ -80,7 +82,7 @@ class SeriesTest extends ServerTest {
   private static ZoneOffsetTransition nextChange(ZoneId zone, boolean gap) {
     return nextTransitions(zone, 4).stream()
       .filter(change -> change.isGap() == gap)
-      .filter(change -> change.getInstant().isAfter(java.time.Instant.now().plus(Duration.ofDays(10))))
+      .filter(change -> change.getInstant().isAfter(Instant.now().plus(Duration.ofDays(10))))
       .findFirst().orElseThrow();
   }
 
@@ -276,6 +278,11 @@ class SeriesTest extends ServerTest {
       assertEquals(packageId, assertJson(api.get("/bookings/" + occurrence.getString("booking_id"), server.token(student)), 200)
         .getString("package_id"));
     }
+
+    // Cancelled under the policy (free until the lesson), each lesson goes back to the package.
+    assertJson(api.post("/series/" + series.getString("series_id") + "/cancel", server.token(student),
+      new JsonObject().put("scope", "all")), 200);
+    assertEquals(3, assertJson(api.get("/packages/" + packageId, server.token(student)), 200).getInteger("remaining"));
   }
 
   @Test
@@ -338,6 +345,82 @@ class SeriesTest extends ServerTest {
     assertEquals(1, count(types, "series.cancelled"), types::toString);
   }
 
+  @Test
+  void aSeriesIsSeenAndChangedOnlyByItsPartiesAndAdmins() {
+    String teacher = teacherIn(NEW_YORK);
+    String student = seed.student();
+    String stranger = seed.student();
+    String otherTeacher = teacherIn(NEW_YORK);
+    ZonedDateTime first = weeksBefore(LocalDate.now(NEW_YORK).plusWeeks(1), 0, DayOfWeek.SUNDAY, LocalTime.of(15, 0), NEW_YORK);
+    JsonObject body = weekly(student, teacher, first, NEW_YORK, 2);
+
+    for (String other : List.of(stranger, teacher)) {
+      assertEquals("a series is booked only by the student it names", assertError(post(other, body), 403).getString("message"));
+    }
+    assertEquals(new JsonArray(), bookingsOf(teacher, "teacher_id"));
+    JsonObject made = assertJson(api.post("/series", server.adminToken("admin-" + UUID.randomUUID()), body), 201);
+    String id = made.getString("series_id");
+    String from = bookingIds(occurrences(made)).get(1);
+
+    for (String other : List.of(stranger, otherTeacher)) {
+      String token = server.token(other);
+      assertError(api.get("/series/" + id, token), 403);
+      assertError(api.get("/series?student_id=" + student, token), 403);
+      assertError(api.get("/series?teacher_id=" + teacher, token), 403);
+      assertError(api.post("/series/" + id + "/confirm", token, new JsonObject()), 403);
+      assertError(api.post("/series/" + id + "/cancel", token, new JsonObject().put("scope", "all")), 403);
+      assertError(reschedule(other, id, from, first.plusWeeks(1).plusDays(1)), 403);
+    }
+    // A teacher lists their own series, not the student's others.
+    assertError(api.get("/series?student_id=" + student, server.token(teacher)), 403);
+    assertEquals(new JsonArray().add(made), new JsonArray(api.get("/series?student_id=" + student + "&teacher_id=" + teacher,
+      server.token(teacher)).bodyAsString()));
+    assertEquals(new JsonArray().add(made), new JsonArray(api.get("/series?teacher_id=" + teacher,
+      server.adminToken("admin-" + UUID.randomUUID())).bodyAsString()));
+    assertError(api.get("/series", server.token(student)), 400);
+    assertEquals(made, assertJson(api.get("/series/" + id, server.token(student)), 200));
+  }
+
+  @Test
+  void untilIsADateInTheSeriesZoneAndItsDayIsIncluded() {
+    String teacher = teacherIn(NEW_YORK);
+    String student = seed.student();
+    // 21:30 in New York is the next day in UTC: until is read in New York.
+    ZonedDateTime first = weeksBefore(LocalDate.now(NEW_YORK).plusWeeks(1), 0, DayOfWeek.MONDAY, LocalTime.of(21, 30), NEW_YORK);
+    LocalDate third = first.toLocalDate().plusWeeks(2);
+
+    JsonObject series = assertJson(post(student, weekly(student, teacher, first, ZoneOffset.UTC, 3).putNull("count")
+      .put("until", third.toString())), 201);
+
+    assertEquals(third.toString(), series.getString("until"));
+    assertNull(series.getInteger("count"));
+    assertEquals(List.of(first.toLocalDate(), first.toLocalDate().plusWeeks(1), third),
+      occurrences(series).stream().map(o -> startIn(o, NEW_YORK).toLocalDate()).toList());
+    assertTrue(occurrences(series).stream().allMatch(o -> "booked".equals(o.getString("status"))), series::encode);
+  }
+
+  @Test
+  void aTeacherWithoutAScheduleHasTheSeriesBookedHorizonWeeksAheadInUtc() {
+    // No schedule: no booking window, no zone; bookable in one-off slots, one a week for twelve weeks.
+    String teacher = seed.teacher("Maths");
+    String student = seed.student();
+    OffsetDateTime first = Instant.now().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.HOURS).atOffset(ZoneOffset.UTC);
+    IntStream.range(0, 12).forEach(k -> seed.slot(teacher, first.plusWeeks(k), first.plusWeeks(k).plusHours(1)));
+
+    JsonObject series = assertJson(post(student, bookingBody(student, teacher, first.withOffsetSameInstant(ZoneOffset.ofHours(3)),
+      first.plusHours(1))), 201);
+
+    assertEquals("UTC", series.getString("time_zone"));
+    // series.horizon_weeks is 8: every lesson starting within eight weeks from now, and none after.
+    Instant horizon = Instant.now().plus(Duration.ofDays(7 * 8));
+    List<Instant> starts = occurrences(series).stream()
+      .map(o -> OffsetDateTime.parse(o.getString("start_time")).toInstant()).toList();
+    assertEquals(IntStream.range(0, starts.size()).mapToObj(k -> first.plusWeeks(k).toInstant()).toList(), starts);
+    assertTrue(starts.get(starts.size() - 1).isBefore(horizon), starts::toString);
+    assertTrue(first.plusWeeks(starts.size()).toInstant().isAfter(horizon.minus(Duration.ofMinutes(5))), starts::toString);
+    assertEquals(starts.size(), bookingsOf(student, "student_id").size());
+  }
+
   private static HttpResponse<Buffer> reschedule(String userId, String seriesId, String fromBookingId, ZonedDateTime start) {
     return api.post("/series/" + seriesId + "/reschedule", server.token(userId), new JsonObject()
       .put("from_booking_id", fromBookingId).put("start_time", start.toOffsetDateTime().toString())
@@ -391,6 +474,33 @@ class SeriesTest extends ServerTest {
       .map(event -> event.getString("type")).toList();
     assertEquals(4, count(types, "booking.rescheduled"), types::toString);
     assertEquals(2, count(types, "series.rescheduled"), types::toString);
+  }
+
+  @Test
+  void aMovedSeriesKeepsItsUntilDateOrItsOpenEnd() {
+    String teacher = teacherIn(NEW_YORK, rules(0, 0, 15, 30));
+    String student = seed.student();
+    ZonedDateTime first = weeksBefore(LocalDate.now(NEW_YORK).plusWeeks(1), 0, DayOfWeek.TUESDAY, LocalTime.of(7, 0), NEW_YORK);
+    LocalDate until = first.toLocalDate().plusWeeks(3);
+    JsonObject dated = assertJson(post(student, weekly(student, teacher, first, NEW_YORK, 4).putNull("count")
+      .put("until", until.toString())), 201);
+    List<String> ids = bookingIds(occurrences(dated));
+    assertEquals(4, ids.size());
+
+    JsonObject continued = assertJson(reschedule(student, dated.getString("series_id"), ids.get(1),
+      first.plusWeeks(1).minusDays(1)), 201);
+
+    assertEquals(until.toString(), continued.getString("until"));
+    assertNull(continued.getInteger("count"));
+    assertEquals(ids.subList(1, 4), bookingIds(occurrences(continued)));
+
+    JsonObject open = assertJson(post(student, weekly(student, teacher, first.plusHours(2), NEW_YORK, 1).putNull("count")), 201);
+    List<String> openIds = bookingIds(occurrences(open));
+    JsonObject openContinued = assertJson(reschedule(student, open.getString("series_id"), openIds.get(1),
+      first.plusHours(2).plusWeeks(1).minusDays(1)), 201);
+    assertNull(openContinued.getValue("count"));
+    assertNull(openContinued.getValue("until"));
+    assertEquals(openIds.subList(1, openIds.size()), bookingIds(occurrences(openContinued)));
   }
 
   @Test
@@ -462,6 +572,8 @@ class SeriesTest extends ServerTest {
     Map<String, JsonObject> bad = Map.of(
       "count and until", weekly(student, teacher, first, NEW_YORK, 3).put("until", later),
       "count must", weekly(student, teacher, first, NEW_YORK, 53),
+      "count must be", weekly(student, teacher, first, NEW_YORK, 0),
+      "interval_weeks must", weekly(student, teacher, first, NEW_YORK, 3).put("interval_weeks", 0),
       "interval_weeks", weekly(student, teacher, first, NEW_YORK, 3).put("interval_weeks", 5),
       "time_zone", weekly(student, teacher, first, NEW_YORK, 3).put("time_zone", "Mars/Olympus"),
       "until must be at most two years", weekly(student, teacher, first, NEW_YORK, 3).putNull("count")
