@@ -11,6 +11,7 @@ import net.fortuna.ical4j.model.Calendar;
 import net.fortuna.ical4j.model.Property;
 import net.fortuna.ical4j.model.component.VEvent;
 import org.junit.jupiter.api.Test;
+import red.sessions.vyoma.support.Seed;
 import red.sessions.vyoma.support.Seed.Lesson;
 import red.sessions.vyoma.support.ServerTest;
 import red.sessions.vyoma.support.TestServer;
@@ -19,12 +20,16 @@ import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.Temporal;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -42,6 +47,7 @@ import static red.sessions.vyoma.support.Api.assertJson;
 import static red.sessions.vyoma.support.Schedules.everyDay;
 import static red.sessions.vyoma.support.Schedules.rules;
 import static red.sessions.vyoma.support.Schedules.schedule;
+import static red.sessions.vyoma.support.Seed.bookingBody;
 import static red.sessions.vyoma.support.Seed.hoursAhead;
 import static red.sessions.vyoma.support.Seed.times;
 
@@ -144,6 +150,11 @@ class CalendarsTest extends ServerTest {
     VEvent confirmed = theEvent(bookingIcs(lesson.bookingId(), lesson.studentId()));
     assertEquals(new Seen(uid(lesson.bookingId()), 1, "CONFIRMED", hoursAhead(3).toInstant(), hoursAhead(4).toInstant()),
       Seen.of(confirmed));
+    // In UTC as written, not only as the same instant: a time with a TZID needs its VTIMEZONE, which the event has not.
+    for (String time : List.of(Property.DTSTART, Property.DTEND)) {
+      Property written = confirmed.getProperty(time).orElseThrow();
+      assertTrue(written.getValue().endsWith("Z") && written.getParameter("TZID").isEmpty(), written::toString);
+    }
     assertEquals("Lesson with " + teacherName, property(confirmed, Property.SUMMARY));
     assertEquals("Join the lesson: " + JOIN + lesson.bookingId(), property(confirmed, Property.DESCRIPTION));
     assertEquals(JOIN + lesson.bookingId(), property(confirmed, Property.URL));
@@ -268,6 +279,65 @@ class CalendarsTest extends ServerTest {
     cancelledAgo(old, "31 days");
     cancelledAgo(recent, "29 days");
     assertEquals(List.of(uid(recent)), List.copyOf(events(fetch(feed(student).path())).keySet()));
+  }
+
+  @Test
+  void aFeedShowsLessonsThatEndedUpToThirtyDaysAgoAndStartWithinAYear() {
+    String teacher = seed.teacher("Physics");
+    String student = seed.student();
+    seed.slot(teacher, hoursAhead(3), hoursAhead(11));
+    Map<String, Duration> startingIn = Map.of(
+      seed.booking(student, teacher, hoursAhead(3), hoursAhead(4)), Duration.ofDays(-29).minusHours(1),
+      seed.booking(student, teacher, hoursAhead(5), hoursAhead(6)), Duration.ofDays(-31).minusHours(1),
+      seed.booking(student, teacher, hoursAhead(7), hoursAhead(8)), Duration.ofDays(364),
+      seed.booking(student, teacher, hoursAhead(9), hoursAhead(10)), Duration.ofDays(366));
+    startingIn.forEach(Seed::lessonStartsIn);
+    Set<String> shown = startingIn.entrySet().stream()
+      .filter(booking -> booking.getValue().equals(Duration.ofDays(-29).minusHours(1)) || booking.getValue().equals(Duration.ofDays(364)))
+      .map(booking -> uid(booking.getKey())).collect(Collectors.toSet());
+    assertEquals(shown, events(fetch(feed(student).path())).keySet(),
+      "ended 29 days ago and starting in 364 days: in; ended 31 days ago and starting in 366 days: out");
+  }
+
+  @Test
+  void aSeriesOccurrencesAreOrdinaryEventsOfTheFeed() {
+    String teacher = seed.teacher("Physics");
+    seed.schedule(teacher, schedule("UTC", everyDay("00:00", "24:00"), new JsonArray(), rules(0, 0, 15, 365)));
+    String student = seed.student();
+    JsonObject series = assertJson(api.post("/series", server.token(student),
+      bookingBody(student, teacher, hoursAhead(3), hoursAhead(4)).put("interval_weeks", 1).put("count", 3)), 201);
+    List<String> bookings = series.getJsonArray("occurrences").stream()
+      .map(occurrence -> ((JsonObject) occurrence).getString("booking_id")).toList();
+    assertEquals(3, bookings.size(), series::encode);
+    Map<String, Seen> events = events(fetch(feed(student).path()));
+    assertEquals(bookings.stream().map(CalendarsTest::uid).collect(Collectors.toSet()), events.keySet());
+    for (int week = 0; week < 3; week++) {
+      assertEquals(new Seen(uid(bookings.get(week)), 0, "TENTATIVE", hoursAhead(3 + 24 * 7 * week).toInstant(),
+        hoursAhead(4 + 24 * 7 * week).toInstant()), events.get(uid(bookings.get(week))));
+      assertEquals(Seen.of(theEvent(bookingIcs(bookings.get(week), student))), events.get(uid(bookings.get(week))));
+    }
+  }
+
+  @Test
+  void onlyAHashOfAFeedsSecretIsKept() {
+    String student = seed.student();
+    MadeFeed feed = feed(student);
+    String token = feed.path().substring("/calendar-feeds/".length(), feed.path().length() - ".ics".length());
+    try (Connection connection = DriverManager.getConnection(TestServer.sharedJdbcUrl());
+         PreparedStatement read = connection.prepareStatement("""
+           SELECT f::text AS row, token_hash = sha256(convert_to(?, 'UTF8')) AS hashed
+             FROM calendar_feeds f WHERE id = ?::uuid""")) {
+      read.setString(1, token);
+      read.setString(2, feed.id());
+      ResultSet row = read.executeQuery();
+      assertTrue(row.next());
+      assertTrue(row.getBoolean("hashed"), "the row keeps the token's SHA-256");
+      String stored = row.getString("row");
+      String tokenAsHex = HexFormat.of().formatHex(token.getBytes(StandardCharsets.UTF_8));
+      assertFalse(stored.contains(token) || stored.contains(tokenAsHex), stored);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Moves the booking's last change (its cancellation) back by the interval, in the test database. */

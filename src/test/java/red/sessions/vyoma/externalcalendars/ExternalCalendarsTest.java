@@ -9,8 +9,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import red.sessions.vyoma.support.CalendarServer;
 import red.sessions.vyoma.support.ServerTest;
+import red.sessions.vyoma.support.TestServer;
 import red.sessions.vyoma.support.Wait;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -94,16 +100,20 @@ class ExternalCalendarsTest extends ServerTest {
         "RDATE;TZID=America/New_York:" + at(first.plusDays(11), 18), "SUMMARY:Dentist"),
       event("lesson-elsewhere", "RECURRENCE-ID;TZID=America/New_York:" + at(first.plusDays(21), 10),
         "DTSTART;TZID=America/New_York:" + at(first.plusDays(21), 15),
-        "DTEND;TZID=America/New_York:" + at(first.plusDays(21), 16), "SUMMARY:Dentist, moved")));
+        "DTEND;TZID=America/New_York:" + at(first.plusDays(21), 16), "SUMMARY:Dentist, moved"),
+      event("lesson-elsewhere", "RECURRENCE-ID;TZID=America/New_York:" + at(first.plusDays(28), 10),
+        "DTSTART;TZID=America/New_York:" + at(first.plusDays(28), 10),
+        "DTEND;TZID=America/New_York:" + at(first.plusDays(28), 11), "STATUS:CANCELLED", "SUMMARY:Dentist, called off")));
 
     JsonObject calendar = putAndFetch(teacher, List.of(calendars.url(path))).getJsonObject(0);
     assertEquals("ok", calendar.getString("status"), calendar::encode);
     assertNull(calendar.getValue("error"));
-    assertEquals(5, calendar.getInteger("busy_intervals"), calendar::encode);
+    assertEquals(4, calendar.getInteger("busy_intervals"), calendar::encode);
     assertFalse(calendar.encode().contains("Dentist"), "no title is kept or shown");
 
     Set<LocalDateTime> listed = listed(teacher, first, first.plusDays(28), NEW_YORK);
-    for (int week : List.of(0, 2, 4)) {
+    assertTrue(listed.contains(first.plusDays(28).atTime(10, 0)), "the instance its override cancels is not busy");
+    for (int week : List.of(0, 2)) {
       assertFalse(listed.contains(first.plusDays(7L * week).atTime(10, 0)), "week " + week + " at 10:00 is busy");
       assertTrue(listed.contains(first.plusDays(7L * week).atTime(11, 0)), "week " + week + " from 11:00 is free");
       assertTrue(listed.contains(first.plusDays(7L * week).atTime(9, 0)), "week " + week + " until 10:00 is free");
@@ -232,6 +242,95 @@ class ExternalCalendarsTest extends ServerTest {
     listed = listed(teacher, day, day, UTC);
     assertTrue(listed.contains(day.atTime(10, 0)), "the moved meeting freed 10:00");
     assertFalse(listed.contains(day.atTime(12, 0)), "and took 12:00");
+  }
+
+  @Test
+  void aCalendarWithOnlyALastModifiedIsAskedIfModifiedSinceAndItsBusyTimesStayOnA304() {
+    String teacher = seed.teacher();
+    seed.schedule(teacher, schedule("UTC", everyDay("00:00", "24:00"), new JsonArray(), rules(0, 0, 60, 730)));
+    LocalDate day = LocalDate.now(ZoneOffset.UTC).plusDays(3);
+    String path = "/published/" + UUID.randomUUID() + ".ics";
+    calendars.serveLastModified(path, ics(event("meeting", "DTSTART:" + at(day, 10) + "Z", "DTEND:" + at(day, 11) + "Z")));
+    putAndFetch(teacher, List.of(calendars.url(path)));
+    assertNull(calendars.at(path).get(0).ifModifiedSince());
+
+    JsonObject unchanged = putAndFetch(teacher, List.of(calendars.url(path))).getJsonObject(0);
+    CalendarServer.Received last = calendars.at(path).get(calendars.at(path).size() - 1);
+    assertEquals(CalendarServer.LAST_MODIFIED, last.ifModifiedSince(), "the fetch sent the Last-Modified back");
+    assertEquals(304, last.status());
+    assertEquals(1, unchanged.getInteger("busy_intervals"), unchanged::encode);
+    assertFalse(listed(teacher, day, day, UTC).contains(day.atTime(10, 0)));
+  }
+
+  @Test
+  void aCalendarIsReadAgainRefreshMinutesAfterItsLastFetchWithoutAnyoneAskingForIt() {
+    String teacher = seed.teacher();
+    seed.schedule(teacher, schedule("UTC", everyDay("00:00", "24:00"), new JsonArray(), rules(0, 0, 60, 730)));
+    LocalDate day = LocalDate.now(ZoneOffset.UTC).plusDays(3);
+    String path = "/refreshed/" + UUID.randomUUID() + ".ics";
+    calendars.serve(path, ics(event("meeting", "DTSTART:" + at(day, 10) + "Z", "DTEND:" + at(day, 11) + "Z")));
+    String id = putAndFetch(teacher, List.of(calendars.url(path))).getJsonObject(0).getString("id");
+    assertEquals(server.config().calendars().getLong("refresh_minutes") * 60, secondsFromLastToNextFetch(id),
+      "the next fetch is calendars.refresh_minutes after the last one");
+
+    // Those minutes pass (in the database) while the file changes: the fetcher reads it again by itself.
+    calendars.serve(path, ics(event("meeting", "DTSTART:" + at(day, 12) + "Z", "DTEND:" + at(day, 13) + "Z")));
+    dueNow(id);
+    Set<LocalDateTime> listed = Wait.eventually(Duration.ofSeconds(ExternalCalendarFetcher.IDLE_MS / 1000 + 30),
+      Duration.ofMillis(200), () -> listed(teacher, day, day, UTC),
+      slots -> slots.contains(day.atTime(10, 0)) && !slots.contains(day.atTime(12, 0)),
+      slots -> "the calendar was not read again: " + slots);
+    assertTrue(listed.contains(day.atTime(11, 0)) && listed.contains(day.atTime(13, 0)));
+  }
+
+  @Test
+  void aSeriesMeetingBusyTimeIsRefusedOrSkipsThatOccurrence() {
+    String teacher = seed.teacher();
+    seed.schedule(teacher, schedule("UTC", everyDay("00:00", "24:00"), new JsonArray(), rules(0, 0, 60, 730)));
+    OffsetDateTime first = LocalDate.now(ZoneOffset.UTC).plusDays(3).atTime(10, 0).atOffset(ZoneOffset.UTC);
+    OffsetDateTime second = first.plusWeeks(1);
+    String path = "/weekly/" + UUID.randomUUID() + ".ics";
+    calendars.serve(path, ics(event("trip", "DTSTART:" + second.toLocalDateTime().format(LOCAL) + "Z",
+      "DTEND:" + second.plusHours(1).toLocalDateTime().format(LOCAL) + "Z")));
+    putAndFetch(teacher, List.of(calendars.url(path)));
+
+    String student = seed.student();
+    JsonObject weekly = bookingBody(student, teacher, first, first.plusHours(1)).put("interval_weeks", 1).put("count", 3);
+    String message = assertError(api.post("/series", server.token(student), weekly), 409).getString("message");
+    assertTrue(message.startsWith("1 of the series' occurrences cannot be booked, so none is: occurrence 2 ("
+      + second.toInstant() + "): " + BUSY), message);
+    JsonArray occurrences = assertJson(api.post("/series", server.token(student), weekly.copy().put("mode", "partial")), 201)
+      .getJsonArray("occurrences");
+    assertEquals(List.of("booked", "skipped", "booked"),
+      occurrences.stream().map(o -> ((JsonObject) o).getString("status")).toList(), occurrences::encode);
+    assertEquals(BUSY, occurrences.getJsonObject(1).getString("reason"));
+  }
+
+  /** How long after its last fetch the calendar's next one is due, in the test database. */
+  private static long secondsFromLastToNextFetch(String calendarId) {
+    try (Connection connection = DriverManager.getConnection(TestServer.sharedJdbcUrl());
+         PreparedStatement read = connection.prepareStatement("""
+           SELECT extract(epoch FROM next_fetch_at - last_fetched_at)::bigint AS seconds
+             FROM external_calendars WHERE id = ?::uuid""")) {
+      read.setString(1, calendarId);
+      ResultSet row = read.executeQuery();
+      assertTrue(row.next());
+      return row.getLong("seconds");
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Makes the calendar due now in the test database, as if its refresh_minutes had passed. */
+  private static void dueNow(String calendarId) {
+    try (Connection connection = DriverManager.getConnection(TestServer.sharedJdbcUrl());
+         PreparedStatement due = connection.prepareStatement(
+           "UPDATE external_calendars SET next_fetch_at = now() WHERE id = ?::uuid")) {
+      due.setString(1, calendarId);
+      assertEquals(1, due.executeUpdate());
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Test

@@ -16,18 +16,27 @@ import java.util.function.Consumer;
 /**
  * A calendar app's server, as Google or Outlook publish a calendar: a Vert.x HTTP server on loopback serving
  * each path as the test sets it. A file served with {@link #serve} carries an {@code ETag} of its content and
- * answers {@code 304} to a request that sends it back; other paths answer as the test writes them
- * ({@link #answer}); unknown paths are 404. Every request is kept, with the status it got.
+ * answers {@code 304} to a request that sends it back; one served with {@link #serveLastModified} carries only
+ * a {@code Last-Modified} and answers {@code 304} to an {@code If-Modified-Since} that names it; other paths
+ * answer as the test writes them ({@link #answer}); unknown paths are 404. Every request is kept, with the
+ * status it got.
  */
 public final class CalendarServer implements AutoCloseable {
 
-  /** A request as received: its path, its {@code If-None-Match}, and the status it was answered. */
-  public record Received(String path, String ifNoneMatch, int status) {
+  /** A request as received: its path, its {@code If-None-Match} and {@code If-Modified-Since}, and the status it was answered. */
+  public record Received(String path, String ifNoneMatch, String ifModifiedSince, int status) {
   }
+
+  /** A file as served: its text, and the {@code Last-Modified} it carries instead of an {@code ETag} (or null). */
+  private record File(String ics, String lastModified) {
+  }
+
+  /** When every file served with {@link #serveLastModified} was last modified, as HTTP writes a date. */
+  public static final String LAST_MODIFIED = "Wed, 01 Jan 2025 00:00:00 GMT";
 
   private final Vertx vertx = Vertx.vertx();
   private final HttpServer server;
-  private final Map<String, String> files = new ConcurrentHashMap<>();
+  private final Map<String, File> files = new ConcurrentHashMap<>();
   private final Map<String, Consumer<HttpServerResponse>> answers = new ConcurrentHashMap<>();
   private final Queue<Received> received = new ConcurrentLinkedQueue<>();
 
@@ -35,23 +44,31 @@ public final class CalendarServer implements AutoCloseable {
     server = vertx.createHttpServer().requestHandler(request -> {
       String path = request.path();
       HttpServerResponse response = request.response();
-      String file = files.get(path);
+      File file = files.get(path);
       Consumer<HttpServerResponse> answer = answers.get(path);
-      int status;
+      String ifNoneMatch = request.getHeader("If-None-Match");
+      String ifModifiedSince = request.getHeader("If-Modified-Since");
       if (file != null) {
-        String etag = "\"" + Integer.toHexString(file.hashCode()) + "\"";
-        status = etag.equals(request.getHeader("If-None-Match")) ? 304 : 200;
-        response.setStatusCode(status).putHeader("ETag", etag).putHeader("Content-Type", "text/calendar; charset=utf-8");
-        received.add(new Received(path, request.getHeader("If-None-Match"), status));
-        response.end(status == 304 ? "" : file);
+        int status;
+        if (file.lastModified() == null) {
+          String etag = "\"" + Integer.toHexString(file.ics().hashCode()) + "\"";
+          status = etag.equals(ifNoneMatch) ? 304 : 200;
+          response.putHeader("ETag", etag);
+        } else {
+          status = file.lastModified().equals(ifModifiedSince) ? 304 : 200;
+          response.putHeader("Last-Modified", file.lastModified());
+        }
+        response.setStatusCode(status).putHeader("Content-Type", "text/calendar; charset=utf-8");
+        received.add(new Received(path, ifNoneMatch, ifModifiedSince, status));
+        response.end(status == 304 ? "" : file.ics());
         return;
       }
       if (answer != null) {
-        received.add(new Received(path, request.getHeader("If-None-Match"), 0));
+        received.add(new Received(path, ifNoneMatch, ifModifiedSince, 0));
         answer.accept(response);
         return;
       }
-      received.add(new Received(path, request.getHeader("If-None-Match"), 404));
+      received.add(new Received(path, ifNoneMatch, ifModifiedSince, 404));
       response.setStatusCode(404).end();
     }).listen(0, "127.0.0.1").await();
   }
@@ -64,7 +81,14 @@ public final class CalendarServer implements AutoCloseable {
   /** Serves the iCalendar text at the path, from now on (an app's calendar that changed). */
   public CalendarServer serve(String path, String ics) {
     answers.remove(path);
-    files.put(path, ics);
+    files.put(path, new File(ics, null));
+    return this;
+  }
+
+  /** Serves the iCalendar text at the path with a {@code Last-Modified} ({@link #LAST_MODIFIED}) and no {@code ETag}. */
+  public CalendarServer serveLastModified(String path, String ics) {
+    answers.remove(path);
+    files.put(path, new File(ics, LAST_MODIFIED));
     return this;
   }
 
