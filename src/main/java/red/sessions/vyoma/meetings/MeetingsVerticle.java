@@ -205,14 +205,16 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
   /**
    * Records the meeting ended, however it ended (a party's {@code DELETE /meetings}, Chime's own end, Chime
    * found to have forgotten it): {@code meeting.ended}, the presence intervals still open closed at
-   * {@code ending}'s time, and its lookups forgotten.
+   * {@code ending}'s time, and its lookups forgotten. Answers whether {@code ending} was new (not a repeat of one
+   * recorded before).
    */
-  static Future<Void> ended(MeetingStore store, MeetingDirectory directory, Meeting meeting, SessionParties parties,
-                            PresenceEvent ending, EndReason reason) {
+  static Future<Boolean> ended(MeetingStore store, MeetingDirectory directory, Meeting meeting, SessionParties parties,
+                               PresenceEvent ending, EndReason reason) {
     String meetingId = meeting.meetingId();
     return store.end(meetingId, parties, ending, reason)
-      .compose(v -> store.attendeeUserIds(meetingId))
-      .compose(userIds -> directory.forget(meeting, userIds));
+      .compose(recorded -> store.attendeeUserIds(meetingId)
+        .compose(userIds -> directory.forget(meeting, userIds))
+        .map(recorded));
   }
 
   /**
@@ -221,7 +223,8 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
    */
   private Future<Void> gone(Meeting meeting, SessionParties parties) {
     return (followsPresence ? store.reconcile(meeting.meetingId(), Set.of()) : Future.<Void>succeededFuture())
-      .compose(v -> ended(store, directory, meeting, parties, PresenceEvent.endedNow(meeting.meetingId()), EndReason.UNNAMED));
+      .compose(v -> ended(store, directory, meeting, parties, PresenceEvent.endedNow(meeting.meetingId()), EndReason.UNNAMED))
+      .mapEmpty();
   }
 
   @Override
@@ -246,7 +249,8 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
         .compose(v -> followsPresence ? provider.attachedUsers(meetingId).compose(listed -> store.reconcile(meetingId, listed))
           : Future.<Void>succeededFuture())
         .compose(v -> provider.deleteMeeting(meetingId))
-        .compose(v -> ended(store, directory, reached.meeting(), reached.parties(), PresenceEvent.endedNow(meetingId), reason));
+        .compose(v -> ended(store, directory, reached.meeting(), reached.parties(), PresenceEvent.endedNow(meetingId), reason))
+        .mapEmpty();
   }
 
   @Override

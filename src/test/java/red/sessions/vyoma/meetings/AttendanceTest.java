@@ -281,6 +281,8 @@ class AttendanceTest {
     Met met = meet(6);
     Instant joined = Instant.now().minus(Duration.ofMinutes(20)).truncatedTo(ChronoUnit.MILLIS);
     Instant ended = joined.plusSeconds(600);
+    double recorded = counted(server, "recorded");
+    double duplicates = counted(server, "duplicate");
     sqs.send(queueUrl, attendee("chime:AttendeeJoined", met, met.student(), joined));
     sqs.send(queueUrl, attendee("chime:AttendeeJoined", met, met.teacher(), joined.plusSeconds(30)));
     String end = chimeEvent(UUID.randomUUID().toString(), "chime:MeetingEnded", met.meetingId(), null, ended);
@@ -297,6 +299,10 @@ class AttendanceTest {
     waitForQueueDrained();
     assertEquals(1, events(met.student(), "meeting.ended").size());
     assertEquals(2, events(met.student(), "attendance.left").size());
+    Wait.eventually(WITHIN, EVERY, () -> counted(server, "recorded") == recorded + 3
+        && counted(server, "duplicate") == duplicates + 1,
+      () -> "two joins and an end delivered twice counted " + (counted(server, "recorded") - recorded) + " recorded, "
+        + (counted(server, "duplicate") - duplicates) + " duplicate");
   }
 
   @Test
