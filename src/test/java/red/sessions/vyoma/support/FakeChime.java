@@ -180,6 +180,13 @@ public final class FakeChime implements AutoCloseable {
     }
   }
 
+  /** Drops the faults still queued for the next requests; what Chime holds stays. */
+  public void clearFaults() {
+    synchronized (lock) {
+      faults.clear();
+    }
+  }
+
   /** Forgets all meetings, requests and pending faults. */
   public void reset() {
     synchronized (lock) {
