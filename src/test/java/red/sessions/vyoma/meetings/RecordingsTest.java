@@ -61,6 +61,7 @@ class RecordingsTest {
       "VYOMA_MEETINGS_PROVIDER", "chime",
       "VYOMA_MEETINGS_ENDPOINT", chime.endpoint(),
       "VYOMA_MEETINGS_END_SWEEP_INTERVAL_SECONDS", "1",
+      "VYOMA_RECORDINGS_CONSENT_SWEEP_INTERVAL_SECONDS", "1",
       "VYOMA_RECORDINGS_BUCKET", s3.bucket(),
       "VYOMA_RECORDINGS_ENDPOINT", chime.endpoint()));
     server = TestServer.start(settings);
@@ -157,26 +158,33 @@ class RecordingsTest {
   }
 
   @Test
-  void aWithdrawalChimeCannotActOnIs503WithTheConsentWithdrawnAndTheSamePutAgainStopsTheRecording() {
+  void aWithdrawalChimeCannotActOnIs503AndTheServerStopsTheRecordingOnceChimeAnswers() {
     Met met = meet(23);
     Lesson lesson = met.lesson();
     bothConsent(lesson);
-    assertJson(startRecording(lesson, lesson.studentId()), 201);
+    String recordingId = assertJson(startRecording(lesson, lesson.studentId()), 201).getString("recording_id");
+    String stops = "/sdk-media-capture-pipelines/" + recordingId;
 
     chime.throttleNext(100);
     try {
-      assertError(consent(lesson, lesson.teacherId(), false), 503);
+      String refused = assertError(consent(lesson, lesson.teacherId(), false), 503).getString("message");
+      assertTrue(refused.contains("consent is withdrawn"), refused);
+      assertEquals(new JsonObject().put("student", true).put("teacher", false),
+        assertJson(consent(lesson, lesson.studentId(), true), 200).getJsonObject("consents"), "the withdrawal stands");
+      assertEquals(1, pipelinesOf(met).size(), "Chime could not be told");
+      assertError(startRecording(lesson, lesson.studentId()), 409);
+
+      int askedByThePut = chime.requests("DELETE", stops).size();
+      Wait.eventually(WITHIN, EVERY, () -> chime.requests("DELETE", stops).size() > askedByThePut,
+        () -> "nothing asked Chime again to stop the recording");
+      assertEquals("recording", recordings(lesson).getJsonObject(0).getString("status"), "not stopped while Chime refuses");
     } finally {
       chime.clearFaults();
     }
-    assertEquals(new JsonObject().put("student", true).put("teacher", false),
-      assertJson(consent(lesson, lesson.studentId(), true), 200).getJsonObject("consents"), "the withdrawal stands");
-    assertEquals(1, pipelinesOf(met).size(), "Chime could not be told");
-    assertEquals("recording", recordings(lesson).getJsonObject(0).getString("status"));
-
-    assertJson(consent(lesson, lesson.teacherId(), false), 200);
+    JsonObject stopped = Wait.eventually(WITHIN, EVERY, () -> recordings(lesson).getJsonObject(0),
+      recording -> "stopped".equals(recording.getString("status")), last -> "the recording stayed " + last);
+    assertEquals("consent_withdrawn", stopped.getString("stop_reason"));
     assertTrue(pipelinesOf(met).isEmpty(), "the capture stopped at Chime");
-    assertEquals("consent_withdrawn", recordings(lesson).getJsonObject(0).getString("stop_reason"));
   }
 
   @Test
