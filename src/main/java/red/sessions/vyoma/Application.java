@@ -36,6 +36,7 @@ import red.sessions.vyoma.files.UnsharedFiles;
 import red.sessions.vyoma.files.UploadSigner;
 import red.sessions.vyoma.http.RateLimits;
 import red.sessions.vyoma.http.StreamSlots;
+import red.sessions.vyoma.meetings.ConsentWithdrawn;
 import red.sessions.vyoma.meetings.LessonOver;
 import red.sessions.vyoma.meetings.MeetingEventsVerticle;
 import red.sessions.vyoma.meetings.MeetingsVerticle;
@@ -162,6 +163,8 @@ public final class Application {
       .compose(v -> noted(vertx.deployVerticle(new NotificationDispatcher(database.pool(), config.mail(),
         config.notifications(), config.dataDir(), unsubscribe)), deployments))
       .compose(v -> noted(vertx.deployVerticle(LessonOver.sweep(vertx, database.pool(), config.meetings(),
+        config.domain().getLong("request_timeout_ms"))), deployments))
+      .compose(v -> noted(vertx.deployVerticle(ConsentWithdrawn.sweep(vertx, database.pool(), config.recordings(),
         config.domain().getLong("request_timeout_ms"))), deployments))
       .compose(v -> !MeetingsVerticle.followsPresence(config.meetings()) ? Future.<Void>succeededFuture()
         : noted(vertx.deployVerticle(new MeetingEventsVerticle(database.pool(), config.meetings(), cluster),

@@ -145,9 +145,9 @@ final class BookingStore {
   }
 
   // A no-show is reported on a booking as the table allows it (Transition.STUDENT_ABSENT, TEACHER_ABSENT: once, by
-  // the other party, in the no-show window), and only when the meeting's attendee records do not show the absent
-  // party joining the session's meeting (ATTENDED: the evidence, an attendee record in the session's meeting, as
-  // sessions/ publishes it over meetings/' attendance).
+  // the other party, in the no-show window), and only when the absent party did not attend the lesson (ATTENDED: as
+  // sessions/ publishes it over meetings/' attendance, a presence interval overlapping the lesson where the server
+  // follows Chime's events, else an attendee record in the session's meeting).
   private static final String ATTENDED = """
     EXISTS (SELECT 1 FROM lesson_attendance a WHERE a.booking_id = %s AND a.user_id = %s)""";
   private static final Map<Absent, String> NO_SHOW = new EnumMap<>(Map.of(

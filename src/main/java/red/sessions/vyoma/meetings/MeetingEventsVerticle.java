@@ -194,13 +194,16 @@ public final class MeetingEventsVerticle extends VerticleBase {
     });
   }
 
-  /** Chime ended the meeting: recorded as {@code DELETE /meetings} records it, every open interval closed then. */
+  /**
+   * Chime ended the meeting: recorded as {@code DELETE /meetings} records it, every open interval closed then. The
+   * same end delivered again is a duplicate, like any other event recorded before.
+   */
   private Future<Outcome> ended(ChimeEvent event) {
     return store.meeting(event.meetingId()).compose(found -> found.isEmpty() ? Future.succeededFuture(Outcome.FOREIGN)
       : SessionParties.require(pool, found.get().meeting().sessionId(), MeetingStore.CHIME)
         .compose(parties -> MeetingsVerticle.ended(store, directory, found.get().meeting(), parties,
           PresenceEvent.ended(event.id(), event.at()), EndReason.UNNAMED))
-        .map(Outcome.RECORDED));
+        .map(recorded -> recorded ? Outcome.RECORDED : Outcome.DUPLICATE));
   }
 
   /** Reconciles the meetings this node claims, one after another; a round still running skips the next tick. */

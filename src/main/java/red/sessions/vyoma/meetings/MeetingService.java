@@ -51,6 +51,13 @@ public interface MeetingService {
   /** Stops the session's running capture; not found when none runs. */
   Future<Recording> stopRecording(Caller caller, UUID sessionId);
 
+  /**
+   * Stops the capture, running while its session lacks a party's consent ({@code stop_reason}
+   * {@code consent_withdrawn}); for the server's own sweep ({@link ConsentWithdrawn}), no caller's request. One
+   * that has stopped already stays as it stopped.
+   */
+  Future<Void> stopWithoutConsent(String recordingId);
+
   /** The session's captures, oldest first, each with its files as short-lived download URLs. */
   Future<List<Recording>> recordings(Caller caller, UUID sessionId);
 

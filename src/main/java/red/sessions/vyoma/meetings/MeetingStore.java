@@ -133,17 +133,19 @@ final class MeetingStore {
    * Ends the meeting if it is live, emitting {@code meeting.ended} (with the reason, if the server's own), and closes every presence interval still open
    * at {@code ending}'s time (emitting {@code attendance.left}); ending an ended meeting changes nothing but
    * intervals opened since by events that came late. A capture still running stops with it ({@code meeting_ended}).
+   * Answers whether {@code ending} was recorded now (false: the same end, by its id, was recorded before).
    */
-  Future<Void> end(String meetingId, SessionParties parties, PresenceEvent ending, EndReason reason) {
+  Future<Boolean> end(String meetingId, SessionParties parties, PresenceEvent ending, EndReason reason) {
     return pool.withTransaction(connection -> PresenceStore.lockMeeting(connection, meetingId)
       .compose(locked -> SqlTemplate.forUpdate(connection, END).mapTo(MeetingStore::meeting)
         .execute(Map.of("meeting_id", meetingId)))
       .compose(ended -> RecordingStore.meetingEnded(connection, meetingId).map(ended))
       .compose(ended -> PresenceStore.record(connection, meetingId, ending)
-        .compose(closed -> announce(connection, parties, meetingId, closed.orElse(List.of())))
-        .compose(v -> Rows.first(ended)
-          .map(meeting -> announce(connection, EventType.MEETING_ENDED, parties, meetingId, MeetingJson.ended(meeting, reason)))
-          .orElseGet(Future::succeededFuture))));
+        .compose(closed -> announce(connection, parties, meetingId, closed.orElse(List.of()))
+          .compose(v -> Rows.first(ended)
+            .map(meeting -> announce(connection, EventType.MEETING_ENDED, parties, meetingId, MeetingJson.ended(meeting, reason)))
+            .orElseGet(Future::succeededFuture))
+          .map(closed.isPresent()))));
   }
 
   /**

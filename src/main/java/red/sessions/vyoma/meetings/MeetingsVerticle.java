@@ -205,14 +205,16 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
   /**
    * Records the meeting ended, however it ended (a party's {@code DELETE /meetings}, Chime's own end, Chime
    * found to have forgotten it): {@code meeting.ended}, the presence intervals still open closed at
-   * {@code ending}'s time, and its lookups forgotten.
+   * {@code ending}'s time, and its lookups forgotten. Answers whether {@code ending} was new (not a repeat of one
+   * recorded before).
    */
-  static Future<Void> ended(MeetingStore store, MeetingDirectory directory, Meeting meeting, SessionParties parties,
-                            PresenceEvent ending, EndReason reason) {
+  static Future<Boolean> ended(MeetingStore store, MeetingDirectory directory, Meeting meeting, SessionParties parties,
+                               PresenceEvent ending, EndReason reason) {
     String meetingId = meeting.meetingId();
     return store.end(meetingId, parties, ending, reason)
-      .compose(v -> store.attendeeUserIds(meetingId))
-      .compose(userIds -> directory.forget(meeting, userIds));
+      .compose(recorded -> store.attendeeUserIds(meetingId)
+        .compose(userIds -> directory.forget(meeting, userIds))
+        .map(recorded));
   }
 
   /**
@@ -221,7 +223,8 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
    */
   private Future<Void> gone(Meeting meeting, SessionParties parties) {
     return (followsPresence ? store.reconcile(meeting.meetingId(), Set.of()) : Future.<Void>succeededFuture())
-      .compose(v -> ended(store, directory, meeting, parties, PresenceEvent.endedNow(meeting.meetingId()), EndReason.UNNAMED));
+      .compose(v -> ended(store, directory, meeting, parties, PresenceEvent.endedNow(meeting.meetingId()), EndReason.UNNAMED))
+      .mapEmpty();
   }
 
   @Override
@@ -246,7 +249,8 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
         .compose(v -> followsPresence ? provider.attachedUsers(meetingId).compose(listed -> store.reconcile(meetingId, listed))
           : Future.<Void>succeededFuture())
         .compose(v -> provider.deleteMeeting(meetingId))
-        .compose(v -> ended(store, directory, reached.meeting(), reached.parties(), PresenceEvent.endedNow(meetingId), reason));
+        .compose(v -> ended(store, directory, reached.meeting(), reached.parties(), PresenceEvent.endedNow(meetingId), reason))
+        .mapEmpty();
   }
 
   @Override
@@ -307,7 +311,8 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
         throw DomainException.forbidden("only the lesson's student and teacher give consent, each their own");
       }
       return recordings.consent(sessionId, caller.userId(), consent)
-        .compose(v -> consent ? Future.<Void>succeededFuture() : stopRunning(sessionId, "consent_withdrawn"))
+        .compose(v -> consent ? Future.<Void>succeededFuture()
+          : stopRunning(sessionId, "consent_withdrawn").recover(MeetingsVerticle::stoppedLater))
         .compose(v -> recordings.consented(sessionId))
         .map(consented -> new Consents(sessionId, consented.contains(parties.studentId()),
           consented.contains(parties.teacherId())));
@@ -315,27 +320,40 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
   }
 
   /**
-   * Starts a capture unless one runs. The database records it only while both consents and the meeting hold
+   * A withdrawal whose capture Chime could not stop still fails (the capture still runs), but says that the
+   * withdrawal stands and that the server stops the capture once Chime answers ({@link ConsentWithdrawn}).
+   */
+  private static Future<Void> stoppedLater(Throwable failure) {
+    if (failure instanceof DomainException chime && (chime.reason() == DomainException.Reason.DEPENDENCY_UNAVAILABLE
+      || chime.reason() == DomainException.Reason.DEPENDENCY_REFUSED)) {
+      return Future.failedFuture(new DomainException(chime.reason(), "your consent is withdrawn, but the recording "
+        + "service could not be told to stop the recording yet; the server stops it as soon as that service answers"));
+    }
+    return Future.failedFuture(failure);
+  }
+
+  /**
+   * Starts a capture unless one runs. Both consents come first, even for the capture that runs: one still running
+   * after a withdrawal (Chime could not be told yet) is being stopped ({@link ConsentWithdrawn}), not answered as a
+   * recording. The database records a capture only while both consents and the meeting hold
    * ({@link RecordingStore#record}); a capture started at Chime that it refuses is stopped again, unless it is the
    * one a simultaneous start recorded (the same request token gives the same pipeline).
    */
   @Override
   public Future<Joined<Recording>> startRecording(Caller caller, UUID sessionId) {
     return recordable().compose(v -> SessionParties.require(pool, sessionId, caller)).compose(parties ->
-      recordings.running(sessionId).compose(running -> running.isPresent()
+      recordings.consented(sessionId).compose(consented -> {
+        if (!consented.containsAll(List.of(parties.studentId(), parties.teacherId()))) {
+          throw DomainException.conflict("recording needs both the student's and the teacher's consent");
+        }
+        return recordings.running(sessionId);
+      }).compose(running -> running.isPresent()
         ? Future.succeededFuture(new Joined<>(running.get(), false))
-        : recordings.consented(sessionId)
-          .compose(consented -> {
-            if (!consented.containsAll(List.of(parties.studentId(), parties.teacherId()))) {
-              throw DomainException.conflict("recording needs both the student's and the teacher's consent");
-            }
-            return liveMeetingOf(parties);
-          })
-          .compose(live -> {
-            Meeting meeting = live.orElseThrow(() -> DomainException.conflict(
-              "the session has no live meeting to record; join it first"));
-            return recordings.captures(sessionId).compose(made -> startCapture(parties, meeting, made + 1, caller));
-          })));
+        : liveMeetingOf(parties).compose(live -> {
+          Meeting meeting = live.orElseThrow(() -> DomainException.conflict(
+            "the session has no live meeting to record; join it first"));
+          return recordings.captures(sessionId).compose(made -> startCapture(parties, meeting, made + 1, caller));
+        })));
   }
 
   private Future<Joined<Recording>> startCapture(SessionParties parties, Meeting meeting, int number, Caller caller) {
@@ -359,10 +377,15 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
       .compose(running -> {
         Recording recording = running.orElseThrow(() -> DomainException.notFound(
           "session " + sessionId + " has no recording running"));
-        return stop(recording, "stopped").compose(v -> recordings.ofSession(sessionId))
+        return stop(recording.recordingId(), "stopped").compose(v -> recordings.ofSession(sessionId))
           .map(all -> all.stream().filter(one -> one.recordingId().equals(recording.recordingId())).findFirst()
             .orElseThrow(() -> new IllegalStateException("recording " + recording.recordingId() + " vanished")));
       });
+  }
+
+  @Override
+  public Future<Void> stopWithoutConsent(String recordingId) {
+    return stop(recordingId, "consent_withdrawn");
   }
 
   @Override
@@ -383,13 +406,13 @@ public final class MeetingsVerticle extends DomainVerticle<MeetingService> imple
   /** Stops the session's running capture, if any, at Chime and then here. */
   private Future<Void> stopRunning(UUID sessionId, String reason) {
     return recordings.running(sessionId)
-      .compose(running -> running.isEmpty() ? Future.succeededFuture() : stop(running.get(), reason));
+      .compose(running -> running.isEmpty() ? Future.succeededFuture() : stop(running.get().recordingId(), reason));
   }
 
   /** A capture left from a time the server recorded (another provider or bucket since) is only marked stopped. */
-  private Future<Void> stop(Recording recording, String reason) {
-    return (capture == null ? Future.<Void>succeededFuture() : capture.stop(recording.recordingId()))
-      .compose(v -> recordings.stopped(recording.recordingId(), reason));
+  private Future<Void> stop(String recordingId, String reason) {
+    return (capture == null ? Future.<Void>succeededFuture() : capture.stop(recordingId))
+      .compose(v -> recordings.stopped(recordingId, reason));
   }
 
   /** Chime takes external user ids of 2 to 64 characters; longer user ids are replaced by their hash. */

@@ -10,9 +10,9 @@ import java.util.UUID;
  * The sessions domain, served on the event bus at {@link #ADDRESS}. Every call is for the booking's two
  * parties and admins; anyone else is refused. Its tables ({@code sessions}, {@code session_notes},
  * {@code session_files}) are read and written by this package alone; published for other domains' reads
- * (views, migrations V14 and V23): {@code lesson_attendance} (who joined the meeting of a booking's session),
+ * (views, migrations V14, V20, V23 and V31): {@code lesson_attendance} (who attended a booking's lesson),
  * {@code shared_files} (a file shared in a session, with the lesson's two parties) and {@code session_lessons}
- * (the time of each session's lesson).
+ * (the time of each session's lesson and its two parties).
  */
 public interface SessionService {
 

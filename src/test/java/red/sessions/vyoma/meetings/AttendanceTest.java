@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import red.sessions.vyoma.support.ElasticMqServer;
 import red.sessions.vyoma.support.FakeChime;
+import red.sessions.vyoma.support.RowLock;
 import red.sessions.vyoma.support.Scrape;
 import red.sessions.vyoma.support.Seed;
 import red.sessions.vyoma.support.Seed.Lesson;
@@ -263,17 +264,20 @@ class AttendanceTest {
     double malformed = counted(server, "malformed");
     double ignored = counted(server, "ignored");
     double foreign = counted(server, "foreign");
+    Met met = meet(22);
     sqs.send(queueUrl, "this is not JSON {");
     sqs.send(queueUrl, chimeEvent(UUID.randomUUID().toString(), "chime:AttendeeJoined", "unknown-meeting", "someone",
       Instant.now()));
+    sqs.send(queueUrl, attendee("chime:AttendeeJoined", met, "someone-we-never-gave-a-token", Instant.now()));
     sqs.send(queueUrl, chimeEvent(UUID.randomUUID().toString(), "chime:MeetingStarted", "unknown-meeting", null,
       Instant.now()));
 
     waitForQueueDrained();
     Wait.eventually(WITHIN, EVERY, () -> counted(server, "malformed") == malformed + 1
-        && counted(server, "ignored") == ignored + 1 && counted(server, "foreign") == foreign + 1,
+        && counted(server, "ignored") == ignored + 1 && counted(server, "foreign") == foreign + 2,
       () -> "counted " + counted(server, "malformed") + " malformed, " + counted(server, "ignored") + " ignored, "
         + counted(server, "foreign") + " foreign");
+    assertEquals(new JsonArray(), session(met).getJsonArray("attendance"), "a stranger in our meeting is nobody's presence");
   }
 
   @Test
@@ -281,6 +285,8 @@ class AttendanceTest {
     Met met = meet(6);
     Instant joined = Instant.now().minus(Duration.ofMinutes(20)).truncatedTo(ChronoUnit.MILLIS);
     Instant ended = joined.plusSeconds(600);
+    double recorded = counted(server, "recorded");
+    double duplicates = counted(server, "duplicate");
     sqs.send(queueUrl, attendee("chime:AttendeeJoined", met, met.student(), joined));
     sqs.send(queueUrl, attendee("chime:AttendeeJoined", met, met.teacher(), joined.plusSeconds(30)));
     String end = chimeEvent(UUID.randomUUID().toString(), "chime:MeetingEnded", met.meetingId(), null, ended);
@@ -297,6 +303,10 @@ class AttendanceTest {
     waitForQueueDrained();
     assertEquals(1, events(met.student(), "meeting.ended").size());
     assertEquals(2, events(met.student(), "attendance.left").size());
+    Wait.eventually(WITHIN, EVERY, () -> counted(server, "recorded") == recorded + 3
+        && counted(server, "duplicate") == duplicates + 1,
+      () -> "two joins and an end delivered twice counted " + (counted(server, "recorded") - recorded) + " recorded, "
+        + (counted(server, "duplicate") - duplicates) + " duplicate");
   }
 
   @Test
@@ -316,9 +326,49 @@ class AttendanceTest {
     assertEquals("student", assertJson(noShow(tokenOnly, "student"), 200).getString("no_show"));
   }
 
+  @Test
+  void aStayThatEndedBeforeTheLessonStartedIsNoAttendance() {
+    Met early = meet(24);
+    Seed.lessonStartedAgo(early.lesson().bookingId(), Duration.ofMinutes(30));
+    Instant joined = Instant.now().minus(Duration.ofMinutes(50));
+    sqs.send(queueUrl, attendee("chime:AttendeeJoined", early, early.student(), joined));
+    sqs.send(queueUrl, attendee("chime:AttendeeLeft", early, early.student(), joined.plusSeconds(600)));
+    sessionOnce(early, read -> !intervalsOf(read, early.student()).isEmpty()
+      && intervalsOf(read, early.student()).get(0).getString("left_at") != null);
+
+    assertEquals("student", assertJson(noShow(early, "student"), 200).getString("no_show"));
+  }
+
   private io.vertx.ext.web.client.HttpResponse<io.vertx.core.buffer.Buffer> noShow(Met met, String absent) {
     return server.api().post("/bookings/" + met.lesson().bookingId() + "/no-show", server.token(met.teacher()),
       new JsonObject().put("absent", absent));
+  }
+
+  @Test
+  void aMessageWhoseEffectFailedIsLeftOnTheQueueAndTakesEffectWhenItComesBack() {
+    // A queue of its own whose messages come back a second after a node took them without deleting them, and a
+    // node of its own on it, so that nothing else takes them.
+    String queue = sqs.createQueue("chime-events-retried", Duration.ofSeconds(1));
+    Map<String, String> retried = new HashMap<>(settings);
+    retried.put("VYOMA_MEETINGS_EVENTS_QUEUE_URL", queue);
+    try (TestServer node = TestServer.start(retried)) {
+      Met met = meet(node, 26);
+      double recorded = counted(node, "recorded");
+      Instant joined = Instant.now().minus(Duration.ofMinutes(3)).truncatedTo(ChronoUnit.MILLIS);
+      try (RowLock lock = RowLock.on("meetings", "meeting_id", met.meetingId())) {
+        sqs.send(queue, attendee("chime:AttendeeJoined", met, met.student(), joined));
+        lock.awaitWaiting(1);
+        lock.endWaiting();
+      }
+
+      String path = "/sessions/" + met.lesson().sessionId();
+      JsonObject session = Wait.eventually(WITHIN, EVERY, () -> assertJson(node.api().get(path, node.token(met.student())), 200),
+        read -> read.getJsonArray("attendance").size() == 1, last -> "the session came to " + last.encodePrettily());
+      assertEquals(at(joined), session.getJsonArray("attendance").getJsonObject(0).getString("joined_at"));
+      Wait.eventually(WITHIN, EVERY, () -> sqs.pending(queue) == 0, () -> sqs.pending(queue) + " messages left");
+      Wait.eventually(WITHIN, EVERY, () -> counted(node, "recorded") == recorded + 1,
+        () -> (counted(node, "recorded") - recorded) + " recorded");
+    }
   }
 
   @Test

@@ -61,6 +61,7 @@ class RecordingsTest {
       "VYOMA_MEETINGS_PROVIDER", "chime",
       "VYOMA_MEETINGS_ENDPOINT", chime.endpoint(),
       "VYOMA_MEETINGS_END_SWEEP_INTERVAL_SECONDS", "1",
+      "VYOMA_RECORDINGS_CONSENT_SWEEP_INTERVAL_SECONDS", "1",
       "VYOMA_RECORDINGS_BUCKET", s3.bucket(),
       "VYOMA_RECORDINGS_ENDPOINT", chime.endpoint()));
     server = TestServer.start(settings);
@@ -157,6 +158,36 @@ class RecordingsTest {
   }
 
   @Test
+  void aWithdrawalChimeCannotActOnIs503AndTheServerStopsTheRecordingOnceChimeAnswers() {
+    Met met = meet(23);
+    Lesson lesson = met.lesson();
+    bothConsent(lesson);
+    String recordingId = assertJson(startRecording(lesson, lesson.studentId()), 201).getString("recording_id");
+    String stops = "/sdk-media-capture-pipelines/" + recordingId;
+
+    chime.throttleNext(100);
+    try {
+      String refused = assertError(consent(lesson, lesson.teacherId(), false), 503).getString("message");
+      assertTrue(refused.contains("consent is withdrawn"), refused);
+      assertEquals(new JsonObject().put("student", true).put("teacher", false),
+        assertJson(consent(lesson, lesson.studentId(), true), 200).getJsonObject("consents"), "the withdrawal stands");
+      assertEquals(1, pipelinesOf(met).size(), "Chime could not be told");
+      assertError(startRecording(lesson, lesson.studentId()), 409);
+
+      int askedByThePut = chime.requests("DELETE", stops).size();
+      Wait.eventually(WITHIN, EVERY, () -> chime.requests("DELETE", stops).size() > askedByThePut,
+        () -> "nothing asked Chime again to stop the recording");
+      assertEquals("recording", recordings(lesson).getJsonObject(0).getString("status"), "not stopped while Chime refuses");
+    } finally {
+      chime.clearFaults();
+    }
+    JsonObject stopped = Wait.eventually(WITHIN, EVERY, () -> recordings(lesson).getJsonObject(0),
+      recording -> "stopped".equals(recording.getString("status")), last -> "the recording stayed " + last);
+    assertEquals("consent_withdrawn", stopped.getString("stop_reason"));
+    assertTrue(pipelinesOf(met).isEmpty(), "the capture stopped at Chime");
+  }
+
+  @Test
   void aPartyStopsTheRecording() {
     Met met = meet(5);
     Lesson lesson = met.lesson();
@@ -195,6 +226,8 @@ class RecordingsTest {
     JsonObject artifact = artifacts.getJsonObject(0);
     assertEquals(key, artifact.getString("key"));
     assertEquals(audio.length, artifact.getLong("size"));
+    assertTrue(artifact.getString("url").contains("X-Amz-Expires=3600"), "valid for recordings.url_expiry_seconds, an hour: "
+      + artifact.getString("url"));
     java.net.http.HttpResponse<byte[]> fetched = HttpClient.newHttpClient().send(
       HttpRequest.newBuilder(URI.create(artifact.getString("url"))).GET().build(),
       java.net.http.HttpResponse.BodyHandlers.ofByteArray());
@@ -241,6 +274,24 @@ class RecordingsTest {
       recording -> "stopped".equals(recording.getString("status")), last -> "the recording stayed " + last);
     assertEquals("lesson_over", stopped.getString("stop_reason"));
     Wait.eventually(WITHIN, EVERY, () -> chime.meeting(met.meetingId()) == null, () -> "the meeting was not ended");
+    List<String> paths = chime.requests().stream()
+      .filter(request -> request.getString("method").equals("DELETE")).map(request -> request.getString("path")).toList();
+    int pipelineDeleted = paths.indexOf("/sdk-media-capture-pipelines/" + recordingId);
+    int meetingDeleted = paths.indexOf("/meetings/" + met.meetingId());
+    assertTrue(pipelineDeleted >= 0 && pipelineDeleted < meetingDeleted, "the capture stops before the meeting: " + paths);
+  }
+
+  @Test
+  void aPartyEndingTheMeetingStopsTheRecordingAtChimeFirst() {
+    Met met = meet(20);
+    Lesson lesson = met.lesson();
+    bothConsent(lesson);
+    String recordingId = assertJson(startRecording(lesson, lesson.studentId()), 201).getString("recording_id");
+
+    assertJson(MeetingsTest.end(server, lesson.teacherId(), met.meetingId()), 200);
+    JsonObject stopped = recordings(lesson).getJsonObject(0);
+    assertEquals("stopped", stopped.getString("status"));
+    assertEquals("meeting_ended", stopped.getString("stop_reason"));
     List<String> paths = chime.requests().stream()
       .filter(request -> request.getString("method").equals("DELETE")).map(request -> request.getString("path")).toList();
     int pipelineDeleted = paths.indexOf("/sdk-media-capture-pipelines/" + recordingId);

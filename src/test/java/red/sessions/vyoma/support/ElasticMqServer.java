@@ -7,6 +7,7 @@ import software.amazon.awssdk.services.sqs.SqsAsyncClient;
 import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -42,6 +43,15 @@ public final class ElasticMqServer implements AutoCloseable {
   /** Creates a standard queue; answers its URL. */
   public String createQueue(String name) {
     return client.createQueue(request -> request.queueName(name)).join().queueUrl();
+  }
+
+  /**
+   * Creates a standard queue whose messages, once taken, come back after {@code visibility} unless deleted; answers
+   * its URL.
+   */
+  public String createQueue(String name, Duration visibility) {
+    return client.createQueue(request -> request.queueName(name).attributes(Map.of(
+      QueueAttributeName.VISIBILITY_TIMEOUT, Long.toString(visibility.toSeconds())))).join().queueUrl();
   }
 
   public void send(String queueUrl, String body) {

@@ -32,6 +32,9 @@ public final class RowLock implements AutoCloseable {
       SELECT a.pid FROM pg_stat_activity a JOIN waiting w ON w.pid = ANY (pg_blocking_pids(a.pid)))
     SELECT count(*) FROM waiting""";
 
+  private static final String END_WAITING = WAITING.replace("SELECT count(*) FROM waiting",
+    "SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM waiting");
+
   private static final String ACTIVITY = """
     SELECT concat_ws(' ', pid, state, wait_event_type, wait_event, 'blocked by', pg_blocking_pids(pid), left(query, 80))
       FROM pg_stat_activity WHERE backend_type = 'client backend' ORDER BY pid""";
@@ -92,6 +95,19 @@ public final class RowLock implements AutoCloseable {
       throw new IllegalStateException(e);
     }
     assertEquals(backends, waiting, "backends waiting on the lock");
+  }
+
+  /**
+   * Ends the connections of the backends waiting on this lock, as a database lost mid-transaction ends them: their
+   * transactions fail and commit nothing.
+   */
+  public void endWaiting() {
+    try (PreparedStatement end = connection.prepareStatement(END_WAITING)) {
+      end.setInt(1, backend);
+      firstInt(end);
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Lets the waiting requests go on (the lock's transaction changed nothing). */
