@@ -1,5 +1,6 @@
 package red.sessions.vyoma;
 
+import ch.qos.logback.classic.LoggerContext;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -144,6 +145,10 @@ public final class Main {
       LOG.info("Stopping: finishing requests in flight");
       application.stop().eventually(running::close).await();
       LOG.info("Stopped");
+      // The access log's thread writes what it still holds before the JVM ends (logback.xml).
+      if (LoggerFactory.getILoggerFactory() instanceof LoggerContext logs) {
+        logs.stop();
+      }
     }, "vyoma-shutdown"));
     return true;
   }

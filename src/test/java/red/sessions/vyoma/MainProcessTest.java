@@ -197,6 +197,40 @@ class MainProcessTest {
   }
 
   /**
+   * The access log is not written by the event loops: with its stderr a pipe nobody reads, whose buffer (64 KiB on
+   * Linux) fills with a few hundred access lines, the server still answers thousands of requests. Written where the
+   * request was answered, the line after the buffer filled would hold up its event loop, and every request after.
+   */
+  @Test
+  void aStderrNobodyReadsHoldsUpNoRequest() throws Exception {
+    Path dataDir = TestServer.temporaryDirectory();
+    int port = TestServer.freePort();
+    Process server = JavaProcess.start(List.of(), Map.of("VYOMA_DATA_DIR", dataDir.toString(),
+      "VYOMA_HTTP_PORT", String.valueOf(port)), ProcessBuilder.Redirect.PIPE);
+    try {
+      awaitReady(port);
+      HttpClient http = HttpClient.newHttpClient();
+      HttpRequest ready = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+        .timeout(Duration.ofSeconds(30)).build();
+      for (int i = 0; i < 3000; i++) {
+        assertEquals(200, http.send(ready, HttpResponse.BodyHandlers.discarding()).statusCode(), "request " + i);
+      }
+    } finally {
+      // Read now, so that the server's shutdown can write its last lines and stop its PostgreSQL.
+      Thread reader = new Thread(() -> {
+        try {
+          server.getErrorStream().transferTo(OutputStream.nullOutputStream());
+        } catch (IOException closed) {
+          // The server has ended.
+        }
+      });
+      reader.start();
+      server.destroy();
+      assertTrue(server.waitFor(60, TimeUnit.SECONDS), "the server stopped");
+    }
+  }
+
+  /**
    * Waits for the access lines of these request ids and returns their key/values by request id, having
    * checked that every line of the log so far is a JSON object.
    */

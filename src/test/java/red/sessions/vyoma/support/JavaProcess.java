@@ -24,6 +24,12 @@ public final class JavaProcess {
 
   /** The same, with these options for the JVM itself (system properties, as an operator passes them). */
   public static Process start(List<String> jvmOptions, Map<String, String> env, Path log, String... args) throws IOException {
+    return start(jvmOptions, env, ProcessBuilder.Redirect.to(log.toFile()), args);
+  }
+
+  /** The same, its log (stderr) going where {@code log} says: a pipe, for a test that reads it or leaves it unread. */
+  public static Process start(List<String> jvmOptions, Map<String, String> env, ProcessBuilder.Redirect log,
+                              String... args) throws IOException {
     String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     List<String> command = new ArrayList<>(List.of(javaBin));
     command.addAll(List.of(System.getProperty("hazelcast.jvm.flags", "").split(" ")).stream().filter(f -> !f.isBlank()).toList());
@@ -33,7 +39,7 @@ public final class JavaProcess {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().keySet().removeIf(name -> name.startsWith("VYOMA_"));
     builder.environment().putAll(env);
-    builder.redirectError(log.toFile());
+    builder.redirectError(log);
     return builder.start();
   }
 }
