@@ -26,84 +26,118 @@ BEGIN;
 SELECT ceil(:rows::numeric / :teachers)::int AS hours \gset
 SELECT ceil(:hours * 0.9)::int AS past_hours \gset
 
--- A version 7 UUID of the time given, as the server makes bookings' and events' ids (kernel/Ids): the 48-bit
--- millisecond over a random UUID's first six bytes, its version nibble 4 (0100) turned to 7 (0111).
-CREATE FUNCTION pg_temp.uuid7(at timestamptz) RETURNS uuid LANGUAGE sql VOLATILE AS $$
-  SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
-                                        PLACING substring(int8send(floor(extract(epoch FROM at) * 1000)::bigint) FROM 3)
-                                        FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid
-$$;
-
--- Each booking's life: its parties and time, when it was made and confirmed, its last change and what it is now.
-CREATE TEMP TABLE lives ON COMMIT DROP AS
-SELECT n, pg_temp.uuid7(made) AS id, 'bench-teacher-' || (n % :teachers + 1) AS teacher_id,
-       'bench-student-' || ((n + h) % :students + 1) AS student_id, past, start_time, start_time + interval '1 hour' AS end_time,
-       made, made + interval '1 hour' AS confirmed,
-       CASE WHEN NOT past THEN made + interval '90 minutes' WHEN n % 10 = 9 THEN start_time - interval '2 hours'
-            ELSE start_time + interval '1 hour' END AS changed,
-       CASE WHEN NOT past THEN 'confirmed' WHEN n % 10 = 9 THEN 'cancelled' ELSE 'completed' END AS status,
-       CASE WHEN NOT past THEN 'booking.rescheduled' WHEN n % 10 = 9 THEN 'booking.cancelled' ELSE 'booking.completed' END AS last_event,
-       CASE WHEN past AND n % 10 = 9 THEN 'Something came up' END AS cancel_reason,
-       -- The active ones were first booked a day later and moved back by a day.
-       CASE WHEN past THEN NULL ELSE start_time + interval '1 day' END AS moved_from
-  FROM generate_series(0, :rows - 1) AS n
- CROSS JOIN LATERAL (SELECT n / :teachers AS h, n / :teachers < :past_hours AS past) AS hour
- CROSS JOIN LATERAL (SELECT CASE WHEN past THEN to_timestamp(:past_end) - (:past_hours - h) * interval '1 hour'
-                                 ELSE to_timestamp(:future_start) + (h - :past_hours) * interval '1 hour' END AS start_time) AS at
- CROSS JOIN LATERAL (SELECT least(start_time - interval '3 days', now() - interval '3 hours') AS made) AS m;
-
+-- Both parties of every booking are profiles the seed made (a DO block sees no psql variables: they go in as settings).
+SELECT set_config('bench.teachers', :'teachers', true) AS teachers_set, set_config('bench.students', :'students', true) AS students_set \gset
 DO $$
 BEGIN
-  IF EXISTS (SELECT 1 FROM lives l WHERE NOT EXISTS (SELECT 1 FROM profiles p WHERE p.user_id = l.teacher_id AND p.role = 'teacher')
-                                      OR NOT EXISTS (SELECT 1 FROM profiles p WHERE p.user_id = l.student_id AND p.role = 'student')) THEN
+  IF (SELECT count(*) FROM generate_series(1, current_setting('bench.teachers')::int) t
+        JOIN profiles p ON p.user_id = 'bench-teacher-' || t AND p.role = 'teacher') < current_setting('bench.teachers')::int
+  OR (SELECT count(*) FROM generate_series(1, current_setting('bench.students')::int) s
+        JOIN profiles p ON p.user_id = 'bench-student-' || s AND p.role = 'student') < current_setting('bench.students')::int THEN
     RAISE EXCEPTION 'the history names a teacher or a student the seed did not make';
   END IF;
 END $$;
 
--- Times.format. STABLE, as to_char is, so that PostgreSQL inlines it: declared IMMUTABLE it would be called
--- as a function, row by row, and the events would take three times as long to make.
+-- Every instant the history writes is one of a few per hour h of the plan: the booking's start and end, when it
+-- was made and confirmed, and its last change (completed at its end, cancelled two hours before its start, or
+-- moved 90 minutes after it was made, from a day later). Each is kept here once as a time, once as Times.format
+-- writes it (BookingJson), and once as the 12 hex digits of its epoch millisecond that begin a UUIDv7 made then
+-- (kernel/Ids): made per row, the formatting alone took most of the time of writing the history.
+CREATE TEMP TABLE moments ON COMMIT DROP AS
+SELECT h, past, start_time, start_time + interval '1 hour' AS end_time, made, made + interval '1 hour' AS confirmed,
+       start_time - interval '2 hours' AS cancelled, made + interval '90 minutes' AS moved,
+       start_time + interval '1 day' AS moved_from
+  FROM generate_series(0, :hours - 1) AS h
+ CROSS JOIN LATERAL (SELECT h < :past_hours AS past) AS p
+ CROSS JOIN LATERAL (SELECT CASE WHEN past THEN to_timestamp(:past_end) - (:past_hours - h) * interval '1 hour'
+                                 ELSE to_timestamp(:future_start) + (h - :past_hours) * interval '1 hour' END AS start_time) AS at
+ CROSS JOIN LATERAL (SELECT least(start_time - interval '3 days', now() - interval '3 hours') AS made) AS m;
+
 CREATE FUNCTION pg_temp.utc(at timestamptz) RETURNS text LANGUAGE sql STABLE AS $$
   SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
 $$;
+CREATE FUNCTION pg_temp.ms(at timestamptz) RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT lpad(to_hex(floor(extract(epoch FROM at) * 1000)::bigint), 12, '0')
+$$;
 
-INSERT INTO bookings (id, student_id, teacher_id, slot_id, start_time, end_time, status, cancel_reason, version,
-                      created_at, updated_at, confirmed_at, blocked_until, previous_times, package_id,
+CREATE TEMP TABLE hours ON COMMIT DROP AS
+SELECT h, past, start_time, end_time, made, confirmed, cancelled, moved, moved_from,
+       pg_temp.utc(start_time) AS start_s, pg_temp.utc(end_time) AS end_s, pg_temp.utc(made) AS made_s,
+       pg_temp.utc(confirmed) AS confirmed_s, pg_temp.utc(cancelled) AS cancelled_s, pg_temp.utc(moved) AS moved_s,
+       pg_temp.utc(moved_from) AS moved_from_s, pg_temp.utc(moved_from + interval '1 hour') AS moved_from_end_s,
+       CASE WHEN past THEN pg_temp.utc(start_time) ELSE pg_temp.utc(moved_from) END AS first_start_s,
+       CASE WHEN past THEN pg_temp.utc(end_time) ELSE pg_temp.utc(moved_from + interval '1 hour') END AS first_end_s,
+       pg_temp.ms(made) AS made_ms, pg_temp.ms(confirmed) AS confirmed_ms, pg_temp.ms(end_time) AS end_ms,
+       pg_temp.ms(cancelled) AS cancelled_ms, pg_temp.ms(moved) AS moved_ms
+  FROM moments;
+ANALYZE hours;
+
+-- A UUIDv7 of the millisecond given (12 hex digits), its other bits the row's number k (unique in the history) where
+-- the server's are random: ids as time-ordered as the server's, made without a random number or a byte string.
+CREATE FUNCTION pg_temp.uuid7(ms text, k bigint) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$
+  SELECT (substr(ms, 1, 8) || '-' || substr(ms, 9, 4) || '-7000-8000-' || lpad(to_hex(k), 12, '0'))::uuid
+$$;
+
+-- Each booking's life: its parties, its hour, what it is now (k = 4n: its events are k + 1 to k + 3).
+CREATE TEMP VIEW lives AS
+SELECT n, 4 * n::bigint AS k, 'bench-teacher-' || (n % :teachers + 1) AS teacher_id,
+       'bench-student-' || ((n + n / :teachers) % :students + 1) AS student_id,
+       CASE WHEN NOT hr.past THEN 'confirmed' WHEN n % 10 = 9 THEN 'cancelled' ELSE 'completed' END AS status, hr.*
+  FROM generate_series(0, :rows - 1) AS n
+  JOIN hours hr ON hr.h = n / :teachers;
+
+INSERT INTO bookings (id, student_id, teacher_id, slot_id, start_time, end_time, status, cancel_reason, cancelled_by,
+                      version, created_at, updated_at, confirmed_at, blocked_until, previous_times, package_id,
                       late_cancellation, no_show, free_cancellation_until)
-SELECT id, student_id, teacher_id, NULL, start_time, end_time, status,
-       cancel_reason, 3, made, changed, confirmed, end_time,
-       CASE WHEN moved_from IS NULL THEN '[]'::jsonb
+SELECT pg_temp.uuid7(made_ms, k), student_id, teacher_id, NULL, start_time, end_time, status,
+       CASE WHEN status = 'cancelled' THEN 'Something came up' END,
+       CASE WHEN status = 'cancelled' THEN student_id END, 3, made,
+       CASE status WHEN 'completed' THEN end_time WHEN 'cancelled' THEN cancelled ELSE moved END, confirmed, end_time,
+       CASE WHEN past THEN '[]'::jsonb
             ELSE jsonb_build_array(jsonb_build_object('start_time', moved_from, 'end_time', moved_from + interval '1 hour',
-                                                      'changed_by', teacher_id, 'changed_at', changed)) END,
+                                                      'changed_by', teacher_id, 'changed_at', moved)) END,
        NULL, false, NULL, start_time
   FROM lives;
 
-INSERT INTO event_subjects (subject_id, last_sequence) SELECT id, 3 FROM lives;
+INSERT INTO event_subjects (subject_id, last_sequence) SELECT pg_temp.uuid7(made_ms, k), 3 FROM lives;
 
--- The booking as BookingJson writes it; each event sets what its change changed.
+-- The booking as BookingJson writes it after each change.
 INSERT INTO events (id, type, subject_id, subject, sequence, users, data, created_at)
-SELECT pg_temp.uuid7(e.at), e.type, l.id, jsonb_build_object('booking_id', l.id), e.sequence, ARRAY[l.student_id, l.teacher_id],
-       base || jsonb_build_object('status', e.status, 'updated_at', pg_temp.utc(e.at), 'previous_times', e.previous_times,
-                                  'start_time', pg_temp.utc(e.start_time), 'end_time', pg_temp.utc(e.start_time + interval '1 hour'),
-                                  'free_cancellation_until', pg_temp.utc(e.start_time),
-                                  'cancel_reason', e.cancel_reason),
+SELECT pg_temp.uuid7(e.at_ms, l.k + e.sequence), e.type, b.id, jsonb_build_object('booking_id', b.id), e.sequence,
+       ARRAY[l.student_id, l.teacher_id],
+       jsonb_build_object('booking_id', b.id, 'student_id', l.student_id, 'teacher_id', l.teacher_id,
+                          'start_time', e.start_s, 'end_time', e.end_s, 'status', e.status,
+                          'cancel_reason', e.cancel_reason, 'cancelled_by', e.cancelled_by,
+                          'created_at', l.made_s, 'updated_at', e.at_s, 'previous_times', e.previous_times,
+                          'package_id', NULL, 'free_cancellation_until', e.start_s, 'late_cancellation', false,
+                          'no_show', NULL, 'series_id', NULL),
        e.at
   FROM lives l
- CROSS JOIN LATERAL (SELECT jsonb_build_object('booking_id', l.id, 'student_id', l.student_id, 'teacher_id', l.teacher_id,
-                              'created_at', pg_temp.utc(l.made), 'package_id', NULL,
-                              'late_cancellation', false, 'no_show', NULL, 'series_id', NULL) AS base) AS b
+ CROSS JOIN LATERAL (SELECT pg_temp.uuid7(l.made_ms, l.k) AS id) AS b
  CROSS JOIN LATERAL (VALUES
-   (1, 'booking.created', 'pending', l.made, coalesce(l.moved_from, l.start_time), NULL, '[]'::jsonb),
-   (2, 'booking.confirmed', 'confirmed', l.confirmed, coalesce(l.moved_from, l.start_time), NULL, '[]'::jsonb),
-   (3, l.last_event, l.status, l.changed, l.start_time, l.cancel_reason,
-    CASE WHEN l.moved_from IS NULL THEN '[]'::jsonb
-         ELSE jsonb_build_array(jsonb_build_object('start_time', pg_temp.utc(l.moved_from),
-                                                   'end_time', pg_temp.utc(l.moved_from + interval '1 hour'),
-                                                   'changed_by', l.teacher_id, 'changed_at', pg_temp.utc(l.changed))) END))
-   AS e (sequence, type, status, at, start_time, cancel_reason, previous_times);
+   (1, 'booking.created', 'pending', l.made, l.made_s, l.made_ms,
+    l.first_start_s, l.first_end_s, NULL, NULL, '[]'::jsonb),
+   (2, 'booking.confirmed', 'confirmed', l.confirmed, l.confirmed_s, l.confirmed_ms,
+    l.first_start_s, l.first_end_s, NULL, NULL, '[]'::jsonb),
+   (3, CASE l.status WHEN 'completed' THEN 'booking.completed' WHEN 'cancelled' THEN 'booking.cancelled'
+                     ELSE 'booking.rescheduled' END,
+    l.status,
+    CASE l.status WHEN 'completed' THEN l.end_time WHEN 'cancelled' THEN l.cancelled ELSE l.moved END,
+    CASE l.status WHEN 'completed' THEN l.end_s WHEN 'cancelled' THEN l.cancelled_s ELSE l.moved_s END,
+    CASE l.status WHEN 'completed' THEN l.end_ms WHEN 'cancelled' THEN l.cancelled_ms ELSE l.moved_ms END,
+    l.start_s, l.end_s,
+    CASE WHEN l.status = 'cancelled' THEN 'Something came up' END,
+    CASE WHEN l.status = 'cancelled' THEN l.student_id END,
+    CASE WHEN l.past THEN '[]'::jsonb
+         ELSE jsonb_build_array(jsonb_build_object('start_time', l.moved_from_s, 'end_time', l.moved_from_end_s,
+                                                   'changed_by', l.teacher_id, 'changed_at', l.moved_s)) END))
+   AS e (sequence, type, status, at, at_s, at_ms, start_s, end_s, cancel_reason, cancelled_by, previous_times);
 
--- Webhooks follow the outbox from webhook_fanout: these events are history, long fanned out (as V13 starts
--- after the events before it), not a backlog for the fan-out to walk through during the workloads.
+-- Webhooks and email follow the outbox from their cursors: these events are history, long fanned out (as V13
+-- and V22 start after the events before them), not a backlog for the fan-outs to walk through during the
+-- workloads (nor years of lesson requests and reminders to queue and send).
 UPDATE webhook_fanout SET txid = pg_current_xact_id(), position = (SELECT max(position) FROM events);
+UPDATE notification_fanout SET txid = pg_current_xact_id(), position = (SELECT max(position) FROM events);
 
 COMMIT;
 
