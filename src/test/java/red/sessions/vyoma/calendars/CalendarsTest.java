@@ -342,15 +342,8 @@ class CalendarsTest extends ServerTest {
 
   /** Moves the booking's last change (its cancellation) back by the interval, in the test database. */
   private static void cancelledAgo(String bookingId, String interval) {
-    try (Connection connection = DriverManager.getConnection(TestServer.sharedJdbcUrl());
-         PreparedStatement update = connection.prepareStatement(
-           "UPDATE bookings SET updated_at = now() - ?::interval WHERE id = ?::uuid AND status = 'cancelled'")) {
-      update.setString(1, interval);
-      update.setString(2, bookingId);
-      assertEquals(1, update.executeUpdate());
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    TestServer.changeOne("UPDATE bookings SET updated_at = now() - ?::interval WHERE id = ?::uuid AND status = 'cancelled'",
+      interval, bookingId);
   }
 
   @Test

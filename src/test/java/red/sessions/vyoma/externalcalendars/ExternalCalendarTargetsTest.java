@@ -13,10 +13,6 @@ import red.sessions.vyoma.support.Wait;
 
 import java.net.NetworkInterface;
 import java.net.SocketException;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,14 +101,6 @@ class ExternalCalendarTargetsTest extends ServerTest {
 
   /** The teacher's one external calendar, written straight into the test database (due at once). */
   private static void stored(String teacher, String url) {
-    try (Connection connection = DriverManager.getConnection(TestServer.sharedJdbcUrl());
-         PreparedStatement insert = connection.prepareStatement(
-           "INSERT INTO external_calendars (teacher_id, position, url) VALUES (?, 0, ?)")) {
-      insert.setString(1, teacher);
-      insert.setString(2, url);
-      assertEquals(1, insert.executeUpdate());
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    TestServer.changeOne("INSERT INTO external_calendars (teacher_id, position, url) VALUES (?, 0, ?)", teacher, url);
   }
 }

@@ -323,14 +323,7 @@ class ExternalCalendarsTest extends ServerTest {
 
   /** Makes the calendar due now in the test database, as if its refresh_minutes had passed. */
   private static void dueNow(String calendarId) {
-    try (Connection connection = DriverManager.getConnection(TestServer.sharedJdbcUrl());
-         PreparedStatement due = connection.prepareStatement(
-           "UPDATE external_calendars SET next_fetch_at = now() WHERE id = ?::uuid")) {
-      due.setString(1, calendarId);
-      assertEquals(1, due.executeUpdate());
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    TestServer.changeOne("UPDATE external_calendars SET next_fetch_at = now() WHERE id = ?::uuid", calendarId);
   }
 
   @Test

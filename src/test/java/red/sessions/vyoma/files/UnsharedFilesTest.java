@@ -33,15 +33,7 @@ import static red.sessions.vyoma.support.Api.assertJson;
 class UnsharedFilesTest {
 
   private static void age(String key, String interval) {
-    try (Connection db = DriverManager.getConnection(TestServer.sharedJdbcUrl());
-         PreparedStatement older = db.prepareStatement(
-           "UPDATE files SET created_at = created_at - ?::interval WHERE key = ?")) {
-      older.setString(1, interval);
-      older.setString(2, key);
-      assertEquals(1, older.executeUpdate());
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    TestServer.changeOne("UPDATE files SET created_at = created_at - ?::interval WHERE key = ?", interval, key);
   }
 
   private static boolean issued(String key) {

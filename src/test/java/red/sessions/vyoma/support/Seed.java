@@ -5,10 +5,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -139,27 +135,12 @@ public final class Seed {
    * booking window had passed: the sweep looks at it in its next round.
    */
   public static void seriesDueNow(String seriesId) {
-    try (Connection connection = DriverManager.getConnection(TestServer.sharedJdbcUrl());
-         PreparedStatement due = connection.prepareStatement("UPDATE booking_series SET due_at = now() WHERE id = ?::uuid")) {
-      due.setString(1, seriesId);
-      assertEquals(1, due.executeUpdate());
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    TestServer.changeOne("UPDATE booking_series SET due_at = now() WHERE id = ?::uuid", seriesId);
   }
 
   /** Runs the update of one booking's times, its first four parameters the interval and the fifth the booking's id. */
   private static void moveBooking(String sql, String interval, String bookingId) {
-    try (Connection connection = DriverManager.getConnection(TestServer.sharedJdbcUrl());
-         PreparedStatement move = connection.prepareStatement(sql)) {
-      for (int i = 1; i <= 4; i++) {
-        move.setString(i, interval);
-      }
-      move.setString(5, bookingId);
-      assertEquals(1, move.executeUpdate(), "booking " + bookingId + " in the shared test database");
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
+    TestServer.changeOne(sql, interval, interval, interval, interval, bookingId);
   }
 
 

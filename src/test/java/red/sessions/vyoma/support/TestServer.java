@@ -15,11 +15,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * The real server for a test class: the same {@link Application} the jar runs, on its own Vert.x
@@ -149,6 +155,22 @@ public final class TestServer implements Client, AutoCloseable {
   public static String sharedJdbcUrl() {
     URI uri = URI.create(sharedDatabaseUrl());
     return "jdbc:postgresql://" + uri.getHost() + ":" + uri.getPort() + uri.getPath() + "?user=" + uri.getUserInfo();
+  }
+
+  /**
+   * Runs a statement that writes exactly one row in the shared test database, its parameters given as text (the
+   * statement casts them), as a test does to make time pass or to stand in for what no request can do.
+   */
+  public static void changeOne(String sql, String... parameters) {
+    try (Connection connection = DriverManager.getConnection(sharedJdbcUrl());
+         PreparedStatement statement = connection.prepareStatement(sql)) {
+      for (int i = 0; i < parameters.length; i++) {
+        statement.setString(i + 1, parameters[i]);
+      }
+      assertEquals(1, statement.executeUpdate(), () -> sql + " " + List.of(parameters));
+    } catch (SQLException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   public static DevKeys devKeys(Path dataDir) {
