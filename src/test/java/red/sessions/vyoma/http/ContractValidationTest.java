@@ -93,8 +93,8 @@ class ContractValidationTest extends ServerTest {
     for (Operation operation : contract.operations()) {
       for (Parameter parameter : operation.getParameters()) {
         JsonSchema schema = parameter.getSchema();
-        boolean patterned = schema.containsKey("pattern") || schema.containsKey("enum") || !"string".equals(schema.get("type"));
-        if (patterned) {
+        boolean other = schema.containsKey("pattern") || schema.containsKey("enum") || !"string".equals(schema.get("type"));
+        if (other) {
           notPlain.add(operation.getOperationId() + " " + parameter.getName());
           assertTrue(ContractValidation.PlainString.of(schema).isEmpty(), operation.getOperationId() + " " + parameter.getName());
         }
