@@ -317,29 +317,25 @@ class SeriesTest extends ServerTest {
 
   @Test
   void cancellingAllCancelsEveryLessonNotStartedAndLeavesTheOneUnderWay() {
-    String teacher = teacherIn(NEW_YORK);
-    String student = seed.student();
-    ZonedDateTime first = weeksBefore(LocalDate.now(NEW_YORK).plusWeeks(1), 0, DayOfWeek.SUNDAY, LocalTime.of(12, 0), NEW_YORK);
-    JsonObject made = assertJson(post(student, weekly(student, teacher, first, NEW_YORK, 4)), 201);
-    String id = made.getString("series_id");
-    List<String> ids = bookingIds(occurrences(made));
-    assertJson(api.post("/series/" + id + "/confirm", server.token(teacher), new JsonObject()), 200);
-    Seed.lessonStartedAgo(ids.get(0), Duration.ofMinutes(10));
+    Weekly made = weeklyInNewYork(DayOfWeek.SUNDAY, LocalTime.of(12, 0), 4);
+    assertJson(api.post("/series/" + made.id() + "/confirm", server.token(made.teacher()), new JsonObject()), 200);
+    Seed.lessonStartedAgo(made.ids().get(0), Duration.ofMinutes(10));
 
-    JsonObject cancelled = assertJson(api.post("/series/" + id + "/cancel", server.token(teacher),
+    JsonObject cancelled = assertJson(api.post("/series/" + made.id() + "/cancel", server.token(made.teacher()),
       new JsonObject().put("scope", "all").put("reason", "Teacher leaving")), 200);
 
     assertEquals("cancelled", cancelled.getString("status"));
     assertEquals(List.of("confirmed", "cancelled", "cancelled", "cancelled"),
       occurrences(cancelled).stream().map(o -> o.getString("booking_status")).toList());
-    for (String booking : ids.subList(1, 4)) {
-      JsonObject found = assertJson(api.get("/bookings/" + booking, server.token(student)), 200);
+    for (String booking : made.ids().subList(1, 4)) {
+      JsonObject found = assertJson(api.get("/bookings/" + booking, server.token(made.student())), 200);
       assertEquals("cancelled", found.getString("status"));
-      assertEquals(teacher, found.getString("cancelled_by"));
+      assertEquals(made.teacher(), found.getString("cancelled_by"));
       assertEquals("Teacher leaving", found.getString("cancel_reason"));
     }
-    assertEquals("confirmed", assertJson(api.get("/bookings/" + ids.get(0), server.token(student)), 200).getString("status"));
-    List<String> types = LessonEvents.eventsOf(server, server.token(student), "", 1 + 4 + 1 + 4 + 3 + 1).stream()
+    assertEquals("confirmed", assertJson(api.get("/bookings/" + made.ids().get(0), server.token(made.student())), 200)
+      .getString("status"));
+    List<String> types = LessonEvents.eventsOf(server, server.token(made.student()), "", 1 + 4 + 1 + 4 + 3 + 1).stream()
       .map(event -> event.getString("type")).toList();
     assertEquals(3, count(types, "booking.cancelled"), types::toString);
     assertEquals(1, count(types, "series.cancelled"), types::toString);
@@ -431,6 +427,22 @@ class SeriesTest extends ServerTest {
     return occurrences.stream().map(o -> o.getString("booking_id")).toList();
   }
 
+  /**
+   * A series made by a new student with a new teacher in New York: its parties, first lesson, id, bookings' ids and
+   * the answer that made it.
+   */
+  private record Weekly(String teacher, String student, ZonedDateTime first, String id, List<String> ids, JsonObject answer) {
+  }
+
+  /** {@code count} hour-long weekly lessons in New York from the day next week (or soon after) at the local time. */
+  private static Weekly weeklyInNewYork(DayOfWeek day, LocalTime time, int count) {
+    String teacher = teacherIn(NEW_YORK);
+    String student = seed.student();
+    ZonedDateTime first = weeksBefore(LocalDate.now(NEW_YORK).plusWeeks(1), 0, day, time, NEW_YORK);
+    JsonObject made = assertJson(post(student, weekly(student, teacher, first, NEW_YORK, count)), 201);
+    return new Weekly(teacher, student, first, made.getString("series_id"), bookingIds(occurrences(made)), made);
+  }
+
   @Test
   void reschedulingFollowingFromTheThirdMovesThemToThursdaysKeepingTheirBookings() {
     String teacher = teacherIn(NEW_YORK);
@@ -505,58 +517,49 @@ class SeriesTest extends ServerTest {
 
   @Test
   void anHourLaterOntoEachNextOldTimeMovesEveryLessonThroughTheConstraints() {
-    String teacher = teacherIn(NEW_YORK);
-    String student = seed.student();
-    ZonedDateTime first = weeksBefore(LocalDate.now(NEW_YORK).plusWeeks(1), 0, DayOfWeek.MONDAY, LocalTime.of(10, 0), NEW_YORK);
-    JsonObject made = assertJson(post(student, weekly(student, teacher, first, NEW_YORK, 4)), 201);
-    List<String> ids = bookingIds(occurrences(made));
+    Weekly made = weeklyInNewYork(DayOfWeek.MONDAY, LocalTime.of(10, 0), 4);
 
     // The second lesson moves to the third's week, half an hour later: each new time meets the next lesson's old one.
-    JsonObject continued = assertJson(reschedule(teacher, made.getString("series_id"), ids.get(1),
-      first.plusWeeks(2).plusMinutes(30)), 201);
+    JsonObject continued = assertJson(reschedule(made.teacher(), made.id(), made.ids().get(1),
+      made.first().plusWeeks(2).plusMinutes(30)), 201);
 
-    assertEquals(ids.subList(1, 4), bookingIds(occurrences(continued)));
+    assertEquals(made.ids().subList(1, 4), bookingIds(occurrences(continued)));
     for (int k = 0; k < 3; k++) {
-      assertEquals(first.plusWeeks(k + 2).plusMinutes(30).toInstant(),
+      assertEquals(made.first().plusWeeks(k + 2).plusMinutes(30).toInstant(),
         OffsetDateTime.parse(occurrences(continued).get(k).getString("start_time")).toInstant());
     }
-    assertEquals(4, bookingsOf(student, "student_id").size());
+    assertEquals(4, bookingsOf(made.student(), "student_id").size());
   }
 
   @Test
   void anOccurrenceThatCannotMoveRefusesAllOrNothingAndStaysPutInPartial() {
-    String teacher = teacherIn(NEW_YORK);
-    String student = seed.student();
-    ZonedDateTime first = weeksBefore(LocalDate.now(NEW_YORK).plusWeeks(1), 0, DayOfWeek.WEDNESDAY, LocalTime.of(9, 0), NEW_YORK);
-    JsonObject made = assertJson(post(student, weekly(student, teacher, first, NEW_YORK, 4)), 201);
-    String id = made.getString("series_id");
-    List<String> ids = bookingIds(occurrences(made));
-    ZonedDateTime friday = first.plusDays(2);
+    Weekly made = weeklyInNewYork(DayOfWeek.WEDNESDAY, LocalTime.of(9, 0), 4);
+    ZonedDateTime friday = made.first().plusDays(2);
     ZonedDateTime blocked = friday.plusWeeks(2);
-    seed.booking(seed.student(), teacher, blocked.toOffsetDateTime(), blocked.plusHours(1).toOffsetDateTime());
+    seed.booking(seed.student(), made.teacher(), blocked.toOffsetDateTime(), blocked.plusHours(1).toOffsetDateTime());
 
-    String message = assertError(reschedule(student, id, ids.get(0), friday), 409).getString("message");
+    String message = assertError(reschedule(made.student(), made.id(), made.ids().get(0), friday), 409).getString("message");
     assertEquals("1 of the series' occurrences cannot move, so none does: occurrence 3 (" + blocked.toInstant()
       + "): the teacher already has a booking at that time", message);
-    JsonObject unchanged = assertJson(api.get("/series/" + id, server.token(student)), 200);
-    assertEquals(made, unchanged);
-    for (String booking : ids) {
-      assertEquals(new JsonArray(), assertJson(api.get("/bookings/" + booking, server.token(student)), 200)
+    JsonObject unchanged = assertJson(api.get("/series/" + made.id(), server.token(made.student())), 200);
+    assertEquals(made.answer(), unchanged);
+    for (String booking : made.ids()) {
+      assertEquals(new JsonArray(), assertJson(api.get("/bookings/" + booking, server.token(made.student())), 200)
         .getJsonArray("previous_times"));
     }
 
-    JsonObject continued = assertJson(api.post("/series/" + id + "/reschedule", server.token(student), new JsonObject()
-      .put("from_booking_id", ids.get(0)).put("start_time", friday.toOffsetDateTime().toString())
-      .put("end_time", friday.plusHours(1).toOffsetDateTime().toString()).put("mode", "partial")), 201);
+    JsonObject continued = assertJson(api.post("/series/" + made.id() + "/reschedule", server.token(made.student()),
+      new JsonObject().put("from_booking_id", made.ids().get(0)).put("start_time", friday.toOffsetDateTime().toString())
+        .put("end_time", friday.plusHours(1).toOffsetDateTime().toString()).put("mode", "partial")), 201);
     assertEquals(List.of("booked", "booked", "skipped", "booked"),
       occurrences(continued).stream().map(o -> o.getString("status")).toList());
     assertEquals("its lesson keeps its time in the series this one continues: the teacher already has a booking at that time",
       occurrences(continued).get(2).getString("reason"));
-    JsonObject ended = assertJson(api.get("/series/" + id, server.token(student)), 200);
-    assertEquals(List.of(ids.get(2)), bookingIds(occurrences(ended)));
-    assertEquals(first.plusWeeks(2).toInstant(), OffsetDateTime.parse(assertJson(api.get("/bookings/" + ids.get(2),
-      server.token(student)), 200).getString("start_time")).toInstant());
-    assertEquals(4, bookingsOf(student, "student_id").size());
+    JsonObject ended = assertJson(api.get("/series/" + made.id(), server.token(made.student())), 200);
+    assertEquals(List.of(made.ids().get(2)), bookingIds(occurrences(ended)));
+    assertEquals(made.first().plusWeeks(2).toInstant(), OffsetDateTime.parse(assertJson(api.get("/bookings/" + made.ids().get(2),
+      server.token(made.student())), 200).getString("start_time")).toInstant());
+    assertEquals(4, bookingsOf(made.student(), "student_id").size());
   }
 
   private static long count(List<String> types, String type) {
@@ -613,60 +616,52 @@ class SeriesTest extends ServerTest {
 
   @Test
   void aMoveRetriedWithItsKeyAnswersTheSeriesItMadeAndMovesNothingTwice() {
-    String teacher = teacherIn(NEW_YORK);
-    String student = seed.student();
-    ZonedDateTime first = weeksBefore(LocalDate.now(NEW_YORK).plusWeeks(1), 0, DayOfWeek.MONDAY, LocalTime.of(8, 0), NEW_YORK);
-    JsonObject made = assertJson(post(student, weekly(student, teacher, first, NEW_YORK, 4)), 201);
-    String id = made.getString("series_id");
-    List<String> ids = bookingIds(occurrences(made));
-    ZonedDateTime wednesday = first.plusWeeks(1).plusDays(2);
-    JsonObject move = new JsonObject().put("from_booking_id", ids.get(1))
+    Weekly made = weeklyInNewYork(DayOfWeek.MONDAY, LocalTime.of(8, 0), 4);
+    ZonedDateTime wednesday = made.first().plusWeeks(1).plusDays(2);
+    JsonObject move = new JsonObject().put("from_booking_id", made.ids().get(1))
       .put("start_time", wednesday.toOffsetDateTime().toString())
       .put("end_time", wednesday.plusHours(1).toOffsetDateTime().toString());
     String key = "move-" + UUID.randomUUID();
-    String path = "/series/" + id + "/reschedule";
+    String path = "/series/" + made.id() + "/reschedule";
 
-    HttpResponse<Buffer> moved = api.request(HttpMethod.POST, path).bearerTokenAuthentication(server.token(student))
+    HttpResponse<Buffer> moved = api.request(HttpMethod.POST, path).bearerTokenAuthentication(server.token(made.student()))
       .putHeader("Idempotency-Key", key).sendJsonObject(move).await();
-    HttpResponse<Buffer> again = api.request(HttpMethod.POST, path).bearerTokenAuthentication(server.token(student))
+    HttpResponse<Buffer> again = api.request(HttpMethod.POST, path).bearerTokenAuthentication(server.token(made.student()))
       .putHeader("Idempotency-Key", key).sendJsonObject(move).await();
 
     JsonObject continued = assertJson(moved, 201);
     assertNull(moved.getHeader("Idempotent-Replayed"));
     assertEquals(continued, assertJson(again, 201));
     assertEquals("true", again.getHeader("Idempotent-Replayed"));
-    assertEquals(1, assertJson(api.get("/bookings/" + ids.get(1), server.token(student)), 200)
+    assertEquals(1, assertJson(api.get("/bookings/" + made.ids().get(1), server.token(made.student())), 200)
       .getJsonArray("previous_times").size(), "the retry moved nothing again");
-    assertEquals(422, api.request(HttpMethod.POST, path).bearerTokenAuthentication(server.token(student))
+    assertEquals(422, api.request(HttpMethod.POST, path).bearerTokenAuthentication(server.token(made.student()))
       .putHeader("Idempotency-Key", key).sendJsonObject(move.copy().put("time_zone", "Asia/Kolkata")).await().statusCode());
     for (String bad : List.of("", "k".repeat(256))) {
-      assertEquals(400, api.request(HttpMethod.POST, path).bearerTokenAuthentication(server.token(student))
+      assertEquals(400, api.request(HttpMethod.POST, path).bearerTokenAuthentication(server.token(made.student()))
         .putHeader("Idempotency-Key", bad).sendJsonObject(move).await().statusCode(), "key of " + bad.length());
     }
     // Without the key, the retry is refused: the lesson it names has moved to the new series.
-    assertError(reschedule(student, id, ids.get(1), wednesday), 400);
+    assertError(reschedule(made.student(), made.id(), made.ids().get(1), wednesday), 400);
   }
 
   @Test
   void aMoveSentManyTimesAtOnceWithOneKeyIsMadeOnce() {
-    String teacher = teacherIn(NEW_YORK);
-    String student = seed.student();
-    ZonedDateTime first = weeksBefore(LocalDate.now(NEW_YORK).plusWeeks(1), 0, DayOfWeek.MONDAY, LocalTime.of(13, 0), NEW_YORK);
-    JsonObject made = assertJson(post(student, weekly(student, teacher, first, NEW_YORK, 3)), 201);
-    String id = made.getString("series_id");
-    ZonedDateTime friday = first.plusDays(4);
-    JsonObject move = new JsonObject().put("from_booking_id", bookingIds(occurrences(made)).get(0))
+    Weekly made = weeklyInNewYork(DayOfWeek.MONDAY, LocalTime.of(13, 0), 3);
+    ZonedDateTime friday = made.first().plusDays(4);
+    JsonObject move = new JsonObject().put("from_booking_id", made.ids().get(0))
       .put("start_time", friday.toOffsetDateTime().toString())
       .put("end_time", friday.plusHours(1).toOffsetDateTime().toString());
     String key = "move-" + UUID.randomUUID();
 
     List<HttpResponse<Buffer>> answers = Race.start(server, Race.MIN_RACERS, racer ->
-      Entrant.of(HttpMethod.POST, "/series/" + id + "/reschedule", server.token(student), move)
+      Entrant.of(HttpMethod.POST, "/series/" + made.id() + "/reschedule", server.token(made.student()), move)
         .withHeader("Idempotency-Key", key)).finish();
 
     List<String> series = answers.stream().map(answer -> assertJson(answer, 201).getString("series_id")).distinct().toList();
     assertEquals(1, series.size(), series::toString);
     assertEquals(1, answers.stream().filter(answer -> answer.getHeader("Idempotent-Replayed") == null).count());
-    assertEquals(id, assertJson(api.get("/series/" + series.get(0), server.token(student)), 200).getString("continues"));
+    assertEquals(made.id(), assertJson(api.get("/series/" + series.get(0), server.token(made.student())), 200)
+      .getString("continues"));
   }
 }
