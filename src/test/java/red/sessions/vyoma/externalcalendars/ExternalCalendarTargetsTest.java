@@ -11,8 +11,6 @@ import red.sessions.vyoma.support.ServerTest;
 import red.sessions.vyoma.support.TestServer;
 import red.sessions.vyoma.support.Wait;
 
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,17 +41,8 @@ class ExternalCalendarTargetsTest extends ServerTest {
     calendars.close();
   }
 
-  /** Every address of this machine's interfaces: the API listens on all of them. */
-  private static List<String> ownAddresses() throws SocketException {
-    return NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)
-      .map(address -> address.getHostAddress().replaceFirst("%.*", ""))
-      .map(address -> "https://" + (address.contains(":") ? "[" + address + "]" : address) + ":"
-        + server.config().http().getInteger("port") + "/calendar.ics")
-      .toList();
-  }
-
   @Test
-  void onlyPublicHttpsAddressesArePut() throws SocketException {
+  void onlyPublicHttpsAddressesArePut() {
     String teacher = seed.teacher();
     List<String> refused = new ArrayList<>(List.of(
       "http://93.184.215.14/calendar.ics",
@@ -62,7 +51,7 @@ class ExternalCalendarTargetsTest extends ServerTest {
       "https://10.0.0.8/calendar.ics",
       "https://169.254.169.254/latest/meta-data/",
       "https://[::ffff:127.0.0.1]/calendar.ics"));
-    refused.addAll(ownAddresses());
+    refused.addAll(server.ownUrls("/calendar.ics"));
     for (String url : refused) {
       JsonObject error = assertError(api.send(HttpMethod.PUT, "/teachers/" + teacher + "/external-calendars",
         server.token(teacher), list(url)), 400);

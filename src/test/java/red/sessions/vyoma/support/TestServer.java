@@ -13,7 +13,9 @@ import red.sessions.vyoma.platform.Cluster;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.NetworkInterface;
 import java.net.ServerSocket;
+import java.net.SocketException;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -204,6 +206,22 @@ public final class TestServer implements Client, AutoCloseable {
 
   public AppConfig config() {
     return config;
+  }
+
+  /**
+   * An https URL of this server with the path, at every address of this machine's interfaces (the API listens on all
+   * of them): targets a server must refuse to call, as they are itself.
+   */
+  public List<String> ownUrls(String path) {
+    try {
+      return NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)
+        .map(address -> address.getHostAddress().replaceFirst("%.*", ""))
+        .map(address -> "https://" + (address.contains(":") ? "[" + address + "]" : address) + ":"
+          + config.http().getInteger("port") + path)
+        .toList();
+    } catch (SocketException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** A token for the user, signed with this server's development key, valid for an hour. */

@@ -6,8 +6,6 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import red.sessions.vyoma.support.ServerTest;
 
-import java.net.NetworkInterface;
-import java.net.SocketException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,20 +45,11 @@ class WebhookTargetsTest extends ServerTest {
     "https://[64:ff9b::a9fe:a9fe]/hook",
     "http://93.184.215.14/hook");
 
-  /** Every address of this machine's interfaces: the API listens on all of them. */
-  private static List<String> ownAddresses() throws SocketException {
-    return NetworkInterface.networkInterfaces().flatMap(NetworkInterface::inetAddresses)
-      .map(address -> address.getHostAddress().replaceFirst("%.*", ""))
-      .map(address -> "https://" + (address.contains(":") ? "[" + address + "]" : address) + ":"
-        + server.config().http().getInteger("port") + "/hook")
-      .toList();
-  }
-
   @Test
-  void targetsOutsideGlobalUnicastOrOnThisServerAreRefusedAtRegistrationAndOnChange() throws SocketException {
+  void targetsOutsideGlobalUnicastOrOnThisServerAreRefusedAtRegistrationAndOnChange() {
     String admin = server.adminToken("ssrf-admin");
     List<String> refused = new ArrayList<>(REFUSED);
-    refused.addAll(ownAddresses());
+    refused.addAll(server.ownUrls("/hook"));
     for (String url : refused) {
       JsonObject error = assertError(api.post("/webhooks", admin, new JsonObject().put("url", url)
         .put("events", new JsonArray().add("*"))), 400);
