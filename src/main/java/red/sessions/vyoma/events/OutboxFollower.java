@@ -173,8 +173,13 @@ public abstract class OutboxFollower<C> extends VerticleBase {
         wakeIn(idleMs);
         return;
       }
-      claimed.result().forEach(this::workOn);
-      if (again || claimed.result().size() == room) {
+      List<C> batch = claimed.result();
+      // The whole batch takes its slots before any of it starts: a piece can end inside workOn (its future already
+      // complete, its answer having come in on another event loop) and look for room at once, which must not count
+      // the slots of the pieces behind it as free.
+      inFlight += batch.size();
+      batch.forEach(this::workOn);
+      if (again || batch.size() == room) {
         round();
       } else {
         msUntilNextDue().onComplete(due -> wakeIn(due.succeeded() && due.result() != null
@@ -191,8 +196,8 @@ public abstract class OutboxFollower<C> extends VerticleBase {
     timer = vertx.setTimer(ms, id -> fanOut());
   }
 
+  /** Works a piece whose slot is taken; frees the slot when it ends. */
   private void workOn(C claimed) {
-    inFlight++;
     Future.succeededFuture(claimed).compose(this::work).onComplete(done -> {
       inFlight--;
       // The work may have set a retry sooner than the next wake-up: look again.
