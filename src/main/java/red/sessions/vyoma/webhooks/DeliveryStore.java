@@ -64,34 +64,36 @@ final class DeliveryStore {
               e.id, e.type, e.created_at, e.sequence, e.subject, e.users, e.data, e.txid::text AS txid, e.position""";
 
   // The attempt is logged whatever happens (unless its webhook was deleted meanwhile); the delivery moves only
-  // if this is still its latest attempt. A retry that would come after the retry window has failed instead.
+  // if this is still its latest attempt. A retry that would come after the retry window has failed instead. A
+  // delivery that failed for good turns its webhook off when the receiver is gone (410) or has taken no delivery for
+  // the whole window (this attempt, not yet visible to the statement, took none either). One statement, so the
+  // attempt, the delivery and the webhook move together without a transaction around them.
   private static final String RECORD = """
     WITH logged AS (
       INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, status_code, error, duration_ms)
       SELECT id, #{attempt}, #{attempted_at}, #{status_code}, #{error}, #{duration_ms}
         FROM webhook_deliveries WHERE id = #{id}),
     decided AS (
-      SELECT id, CASE WHEN #{outcome} = 'delivered' THEN 'delivered'
-                      WHEN #{outcome} = 'retry'
-                       AND retry_from + #{retry_for_ms} * interval '1 millisecond' > now() + #{gap_ms} * interval '1 millisecond'
-                      THEN 'pending'
-                      ELSE 'failed' END AS status
-        FROM webhook_deliveries WHERE id = #{id} AND attempts = #{attempt})
+      SELECT id, webhook_id,
+             CASE WHEN #{outcome} = 'delivered' THEN 'delivered'
+                  WHEN #{outcome} = 'retry'
+                   AND retry_from + #{retry_for_ms} * interval '1 millisecond' > now() + #{gap_ms} * interval '1 millisecond'
+                  THEN 'pending'
+                  ELSE 'failed' END AS status
+        FROM webhook_deliveries WHERE id = #{id} AND attempts = #{attempt}),
+    deactivated AS (
+      UPDATE webhooks w SET active = false, deactivated_reason = #{reason}, updated_at = now()
+        FROM decided
+       WHERE w.id = decided.webhook_id AND decided.status = 'failed' AND w.active
+         AND (#{outcome} = 'gone' OR NOT EXISTS (
+               SELECT 1 FROM webhook_deliveries d JOIN webhook_attempts a ON a.delivery_id = d.id
+                WHERE d.webhook_id = w.id AND a.status_code BETWEEN 200 AND 299
+                  AND a.attempted_at > now() - #{retry_for_ms} * interval '1 millisecond')))
     UPDATE webhook_deliveries d
        SET status = decided.status,
            next_attempt_at = CASE WHEN decided.status = 'pending' THEN now() + #{gap_ms} * interval '1 millisecond' END,
            finished_at = CASE WHEN decided.status <> 'pending' THEN now() END
-      FROM decided WHERE d.id = decided.id
-    RETURNING d.status""";
-
-  // A receiver that is gone (410), or that has taken no delivery for the whole retry window, is turned off.
-  private static final String DEACTIVATE = """
-    UPDATE webhooks w SET active = false, deactivated_reason = #{reason}, updated_at = now()
-     WHERE w.id = #{webhook_id} AND w.active
-       AND (#{gone} OR NOT EXISTS (
-             SELECT 1 FROM webhook_deliveries d JOIN webhook_attempts a ON a.delivery_id = d.id
-              WHERE d.webhook_id = w.id AND a.status_code BETWEEN 200 AND 299
-                AND a.attempted_at > now() - #{retry_for_ms} * interval '1 millisecond'))""";
+      FROM decided WHERE d.id = decided.id""";
 
   private static final String NEXT_DUE = """
     SELECT (extract(epoch FROM min(d.next_attempt_at) - now()) * 1000)::bigint AS wait_ms
@@ -162,17 +164,9 @@ final class DeliveryStore {
     params.put("outcome", outcome.outcome());
     params.put("retry_for_ms", retries.forMs());
     params.put("gap_ms", retries.gapMs(claimed.attempt(), jitter));
-    boolean gone = Outcome.GONE.equals(outcome.outcome());
-    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, RECORD)
-      .mapTo(row -> row.getString("status")).execute(params)
-      .compose(status -> !"failed".equals(Rows.first(status).orElse(null)) ? Future.succeededFuture()
-        : SqlTemplate.forUpdate(connection, DEACTIVATE).execute(Map.of(
-            "webhook_id", claimed.webhookId(),
-            "gone", gone,
-            "retry_for_ms", retries.forMs(),
-            "reason", gone ? "the receiver answered 410 Gone"
-              : "no delivery succeeded for " + retries.forMs() / 3_600_000 + " hours"))
-          .mapEmpty()));
+    params.put("reason", Outcome.GONE.equals(outcome.outcome()) ? "the receiver answered 410 Gone"
+      : "no delivery succeeded for " + retries.forMs() / 3_600_000 + " hours");
+    return SqlTemplate.forUpdate(pool, RECORD).execute(params).mapEmpty();
   }
 
   /** How long until the next pending delivery is due (0 or less: due now), or null when none is pending. */

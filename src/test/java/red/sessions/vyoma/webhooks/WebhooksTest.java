@@ -16,6 +16,10 @@ import red.sessions.vyoma.support.Wait;
 import red.sessions.vyoma.support.WebhookReceiver;
 import red.sessions.vyoma.support.WebhookReceiver.Received;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -178,6 +182,48 @@ class WebhooksTest extends ServerTest {
     JsonObject on = assertJson(api.send(HttpMethod.PATCH, "/webhooks/" + id, admin, new JsonObject().put("active", true)), 200);
     assertTrue(on.getBoolean("active"));
     assertNull(on.getValue("deactivated_reason"));
+  }
+
+  @Test
+  void aReceiverThatTookNoDeliveryForTheWholeRetryWindowIsTurnedOffAndOneThatTookOneStaysOn() throws SQLException {
+    String silent = path();
+    receiver.answer(silent, 503);
+    String silentId = register(silent, "booking.created").getString("id");
+    String taking = path();
+    String takingId = register(taking, "booking.created").getString("id");
+    String first = booking(11);
+    String taken = receiver.await(taking, request -> request.body().contains(first), 1, WITHIN).get(0).eventId();
+    Wait.eventually(WITHIN, Duration.ofMillis(100), () -> "delivered".equals(statusOf(takingId, taken)),
+      () -> "the first delivery recorded as delivered");
+    receiver.answer(taking, 503);
+
+    String second = booking(13);
+    String refused = receiver.await(silent, request -> request.body().contains(second), 1, WITHIN).get(0).eventId();
+    receiver.await(taking, request -> request.body().contains(second), 1, WITHIN);
+    // Both deliveries began their retries more than the window (72 hours by default) ago: their next failure is final.
+    try (Connection connection = DriverManager.getConnection(TestServer.sharedJdbcUrl());
+         PreparedStatement back = connection.prepareStatement("UPDATE webhook_deliveries SET retry_from = now() - interval '73 hours'"
+           + " WHERE webhook_id = ANY(?::uuid[]) AND event_id = ?::uuid")) {
+      back.setArray(1, connection.createArrayOf("text", new Object[] {silentId, takingId}));
+      back.setString(2, refused);
+      assertEquals(2, back.executeUpdate());
+    }
+    Wait.eventually(WITHIN, Duration.ofMillis(100),
+      () -> "failed".equals(statusOf(silentId, refused)) && "failed".equals(statusOf(takingId, refused)),
+      () -> "both deliveries failed for good");
+
+    JsonObject off = assertJson(api.get("/webhooks/" + silentId, admin), 200);
+    assertFalse(off.getBoolean("active"), off::encode);
+    assertEquals("no delivery succeeded for 72 hours", off.getString("deactivated_reason"));
+    JsonObject on = assertJson(api.get("/webhooks/" + takingId, admin), 200);
+    assertTrue(on.getBoolean("active"), () -> "it took a delivery within the window: " + on.encode());
+    assertNull(on.getValue("deactivated_reason"));
+  }
+
+  /** The status of the webhook's delivery of the event, or null before it is queued. */
+  private static String statusOf(String webhookId, String eventId) {
+    return deliveries(webhookId, "?limit=500").stream().filter(delivery -> eventId.equals(delivery.getString("event_id")))
+      .map(delivery -> delivery.getString("status")).findFirst().orElse(null);
   }
 
   @Test
