@@ -1,5 +1,6 @@
 package red.sessions.vyoma.events;
 
+import io.micrometer.core.instrument.Gauge;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.sqlclient.Pool;
@@ -7,8 +8,10 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import red.sessions.vyoma.platform.Metrics;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Work that follows the outbox, done on every node, on an event loop: the shape the webhook deliveries and the
@@ -24,7 +27,9 @@ import java.util.List;
  * lost), again at once after a full step, and {@link #HELD_BACK_MS} after a step that found later events held
  * back by an older transaction. After each step the follower claims what is due ({@link #claim}), as far as
  * there is room under {@code maxInFlight}, and works it ({@link #work}); a claim is a lease, so a piece whose
- * node dies mid-work is claimed again by any node once the lease runs out.
+ * node dies mid-work is claimed again by any node once the lease runs out. With metrics on, each node counts every
+ * {@code idleMs} the pieces due and not claimed by any node ({@link #countDue}), a gauge of the backlog of the
+ * whole cluster.
  *
  * @param <C> a claimed piece of work
  */
@@ -41,11 +46,14 @@ public abstract class OutboxFollower<C> extends VerticleBase {
   private final String lockCursor;
   private final int maxInFlight;
   private final long idleMs;
+  private final String dueGauge;
+  private final AtomicLong due = new AtomicLong();
   private int inFlight;
   private boolean claiming;
   private boolean again;
   private boolean stopped;
   private long timer = -1;
+  private long counting = -1;
   private boolean fanningOut;
   private boolean fanOutAgain;
   private boolean lookingAgainSoon;
@@ -56,13 +64,15 @@ public abstract class OutboxFollower<C> extends VerticleBase {
    *                    SKIP LOCKED}, in its own package, which owns the row
    * @param maxInFlight how many claimed pieces this node works at once
    * @param idleMs      the longest this node sleeps without looking at the outbox and the queue
+   * @param dueGauge    the name of the gauge of pieces due and not claimed ({@code vyoma.webhooks.due})
    */
-  protected OutboxFollower(Pool pool, String what, String lockCursor, int maxInFlight, long idleMs) {
+  protected OutboxFollower(Pool pool, String what, String lockCursor, int maxInFlight, long idleMs, String dueGauge) {
     this.pool = pool;
     this.what = what;
     this.lockCursor = lockCursor;
     this.maxInFlight = maxInFlight;
     this.idleMs = idleMs;
+    this.dueGauge = dueGauge;
   }
 
   /**
@@ -84,9 +94,19 @@ public abstract class OutboxFollower<C> extends VerticleBase {
   /** How long until the next queued piece is due (0 or less: due now), or null when none is waiting. */
   protected abstract Future<Long> msUntilNextDue();
 
+  /** How many queued pieces are due now and not claimed by any node. */
+  protected abstract Future<Long> countDue();
+
   @Override
   public Future<?> start() {
     vertx.eventBus().localConsumer(EventNotices.ADDRESS, notice -> fanOut());
+    Metrics.prometheus(vertx).ifPresent(registry -> {
+      Gauge.builder(dueGauge, due, AtomicLong::get)
+        .description("The " + what + " due and not yet claimed by any node, counted by this node every " + idleMs + " ms")
+        .register(registry);
+      countDueNow();
+      counting = vertx.setPeriodic(idleMs, id -> countDueNow());
+    });
     fanOut();
     return Future.succeededFuture();
   }
@@ -95,7 +115,13 @@ public abstract class OutboxFollower<C> extends VerticleBase {
   public Future<?> stop() {
     stopped = true;
     vertx.cancelTimer(timer);
+    vertx.cancelTimer(counting);
     return Future.succeededFuture();
+  }
+
+  /** A count that fails (the database unreachable) leaves the last one; the follower's own work logs the outage. */
+  private void countDueNow() {
+    countDue().onSuccess(due::set);
   }
 
   /**

@@ -75,7 +75,7 @@ public final class NotificationDispatcher extends OutboxFollower<NotificationSto
    */
   public NotificationDispatcher(Pool pool, JsonObject mail, JsonObject notifications, Path dataDir, UnsubscribeTokens tokens) {
     super(pool, "notifications", NotificationStore.FAN_OUT_FROM, positive(mail, "max_in_flight").intValue(),
-      positive(notifications, "poll_seconds") * 1000);
+      positive(notifications, "poll_seconds") * 1000, "vyoma.notifications.due");
     for (String key : List.of("retry_base_seconds", "retry_for_hours", "timeout_seconds")) {
       positive(mail, key);
     }
@@ -125,6 +125,11 @@ public final class NotificationDispatcher extends OutboxFollower<NotificationSto
   @Override
   protected Future<Long> msUntilNextDue() {
     return store.msUntilNextDue();
+  }
+
+  @Override
+  protected Future<Long> countDue() {
+    return store.countDue();
   }
 
   @Override

@@ -101,6 +101,9 @@ final class NotificationStore {
     SELECT (extract(epoch FROM min(next_attempt_at) - now()) * 1000)::bigint AS wait_ms
       FROM notifications WHERE status = 'scheduled'""";
 
+  // What CLAIM would take now if it had room, by notifications_due.
+  private static final String DUE = "SELECT count(*) AS due FROM notifications WHERE status = 'scheduled' AND next_attempt_at <= now()";
+
   // The default when a user has no row yet: email on, the default offsets; an unsubscribe keeps their offsets.
   private static final String TURN_EMAIL_OFF = """
     INSERT INTO notification_preferences AS p (user_id, email, reminders_minutes_before) VALUES (#{user_id}, false, #{defaults})
@@ -273,6 +276,11 @@ final class NotificationStore {
   /** How long until the next scheduled notification is due (0 or less: due now), or null when none is. */
   Future<Long> msUntilNextDue() {
     return pool.query(NEXT_DUE).execute().map(rows -> rows.iterator().next().getLong("wait_ms"));
+  }
+
+  /** How many notifications are due and not claimed. */
+  Future<Long> countDue() {
+    return pool.query(DUE).execute().map(rows -> rows.iterator().next().getLong("due"));
   }
 
   Future<Void> erase(String userId) {

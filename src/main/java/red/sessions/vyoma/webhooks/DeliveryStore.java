@@ -100,6 +100,11 @@ final class DeliveryStore {
       FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
      WHERE d.status = 'pending' AND w.active""";
 
+  // What CLAIM would take now if it had room, by webhook_deliveries_due.
+  private static final String DUE = """
+    SELECT count(*) AS due FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+     WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND w.active""";
+
   /** A delivery this node has claimed: the attempt it makes, where to, signed with which secrets. */
   record Claimed(UUID deliveryId, UUID webhookId, int attempt, String url, List<String> secrets, Event event) {
 
@@ -167,6 +172,11 @@ final class DeliveryStore {
     params.put("reason", Outcome.GONE.equals(outcome.outcome()) ? "the receiver answered 410 Gone"
       : "no delivery succeeded for " + retries.forMs() / 3_600_000 + " hours");
     return SqlTemplate.forUpdate(pool, RECORD).execute(params).mapEmpty();
+  }
+
+  /** How many deliveries are due and not claimed. */
+  Future<Long> countDue() {
+    return pool.query(DUE).execute().map(rows -> rows.iterator().next().getLong("due"));
   }
 
   /** How long until the next pending delivery is due (0 or less: due now), or null when none is pending. */

@@ -65,7 +65,7 @@ public final class WebhookDispatcher extends OutboxFollower<DeliveryStore.Claime
    * @param config the {@code webhooks} section
    */
   public WebhookDispatcher(Pool pool, JsonObject config) {
-    super(pool, "webhook deliveries", DeliveryStore.FAN_OUT_FROM, MAX_IN_FLIGHT, IDLE_MS);
+    super(pool, "webhook deliveries", DeliveryStore.FAN_OUT_FROM, MAX_IN_FLIGHT, IDLE_MS, "vyoma.webhooks.due");
     for (String key : List.of("retry_base_seconds", "retry_for_hours", "timeout_seconds")) {
       if (config.getLong(key) <= 0) {
         throw new IllegalArgumentException("webhooks." + key + " must be positive");
@@ -108,6 +108,11 @@ public final class WebhookDispatcher extends OutboxFollower<DeliveryStore.Claime
   @Override
   protected Future<Long> msUntilNextDue() {
     return store.msUntilNextDue();
+  }
+
+  @Override
+  protected Future<Long> countDue() {
+    return store.countDue();
   }
 
   @Override

@@ -73,7 +73,8 @@ class OutboxFollowerTest {
     private int mostAtOnce;
 
     Pacing(Pool pool) {
-      super(pool, "test pieces", "SELECT NULL::text AS txid, 0::bigint AS position WHERE false", MAX_IN_FLIGHT, 60_000);
+      super(pool, "test pieces", "SELECT NULL::text AS txid, 0::bigint AS position WHERE false", MAX_IN_FLIGHT, 60_000,
+        "test.pieces.due");
     }
 
     @Override
@@ -115,6 +116,11 @@ class OutboxFollowerTest {
     @Override
     protected Future<Long> msUntilNextDue() {
       return Future.succeededFuture(null);
+    }
+
+    @Override
+    protected Future<Long> countDue() {
+      return Future.succeededFuture((long) (PIECES - next));
     }
   }
 }

@@ -87,6 +87,9 @@ class MetricsTest extends ServerTest {
     assertEquals(1, scrape.value("vyoma_conflicts_total", Map.of("domain", "vyoma.bookings", "action", "create")));
     assertEquals(0, scrape.value("vyoma_conflicts_total", Map.of("domain", "vyoma.bookings", "action", "change-status")),
       "every action's conflicts are counted from the start");
+    // The backlogs are gauges from the start (how they move: WebhooksTest).
+    assertTrue(scrape.value("vyoma_webhooks_due", Map.of()) >= 0);
+    assertTrue(scrape.value("vyoma_notifications_due", Map.of()) >= 0);
   }
 
   @Test
