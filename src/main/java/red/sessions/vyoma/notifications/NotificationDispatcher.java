@@ -109,7 +109,14 @@ public final class NotificationDispatcher extends OutboxFollower<NotificationSto
 
   @Override
   public Future<?> stop() {
-    return super.stop().compose(stopped -> mailer.close());
+    // The mail client's close waits for the sends under way, and a mail server that never answers (no greeting, no
+    // reply) would hold the node's shutdown for good: past a send's timeout the rest is left to the closing Vert.x,
+    // and an email cut off is sent again when its lease runs out, as after a crash.
+    return super.stop().compose(stopped -> mailer.close().timeout(timeoutMs, TimeUnit.MILLISECONDS))
+      .recover(slow -> {
+        LOG.warn("The mail client did not close within {} ms ({}); closing without it", timeoutMs, slow.toString());
+        return Future.succeededFuture();
+      });
   }
 
   @Override
