@@ -57,12 +57,12 @@ final class NotificationStore {
       ON CONFLICT ON CONSTRAINT notifications_once DO NOTHING)
     UPDATE notification_fanout SET txid = #{txid}::text::xid8, position = #{position}""";
 
+  // The notifications due now (by notifications_due): what a claim takes, and what the backlog gauge counts.
+  private static final String DUE_NOW = "FROM notifications WHERE status = 'scheduled' AND next_attempt_at <= now()\n";
+
   // The recipient's contact, zone (their own, else their schedule's, else UTC) and preference, and the other
   // party's name, read with the claim: the email is written from what they are when it is sent.
-  private static final String CLAIM = """
-    WITH due AS (
-      SELECT id FROM notifications
-       WHERE status = 'scheduled' AND next_attempt_at <= now()
+  private static final String CLAIM = "WITH due AS (SELECT id " + DUE_NOW + """
        ORDER BY next_attempt_at
        LIMIT #{max}
          FOR UPDATE SKIP LOCKED),
@@ -101,8 +101,7 @@ final class NotificationStore {
     SELECT (extract(epoch FROM min(next_attempt_at) - now()) * 1000)::bigint AS wait_ms
       FROM notifications WHERE status = 'scheduled'""";
 
-  // What CLAIM would take now if it had room, by notifications_due.
-  private static final String DUE = "SELECT count(*) AS due FROM notifications WHERE status = 'scheduled' AND next_attempt_at <= now()";
+  private static final String COUNT_DUE = "SELECT count(*) AS due " + DUE_NOW;
 
   // The default when a user has no row yet: email on, the default offsets; an unsubscribe keeps their offsets.
   private static final String TURN_EMAIL_OFF = """
@@ -280,7 +279,7 @@ final class NotificationStore {
 
   /** How many notifications are due and not claimed. */
   Future<Long> countDue() {
-    return pool.query(DUE).execute().map(rows -> rows.iterator().next().getLong("due"));
+    return pool.query(COUNT_DUE).execute().map(rows -> rows.iterator().next().getLong("due"));
   }
 
   Future<Void> erase(String userId) {

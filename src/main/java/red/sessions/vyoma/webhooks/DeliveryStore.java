@@ -48,10 +48,13 @@ final class DeliveryStore {
       ON CONFLICT (webhook_id, event_id) DO NOTHING)
     UPDATE webhook_fanout SET txid = #{txid}::text::xid8, position = #{position}""";
 
-  private static final String CLAIM = """
-    WITH due AS (
-      SELECT d.id FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-       WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND w.active
+  // The deliveries due now (by webhook_deliveries_due): what a claim takes, and what the backlog gauge counts.
+  private static final String DUE_NOW = """
+    FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
+     WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND w.active
+    """;
+
+  private static final String CLAIM = "WITH due AS (SELECT d.id " + DUE_NOW + """
        ORDER BY d.next_attempt_at
        LIMIT #{max}
          FOR UPDATE OF d SKIP LOCKED)
@@ -100,10 +103,7 @@ final class DeliveryStore {
       FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
      WHERE d.status = 'pending' AND w.active""";
 
-  // What CLAIM would take now if it had room, by webhook_deliveries_due.
-  private static final String DUE = """
-    SELECT count(*) AS due FROM webhook_deliveries d JOIN webhooks w ON w.id = d.webhook_id
-     WHERE d.status = 'pending' AND d.next_attempt_at <= now() AND w.active""";
+  private static final String COUNT_DUE = "SELECT count(*) AS due " + DUE_NOW;
 
   /** A delivery this node has claimed: the attempt it makes, where to, signed with which secrets. */
   record Claimed(UUID deliveryId, UUID webhookId, int attempt, String url, List<String> secrets, Event event) {
@@ -176,7 +176,7 @@ final class DeliveryStore {
 
   /** How many deliveries are due and not claimed. */
   Future<Long> countDue() {
-    return pool.query(DUE).execute().map(rows -> rows.iterator().next().getLong("due"));
+    return pool.query(COUNT_DUE).execute().map(rows -> rows.iterator().next().getLong("due"));
   }
 
   /** How long until the next pending delivery is due (0 or less: due now), or null when none is pending. */
