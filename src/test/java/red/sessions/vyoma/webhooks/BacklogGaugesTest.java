@@ -1,4 +1,4 @@
-package red.sessions.vyoma.events;
+package red.sessions.vyoma.webhooks;
 
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
@@ -31,9 +31,6 @@ import static red.sessions.vyoma.support.Seed.hoursAhead;
  * deliveries or emails count.
  */
 class BacklogGaugesTest {
-
-  /** Webhook deliveries a node sends at once (WebhookDispatcher.MAX_IN_FLIGHT). */
-  private static final int DELIVERIES_AT_ONCE = 32;
 
   /**
    * The server is closed while the mail server still holds an email mid-send: the close must not wait for it (a hung
@@ -72,7 +69,7 @@ class BacklogGaugesTest {
       String webhook = assertJson(server.api().post("/webhooks", admin, new JsonObject().put("url", receiver.url(path))
         .put("events", new JsonArray().add("review.created"))), 201).getString("id");
       int waiting = 8;
-      int pings = DELIVERIES_AT_ONCE + waiting;
+      int pings = WebhookDispatcher.MAX_IN_FLIGHT + waiting;
       receiver.delay(Duration.ofSeconds(15));
       for (int i = 0; i < pings; i++) {
         assertJson(server.api().post("/webhooks/" + webhook + "/ping", admin, null), 202);
