@@ -81,6 +81,11 @@ public record Booking(UUID bookingId, String studentId, String teacherId, Offset
 
   /** Appends the event of a change of this booking (as it is after the change), in the change's transaction. */
   public Future<Void> appendEvent(SqlClient tx, EventType type) {
-    return Outbox.append(tx, type, Subject.booking(bookingId), List.of(studentId, teacherId), BookingJson.booking(this));
+    return Outbox.append(tx, event(type));
+  }
+
+  /** The event of a change of this booking, as it is after the change. */
+  Outbox.Entry event(EventType type) {
+    return new Outbox.Entry(type, Subject.booking(bookingId), List.of(studentId, teacherId), BookingJson.booking(this));
   }
 }

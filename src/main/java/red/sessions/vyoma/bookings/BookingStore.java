@@ -14,6 +14,7 @@ import red.sessions.vyoma.availability.TeacherCalendar;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.Echo;
 import red.sessions.vyoma.events.EventType;
+import red.sessions.vyoma.events.Outbox;
 import red.sessions.vyoma.kernel.Ids;
 import red.sessions.vyoma.kernel.Page;
 import red.sessions.vyoma.kernel.TimeRange;
@@ -196,7 +197,7 @@ final class BookingStore {
    *
    * <p>In two round trips (Pipelined.readThenWrite): BEGIN, the key's claim, the parties' locks, the teacher's
    * calendar and the package a lesson would come from (locked); judged here; then the booking, its ledger entry,
-   * the key's booking, the package's and the booking's events, and COMMIT. Nothing written is read back: the
+   * the package's and the booking's events (one statement), the key's booking, and COMMIT. Nothing written is read back: the
    * booking's id is chosen here, its row is the {@link Booking} made here (at the transaction's time, read with
    * the locks), and the package's state after the lesson is known from the locked row.
    */
@@ -295,13 +296,13 @@ final class BookingStore {
     params.put("updated_at", booking.updatedAt());
     params.put("series_id", booking.seriesId());
     Future<?> made = SqlTemplate.forUpdate(connection, INSERT).execute(params);
+    Outbox.Entry created = booking.event(BookingStatus.PENDING.event());
     // The lesson's event comes before the booking's, as in every change that moves a lesson.
-    Future<Void> used = planned.lessons()
-      .map(lessons -> Ledger.use(connection, lessons, booking.bookingId(), booking.createdAt()))
-      .orElse(Future.succeededFuture());
+    Future<Void> announced = planned.lessons()
+      .map(lessons -> Ledger.use(connection, lessons, booking.bookingId(), booking.createdAt(), created))
+      .orElseGet(() -> Outbox.append(connection, created));
     Future<Void> keyed = recordKey(connection, key, booking.bookingId(), null);
-    Future<Void> announced = booking.appendEvent(connection, BookingStatus.PENDING.event());
-    return Future.all(made, used, keyed, announced).map(new CreatedBooking(booking.bookingId(), false));
+    return Future.all(made, announced, keyed).map(new CreatedBooking(booking.bookingId(), false));
   }
 
   /** Records what the key's request made (a booking or a series), in its transaction; nothing without a key. */

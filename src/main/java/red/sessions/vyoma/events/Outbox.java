@@ -1,6 +1,7 @@
 package red.sessions.vyoma.events;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
@@ -30,17 +31,64 @@ public final class Outbox {
     SELECT #{id}, #{type}, #{subject_id}, #{subject}, last_sequence, #{users}, #{data} FROM next
     RETURNING id""";
 
-  private Outbox() {
-  }
+  // Several events, each of its own subject, in the order given: the subjects' rows are taken in one order, so two
+  // such statements never wait on each other crosswise.
+  private static final String APPEND_ALL = """
+    WITH batch AS (
+      SELECT e, n, (e->>'subject_id')::uuid AS subject_id FROM jsonb_array_elements(#{events}) WITH ORDINALITY AS batch (e, n)),
+    next AS (
+      INSERT INTO event_subjects AS s (subject_id, last_sequence)
+      SELECT subject_id, 1 FROM batch ORDER BY subject_id
+      ON CONFLICT (subject_id) DO UPDATE SET last_sequence = s.last_sequence + 1
+      RETURNING subject_id, last_sequence)
+    INSERT INTO events (id, type, subject_id, subject, sequence, users, data)
+    SELECT (e->>'id')::uuid, e->>'type', subject_id, e->'subject', last_sequence,
+           ARRAY(SELECT jsonb_array_elements_text(e->'users')), e->'data'
+      FROM batch JOIN next USING (subject_id)
+     ORDER BY n""";
 
   /**
-   * Appends the event of a change, in the change's transaction.
+   * The event of a change, to append in the change's transaction.
    *
    * @param users who may see the event (the lesson's two parties)
    * @param data  the resource after the change, as the API shows it
    */
+  public record Entry(EventType type, Subject subject, List<String> users, JsonObject data) {
+  }
+
+  private Outbox() {
+  }
+
+  /** Appends the event of a change, in the change's transaction (see {@link Entry}). */
   public static Future<Void> append(SqlClient tx, EventType type, Subject subject, List<String> users, JsonObject data) {
-    return insert(tx, type, subject.sequenceOf(), EventJson.subject(subject), users, data).mapEmpty();
+    return append(tx, new Entry(type, subject, users, data));
+  }
+
+  /** Appends the event of a change, in the change's transaction. */
+  public static Future<Void> append(SqlClient tx, Entry entry) {
+    return insert(tx, entry.type(), entry.subject().sequenceOf(), EventJson.subject(entry.subject()), entry.users(),
+      entry.data()).mapEmpty();
+  }
+
+  /**
+   * Appends the events of a change, each of its own subject, in one statement, in the change's transaction and in
+   * the order given: as {@link #append} of each in turn would.
+   *
+   * @throws IllegalArgumentException when two are of one subject
+   */
+  public static Future<Void> appendAll(SqlClient tx, List<Entry> entries) {
+    if (entries.stream().map(entry -> entry.subject().sequenceOf()).distinct().count() < entries.size()) {
+      throw new IllegalArgumentException("events of one subject are appended one by one");
+    }
+    JsonArray events = new JsonArray();
+    entries.forEach(entry -> events.add(new JsonObject()
+      .put("id", Ids.timeOrdered().toString())
+      .put("type", entry.type().wire())
+      .put("subject_id", entry.subject().sequenceOf().toString())
+      .put("subject", EventJson.subject(entry.subject()))
+      .put("users", new JsonArray(entry.users()))
+      .put("data", entry.data())));
+    return SqlTemplate.forUpdate(tx, APPEND_ALL).execute(Map.of("events", events)).mapEmpty();
   }
 
   /**

@@ -5,6 +5,7 @@ import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.events.EventType;
+import red.sessions.vyoma.events.Outbox;
 import red.sessions.vyoma.platform.Rows;
 
 import java.time.OffsetDateTime;
@@ -96,12 +97,13 @@ public final class Ledger {
   /**
    * Takes a lesson of a package {@link #choose} locked in this transaction for the booking, at {@code at} (the
    * transaction's time): the entry, {@code remaining} and the package's event go out together, the event with the
-   * package as the entry leaves it.
+   * package as the entry leaves it, and {@code then}, the event of the change the lesson went to, behind it in the
+   * same statement.
    */
-  public static Future<Void> use(SqlClient client, Package chosen, UUID bookingId, OffsetDateTime at) {
+  public static Future<Void> use(SqlClient client, Package chosen, UUID bookingId, OffsetDateTime at, Outbox.Entry then) {
     Future<?> recorded = SqlTemplate.forUpdate(client, RECORD).execute(entry(chosen.packageId(), bookingId, -1, Reason.BOOKED));
-    Future<Void> announced = chosen.afterUse(bookingId, at).appendEvent(client, EventType.PACKAGE_LESSON_USED, bookingId);
-    return Future.all(recorded, announced).mapEmpty();
+    Outbox.Entry used = chosen.afterUse(bookingId, at).event(EventType.PACKAGE_LESSON_USED, bookingId);
+    return Future.all(recorded, Outbox.appendAll(client, List.of(used, then))).mapEmpty();
   }
 
   /** Whether the package is still valid for a lesson starting at {@code start}. */
@@ -124,8 +126,8 @@ public final class Ledger {
     EventType type = change < 0 ? EventType.PACKAGE_LESSON_USED : EventType.PACKAGE_LESSON_RETURNED;
     // Sent behind the change without waiting for it: it runs after it and reads the package as changed.
     Future<Optional<Package>> after = PackageStore.find(client, packageId);
-    return Future.all(recorded, after).compose(both -> after.result().orElseThrow()
-      .appendEvent(client, type, bookingId));
+    return Future.all(recorded, after).compose(both -> Outbox.append(client, after.result().orElseThrow()
+      .event(type, bookingId)));
   }
 
   private static Map<String, Object> entry(UUID packageId, UUID bookingId, int change, Reason reason) {

@@ -1,10 +1,8 @@
 package red.sessions.vyoma.packages;
 
-import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
 import red.sessions.vyoma.auth.Parties;
 import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.events.Outbox;
@@ -50,9 +48,9 @@ public record Package(UUID packageId, String studentId, String teacherId, int le
     return new Package(packageId, studentId, teacherId, lessons, remaining - 1, expiresAt, createdAt, List.copyOf(entries));
   }
 
-  /** Appends the package's event (as it is after the change), in the change's transaction. */
-  Future<Void> appendEvent(SqlClient tx, EventType type, UUID bookingId) {
-    return Outbox.append(tx, type, Subject.lessons(packageId, bookingId), List.of(studentId, teacherId),
+  /** The package's event (as it is after the change), with the booking it came from, if any. */
+  Outbox.Entry event(EventType type, UUID bookingId) {
+    return new Outbox.Entry(type, Subject.lessons(packageId, bookingId), List.of(studentId, teacherId),
       PackageJson.lessonPackage(this));
   }
 }

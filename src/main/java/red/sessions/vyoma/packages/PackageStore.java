@@ -8,6 +8,7 @@ import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.Echo;
 import red.sessions.vyoma.events.EventType;
+import red.sessions.vyoma.events.Outbox;
 import red.sessions.vyoma.kernel.Page;
 import red.sessions.vyoma.platform.Rows;
 
@@ -80,8 +81,8 @@ final class PackageStore {
     return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, GRANT).mapTo(row -> row.getUUID("package_id"))
       .execute(params)
       .compose(rows -> Rows.first(rows)
-        .map(id -> find(connection, id).compose(granted -> granted.orElseThrow().appendEvent(connection,
-          EventType.PACKAGE_CREATED, null)).map(id))
+        .map(id -> find(connection, id).compose(granted -> Outbox.append(connection,
+          granted.orElseThrow().event(EventType.PACKAGE_CREATED, null))).map(id))
         .orElseGet(() -> whyNot(grant))));
   }
 
