@@ -2,12 +2,12 @@ package red.sessions.vyoma.availability;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.kernel.Page;
 import red.sessions.vyoma.kernel.TimeRange;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -85,7 +85,7 @@ final class AvailabilityStore {
     params.put("teacher_id", teacherId);
     params.put("from", from);
     params.put("to", to);
-    return SqlTemplate.forQuery(pool, LIST)
+    return Sql.query(pool, LIST)
       .mapTo(row -> new Slot(row.getUUID("id"), row.getString("teacher_id"), row.getOffsetDateTime("start_time"),
         row.getOffsetDateTime("end_time"), row.getBoolean("is_booked")))
       .execute(params)
@@ -94,7 +94,7 @@ final class AvailabilityStore {
 
   /** The new slot's id, or empty when {@code teacherId} has no teacher profile. */
   Future<Optional<UUID>> create(String teacherId, TimeRange time) {
-    return SqlTemplate.forUpdate(pool, CREATE)
+    return Sql.update(pool, CREATE)
       .mapTo(row -> row.getUUID("id"))
       .execute(Map.of("teacher_id", teacherId, "start_time", time.start(), "end_time", time.end()))
       .map(Rows::first);
@@ -102,7 +102,7 @@ final class AvailabilityStore {
 
   /** The teacher's schedule ({@link Schedule#NONE} when they never set one); empty when there is no such teacher. */
   Future<Optional<Schedule>> schedule(String teacherId) {
-    return SqlTemplate.forQuery(pool, TEACHER_SCHEDULE)
+    return Sql.query(pool, TEACHER_SCHEDULE)
       .execute(Map.of("teacher_id", teacherId))
       .map(rows -> Rows.first(rows)
         .filter(row -> "teacher".equals(row.getString("role")))
@@ -122,12 +122,12 @@ final class AvailabilityStore {
     params.put("max_days_ahead", schedule.rules().maxDaysAhead());
     params.put("free_cancellation_hours", schedule.rules().freeCancellationHours());
     params.put("requires_package", schedule.rules().requiresPackage());
-    return SqlTemplate.forUpdate(pool, SAVE_SCHEDULE).execute(params).map(result -> result.rowCount() == 1);
+    return Sql.update(pool, SAVE_SCHEDULE).execute(params).map(result -> result.rowCount() == 1);
   }
 
   /** What judges the teacher's times from {@code from} to {@code to}; empty when there is no such teacher. */
   Future<Optional<Bookable>> bookable(String teacherId, Instant from, Instant to) {
-    Future<Boolean> teacher = SqlTemplate.forQuery(pool, IS_TEACHER).mapTo(row -> row.getBoolean("teacher"))
+    Future<Boolean> teacher = Sql.query(pool, IS_TEACHER).mapTo(row -> row.getBoolean("teacher"))
       .execute(Map.of("teacher_id", teacherId)).map(rows -> rows.iterator().next());
     Future<Bookable> bookable = TeacherCalendar.around(pool, teacherId, from, to, Set.of());
     return Future.all(teacher, bookable).map(both -> teacher.result() ? Optional.of(bookable.result()) : Optional.empty());
@@ -135,7 +135,7 @@ final class AvailabilityStore {
 
   Future<Void> delete(UUID id, Caller caller) {
     Map<String, Object> params = Map.of("id", id);
-    return pool.withTransaction(connection -> SqlTemplate.forQuery(connection, LOCK)
+    return pool.withTransaction(connection -> Sql.query(connection, LOCK)
       .mapTo(row -> row.getString("teacher_id"))
       .execute(params)
       .compose(rows -> {
@@ -143,13 +143,13 @@ final class AvailabilityStore {
         if (!caller.actsFor(teacherId)) {
           throw DomainException.forbidden("only the slot's teacher may delete it");
         }
-        return SqlTemplate.forQuery(connection, HOLDS_ACTIVE_BOOKING).mapTo(row -> row.getBoolean("held")).execute(params);
+        return Sql.query(connection, HOLDS_ACTIVE_BOOKING).mapTo(row -> row.getBoolean("held")).execute(params);
       })
       .compose(held -> {
         if (held.iterator().next()) {
           throw DomainException.conflict("the slot holds a pending or confirmed booking; cancel it first");
         }
-        return SqlTemplate.forUpdate(connection, DELETE).execute(params);
+        return Sql.update(connection, DELETE).execute(params);
       })
       .mapEmpty());
   }

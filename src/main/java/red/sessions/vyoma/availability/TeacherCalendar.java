@@ -4,8 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -48,7 +48,7 @@ public final class TeacherCalendar {
 
   /** The teacher's stored schedule; empty when they never set one. */
   static Future<Optional<Schedule>> schedule(SqlClient client, String teacherId) {
-    return SqlTemplate.forQuery(client, SCHEDULE).mapTo(TeacherCalendar::schedule)
+    return Sql.query(client, SCHEDULE).mapTo(TeacherCalendar::schedule)
       .execute(Map.of("teacher_id", teacherId)).map(Rows::first);
   }
 
@@ -73,7 +73,7 @@ public final class TeacherCalendar {
   }
 
   private static Future<List<Bookable.Interval>> intervals(SqlClient client, String sql, Map<String, Object> near) {
-    return SqlTemplate.forQuery(client, sql)
+    return Sql.query(client, sql)
       .mapTo(row -> new Bookable.Interval(row.getUUID("id"), row.getOffsetDateTime("start_time").toInstant(),
         row.getOffsetDateTime("end_time").toInstant()))
       .execute(near)

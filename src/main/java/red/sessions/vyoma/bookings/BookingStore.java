@@ -7,7 +7,6 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.availability.Bookable;
 import red.sessions.vyoma.availability.TeacherCalendar;
@@ -22,6 +21,7 @@ import red.sessions.vyoma.packages.Ledger;
 import red.sessions.vyoma.packages.Package;
 import red.sessions.vyoma.platform.Pipelined;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 import red.sessions.vyoma.platform.UserRows;
 
 import java.time.Instant;
@@ -174,7 +174,7 @@ final class BookingStore {
   }
 
   Future<List<Booking>> ofUser(String userId, UUID after, int limit) {
-    return SqlTemplate.forQuery(pool, OF_USER).mapTo(Booking::of).execute(Keyset.params(userId, after, limit))
+    return Sql.query(pool, OF_USER).mapTo(Booking::of).execute(Keyset.params(userId, after, limit))
       .map(Rows::toList);
   }
 
@@ -182,12 +182,12 @@ final class BookingStore {
     Map<String, Object> params = page.params();
     params.put("student_id", studentId);
     params.put("teacher_id", teacherId);
-    return SqlTemplate.forQuery(pool, LIST).mapTo(Booking::of).execute(params)
+    return Sql.query(pool, LIST).mapTo(Booking::of).execute(params)
       .map(Rows::toList);
   }
 
   Future<Optional<Booking>> find(UUID id) {
-    return SqlTemplate.forQuery(pool, FIND).mapTo(Booking::of).execute(Map.of("id", id))
+    return Sql.query(pool, FIND).mapTo(Booking::of).execute(Map.of("id", id))
       .map(Rows::first);
   }
 
@@ -274,7 +274,7 @@ final class BookingStore {
   Future<Boolean> claim(SqlConnection connection, Map<String, Object> key) {
     Map<String, Object> claim = new HashMap<>(key);
     claim.put("ttl_seconds", keyTtlSeconds);
-    return SqlTemplate.forUpdate(connection, CLAIM_KEY).execute(claim).map(claimed -> claimed.rowCount() == 1);
+    return Sql.update(connection, CLAIM_KEY).execute(claim).map(claimed -> claimed.rowCount() == 1);
   }
 
   /** Sends every write of the booking at once; the insert's refusal (an overlap, the buffer) is the first to fail. */
@@ -295,7 +295,7 @@ final class BookingStore {
     params.put("created_at", booking.createdAt());
     params.put("updated_at", booking.updatedAt());
     params.put("series_id", booking.seriesId());
-    Future<?> made = SqlTemplate.forUpdate(connection, INSERT).execute(params);
+    Future<?> made = Sql.update(connection, INSERT).execute(params);
     Outbox.Entry created = booking.event(BookingStatus.PENDING.event());
     // The lesson's event comes before the booking's, as in every change that moves a lesson.
     Future<Void> announced = planned.lessons()
@@ -315,7 +315,7 @@ final class BookingStore {
     params.put("series_id", seriesId);
     params.put("caller_id", key.get("caller_id"));
     params.put("key", key.get("key"));
-    return SqlTemplate.forUpdate(connection, RECORD_KEY).execute(params).mapEmpty();
+    return Sql.update(connection, RECORD_KEY).execute(params).mapEmpty();
   }
 
   /** What judged a time, and the transaction's time, read with the parties' locks. */
@@ -343,7 +343,7 @@ final class BookingStore {
    */
   static Future<Judged> locked(SqlConnection connection, String studentId, String teacherId, Instant from, Instant to,
                                Set<UUID> moving) {
-    Future<RowSet<Row>> parties = SqlTemplate.forQuery(connection, LOCK_PARTIES)
+    Future<RowSet<Row>> parties = Sql.query(connection, LOCK_PARTIES)
       .execute(Map.of("student_id", studentId, "teacher_id", teacherId));
     Future<Bookable> calendar = TeacherCalendar.around(connection, teacherId, from, to, moving);
     return Future.all(parties, calendar).map(read -> {
@@ -367,7 +367,7 @@ final class BookingStore {
 
   /** The key's row (what its first request made), when it was sent with the same request; 422 otherwise. */
   static Future<Row> replay(SqlClient client, Map<String, Object> key) {
-    return SqlTemplate.forQuery(client, FIND_KEY).execute(key).map(rows -> sameRequest(rows.iterator().next(), key));
+    return Sql.query(client, FIND_KEY).execute(key).map(rows -> sameRequest(rows.iterator().next(), key));
   }
 
   /**
@@ -377,7 +377,7 @@ final class BookingStore {
   Future<Optional<Row>> madeBy(Map<String, Object> key) {
     Map<String, Object> live = new HashMap<>(key);
     live.put("ttl_seconds", keyTtlSeconds);
-    return SqlTemplate.forQuery(pool, FIND_LIVE_KEY).execute(live)
+    return Sql.query(pool, FIND_LIVE_KEY).execute(live)
       .map(rows -> Rows.first(rows).map(row -> sameRequest(row, key)));
   }
 
@@ -398,7 +398,7 @@ final class BookingStore {
     params.put("status", change.to().wire());
     params.put("reason", reason);
     params.put("version", version);
-    return Pipelined.withTransaction(pool, connection -> SqlTemplate.forUpdate(connection, CHANGE_STATUS.get(change)).mapTo(Booking::of)
+    return Pipelined.withTransaction(pool, connection -> Sql.update(connection, CHANGE_STATUS.get(change)).mapTo(Booking::of)
       .execute(params)
       .map(Rows::first)
       .compose(changed -> changed.map(booking -> Future.all(changed(connection, booking, change, caller),
@@ -419,7 +419,7 @@ final class BookingStore {
     params.put("from_time", from);
     params.put("status", change.to().wire());
     params.put("reason", reason);
-    return SqlTemplate.forUpdate(connection, CHANGE_SERIES.get(change)).mapTo(Booking::of).execute(params)
+    return Sql.update(connection, CHANGE_SERIES.get(change)).mapTo(Booking::of).execute(params)
       .map(Rows::toList)
       .compose(changed -> Future.all(changed.stream().map(booking -> changed(connection, booking, change, caller)).toList())
         .map(changed));
@@ -442,7 +442,7 @@ final class BookingStore {
     params.put("version", version);
     params.put("absent", absent.wire());
     params.put("status", report.to().wire());
-    return Pipelined.withTransaction(pool, connection -> SqlTemplate.forUpdate(connection, NO_SHOW.get(absent)).mapTo(Booking::of)
+    return Pipelined.withTransaction(pool, connection -> Sql.update(connection, NO_SHOW.get(absent)).mapTo(Booking::of)
       .execute(params)
       .map(Rows::first)
       .compose(reported -> reported.map(booking -> (booking.packageId() != null
@@ -456,7 +456,7 @@ final class BookingStore {
 
   /** Whether the user joined the meeting of the booking's session: the evidence a no-show report is weighed by. */
   Future<Boolean> joinedMeeting(UUID bookingId, String userId) {
-    return SqlTemplate.forQuery(pool, JOINED).mapTo(row -> row.getBoolean("joined"))
+    return Sql.query(pool, JOINED).mapTo(row -> row.getBoolean("joined"))
       .execute(Map.of("id", bookingId, "user_id", userId))
       .map(rows -> rows.iterator().next());
   }
@@ -498,7 +498,7 @@ final class BookingStore {
     params.put("slot_id", bookable.slotAt(time.start().toInstant(), time.end().toInstant()).orElse(null));
     params.put("by_student", booking.isStudent(caller));
     params.put("free_until", CancellationPolicy.freeUntil(bookable, time.start()));
-    return SqlTemplate.forUpdate(connection, MOVE).mapTo(Booking::of).execute(params).map(Rows::first);
+    return Sql.update(connection, MOVE).mapTo(Booking::of).execute(params).map(Rows::first);
   }
 
   /** What follows a booking's move in its transaction: the lesson's ledger entry (no change), and the event. */

@@ -3,7 +3,6 @@ package red.sessions.vyoma.bookings;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.availability.Bookable;
 import red.sessions.vyoma.bus.DomainException;
@@ -13,6 +12,7 @@ import red.sessions.vyoma.kernel.TimeRange;
 import red.sessions.vyoma.packages.Ledger;
 import red.sessions.vyoma.platform.Pipelined;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -116,10 +116,10 @@ final class SeriesRescheduling {
     UUID id = found.seriesId();
     return Pipelined.readThenWrite(pool, connection -> {
         Future<Boolean> claimed = key == null ? Future.succeededFuture(true) : bookings.claim(connection, key);
-        Future<?> locked = SqlTemplate.forQuery(connection, LOCK).execute(Map.of("id", id));
+        Future<?> locked = Sql.query(connection, LOCK).execute(Map.of("id", id));
         Future<BookingStore.Judged> judged = BookingStore.locked(connection, found.studentId(), found.teacherId(), first,
           last, moving);
-        Future<List<Held>> held = SqlTemplate.forQuery(connection, LOCK_BOOKINGS)
+        Future<List<Held>> held = Sql.query(connection, LOCK_BOOKINGS)
           .mapTo(row -> new Held(Booking.of(row), row.getOffsetDateTime("blocked_until")))
           .execute(Map.of("id", id)).map(Rows::toList);
         Future<Optional<Series>> now = SeriesStore.find(connection, id);
@@ -319,12 +319,12 @@ final class SeriesRescheduling {
     UUID continuedId = plan.continued().seriesId();
     UUID[] moving = plan.moves().stream().map(move -> move.held().booking().bookingId()).toArray(UUID[]::new);
     Future<?> inserted = SeriesStore.insert(connection, plan.continued(), plan.next(), plan.dueAt());
-    Future<Boolean> ended = SqlTemplate.forUpdate(connection, CONTINUED)
+    Future<Boolean> ended = Sql.update(connection, CONTINUED)
       .execute(Map.of("id", plan.before().seriesId(), "version", plan.before().version(), "continued_as", continuedId))
       .map(changed -> changed.rowCount() == 1);
-    Future<?> left = SqlTemplate.forUpdate(connection, LEAVE)
+    Future<?> left = Sql.update(connection, LEAVE)
       .execute(Map.of("series_id", plan.before().seriesId(), "booking_ids", moving));
-    Future<?> joined = SqlTemplate.forUpdate(connection, JOIN).execute(Map.of("series_id", continuedId, "booking_ids", moving));
+    Future<?> joined = Sql.update(connection, JOIN).execute(Map.of("series_id", continuedId, "booking_ids", moving));
     List<Future<Optional<Booking>>> moves = plan.moves().stream().map(move -> BookingStore.sendMove(connection,
       move.held().booking(), move.to(), bookable, caller, move.held().booking().version())).toList();
     Future<?> occurrences = SeriesStore.insertOccurrences(connection, continuedId, plan.continued().occurrences());

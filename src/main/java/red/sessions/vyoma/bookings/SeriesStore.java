@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import red.sessions.vyoma.auth.Caller;
@@ -19,6 +18,7 @@ import red.sessions.vyoma.packages.Ledger;
 import red.sessions.vyoma.packages.Package;
 import red.sessions.vyoma.platform.Pipelined;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -140,7 +140,7 @@ final class SeriesStore {
   }
 
   Future<List<Series>> ofUser(String userId, UUID after, int limit) {
-    return SqlTemplate.forQuery(pool, OF_USER).mapTo(Series::of).execute(Keyset.params(userId, after, limit))
+    return Sql.query(pool, OF_USER).mapTo(Series::of).execute(Keyset.params(userId, after, limit))
       .map(Rows::toList);
   }
 
@@ -148,7 +148,7 @@ final class SeriesStore {
     Map<String, Object> params = page.params();
     params.put("student_id", studentId);
     params.put("teacher_id", teacherId);
-    return SqlTemplate.forQuery(pool, LIST).mapTo(Series::of).execute(params).map(Rows::toList);
+    return Sql.query(pool, LIST).mapTo(Series::of).execute(params).map(Rows::toList);
   }
 
   Future<Optional<Series>> find(UUID id) {
@@ -156,7 +156,7 @@ final class SeriesStore {
   }
 
   static Future<Optional<Series>> find(SqlClient client, UUID id) {
-    return SqlTemplate.forQuery(client, FIND).mapTo(Series::of).execute(Map.of("id", id)).map(Rows::first);
+    return Sql.query(client, FIND).mapTo(Series::of).execute(Map.of("id", id)).map(Rows::first);
   }
 
   /**
@@ -223,7 +223,7 @@ final class SeriesStore {
     span.put("from", from.atOffset(ZoneOffset.UTC));
     span.put("to", to.atOffset(ZoneOffset.UTC));
     span.put("excluding", excluding.toArray(UUID[]::new));
-    return SqlTemplate.forQuery(connection, STUDENT_BUSY)
+    return Sql.query(connection, STUDENT_BUSY)
       .mapTo(row -> new TimeRange(row.getOffsetDateTime("start_time"), row.getOffsetDateTime("end_time")))
       .execute(span).map(Rows::toList);
   }
@@ -375,7 +375,7 @@ final class SeriesStore {
     params.put("next_occurrence", next);
     params.put("due_at", dueAt);
     params.put("continues", series.continues());
-    return SqlTemplate.forUpdate(connection, INSERT).execute(params);
+    return Sql.update(connection, INSERT).execute(params);
   }
 
   /** Sends the bookings of the occurrences judged (each with its ledger entry and events), then the occurrences. */
@@ -389,7 +389,7 @@ final class SeriesStore {
   /** Sends the inserts of the series' occurrences judged. */
   static Future<?> insertOccurrences(SqlConnection connection, UUID seriesId, List<Series.Occurrence> occurrences) {
     return occurrences.isEmpty() ? Future.succeededFuture()
-      : SqlTemplate.forUpdate(connection, INSERT_OCCURRENCE).executeBatch(occurrences.stream()
+      : Sql.update(connection, INSERT_OCCURRENCE).executeBatch(occurrences.stream()
         .map(occurrence -> occurrenceParams(seriesId, occurrence)).toList());
   }
 
@@ -398,7 +398,7 @@ final class SeriesStore {
    * ({@code moved}, {@code cancelled}): a move of the series' following occurrences leaves it as it is.
    */
   static Future<Void> changedAlone(SqlConnection connection, UUID bookingId, String changed) {
-    return SqlTemplate.forUpdate(connection, CHANGED_ALONE).execute(Map.of("booking_id", bookingId, "changed", changed))
+    return Sql.update(connection, CHANGED_ALONE).execute(Map.of("booking_id", bookingId, "changed", changed))
       .mapEmpty();
   }
 
@@ -419,7 +419,7 @@ final class SeriesStore {
    * locked by a request) stays due for the next round.
    */
   Future<Integer> materializeDue(int batch) {
-    return SqlTemplate.forQuery(pool, DUE).mapTo(row -> row.getUUID("id")).execute(Map.of("batch", batch))
+    return Sql.query(pool, DUE).mapTo(row -> row.getUUID("id")).execute(Map.of("batch", batch))
       .compose(due -> {
         Future<Integer> claimed = Future.succeededFuture(0);
         for (UUID id : due) {
@@ -445,7 +445,7 @@ final class SeriesStore {
   Future<Integer> materialize(UUID id) {
     Instant now = Instant.now();
     return Pipelined.readThenWrite(pool, connection -> {
-        Future<Optional<Integer>> claimed = SqlTemplate.forQuery(connection, CLAIM).mapTo(row -> row.getInteger("next_occurrence"))
+        Future<Optional<Integer>> claimed = Sql.query(connection, CLAIM).mapTo(row -> row.getInteger("next_occurrence"))
           .execute(Map.of("id", id)).map(Rows::first);
         Future<Optional<Series>> found = find(connection, id);
         return Future.all(claimed, found).compose(both -> claimed.result().isEmpty()
@@ -474,7 +474,7 @@ final class SeriesStore {
     params.put("judged", !judgement.occurrences().isEmpty());
     List<Future<?>> writes = new ArrayList<>();
     writes.add(writeOccurrences(connection, id, judgement));
-    writes.add(SqlTemplate.forUpdate(connection, ADVANCE).execute(params));
+    writes.add(Sql.update(connection, ADVANCE).execute(params));
     Series after = materialized.series().with(judgement.occurrences());
     judgement.occurrences().stream().filter(occurrence -> occurrence.bookingId() == null)
       .forEach(skipped -> writes.add(after.appendSkipped(connection, skipped.number())));
@@ -505,7 +505,7 @@ final class SeriesStore {
     params.put("id", id);
     params.put("admin", caller.admin());
     params.put("caller", caller.userId());
-    return Pipelined.withTransaction(pool, connection -> SqlTemplate.forUpdate(connection, sql).execute(params)
+    return Pipelined.withTransaction(pool, connection -> Sql.update(connection, sql).execute(params)
       .compose(changed -> changed.rowCount() == 0 ? Future.succeededFuture(Optional.<Series>empty())
         : BookingStore.changeSeries(connection, id, occurrences, from, reason, caller)
           .compose(bookings -> find(connection, id))

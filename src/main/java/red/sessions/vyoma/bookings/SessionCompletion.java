@@ -2,8 +2,8 @@ package red.sessions.vyoma.bookings;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.bus.DomainException;
+import red.sessions.vyoma.platform.Sql;
 
 import java.time.Instant;
 import java.util.Map;
@@ -36,9 +36,9 @@ public final class SessionCompletion {
     Map<String, Object> params = Transition.COMPLETE.stateParams();
     params.put("booking_id", bookingId);
     params.put("to", Transition.COMPLETE.to().wire());
-    return SqlTemplate.forUpdate(connection, COMPLETE).mapTo(Booking::of).execute(params)
+    return Sql.update(connection, COMPLETE).mapTo(Booking::of).execute(params)
       .compose(completed -> completed.rowCount() == 1 ? Future.succeededFuture(completed.iterator().next())
-        : SqlTemplate.forQuery(connection, FIND).mapTo(Booking::of).execute(Map.of("booking_id", bookingId))
+        : Sql.query(connection, FIND).mapTo(Booking::of).execute(Map.of("booking_id", bookingId))
           .map(rows -> {
             Booking booking = rows.iterator().next();
             if (booking.status() == Transition.COMPLETE.to()) {

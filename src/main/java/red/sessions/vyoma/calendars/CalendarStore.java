@@ -5,9 +5,9 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 import red.sessions.vyoma.platform.UserRows;
 
 import java.util.List;
@@ -66,17 +66,17 @@ final class CalendarStore {
   }
 
   Future<Optional<Lesson>> lesson(UUID bookingId) {
-    return SqlTemplate.forQuery(pool, LESSON).mapTo(Lesson::of).execute(Map.of("id", bookingId)).map(Rows::first);
+    return Sql.query(pool, LESSON).mapTo(Lesson::of).execute(Map.of("id", bookingId)).map(Rows::first);
   }
 
   Future<List<Lesson>> lessonsOf(String userId, UUID after, int limit) {
-    return SqlTemplate.forQuery(pool, LESSONS_OF).mapTo(Lesson::of).execute(Keyset.params(userId, after, limit))
+    return Sql.query(pool, LESSONS_OF).mapTo(Lesson::of).execute(Keyset.params(userId, after, limit))
       .map(Rows::toList);
   }
 
   /** The feed's owner and lessons, or empty when no feed has this token. */
   Future<Optional<FeedLessons>> feed(String token) {
-    return SqlTemplate.forQuery(pool, FEED).execute(Map.of("token_hash", FeedToken.hash(token))).map(CalendarStore::feedLessons);
+    return Sql.query(pool, FEED).execute(Map.of("token_hash", FeedToken.hash(token))).map(CalendarStore::feedLessons);
   }
 
   /** A feed's owner and their lessons, oldest first. */
@@ -95,24 +95,24 @@ final class CalendarStore {
   /** The new feed, unless the user has {@code cap} already; a user without a profile has no lessons to show. */
   Future<Feed> create(String userId, String token, int cap) {
     Map<String, Object> params = Map.of("user_id", userId, "token_hash", FeedToken.hash(token), "cap", cap);
-    return pool.withTransaction(connection -> SqlTemplate.forQuery(connection, LOCK_OWNER).execute(params)
+    return pool.withTransaction(connection -> Sql.query(connection, LOCK_OWNER).execute(params)
       .compose(owner -> {
         if (owner.size() == 0) {
           throw DomainException.conflict("a calendar feed shows its owner's lessons; create your profile first");
         }
-        return SqlTemplate.forUpdate(connection, INSERT).mapTo(CalendarStore::feed).execute(params);
+        return Sql.update(connection, INSERT).mapTo(CalendarStore::feed).execute(params);
       })
       .map(made -> Rows.first(made).orElseThrow(() -> DomainException.conflict(
         "you have " + cap + " calendar feeds, the most one user may have; revoke one first"))));
   }
 
   Future<List<Feed>> feeds(String userId) {
-    return SqlTemplate.forQuery(pool, LIST).mapTo(CalendarStore::feed).execute(Map.of("user_id", userId)).map(Rows::toList);
+    return Sql.query(pool, LIST).mapTo(CalendarStore::feed).execute(Map.of("user_id", userId)).map(Rows::toList);
   }
 
   /** Whether a feed was revoked: one with this id that the caller owns, or any with it for an admin. */
   Future<Boolean> revoke(UUID feedId, String userId, boolean admin) {
-    return SqlTemplate.forUpdate(pool, DELETE).execute(Map.of("id", feedId, "user_id", userId, "admin", admin))
+    return Sql.update(pool, DELETE).execute(Map.of("id", feedId, "user_id", userId, "admin", admin))
       .map(deleted -> deleted.rowCount() == 1);
   }
 

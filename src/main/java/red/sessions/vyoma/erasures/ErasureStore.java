@@ -2,10 +2,10 @@ package red.sessions.vyoma.erasures;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.kernel.Ids;
 import red.sessions.vyoma.kernel.Page;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 
 import java.util.HashMap;
 import java.util.List;
@@ -72,51 +72,51 @@ final class ErasureStore {
     params.put("user_id", userId);
     params.put("requested_by", requestedBy);
     params.put("reason", reason);
-    return SqlTemplate.forQuery(pool, REQUEST).mapTo(Erasure::of).execute(params).map(Rows::first);
+    return Sql.query(pool, REQUEST).mapTo(Erasure::of).execute(params).map(Rows::first);
   }
 
   Future<Optional<Erasure>> ofUser(String userId) {
-    return SqlTemplate.forQuery(pool, OF_USER).mapTo(Erasure::of).execute(Map.of("user_id", userId)).map(Rows::first);
+    return Sql.query(pool, OF_USER).mapTo(Erasure::of).execute(Map.of("user_id", userId)).map(Rows::first);
   }
 
   Future<Optional<Erasure>> get(UUID id) {
-    return SqlTemplate.forQuery(pool, GET).mapTo(Erasure::of).execute(Map.of("id", id)).map(Rows::first);
+    return Sql.query(pool, GET).mapTo(Erasure::of).execute(Map.of("id", id)).map(Rows::first);
   }
 
   Future<List<Erasure>> list(Page page) {
-    return SqlTemplate.forQuery(pool, LIST).mapTo(Erasure::of).execute(page.params()).map(Rows::toList);
+    return Sql.query(pool, LIST).mapTo(Erasure::of).execute(page.params()).map(Rows::toList);
   }
 
   Future<List<String>> erasedUsers() {
-    return SqlTemplate.forQuery(pool, ERASED_USERS).mapTo(row -> row.getString("user_id")).execute(Map.of())
+    return Sql.query(pool, ERASED_USERS).mapTo(row -> row.getString("user_id")).execute(Map.of())
       .map(Rows::toList);
   }
 
   Future<Optional<Claimed>> claim(long leaseSeconds) {
-    return SqlTemplate.forQuery(pool, CLAIM)
+    return Sql.query(pool, CLAIM)
       .mapTo(row -> new Claimed(row.getUUID("id"), row.getString("user_id"), row.getString("step")))
       .execute(Map.of("lease_seconds", leaseSeconds)).map(Rows::first);
   }
 
   /** Whether this call moved the job on (false when another node had). */
   Future<Boolean> advance(UUID id, String step, String next, long leaseSeconds) {
-    return SqlTemplate.forQuery(pool, ADVANCE)
+    return Sql.query(pool, ADVANCE)
       .execute(Map.of("id", id, "step", step, "next", next, "lease_seconds", leaseSeconds))
       .map(rows -> rows.size() == 1);
   }
 
   Future<Void> failed(UUID id, String step, String error, long retrySeconds) {
-    return SqlTemplate.forUpdate(pool, FAILED)
+    return Sql.update(pool, FAILED)
       .execute(Map.of("id", id, "step", step, "error", error, "retry_seconds", retrySeconds)).mapEmpty();
   }
 
   Future<List<UUID>> futureBookings(String userId) {
-    return SqlTemplate.forQuery(pool, FUTURE_BOOKINGS).mapTo(row -> row.getUUID("id"))
+    return Sql.query(pool, FUTURE_BOOKINGS).mapTo(row -> row.getUUID("id"))
       .execute(Map.of("user_id", userId)).map(Rows::toList);
   }
 
   Future<Optional<String>> role(String userId) {
-    return SqlTemplate.forQuery(pool, ROLE).mapTo(row -> row.getString("role"))
+    return Sql.query(pool, ROLE).mapTo(row -> row.getString("role"))
       .execute(Map.of("user_id", userId)).map(Rows::first);
   }
 }

@@ -4,9 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 import red.sessions.vyoma.platform.UserRows;
 
 import java.util.ArrayList;
@@ -57,7 +57,7 @@ public final class EventStore {
    * was pruned, as invalid when it never was one the user reads.
    */
   Future<EventCursor> cursorOf(String user, UUID eventId) {
-    return SqlTemplate.forQuery(pool, CURSOR_OF)
+    return Sql.query(pool, CURSOR_OF)
       .execute(Map.of("id", eventId, "all", user == null, "user", user == null ? "" : user))
       .map(rows -> {
         Row row = rows.iterator().next();
@@ -91,7 +91,7 @@ public final class EventStore {
   }
 
   private static Future<EventPage> read(SqlClient client, String user, EventCursor after, int limit) {
-    return SqlTemplate.forQuery(client, READ).execute(Map.of("txid", after.txid(), "position", after.position(),
+    return Sql.query(client, READ).execute(Map.of("txid", after.txid(), "position", after.position(),
         "all", user == null, "user", user == null ? "" : user, "limit", limit + 1))
       .map(rows -> {
         List<Event> events = new ArrayList<>();

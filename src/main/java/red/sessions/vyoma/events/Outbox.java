@@ -4,8 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.kernel.Ids;
+import red.sessions.vyoma.platform.Sql;
 
 import java.util.HashMap;
 import java.util.List;
@@ -88,7 +88,7 @@ public final class Outbox {
       .put("subject", EventJson.subject(entry.subject()))
       .put("users", new JsonArray(entry.users()))
       .put("data", entry.data())));
-    return SqlTemplate.forUpdate(tx, APPEND_ALL).execute(Map.of("events", events)).mapEmpty();
+    return Sql.update(tx, APPEND_ALL).execute(Map.of("events", events)).mapEmpty();
   }
 
   /**
@@ -110,7 +110,7 @@ public final class Outbox {
     params.put("subject", subject);
     params.put("users", users.toArray(String[]::new));
     params.put("data", data);
-    return SqlTemplate.forUpdate(tx, APPEND).mapTo(row -> row.getUUID("id")).execute(params)
+    return Sql.update(tx, APPEND).mapTo(row -> row.getUUID("id")).execute(params)
       .map(rows -> rows.iterator().next());
   }
 }

@@ -2,10 +2,10 @@ package red.sessions.vyoma.exports;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.kernel.Page;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 
 import java.util.HashMap;
 import java.util.List;
@@ -84,7 +84,7 @@ final class ExportStore {
   /** The user's new export, or the pending one; not found when the user has no profile. */
   Future<Export> request(String userId, String requestedBy) {
     Map<String, Object> params = Map.of("id", UUID.randomUUID(), "user_id", userId, "requested_by", requestedBy);
-    return SqlTemplate.forUpdate(pool, REQUEST).mapTo(Export::of).execute(params).compose(rows -> {
+    return Sql.update(pool, REQUEST).mapTo(Export::of).execute(params).compose(rows -> {
       Optional<Export> answer = Rows.first(rows);
       if (answer.isEmpty()) {
         return request(userId, requestedBy);
@@ -97,29 +97,29 @@ final class ExportStore {
   }
 
   Future<Optional<Export>> find(UUID id) {
-    return SqlTemplate.forQuery(pool, FIND).mapTo(Export::of).execute(Map.of("id", id)).map(Rows::first);
+    return Sql.query(pool, FIND).mapTo(Export::of).execute(Map.of("id", id)).map(Rows::first);
   }
 
   Future<List<Export>> list(Page page) {
-    return SqlTemplate.forQuery(pool, LIST).mapTo(Export::of).execute(page.params()).map(Rows::toList);
+    return Sql.query(pool, LIST).mapTo(Export::of).execute(page.params()).map(Rows::toList);
   }
 
   Future<Optional<Claimed>> claim() {
     UUID claim = UUID.randomUUID();
-    return SqlTemplate.forUpdate(pool, CLAIM)
+    return Sql.update(pool, CLAIM)
       .mapTo(row -> new Claimed(row.getUUID("id"), row.getString("user_id"), row.getInteger("attempts"), claim))
       .execute(Map.of("claim", claim, "lease", LEASE_SECONDS)).map(Rows::first);
   }
 
   /** Whether the claim still holds (it is renewed): false once another node took the export over. */
   Future<Boolean> renew(Claimed claimed) {
-    return SqlTemplate.forUpdate(pool, RENEW)
+    return Sql.update(pool, RENEW)
       .execute(Map.of("id", claimed.id(), "claim", claimed.claim(), "lease", LEASE_SECONDS))
       .map(updated -> updated.rowCount() == 1);
   }
 
   Future<Void> ready(Claimed claimed, String objectKey, long sizeBytes) {
-    return SqlTemplate.forUpdate(pool, READY)
+    return Sql.update(pool, READY)
       .execute(Map.of("id", claimed.id(), "claim", claimed.claim(), "object_key", objectKey, "size_bytes", sizeBytes))
       .mapEmpty();
   }
@@ -129,11 +129,11 @@ final class ExportStore {
     params.put("id", claimed.id());
     params.put("claim", claimed.claim());
     params.put("error", error);
-    return SqlTemplate.forUpdate(pool, FAILED).execute(params).mapEmpty();
+    return Sql.update(pool, FAILED).execute(params).mapEmpty();
   }
 
   /** Records that the export's ZIP was deleted from the store. */
   Future<Void> expired(UUID id) {
-    return SqlTemplate.forUpdate(pool, EXPIRED).execute(Map.of("id", id)).mapEmpty();
+    return Sql.update(pool, EXPIRED).execute(Map.of("id", id)).mapEmpty();
   }
 }

@@ -3,8 +3,8 @@ package red.sessions.vyoma.externalcalendars;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 import red.sessions.vyoma.platform.UserRows;
 
 import java.time.OffsetDateTime;
@@ -125,9 +125,9 @@ final class ExternalCalendarStore {
   /** The teacher's calendars; empty when there is no such teacher. */
   Future<Optional<List<ExternalCalendar>>> list(String teacherId) {
     Map<String, Object> params = Map.of("teacher_id", teacherId);
-    Future<Boolean> teacher = SqlTemplate.forQuery(pool, IS_TEACHER).mapTo(row -> row.getBoolean("teacher"))
+    Future<Boolean> teacher = Sql.query(pool, IS_TEACHER).mapTo(row -> row.getBoolean("teacher"))
       .execute(params).map(rows -> rows.iterator().next());
-    Future<List<ExternalCalendar>> calendars = SqlTemplate.forQuery(pool, LIST).mapTo(ExternalCalendar::of)
+    Future<List<ExternalCalendar>> calendars = Sql.query(pool, LIST).mapTo(ExternalCalendar::of)
       .execute(params).map(Rows::toList);
     return Future.all(teacher, calendars)
       .map(both -> teacher.result() ? Optional.of(calendars.result()) : Optional.empty());
@@ -139,15 +139,15 @@ final class ExternalCalendarStore {
     params.put("teacher_id", teacherId);
     params.put("urls", calendars.stream().map(CalendarSource::url).toArray(String[]::new));
     params.put("names", calendars.stream().map(CalendarSource::name).toArray(String[]::new));
-    return pool.withTransaction(connection -> SqlTemplate.forQuery(connection, LOCK_TEACHER).execute(params)
+    return pool.withTransaction(connection -> Sql.query(connection, LOCK_TEACHER).execute(params)
       .compose(teacher -> teacher.size() == 0 ? Future.succeededFuture(false)
-        : SqlTemplate.forUpdate(connection, REMOVE_OTHERS).execute(params)
-          .compose(removed -> SqlTemplate.forUpdate(connection, PUT).execute(params))
+        : Sql.update(connection, REMOVE_OTHERS).execute(params)
+          .compose(removed -> Sql.update(connection, PUT).execute(params))
           .map(put -> true)));
   }
 
   Future<List<Claimed>> claim(int max, long leaseSeconds) {
-    return SqlTemplate.forUpdate(pool, CLAIM).mapTo(Claimed::of)
+    return Sql.update(pool, CLAIM).mapTo(Claimed::of)
       .execute(Map.of("max", max, "lease_seconds", leaseSeconds))
       .map(Rows::toList);
   }
@@ -159,19 +159,19 @@ final class ExternalCalendarStore {
     params.put("last_modified", lastModified);
     params.put("starts", busy.stream().map(b -> b.start().atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new));
     params.put("ends", busy.stream().map(b -> b.end().atOffset(ZoneOffset.UTC)).toArray(OffsetDateTime[]::new));
-    return SqlTemplate.forUpdate(pool, READ).execute(params).mapEmpty();
+    return Sql.update(pool, READ).execute(params).mapEmpty();
   }
 
   /** Records a fetch the server answered 304 Not Modified: the busy times stay. */
   Future<Void> unchanged(Claimed claimed, long refreshSeconds) {
-    return SqlTemplate.forUpdate(pool, UNCHANGED).execute(result(claimed, refreshSeconds)).mapEmpty();
+    return Sql.update(pool, UNCHANGED).execute(result(claimed, refreshSeconds)).mapEmpty();
   }
 
   /** Records a failed fetch: the busy times of the last good one stay. */
   Future<Void> failed(Claimed claimed, String error, long refreshSeconds) {
     Map<String, Object> params = result(claimed, refreshSeconds);
     params.put("error", error);
-    return SqlTemplate.forUpdate(pool, FAILED).execute(params).mapEmpty();
+    return Sql.update(pool, FAILED).execute(params).mapEmpty();
   }
 
   /** How long until the next calendar is due (0 or less: due now), or null when there is none. */

@@ -2,9 +2,9 @@ package red.sessions.vyoma.files;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 
 import java.util.HashMap;
 import java.util.ArrayList;
@@ -61,20 +61,20 @@ final class FileStore {
   }
 
   Future<Void> issue(String key, String ownerId, String fileName, String contentType) {
-    return SqlTemplate.forUpdate(pool, ISSUE)
+    return Sql.update(pool, ISSUE)
       .execute(Map.of("key", key, "owner_id", ownerId, "file_name", fileName, "content_type", contentType))
       .mapEmpty();
   }
 
   /** How many of the (distinct) keys name files issued to the owner. */
   Future<Long> owned(String[] keys, String ownerId) {
-    return SqlTemplate.forQuery(pool, OWNED).mapTo(row -> row.getLong("owned"))
+    return Sql.query(pool, OWNED).mapTo(row -> row.getLong("owned"))
       .execute(Map.of("keys", keys, "owner_id", ownerId))
       .map(rows -> rows.iterator().next());
   }
 
   Future<Optional<Issued>> find(String key, Caller caller) {
-    return SqlTemplate.forQuery(pool, FIND)
+    return Sql.query(pool, FIND)
       .mapTo(row -> new Issued(row.getString("file_name"), row.getString("content_type"),
         caller.admin() || row.getBoolean("readable")))
       .execute(Map.of("key", key, "caller", caller.userId()))
@@ -87,7 +87,7 @@ final class FileStore {
     params.put("after_time", after == null ? null : after.issuedAt());
     params.put("after_key", after == null ? null : after.key());
     params.put("limit", limit);
-    return SqlTemplate.forQuery(pool, UPLOADED_BY)
+    return Sql.query(pool, UPLOADED_BY)
       .mapTo(row -> new UploadedFile(row.getString("key"), row.getString("file_name"), row.getString("content_type"),
         row.getOffsetDateTime("created_at")))
       .execute(params).map(Rows::toList);
@@ -98,7 +98,7 @@ final class FileStore {
    * before the rows' deletion commits, so that a failure leaves both for the next try. Answers how many went.
    */
   Future<Integer> discardOwned(String ownerId, Function<List<String>, Future<?>> deleteObjects) {
-    return pool.withTransaction(connection -> SqlTemplate.forQuery(connection, DISCARD_OWNED)
+    return pool.withTransaction(connection -> Sql.query(connection, DISCARD_OWNED)
       .mapTo(row -> row.getString("key")).execute(Map.of("owner_id", ownerId, "batch", ERASE_BATCH))
       .compose(rows -> {
         List<String> keys = new ArrayList<>();
@@ -109,7 +109,7 @@ final class FileStore {
 
   /** Deletes the file if no session shares it, its object by {@code deleteObject} before the row's deletion commits. */
   Future<Void> discardUnshared(String key, Function<String, Future<?>> deleteObject) {
-    return pool.withTransaction(connection -> SqlTemplate.forQuery(connection, DISCARD_UNSHARED)
+    return pool.withTransaction(connection -> Sql.query(connection, DISCARD_UNSHARED)
       .execute(Map.of("key", key))
       .compose(rows -> rows.size() == 0 ? Future.succeededFuture() : deleteObject.apply(key))
       .mapEmpty());

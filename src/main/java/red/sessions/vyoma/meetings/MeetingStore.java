@@ -5,12 +5,12 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.events.Outbox;
 import red.sessions.vyoma.events.Subject;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 import red.sessions.vyoma.sessions.SessionParties;
 
 import java.util.List;
@@ -91,12 +91,12 @@ final class MeetingStore {
   }
 
   Future<Optional<Meeting>> liveMeetingOf(UUID sessionId) {
-    return SqlTemplate.forQuery(pool, LIVE_OF_SESSION).mapTo(MeetingStore::meeting)
+    return Sql.query(pool, LIVE_OF_SESSION).mapTo(MeetingStore::meeting)
       .execute(Map.of("session_id", sessionId)).map(Rows::first);
   }
 
   Future<Optional<Stored>> meeting(String meetingId) {
-    return SqlTemplate.forQuery(pool, BY_ID).mapTo(row -> new Stored(meeting(row), row.getBoolean("live")))
+    return Sql.query(pool, BY_ID).mapTo(row -> new Stored(meeting(row), row.getBoolean("live")))
       .execute(Map.of("meeting_id", meetingId)).map(Rows::first);
   }
 
@@ -105,7 +105,7 @@ final class MeetingStore {
    * until the live meeting ends asks for the same meeting, even one that raced with its creation.
    */
   Future<Long> meetingsEnded(UUID sessionId) {
-    return SqlTemplate.forQuery(pool, ENDED_OF_SESSION).mapTo(row -> row.getLong("ended"))
+    return Sql.query(pool, ENDED_OF_SESSION).mapTo(row -> row.getLong("ended"))
       .execute(Map.of("session_id", sessionId)).map(rows -> rows.iterator().next());
   }
 
@@ -120,7 +120,7 @@ final class MeetingStore {
       "provider", provider,
       "meeting_data", meeting.meetingData(),
       "attendance", attendance);
-    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, INSERT).execute(params)
+    return pool.withTransaction(connection -> Sql.update(connection, INSERT).execute(params)
       .compose(inserted -> inserted.rowCount() == 0 ? Future.succeededFuture(false)
         : announce(connection, EventType.MEETING_STARTED, parties, meeting.meetingId(), MeetingJson.meeting(meeting))
           .map(true)))
@@ -137,7 +137,7 @@ final class MeetingStore {
    */
   Future<Boolean> end(String meetingId, SessionParties parties, PresenceEvent ending, EndReason reason) {
     return pool.withTransaction(connection -> PresenceStore.lockMeeting(connection, meetingId)
-      .compose(locked -> SqlTemplate.forUpdate(connection, END).mapTo(MeetingStore::meeting)
+      .compose(locked -> Sql.update(connection, END).mapTo(MeetingStore::meeting)
         .execute(Map.of("meeting_id", meetingId)))
       .compose(ended -> RecordingStore.meetingEnded(connection, meetingId).map(ended))
       .compose(ended -> PresenceStore.record(connection, meetingId, ending)
@@ -177,7 +177,7 @@ final class MeetingStore {
 
   /** Claims up to {@code batch} live meetings with someone present, not reconciled in the last interval. */
   Future<List<String>> claimForReconciliation(long intervalSeconds, int batch) {
-    return SqlTemplate.forQuery(pool, CLAIM_RECONCILIATION).mapTo(row -> row.getString("meeting_id"))
+    return Sql.query(pool, CLAIM_RECONCILIATION).mapTo(row -> row.getString("meeting_id"))
       .execute(Map.of("interval_seconds", intervalSeconds, "batch", batch)).map(Rows::toList);
   }
 
@@ -197,14 +197,14 @@ final class MeetingStore {
   }
 
   Future<Optional<Attendee>> attendee(String meetingId, String userId) {
-    return SqlTemplate.forQuery(pool, ATTENDEE)
+    return Sql.query(pool, ATTENDEE)
       .mapTo(row -> new Attendee(meetingId, userId, row.getString("attendee_id"), row.getJsonObject("attendee_data")))
       .execute(Map.of("meeting_id", meetingId, "user_id", userId)).map(Rows::first);
   }
 
   /** The users who have an attendee in the meeting. */
   Future<List<String>> attendeeUserIds(String meetingId) {
-    return SqlTemplate.forQuery(pool, ATTENDEE_USERS).mapTo(row -> row.getString("user_id"))
+    return Sql.query(pool, ATTENDEE_USERS).mapTo(row -> row.getString("user_id"))
       .execute(Map.of("meeting_id", meetingId)).map(Rows::toList);
   }
 
@@ -219,7 +219,7 @@ final class MeetingStore {
       "name", name,
       "attendee_id", attendee.attendeeId(),
       "attendee_data", attendee.attendeeData());
-    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, INSERT_ATTENDEE).execute(params)
+    return pool.withTransaction(connection -> Sql.update(connection, INSERT_ATTENDEE).execute(params)
       .compose(inserted -> inserted.rowCount() == 0 ? Future.<Void>succeededFuture()
         : announce(connection, EventType.ATTENDEE_JOINED, parties, attendee.meetingId(), MeetingJson.attendeeJoined(attendee))))
       .compose(v -> attendee(attendee.meetingId(), attendee.userId()))

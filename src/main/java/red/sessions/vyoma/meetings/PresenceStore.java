@@ -4,9 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 import red.sessions.vyoma.sessions.Session;
 import red.sessions.vyoma.sessions.SessionJson;
 
@@ -76,13 +76,13 @@ final class PresenceStore {
 
   /** Locks the meeting's row for the transaction; its session, or empty for a meeting the server did not make. */
   static Future<Optional<UUID>> lockMeeting(SqlClient tx, String meetingId) {
-    return SqlTemplate.forQuery(tx, LOCK_MEETING).mapTo(row -> row.getUUID("session_id"))
+    return Sql.query(tx, LOCK_MEETING).mapTo(row -> row.getUUID("session_id"))
       .execute(Map.of("meeting_id", meetingId)).map(Rows::first);
   }
 
   /** Our user behind Chime's external user id in the meeting; empty for an attendee the server did not make. */
   static Future<Optional<String>> userOf(SqlClient tx, String meetingId, String externalUserId) {
-    return SqlTemplate.forQuery(tx, USER_OF_ATTENDEE).mapTo(row -> row.getString("user_id"))
+    return Sql.query(tx, USER_OF_ATTENDEE).mapTo(row -> row.getString("user_id"))
       .execute(Map.of("meeting_id", meetingId, "external_user_id", externalUserId)).map(Rows::first);
   }
 
@@ -97,12 +97,12 @@ final class PresenceStore {
     params.put("user_id", event.userId());
     params.put("kind", event.kind().wire());
     params.put("at", OffsetDateTime.ofInstant(event.at(), ZoneOffset.UTC));
-    return SqlTemplate.forUpdate(tx, RECORD).execute(params).compose(inserted -> {
+    return Sql.update(tx, RECORD).execute(params).compose(inserted -> {
       if (inserted.rowCount() == 0) {
         return Future.succeededFuture(Optional.empty());
       }
       Future<List<String>> users = event.userId() != null ? Future.succeededFuture(List.of(event.userId()))
-        : SqlTemplate.forQuery(tx, USERS).mapTo(row -> row.getString("user_id"))
+        : Sql.query(tx, USERS).mapTo(row -> row.getString("user_id"))
           .execute(Map.of("meeting_id", meetingId)).map(Rows::toList);
       return users.compose(each -> rewriteAll(tx, meetingId, each, 0, new ArrayList<>())).map(Optional::of);
     });
@@ -113,7 +113,7 @@ final class PresenceStore {
    * user id): one it lists is known there now; one it no longer lists has left, at the last time it was known.
    */
   static Future<List<Announcement>> reconcile(SqlClient tx, String meetingId, Set<String> listed) {
-    return SqlTemplate.forQuery(tx, OPEN).execute(Map.of("meeting_id", meetingId)).compose(open -> {
+    return Sql.query(tx, OPEN).execute(Map.of("meeting_id", meetingId)).compose(open -> {
       Future<List<Announcement>> all = Future.succeededFuture(new ArrayList<>());
       for (Row row : open) {
         String userId = row.getString("user_id");
@@ -130,7 +130,7 @@ final class PresenceStore {
   }
 
   private static Future<Void> seen(SqlClient tx, String meetingId, String userId) {
-    return SqlTemplate.forUpdate(tx, SEEN)
+    return Sql.update(tx, SEEN)
       .execute(Map.of("event_id", "seen/" + meetingId + "/" + userId, "meeting_id", meetingId, "user_id", userId))
       .mapEmpty();
   }
@@ -156,9 +156,9 @@ final class PresenceStore {
   /** Rewrites the user's intervals from their events; answers an event for each interval opened or closed. */
   private static Future<List<Announcement>> rewrite(SqlClient tx, String meetingId, String userId) {
     Map<String, Object> user = Map.of("meeting_id", meetingId, "user_id", userId);
-    return SqlTemplate.forQuery(tx, EVENTS_OF_USER).mapTo(PresenceStore::event).execute(user)
+    return Sql.query(tx, EVENTS_OF_USER).mapTo(PresenceStore::event).execute(user)
       .map(events -> Presence.intervals(Rows.toList(events)))
-      .compose(after -> SqlTemplate.forQuery(tx, INTERVALS_OF_USER).mapTo(PresenceStore::interval).execute(user)
+      .compose(after -> Sql.query(tx, INTERVALS_OF_USER).mapTo(PresenceStore::interval).execute(user)
         .compose(rows -> {
           List<Presence.Interval> before = Rows.toList(rows);
           if (before.equals(after)) {
@@ -170,9 +170,9 @@ final class PresenceStore {
             params.put("left_at", interval.leftAt() == null ? null : utc(interval.leftAt()));
             return params;
           }).toList();
-          return SqlTemplate.forUpdate(tx, FORGET_INTERVALS).execute(user)
+          return Sql.update(tx, FORGET_INTERVALS).execute(user)
             .compose(v -> inserts.isEmpty() ? Future.succeededFuture()
-              : SqlTemplate.forUpdate(tx, ADD_INTERVAL).executeBatch(inserts).mapEmpty())
+              : Sql.update(tx, ADD_INTERVAL).executeBatch(inserts).mapEmpty())
             .map(v -> announcements(userId, before, after));
         }));
   }

@@ -4,8 +4,8 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 import red.sessions.vyoma.sessions.SessionParties;
 
 import java.util.function.Function;
@@ -68,35 +68,35 @@ final class RecordingStore {
   }
 
   Future<Void> consent(UUID sessionId, String userId, boolean consent) {
-    return SqlTemplate.forUpdate(pool, GIVE_CONSENT)
+    return Sql.update(pool, GIVE_CONSENT)
       .execute(Map.of("session_id", sessionId, "user_id", userId, "consent", consent)).mapEmpty();
   }
 
   /** The users who consent to the session being recorded now. */
   Future<List<String>> consented(UUID sessionId) {
-    return SqlTemplate.forQuery(pool, CONSENTED).mapTo(row -> row.getString("user_id"))
+    return Sql.query(pool, CONSENTED).mapTo(row -> row.getString("user_id"))
       .execute(Map.of("session_id", sessionId)).map(Rows::toList);
   }
 
   /** The sessions the user has a consent recorded in, given or withdrawn: the only ones that can have recordings. */
   Future<List<UUID>> consentedBy(String userId) {
-    return SqlTemplate.forQuery(pool, CONSENTED_BY).mapTo(row -> row.getUUID("session_id"))
+    return Sql.query(pool, CONSENTED_BY).mapTo(row -> row.getUUID("session_id"))
       .execute(Map.of("user_id", userId)).map(Rows::toList);
   }
 
   Future<Optional<Recording>> running(UUID sessionId) {
-    return SqlTemplate.forQuery(pool, RUNNING).mapTo(RecordingStore::recording)
+    return Sql.query(pool, RUNNING).mapTo(RecordingStore::recording)
       .execute(Map.of("session_id", sessionId)).map(Rows::first);
   }
 
   Future<List<Recording>> ofSession(UUID sessionId) {
-    return SqlTemplate.forQuery(pool, OF_SESSION).mapTo(RecordingStore::recording)
+    return Sql.query(pool, OF_SESSION).mapTo(RecordingStore::recording)
       .execute(Map.of("session_id", sessionId)).map(Rows::toList);
   }
 
   /** How many captures the session has had: the next one's number is one more. */
   Future<Integer> captures(UUID sessionId) {
-    return SqlTemplate.forQuery(pool, CAPTURES).mapTo(row -> row.getInteger("made"))
+    return Sql.query(pool, CAPTURES).mapTo(row -> row.getInteger("made"))
       .execute(Map.of("session_id", sessionId)).map(rows -> rows.iterator().next());
   }
 
@@ -110,17 +110,17 @@ final class RecordingStore {
       "started_by", startedBy,
       "student_id", parties.studentId(),
       "teacher_id", parties.teacherId());
-    return SqlTemplate.forUpdate(pool, RECORD).execute(params).map(result -> result.rowCount() == 1);
+    return Sql.update(pool, RECORD).execute(params).map(result -> result.rowCount() == 1);
   }
 
   Future<Void> stopped(String recordingId, String reason) {
-    return SqlTemplate.forUpdate(pool, STOP).execute(Map.of("recording_id", recordingId, "stop_reason", reason))
+    return Sql.update(pool, STOP).execute(Map.of("recording_id", recordingId, "stop_reason", reason))
       .mapEmpty();
   }
 
   /** Marks the meeting's captures stopped with it, on the connection of the transaction that ends it. */
   static Future<Void> meetingEnded(SqlClient connection, String meetingId) {
-    return SqlTemplate.forUpdate(connection, STOP_ALL_OF_MEETING).execute(Map.of("meeting_id", meetingId)).mapEmpty();
+    return Sql.update(connection, STOP_ALL_OF_MEETING).execute(Map.of("meeting_id", meetingId)).mapEmpty();
   }
 
   private static Recording recording(Row row) {
@@ -135,7 +135,7 @@ final class RecordingStore {
    * commits, so that a failure leaves both for the next try.
    */
   Future<Void> erase(String userId, String erasedName, Function<List<UUID>, Future<?>> deleteFiles) {
-    return pool.withTransaction(connection -> SqlTemplate.forQuery(connection, ERASE)
+    return pool.withTransaction(connection -> Sql.query(connection, ERASE)
       .mapTo(row -> row.getUUID("session_id")).execute(Map.of("user_id", userId, "name", erasedName))
       .compose(rows -> {
         List<UUID> sessions = new ArrayList<>();

@@ -6,10 +6,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.events.EventPage;
 import red.sessions.vyoma.platform.RetryPolicy;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 import red.sessions.vyoma.platform.UserRows;
 
 import java.time.OffsetDateTime;
@@ -171,16 +171,16 @@ final class NotificationStore {
   Future<Void> queue(SqlClient connection, EventPage page) {
     List<String> users = List.copyOf(Plan.remindedUsers(page.events()));
     Future<Map<String, Preferences>> preferences = users.isEmpty() ? Future.succeededFuture(Map.of())
-      : SqlTemplate.forQuery(connection, PREFERENCES_OF).mapTo(row -> Map.entry(row.getString("user_id"), preferences(row)))
+      : Sql.query(connection, PREFERENCES_OF).mapTo(row -> Map.entry(row.getString("user_id"), preferences(row)))
         .execute(Map.of("users", users.toArray(String[]::new)))
         .map(rows -> Rows.toList(rows).stream().collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     return preferences.compose(known -> {
       Plan plan = Plan.of(page.events(), user -> Optional.ofNullable(known.get(user)));
       Future<?> cancelled = plan.cancelledReminders().isEmpty() ? Future.succeededFuture()
-        : SqlTemplate.forUpdate(connection, CANCEL_REMINDERS).execute(Map.of(
+        : Sql.update(connection, CANCEL_REMINDERS).execute(Map.of(
             "bookings", plan.cancelledReminders().keySet().toArray(UUID[]::new),
             "whys", plan.cancelledReminders().values().toArray(String[]::new)));
-      return cancelled.compose(done -> SqlTemplate.forUpdate(connection, QUEUE).execute(queueParams(plan.queued(), page)))
+      return cancelled.compose(done -> Sql.update(connection, QUEUE).execute(queueParams(plan.queued(), page)))
         .mapEmpty();
     });
   }
@@ -212,25 +212,25 @@ final class NotificationStore {
   }
 
   Future<Optional<Preferences>> preferences(String userId) {
-    return SqlTemplate.forQuery(pool, PREFERENCES_OF).mapTo(NotificationStore::preferences)
+    return Sql.query(pool, PREFERENCES_OF).mapTo(NotificationStore::preferences)
       .execute(Map.of("users", new String[] {userId})).map(Rows::first);
   }
 
   Future<Preferences> setPreferences(String userId, Preferences preferences) {
-    return SqlTemplate.forUpdate(pool, SET_PREFERENCES).mapTo(NotificationStore::preferences)
+    return Sql.update(pool, SET_PREFERENCES).mapTo(NotificationStore::preferences)
       .execute(Map.of("user_id", userId, "email", preferences.email(),
         "minutes", preferences.remindersMinutesBefore().toArray(Integer[]::new)))
       .map(rows -> rows.iterator().next());
   }
 
   Future<Void> turnEmailOff(String userId) {
-    return SqlTemplate.forUpdate(pool, TURN_EMAIL_OFF).execute(Map.of("user_id", userId,
+    return Sql.update(pool, TURN_EMAIL_OFF).execute(Map.of("user_id", userId,
       "defaults", Preferences.DEFAULT.remindersMinutesBefore().toArray(Integer[]::new))).mapEmpty();
   }
 
   /** The booking's student and teacher, as bookings/ publishes them; empty when there is no such booking. */
   Future<Optional<List<String>>> parties(UUID bookingId) {
-    return SqlTemplate.forQuery(pool, PARTIES).mapTo(row -> List.of(row.getString("student_id"), row.getString("teacher_id")))
+    return Sql.query(pool, PARTIES).mapTo(row -> List.of(row.getString("student_id"), row.getString("teacher_id")))
       .execute(Map.of("id", bookingId)).map(Rows::first);
   }
 
@@ -239,11 +239,11 @@ final class NotificationStore {
     Map<String, Object> params = new HashMap<>();
     params.put("booking_id", bookingId);
     params.put("recipient", recipient);
-    return SqlTemplate.forQuery(pool, OF_BOOKING).mapTo(NotificationStore::notification).execute(params).map(Rows::toList);
+    return Sql.query(pool, OF_BOOKING).mapTo(NotificationStore::notification).execute(params).map(Rows::toList);
   }
 
   Future<List<Notification>> ofRecipient(String recipient, UUID after, int limit) {
-    return SqlTemplate.forQuery(pool, OF_RECIPIENT).mapTo(NotificationStore::notification)
+    return Sql.query(pool, OF_RECIPIENT).mapTo(NotificationStore::notification)
       .execute(Keyset.params(recipient, after, limit)).map(Rows::toList);
   }
 
@@ -256,7 +256,7 @@ final class NotificationStore {
   }
 
   Future<List<Claimed>> claim(int max, long leaseSeconds) {
-    return SqlTemplate.forQuery(pool, CLAIM).mapTo(Claimed::of).execute(Map.of("max", max, "lease_seconds", leaseSeconds))
+    return Sql.query(pool, CLAIM).mapTo(Claimed::of).execute(Map.of("max", max, "lease_seconds", leaseSeconds))
       .map(Rows::toList);
   }
 
@@ -269,7 +269,7 @@ final class NotificationStore {
     params.put("error", outcome.error());
     params.put("retry_for_ms", retries.forMs());
     params.put("gap_ms", retries.gapMs(claimed.attempt(), jitter));
-    return SqlTemplate.forUpdate(pool, RECORD).mapTo(row -> row.getString("status")).execute(params).map(Rows::first);
+    return Sql.update(pool, RECORD).mapTo(row -> row.getString("status")).execute(params).map(Rows::first);
   }
 
   /** How long until the next scheduled notification is due (0 or less: due now), or null when none is. */

@@ -2,11 +2,11 @@ package red.sessions.vyoma.packages;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.events.Outbox;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 
 import java.time.OffsetDateTime;
 import java.util.HashMap;
@@ -70,7 +70,7 @@ public final class Ledger {
    */
   public static Future<Optional<Package>> choose(SqlClient client, String studentId, String teacherId, UUID named,
                                                  OffsetDateTime start) {
-    return SqlTemplate.forQuery(client, CHOOSE).mapTo(Package::of).execute(params(studentId, teacherId, named, start))
+    return Sql.query(client, CHOOSE).mapTo(Package::of).execute(params(studentId, teacherId, named, start))
       .map(Rows::first);
   }
 
@@ -90,7 +90,7 @@ public final class Ledger {
    */
   public static Future<List<Package>> usableFrom(SqlClient client, String studentId, String teacherId, UUID named,
                                                  OffsetDateTime start) {
-    return SqlTemplate.forQuery(client, USABLE_FROM).mapTo(Package::of).execute(params(studentId, teacherId, named, start))
+    return Sql.query(client, USABLE_FROM).mapTo(Package::of).execute(params(studentId, teacherId, named, start))
       .map(Rows::toList);
   }
 
@@ -101,14 +101,14 @@ public final class Ledger {
    * same statement.
    */
   public static Future<Void> use(SqlClient client, Package chosen, UUID bookingId, OffsetDateTime at, Outbox.Entry then) {
-    Future<?> recorded = SqlTemplate.forUpdate(client, RECORD).execute(entry(chosen.packageId(), bookingId, -1, Reason.BOOKED));
+    Future<?> recorded = Sql.update(client, RECORD).execute(entry(chosen.packageId(), bookingId, -1, Reason.BOOKED));
     Outbox.Entry used = chosen.afterUse(bookingId, at).event(EventType.PACKAGE_LESSON_USED, bookingId);
     return Future.all(recorded, Outbox.appendAll(client, List.of(used, then))).mapEmpty();
   }
 
   /** Whether the package is still valid for a lesson starting at {@code start}. */
   public static Future<Boolean> validAt(SqlClient client, UUID packageId, OffsetDateTime start) {
-    return SqlTemplate.forQuery(client, VALID_AT).mapTo(row -> row.getBoolean("valid"))
+    return Sql.query(client, VALID_AT).mapTo(row -> row.getBoolean("valid"))
       .execute(Map.of("package_id", packageId, "start_time", start))
       .map(rows -> rows.iterator().next());
   }
@@ -118,7 +118,7 @@ public final class Ledger {
    * back is an event of the package ({@code package.lesson_used}, {@code package.lesson_returned}).
    */
   public static Future<Void> record(SqlClient client, UUID packageId, UUID bookingId, int change, Reason reason) {
-    Future<Void> recorded = SqlTemplate.forUpdate(client, RECORD).execute(entry(packageId, bookingId, change, reason))
+    Future<Void> recorded = Sql.update(client, RECORD).execute(entry(packageId, bookingId, change, reason))
       .mapEmpty();
     if (change == 0) {
       return recorded;

@@ -4,13 +4,13 @@ import red.sessions.vyoma.kernel.Keyset;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.bus.Echo;
 import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.events.Outbox;
 import red.sessions.vyoma.kernel.Page;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 
 import java.util.HashMap;
 import java.util.List;
@@ -78,7 +78,7 @@ final class PackageStore {
     params.put("lessons", grant.lessons());
     params.put("expires_at", grant.expiresAt());
     params.put("granted_by", grantedBy);
-    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, GRANT).mapTo(row -> row.getUUID("package_id"))
+    return pool.withTransaction(connection -> Sql.update(connection, GRANT).mapTo(row -> row.getUUID("package_id"))
       .execute(params)
       .compose(rows -> Rows.first(rows)
         .map(id -> find(connection, id).compose(granted -> Outbox.append(connection,
@@ -87,7 +87,7 @@ final class PackageStore {
   }
 
   private Future<UUID> whyNot(NewPackage grant) {
-    return SqlTemplate.forQuery(pool, PARTIES).execute(Map.of("student_id", grant.studentId(), "teacher_id", grant.teacherId()))
+    return Sql.query(pool, PARTIES).execute(Map.of("student_id", grant.studentId(), "teacher_id", grant.teacherId()))
       .map(rows -> {
         throw rows.iterator().next().getBoolean("teacher")
           ? DomainException.invalid("student_id has no profile; lessons are granted only to a user with one")
@@ -101,16 +101,16 @@ final class PackageStore {
 
   /** The package with its ledger as {@code client} sees it (in a transaction: with that transaction's changes). */
   static Future<Optional<Package>> find(SqlClient client, UUID id) {
-    return SqlTemplate.forQuery(client, FIND).mapTo(Package::of).execute(Map.of("id", id)).map(Rows::first);
+    return Sql.query(client, FIND).mapTo(Package::of).execute(Map.of("id", id)).map(Rows::first);
   }
 
   /** The lessons left in the user's packages expire now, as PackageExpiry expires them; again, nothing more happens. */
   Future<Void> end(String userId) {
-    return SqlTemplate.forUpdate(pool, END).execute(Map.of("user_id", userId)).mapEmpty();
+    return Sql.update(pool, END).execute(Map.of("user_id", userId)).mapEmpty();
   }
 
   Future<List<Package>> ofUser(String userId, UUID after, int limit) {
-    return SqlTemplate.forQuery(pool, OF_USER).mapTo(Package::of).execute(Keyset.params(userId, after, limit))
+    return Sql.query(pool, OF_USER).mapTo(Package::of).execute(Keyset.params(userId, after, limit))
       .map(Rows::toList);
   }
 
@@ -118,6 +118,6 @@ final class PackageStore {
     Map<String, Object> params = page.params();
     params.put("student_id", studentId);
     params.put("teacher_id", teacherId);
-    return SqlTemplate.forQuery(pool, LIST).mapTo(Package::of).execute(params).map(Rows::toList);
+    return Sql.query(pool, LIST).mapTo(Package::of).execute(params).map(Rows::toList);
   }
 }

@@ -6,7 +6,6 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -66,7 +65,7 @@ public final class Sweep extends VerticleBase {
     this(what, size -> {
       Map<String, Object> all = new HashMap<>(params);
       all.put("batch", size);
-      return SqlTemplate.forQuery(pool, sql).execute(all)
+      return Sql.query(pool, sql).execute(all)
         .compose(result -> stepEach(what, result.iterator(), each).map(result.rowCount()));
     }, intervalSeconds);
   }
@@ -92,7 +91,7 @@ public final class Sweep extends VerticleBase {
     return size -> {
       Map<String, Object> all = new HashMap<>(params);
       all.put("batch", size);
-      return SqlTemplate.forQuery(pool, sql).mapTo(row -> row.getInteger("handled")).execute(all)
+      return Sql.query(pool, sql).mapTo(row -> row.getInteger("handled")).execute(all)
         .map(rows -> rows.iterator().next());
     };
   }

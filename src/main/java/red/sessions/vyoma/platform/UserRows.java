@@ -2,7 +2,6 @@ package red.sessions.vyoma.platform;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.templates.SqlTemplate;
 
 import java.util.Map;
 
@@ -21,7 +20,7 @@ public final class UserRows {
     return pool.withTransaction(connection -> {
       Future<Void> chain = Future.succeededFuture();
       for (String statement : statements) {
-        chain = chain.compose(v -> SqlTemplate.forUpdate(connection, statement).execute(user).mapEmpty());
+        chain = chain.compose(v -> Sql.update(connection, statement).execute(user).mapEmpty());
       }
       return chain;
     });

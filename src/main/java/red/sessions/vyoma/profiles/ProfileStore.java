@@ -2,9 +2,9 @@ package red.sessions.vyoma.profiles;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 
 import java.util.HashMap;
 import java.util.List;
@@ -53,7 +53,7 @@ final class ProfileStore {
 
   /** The profile as the caller may see it: without the email unless they are its user, an admin or share a confirmed booking. */
   Future<Optional<Profile>> find(String userId, Caller caller) {
-    return SqlTemplate.forQuery(pool, FIND)
+    return Sql.query(pool, FIND)
       .mapTo(row -> new Profile(
         row.getString("user_id"),
         Role.fromWire(row.getString("role")),
@@ -82,14 +82,14 @@ final class ProfileStore {
 
   /** The saved profile; empty when it was erased (its update then matches no row). */
   Future<Optional<SavedProfile>> save(ProfileInput profile) {
-    return SqlTemplate.forUpdate(pool, UPSERT)
+    return Sql.update(pool, UPSERT)
       .mapTo(row -> new SavedProfile(row.getUUID("id"), row.getBoolean("created")))
       .execute(params(profile))
       .map(Rows::first);
   }
 
   Future<Void> erase(String userId) {
-    return SqlTemplate.forUpdate(pool, ERASE).execute(Map.of("user_id", userId, "name", ProfileService.ERASED_NAME))
+    return Sql.update(pool, ERASE).execute(Map.of("user_id", userId, "name", ProfileService.ERASED_NAME))
       .mapEmpty();
   }
 }

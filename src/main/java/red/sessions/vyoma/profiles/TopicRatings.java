@@ -2,7 +2,7 @@ package red.sessions.vyoma.profiles;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
+import red.sessions.vyoma.platform.Sql;
 
 import java.util.Map;
 
@@ -30,8 +30,8 @@ public final class TopicRatings {
   /** The teacher's topics take their rating again, now that a review of theirs is written on this connection. */
   public static Future<Void> refresh(SqlClient client, String teacherId) {
     Map<String, Object> params = Map.of("teacher_id", teacherId);
-    return SqlTemplate.forQuery(client, LOCK).execute(params)
-      .compose(locked -> SqlTemplate.forUpdate(client, REFRESH).execute(params))
+    return Sql.query(client, LOCK).execute(params)
+      .compose(locked -> Sql.update(client, REFRESH).execute(params))
       .mapEmpty();
   }
 }

@@ -4,13 +4,13 @@ import red.sessions.vyoma.kernel.Keyset;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.events.Outbox;
 import red.sessions.vyoma.events.Subject;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 import red.sessions.vyoma.profiles.TopicRatings;
 
 import java.util.HashMap;
@@ -61,7 +61,7 @@ final class ReviewStore {
     params.put("caller", caller.userId());
     params.put("rating", review.rating());
     params.put("comment", review.comment());
-    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, INSERT).mapTo(ReviewStore::review)
+    return pool.withTransaction(connection -> Sql.update(connection, INSERT).mapTo(ReviewStore::review)
         .execute(params)
         .compose(rows -> Rows.first(rows)
           .map(made -> TopicRatings.refresh(connection, made.teacherId())
@@ -74,7 +74,7 @@ final class ReviewStore {
 
   /** Deletes the reviews the student wrote and gives each teacher they reviewed the rating of the reviews left. */
   Future<Void> erase(String studentId) {
-    return pool.withTransaction(connection -> SqlTemplate.forQuery(connection, ERASE)
+    return pool.withTransaction(connection -> Sql.query(connection, ERASE)
       .mapTo(row -> row.getString("teacher_id")).execute(Map.of("student_id", studentId))
       .compose(teachers -> {
         Future<Void> refreshed = Future.succeededFuture();
@@ -86,7 +86,7 @@ final class ReviewStore {
   }
 
   private Future<Review> whyNotReviewable(UUID bookingId, Caller caller) {
-    return SqlTemplate.forQuery(pool, BOOKING).execute(Map.of("booking_id", bookingId)).map(rows -> {
+    return Sql.query(pool, BOOKING).execute(Map.of("booking_id", bookingId)).map(rows -> {
       Row booking = Rows.first(rows).orElseThrow(() -> DomainException.notFound("no booking " + bookingId));
       if (!caller.userId().equals(booking.getString("student_id"))) {
         throw DomainException.forbidden("only the booking's student may review it");
@@ -99,7 +99,7 @@ final class ReviewStore {
   }
 
   Future<List<Review>> ofUser(String userId, UUID after, int limit) {
-    return SqlTemplate.forQuery(pool, OF_USER).mapTo(ReviewStore::review).execute(Keyset.params(userId, after, limit))
+    return Sql.query(pool, OF_USER).mapTo(ReviewStore::review).execute(Keyset.params(userId, after, limit))
       .map(Rows::toList);
   }
 

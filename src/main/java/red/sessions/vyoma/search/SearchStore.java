@@ -4,9 +4,9 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.kernel.Page;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 
 import java.util.HashMap;
 import java.util.List;
@@ -109,7 +109,7 @@ final class SearchStore {
   private static Future<List<TeacherMatch>> page(SqlConnection connection, Map<String, Object> params, double lowest) {
     Map<String, Object> pass = new HashMap<>(params);
     pass.put("lowest", lowest);
-    return SqlTemplate.forQuery(connection, TEACHERS).mapTo(SearchStore::teacher).execute(pass).map(Rows::toList);
+    return Sql.query(connection, TEACHERS).mapTo(SearchStore::teacher).execute(pass).map(Rows::toList);
   }
 
   /** The query as a literal part of a LIKE pattern: its wildcards and the escape character match themselves. */

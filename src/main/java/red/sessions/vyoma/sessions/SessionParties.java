@@ -2,10 +2,10 @@ package red.sessions.vyoma.sessions;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 
 import java.util.Map;
 import java.util.UUID;
@@ -29,7 +29,7 @@ public record SessionParties(UUID sessionId, UUID bookingId, String studentId, S
 
   /** The session's parties, failing with 404 for an unknown session and 403 for a caller who is not one. */
   public static Future<SessionParties> require(SqlClient client, UUID sessionId, Caller caller) {
-    return SqlTemplate.forQuery(client, LOAD)
+    return Sql.query(client, LOAD)
       .mapTo(row -> new SessionParties(row.getUUID("id"), row.getUUID("booking_id"), row.getString("student_id"),
         row.getString("teacher_id"), row.getString("status"), row.getString("booking_status"),
         row.getString("live_meeting_id")))

@@ -6,7 +6,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import io.vertx.sqlclient.SqlResult;
 import red.sessions.vyoma.auth.Caller;
 import red.sessions.vyoma.bookings.Booking;
@@ -16,6 +15,7 @@ import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.events.Outbox;
 import red.sessions.vyoma.events.Subject;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 
 import java.time.OffsetDateTime;
 import java.util.HashMap;
@@ -94,18 +94,18 @@ final class SessionStore {
   /** Empties the author's notes and takes the files they shared out of their sessions. */
   Future<Void> erase(String authorId) {
     Map<String, Object> author = Map.of("author_id", authorId);
-    return pool.withTransaction(connection -> SqlTemplate.forUpdate(connection, REMOVE_NOTES).execute(author)
-      .compose(notes -> SqlTemplate.forUpdate(connection, REMOVE_FILES).execute(author))
+    return pool.withTransaction(connection -> Sql.update(connection, REMOVE_NOTES).execute(author)
+      .compose(notes -> Sql.update(connection, REMOVE_FILES).execute(author))
       .mapEmpty());
   }
 
   Future<CreatedSession> create(UUID bookingId, Caller caller) {
     Map<String, Object> params = Map.of("booking_id", bookingId);
     return requireBookingParty(bookingId, caller).compose(v -> pool.withTransaction(connection ->
-      SqlTemplate.forUpdate(connection, CREATE).mapTo(row -> row.getUUID("id")).execute(params)
+      Sql.update(connection, CREATE).mapTo(row -> row.getUUID("id")).execute(params)
         .compose(inserted -> Rows.first(inserted)
           .map(id -> announce(connection, EventType.SESSION_CREATED, id).map(new CreatedSession(id, true)))
-          .orElseGet(() -> SqlTemplate.forQuery(connection, BY_BOOKING).mapTo(row -> row.getUUID("id")).execute(params)
+          .orElseGet(() -> Sql.query(connection, BY_BOOKING).mapTo(row -> row.getUUID("id")).execute(params)
             .map(existing -> new CreatedSession(Rows.first(existing)
               .orElseThrow(() -> DomainException.conflict("the booking was cancelled; it gets no session")), false))))));
   }
@@ -113,13 +113,13 @@ final class SessionStore {
   /** The booking's session, if it has one; the caller must be a party of the booking. */
   Future<Optional<UUID>> sessionOfBooking(UUID bookingId, Caller caller) {
     return requireBookingParty(bookingId, caller)
-      .compose(v -> SqlTemplate.forQuery(pool, BY_BOOKING).mapTo(row -> row.getUUID("id"))
+      .compose(v -> Sql.query(pool, BY_BOOKING).mapTo(row -> row.getUUID("id"))
         .execute(Map.of("booking_id", bookingId)))
       .map(Rows::first);
   }
 
   private Future<Void> requireBookingParty(UUID bookingId, Caller caller) {
-    return SqlTemplate.forQuery(pool, BOOKING_PARTIES).execute(Map.of("booking_id", bookingId)).map(rows -> {
+    return Sql.query(pool, BOOKING_PARTIES).execute(Map.of("booking_id", bookingId)).map(rows -> {
       Row booking = Rows.first(rows).orElseThrow(() -> DomainException.notFound("no booking " + bookingId));
       if (!caller.isPartyTo(booking.getString("student_id"), booking.getString("teacher_id"))) {
         throw DomainException.forbidden("only the booking's student and teacher may reach its session");
@@ -129,7 +129,7 @@ final class SessionStore {
   }
 
   Future<List<UUID>> idsOfUser(String userId, UUID after, int limit) {
-    return SqlTemplate.forQuery(pool, IDS_OF_USER).mapTo(row -> row.getUUID("id"))
+    return Sql.query(pool, IDS_OF_USER).mapTo(row -> row.getUUID("id"))
       .execute(Keyset.params(userId, after, limit)).map(Rows::toList);
   }
 
@@ -145,12 +145,12 @@ final class SessionStore {
 
   private static Future<Session> read(SqlClient client, UUID id) {
     Map<String, Object> params = Map.of("id", id);
-    return SqlTemplate.forQuery(client, SESSION).execute(params)
+    return Sql.query(client, SESSION).execute(params)
       .compose(sessions -> {
         Row session = Rows.first(sessions).orElseThrow(() -> DomainException.notFound("no session " + id));
-        return SqlTemplate.forQuery(client, NOTES).mapTo(SessionStore::note).execute(params)
-          .compose(notes -> SqlTemplate.forQuery(client, FILES).mapTo(SessionStore::file).execute(params)
-            .compose(files -> SqlTemplate.forQuery(client, ATTENDANCE).mapTo(SessionStore::presence).execute(params)
+        return Sql.query(client, NOTES).mapTo(SessionStore::note).execute(params)
+          .compose(notes -> Sql.query(client, FILES).mapTo(SessionStore::file).execute(params)
+            .compose(files -> Sql.query(client, ATTENDANCE).mapTo(SessionStore::presence).execute(params)
               .map(attendance -> session(session, Rows.toList(notes), Rows.toList(files), Rows.toList(attendance)))));
       });
   }
@@ -205,7 +205,7 @@ final class SessionStore {
     if (rows.isEmpty()) {
       return Future.succeededFuture(0);
     }
-    return SqlTemplate.forUpdate(connection, sql).executeBatch(rows).map(result -> {
+    return Sql.update(connection, sql).executeBatch(rows).map(result -> {
       int added = 0;
       for (SqlResult<Void> each = result; each != null; each = each.next()) {
         added += each.rowCount();
@@ -219,7 +219,7 @@ final class SessionStore {
       throw DomainException.conflict("the booking was cancelled; its session cannot change");
     }
     Map<String, Object> params = Map.of("id", parties.sessionId(), "status", to.wire(), "from", to.reachableFrom());
-    return SqlTemplate.forUpdate(connection, CHANGE_STATUS).execute(params).compose(changed -> {
+    return Sql.update(connection, CHANGE_STATUS).execute(params).compose(changed -> {
       if (changed.rowCount() == 0) {
         return requireAlready(connection, parties.sessionId(), to).map(Moved.NOTHING);
       }
@@ -231,7 +231,7 @@ final class SessionStore {
 
   /** Nothing moved: fine when the session already is where it was sent, 409 when that would be backwards. */
   private static Future<Void> requireAlready(SqlClient connection, UUID sessionId, SessionStatus to) {
-    return SqlTemplate.forQuery(connection, STATUS).mapTo(row -> row.getString("status"))
+    return Sql.query(connection, STATUS).mapTo(row -> row.getString("status"))
       .execute(Map.of("id", sessionId))
       .map(current -> {
         String status = current.iterator().next();

@@ -4,12 +4,12 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.events.Event;
 import red.sessions.vyoma.events.EventPage;
 import red.sessions.vyoma.events.EventType;
 import red.sessions.vyoma.platform.RetryPolicy;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -139,7 +139,7 @@ final class DeliveryStore {
    * connection ({@link red.sessions.vyoma.events.OutboxFollower}).
    */
   Future<Void> queue(SqlConnection connection, EventPage page) {
-    return SqlTemplate.forUpdate(connection, FAN_OUT).execute(fanOutParams(page)).mapEmpty();
+    return Sql.update(connection, FAN_OUT).execute(fanOutParams(page)).mapEmpty();
   }
 
   private static Map<String, Object> fanOutParams(EventPage page) {
@@ -153,7 +153,7 @@ final class DeliveryStore {
   }
 
   Future<List<Claimed>> claim(int max, long leaseSeconds) {
-    return SqlTemplate.forUpdate(pool, CLAIM).mapTo(Claimed::of).execute(Map.of("max", max, "lease_seconds", leaseSeconds))
+    return Sql.update(pool, CLAIM).mapTo(Claimed::of).execute(Map.of("max", max, "lease_seconds", leaseSeconds))
       .map(Rows::toList);
   }
 
@@ -171,7 +171,7 @@ final class DeliveryStore {
     params.put("gap_ms", retries.gapMs(claimed.attempt(), jitter));
     params.put("reason", Outcome.GONE.equals(outcome.outcome()) ? "the receiver answered 410 Gone"
       : "no delivery succeeded for " + retries.forMs() / 3_600_000 + " hours");
-    return SqlTemplate.forUpdate(pool, RECORD).execute(params).mapEmpty();
+    return Sql.update(pool, RECORD).execute(params).mapEmpty();
   }
 
   /** How many deliveries are due and not claimed. */

@@ -2,11 +2,11 @@ package red.sessions.vyoma.webhooks;
 
 import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
-import io.vertx.sqlclient.templates.SqlTemplate;
 import red.sessions.vyoma.bus.DomainException;
 import red.sessions.vyoma.events.Outbox;
 import red.sessions.vyoma.kernel.Page;
 import red.sessions.vyoma.platform.Rows;
+import red.sessions.vyoma.platform.Sql;
 
 import java.util.HashMap;
 import java.util.List;
@@ -79,17 +79,17 @@ final class WebhookStore {
     params.put("events", input.events().toArray(String[]::new));
     params.put("description", input.description());
     params.put("secret", secret);
-    return SqlTemplate.forUpdate(pool, INSERT).mapTo(Webhook::of).execute(params)
+    return Sql.update(pool, INSERT).mapTo(Webhook::of).execute(params)
       .map(rows -> new Webhook.WithSecret(rows.iterator().next(), secret));
   }
 
   Future<List<Webhook>> list(Page page) {
-    return SqlTemplate.forQuery(pool, LIST).mapTo(Webhook::of)
+    return Sql.query(pool, LIST).mapTo(Webhook::of)
       .execute(page.params()).map(Rows::toList);
   }
 
   Future<Webhook> find(UUID id) {
-    return SqlTemplate.forQuery(pool, FIND).mapTo(Webhook::of).execute(Map.of("id", id))
+    return Sql.query(pool, FIND).mapTo(Webhook::of).execute(Map.of("id", id))
       .map(rows -> Rows.first(rows).orElseThrow(() -> notFound(id)));
   }
 
@@ -100,12 +100,12 @@ final class WebhookStore {
     params.put("events", change.events() == null ? null : change.events().toArray(String[]::new));
     params.put("description", change.description());
     params.put("active", change.active());
-    return SqlTemplate.forUpdate(pool, UPDATE).mapTo(Webhook::of).execute(params)
+    return Sql.update(pool, UPDATE).mapTo(Webhook::of).execute(params)
       .map(rows -> Rows.first(rows).orElseThrow(() -> notFound(id)));
   }
 
   Future<Void> delete(UUID id) {
-    return SqlTemplate.forUpdate(pool, DELETE).execute(Map.of("id", id)).map(deleted -> {
+    return Sql.update(pool, DELETE).execute(Map.of("id", id)).map(deleted -> {
       if (deleted.rowCount() == 0) {
         throw notFound(id);
       }
@@ -122,14 +122,14 @@ final class WebhookStore {
       throw DomainException.conflict("the webhook is not active; only an active webhook is pinged");
     }
     return pool.withTransaction(connection -> Outbox.ping(connection, webhook.id(), WebhookJson.webhook(webhook))
-      .compose(eventId -> SqlTemplate.forUpdate(connection, QUEUE_PING)
+      .compose(eventId -> Sql.update(connection, QUEUE_PING)
         .execute(Map.of("webhook_id", webhook.id(), "event_id", eventId)))
       .mapEmpty());
   }
 
   Future<Webhook.WithSecret> rotateSecret(UUID id) {
     String secret = WebhookSignature.newSecret();
-    return SqlTemplate.forUpdate(pool, ROTATE).mapTo(Webhook::of).execute(Map.of("id", id, "secret", secret))
+    return Sql.update(pool, ROTATE).mapTo(Webhook::of).execute(Map.of("id", id, "secret", secret))
       .map(rows -> new Webhook.WithSecret(Rows.first(rows).orElseThrow(() -> notFound(id)), secret));
   }
 
@@ -137,13 +137,13 @@ final class WebhookStore {
     Map<String, Object> params = page.params();
     params.put("id", id);
     params.put("status", status);
-    return SqlTemplate.forQuery(pool, DELIVERIES).mapTo(Delivery::of).execute(params).map(Rows::toList);
+    return Sql.query(pool, DELIVERIES).mapTo(Delivery::of).execute(params).map(Rows::toList);
   }
 
   Future<Delivery> redeliver(UUID id, UUID deliveryId) {
     Map<String, Object> params = Map.of("id", id, "delivery_id", deliveryId);
-    return SqlTemplate.forUpdate(pool, REDELIVER).execute(params)
-      .compose(updated -> SqlTemplate.forQuery(pool, DELIVERY).mapTo(Delivery::of).execute(params)
+    return Sql.update(pool, REDELIVER).execute(params)
+      .compose(updated -> Sql.query(pool, DELIVERY).mapTo(Delivery::of).execute(params)
         .map(rows -> {
           Delivery delivery = Rows.first(rows).orElseThrow(() -> DomainException.notFound(
             "webhook " + id + " has no delivery " + deliveryId));
