@@ -197,9 +197,9 @@ final class BookingStore {
    *
    * <p>In two round trips (Pipelined.readThenWrite): BEGIN, the key's claim, the parties' locks, the teacher's
    * calendar and the package a lesson would come from (locked); judged here; then the booking, its ledger entry,
-   * the package's and the booking's events (one statement), the key's booking, and COMMIT. Nothing written is read back: the
-   * booking's id is chosen here, its row is the {@link Booking} made here (at the transaction's time, read with
-   * the locks), and the package's state after the lesson is known from the locked row.
+   * the package's and the booking's events (one statement), the key's booking, and COMMIT. Nothing written is read
+   * back: the booking's id is chosen here, its row is the {@link Booking} made here (at the transaction's time, read
+   * with the locks), and the package's state after the lesson is known from the locked row.
    */
   Future<CreatedBooking> create(NewBooking booking, String callerId, String idempotencyKey) {
     Map<String, Object> key = key(callerId, idempotencyKey, booking.fingerprint());
