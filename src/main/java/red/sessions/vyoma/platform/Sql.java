@@ -19,9 +19,10 @@ import java.util.stream.Collector;
  * A statement with named parameters ({@code #{name}}), as vertx-sql-client-templates' {@code SqlTemplate} runs
  * it, but with its text parsed once per statement instead of each time one is made: {@code SqlTemplate.forQuery}
  * and {@code forUpdate} scan the text with a regular expression on every call, which the longest statements (a
- * booking's, a webhook delivery's record) paid on every request, for a seventh of the server's time under
- * bookings. The parse is the library's own, so a statement means exactly what it meant with {@code SqlTemplate};
- * statements are the stores' constants, so what is kept stays as small as they are.
+ * webhook delivery's record, a package's read) paid on every request: a seventh of the server's CPU samples under
+ * bookings. The parse is the library's own, so a statement means exactly what it meant with {@code SqlTemplate}.
+ * Each distinct text is kept for good, so a template must be one of a fixed set (a store's constants, or statements
+ * made from them), never text built from a request's values.
  *
  * @param <R> what the statement answers: its rows, as rows or mapped, or for an update only its counts
  */
