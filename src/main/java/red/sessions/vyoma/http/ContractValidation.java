@@ -53,6 +53,7 @@ public final class ContractValidation {
   private static final Pattern ROUTE_PARAMETER = Pattern.compile(":([A-Za-z_][A-Za-z0-9_]*)");
   private static final ParameterTransformer FORM = new FormTransformer();
   private static final ParameterTransformer SIMPLE = new SimpleTransformer();
+  private static final Set<String> DESCRIPTIVE = Set.of("description", "example", "examples", "title");
 
   private final Map<String, OperationCheck> operations;
 
@@ -94,7 +95,7 @@ public final class ContractValidation {
     if (json == null || json.getSchema() == null) {
       throw new IllegalStateException("the server only takes JSON request bodies; openapi.yaml names " + body.getContent().keySet());
     }
-    return new BodyCheck(body.isRequired(), schemas.validator(json.getSchema()));
+    return new BodyCheck(body.isRequired(), schemas.validator(json.getSchema()), PlainObject.of(json.getSchema()));
   }
 
   /**
@@ -219,38 +220,64 @@ public final class ContractValidation {
   }
 
   /**
-   * A parameter's schema that is only a string of some length, or a UUID: the ids and names most requests
-   * carry. The schema validator builds a result for every value it judges, which the busiest reads paid on each
-   * request; a value this rule takes is valid by the schema, and any other value still goes to the validator,
-   * which judges it and words the 400. Any other keyword (a pattern, an enum, a reference) leaves the schema to
-   * the validator alone.
+   * A schema simple enough to judge without the validator: a string of some length, a UUID or a string matching a
+   * pattern ({@link PlainString}), or an object of such properties ({@link PlainObject}): the ids, names and times
+   * most requests carry, and the bodies of a booking, a move, a slot, a session and a meeting. The schema validator interprets its schema and builds a result for every value it judges,
+   * compiling a pattern each time, which the busiest requests paid on each call. A value a plain rule takes is valid
+   * by the schema; any other value still goes to the validator, which judges it and words the 400. Any other keyword
+   * (an enum, a number, an array, a combinator, another format) leaves the schema to the validator alone.
+   */
+  sealed interface Plain permits PlainString, PlainObject {
+
+    /** Whether the value is valid by the schema; false when it is not, or when the validator is to say. */
+    boolean takes(Object value);
+
+    static Optional<? extends Plain> of(JsonSchema schema) {
+      Object type = schema.get("type");
+      return "string".equals(type) ? PlainString.of(schema) : "object".equals(type) ? PlainObject.of(schema) : Optional.empty();
+    }
+  }
+
+  /** The keywords of a schema that constrain a value: not its annotations, descriptions and examples. */
+  private static Set<String> keywords(JsonSchema schema) {
+    return schema.fieldNames().stream()
+      .filter(JsonSchema.EXCLUDE_ANNOTATIONS).filter(keyword -> !DESCRIPTIVE.contains(keyword))
+      .collect(Collectors.toSet());
+  }
+
+  /**
+   * A string of some length, a UUID, or one matching a pattern (found in it, as the validator does).
    *
    * @param minLength the fewest characters (Unicode code points, as JSON Schema counts them)
    * @param maxLength the most characters
    * @param uuid      whether the value must be a UUID ({@code format: uuid}); only its lowercase form is taken here
+   * @param pattern   what the value must match, or null
    */
-  record PlainString(int minLength, int maxLength, boolean uuid) {
-
-    private static final Set<String> DESCRIPTIVE = Set.of("description", "example", "examples", "title");
+  record PlainString(int minLength, int maxLength, boolean uuid, Pattern pattern) implements Plain {
 
     static Optional<PlainString> of(JsonSchema schema) {
-      Set<String> keywords = schema.fieldNames().stream()
-        .filter(JsonSchema.EXCLUDE_ANNOTATIONS).filter(keyword -> !DESCRIPTIVE.contains(keyword))
-        .collect(Collectors.toSet());
-      if (!"string".equals(schema.get("type")) || !Set.of("type", "minLength", "maxLength", "format").containsAll(keywords)) {
+      if (!"string".equals(schema.get("type"))
+        || !Set.of("type", "minLength", "maxLength", "format", "pattern").containsAll(keywords(schema))) {
         return Optional.empty();
       }
       Object format = schema.get("format");
       if (format != null && !"uuid".equals(format)) {
         return Optional.empty();
       }
+      String pattern = schema.get("pattern");
       return Optional.of(new PlainString(schema.<Number>get("minLength", 0).intValue(),
-        schema.<Number>get("maxLength", Integer.MAX_VALUE).intValue(), format != null));
+        schema.<Number>get("maxLength", Integer.MAX_VALUE).intValue(), format != null,
+        pattern == null ? null : Pattern.compile(pattern)));
     }
 
-    boolean takes(String value) {
-      int length = value.codePointCount(0, value.length());
-      return length >= minLength && length <= maxLength && (!uuid || lowercaseUuid(value));
+    @Override
+    public boolean takes(Object value) {
+      if (!(value instanceof String text)) {
+        return false;
+      }
+      int length = text.codePointCount(0, text.length());
+      return length >= minLength && length <= maxLength && (!uuid || lowercaseUuid(text))
+        && (pattern == null || pattern.matcher(text).find());
     }
 
     private static boolean lowercaseUuid(String value) {
@@ -268,13 +295,73 @@ public final class ContractValidation {
     }
   }
 
-  private record BodyCheck(boolean required, Validator schema) {
+  /**
+   * An object whose properties are plain strings (or plain objects), some required; other properties allowed, or
+   * not ({@code additionalProperties: false}).
+   *
+   * @param properties the rule of each property the schema names
+   * @param required   the properties it must have
+   * @param closed     whether a property the schema does not name is refused
+   */
+  record PlainObject(Map<String, Plain> properties, Set<String> required, boolean closed) implements Plain {
+
+    static Optional<PlainObject> of(JsonSchema schema) {
+      if (!"object".equals(schema.get("type"))
+        || !Set.of("type", "properties", "required", "additionalProperties").containsAll(keywords(schema))) {
+        return Optional.empty();
+      }
+      Object additional = schema.get("additionalProperties");
+      if (additional != null && !Boolean.FALSE.equals(additional)) {
+        return Optional.empty();
+      }
+      Map<String, Plain> properties = new HashMap<>();
+      JsonObject named = schema.get("properties", new JsonObject());
+      for (String name : named.fieldNames()) {
+        if (!(named.getValue(name) instanceof JsonObject property)) {
+          return Optional.empty();
+        }
+        Optional<? extends Plain> rule = Plain.of(JsonSchema.of(property));
+        if (rule.isEmpty()) {
+          return Optional.empty();
+        }
+        properties.put(name, rule.get());
+      }
+      JsonArray required = schema.get("required", new JsonArray());
+      return Optional.of(new PlainObject(Map.copyOf(properties),
+        required.stream().map(String.class::cast).collect(Collectors.toUnmodifiableSet()), additional != null));
+    }
+
+    @Override
+    public boolean takes(Object value) {
+      if (!(value instanceof JsonObject object)) {
+        return false;
+      }
+      for (String name : required) {
+        if (!object.containsKey(name)) {
+          return false;
+        }
+      }
+      for (Map.Entry<String, Object> property : object) {
+        Plain rule = properties.get(property.getKey());
+        if (rule == null ? closed : !rule.takes(property.getValue())) {
+          return false;
+        }
+      }
+      return true;
+    }
+  }
+
+  /** @param plain the schema as a plain object's rule, when it is one ({@link PlainObject}) */
+  private record BodyCheck(boolean required, Validator schema, Optional<PlainObject> plain) {
 
     void check(JsonObject body) {
       if (body == null) {
         if (required) {
           throw new HttpException(400, "The related request does not contain the required body.");
         }
+        return;
+      }
+      if (plain.isPresent() && plain.get().takes(body)) {
         return;
       }
       OutputUnit result = schema.validate(body);
