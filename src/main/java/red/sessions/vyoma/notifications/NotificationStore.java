@@ -7,6 +7,7 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import red.sessions.vyoma.events.EventPage;
+import red.sessions.vyoma.platform.Batched;
 import red.sessions.vyoma.platform.RetryPolicy;
 import red.sessions.vyoma.platform.Rows;
 import red.sessions.vyoma.platform.Sql;
@@ -30,6 +31,9 @@ import java.util.stream.Collectors;
  * preferences.
  */
 final class NotificationStore {
+
+  /** The most attempts one statement records. */
+  private static final int RECORDS_PER_STATEMENT = 100;
 
   static final String FAN_OUT_FROM = "SELECT txid::text AS txid, position FROM notification_fanout FOR UPDATE SKIP LOCKED";
 
@@ -82,20 +86,23 @@ final class NotificationStore {
       LEFT JOIN profile_contacts o ON o.user_id = CASE WHEN c.recipient = e.data->>'student_id'
                                                        THEN e.data->>'teacher_id' ELSE e.data->>'student_id' END""";
 
-  // Only the attempt that was claimed moves the row, and only while it is still scheduled (a reminder cancelled
-  // meanwhile stays cancelled). A retry that would come after the retry window has failed instead.
+  // A batch of attempts (Batched), each moving its row only if it is the attempt that was claimed and the row is still
+  // scheduled (a reminder cancelled meanwhile stays cancelled). A retry that would come after the retry window has
+  // failed instead.
   private static final String RECORD = """
-    UPDATE notifications
-       SET status = CASE WHEN #{outcome} <> 'retry' THEN #{outcome}
-                         WHEN due_at + #{retry_for_ms} * interval '1 millisecond' > now() + #{gap_ms} * interval '1 millisecond'
+    UPDATE notifications n
+       SET status = CASE WHEN r.outcome <> 'retry' THEN r.outcome
+                         WHEN n.due_at + #{retry_for_ms} * interval '1 millisecond' > now() + r.gap_ms * interval '1 millisecond'
                          THEN 'scheduled' ELSE 'failed' END,
-           next_attempt_at = CASE WHEN #{outcome} = 'retry'
-                                   AND due_at + #{retry_for_ms} * interval '1 millisecond' > now() + #{gap_ms} * interval '1 millisecond'
-                                  THEN now() + #{gap_ms} * interval '1 millisecond' END,
-           sent_at = CASE WHEN #{outcome} = 'sent' THEN now() END,
-           error = #{error}
-     WHERE id = #{id} AND attempts = #{attempt} AND status = 'scheduled'
-    RETURNING status""";
+           next_attempt_at = CASE WHEN r.outcome = 'retry'
+                                   AND n.due_at + #{retry_for_ms} * interval '1 millisecond' > now() + r.gap_ms * interval '1 millisecond'
+                                  THEN now() + r.gap_ms * interval '1 millisecond' END,
+           sent_at = CASE WHEN r.outcome = 'sent' THEN now() END,
+           error = r.error
+      FROM unnest(#{ids}::uuid[], #{attempts}::int[], #{outcomes}::text[], #{errors}::text[], #{gaps_ms}::bigint[])
+             AS r (id, attempt, outcome, error, gap_ms)
+     WHERE n.id = r.id AND n.attempts = r.attempt AND n.status = 'scheduled'
+    RETURNING n.id, n.attempts, n.status""";
 
   private static final String NEXT_DUE = """
     SELECT (extract(epoch FROM min(next_attempt_at) - now()) * 1000)::bigint AS wait_ms
@@ -158,6 +165,7 @@ final class NotificationStore {
 
   private final Pool pool;
   private final RetryPolicy retries;
+  private final Batched<Attempt, Optional<String>> records = new Batched<>(RECORDS_PER_STATEMENT, this::record);
 
   NotificationStore(Pool pool, RetryPolicy retries) {
     this.pool = pool;
@@ -262,14 +270,32 @@ final class NotificationStore {
 
   /** Records the attempt; answers the notification's status after it (empty when it was no longer this attempt's). */
   Future<Optional<String>> record(Claimed claimed, Outcome outcome, double jitter) {
+    return records.add(new Attempt(new Which(claimed.id(), claimed.attempt()), outcome,
+      retries.gapMs(claimed.attempt(), jitter)));
+  }
+
+  /** Which attempt of which notification. */
+  private record Which(UUID id, int attempt) {
+  }
+
+  /** An attempt to record: what it came to, and the gap before a retry. */
+  private record Attempt(Which which, Outcome outcome, long gapMs) {
+  }
+
+  /** Records a batch of attempts in one statement; each attempt's answer as {@link #record}'s. */
+  private Future<List<Optional<String>>> record(List<Attempt> attempts) {
     Map<String, Object> params = new HashMap<>();
-    params.put("id", claimed.id());
-    params.put("attempt", claimed.attempt());
-    params.put("outcome", outcome.outcome());
-    params.put("error", outcome.error());
+    params.put("ids", attempts.stream().map(a -> a.which().id()).toArray(UUID[]::new));
+    params.put("attempts", attempts.stream().map(a -> a.which().attempt()).toArray(Integer[]::new));
+    params.put("outcomes", attempts.stream().map(a -> a.outcome().outcome()).toArray(String[]::new));
+    params.put("errors", attempts.stream().map(a -> a.outcome().error()).toArray(String[]::new));
+    params.put("gaps_ms", attempts.stream().map(Attempt::gapMs).toArray(Long[]::new));
     params.put("retry_for_ms", retries.forMs());
-    params.put("gap_ms", retries.gapMs(claimed.attempt(), jitter));
-    return Sql.update(pool, RECORD).mapTo(row -> row.getString("status")).execute(params).map(Rows::first);
+    return Sql.query(pool, RECORD).execute(params).map(rows -> {
+      Map<Which, String> moved = new HashMap<>();
+      rows.forEach(row -> moved.put(new Which(row.getUUID("id"), row.getInteger("attempts")), row.getString("status")));
+      return attempts.stream().map(attempt -> Optional.ofNullable(moved.get(attempt.which()))).toList();
+    });
   }
 
   /** How long until the next scheduled notification is due (0 or less: due now), or null when none is. */
