@@ -7,12 +7,14 @@ import io.vertx.sqlclient.SqlConnection;
 import red.sessions.vyoma.events.Event;
 import red.sessions.vyoma.events.EventPage;
 import red.sessions.vyoma.events.EventType;
+import red.sessions.vyoma.platform.Batched;
 import red.sessions.vyoma.platform.RetryPolicy;
 import red.sessions.vyoma.platform.Rows;
 import red.sessions.vyoma.platform.Sql;
 
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,6 +28,9 @@ import java.util.UUID;
  * only.
  */
 final class DeliveryStore {
+
+  /** The most attempts one statement records. */
+  private static final int RECORDS_PER_STATEMENT = 100;
 
   /** A pattern matches {@code *}, the event's own name, or the event's family ({@code booking.*}). */
   private static final String MATCHES = """
@@ -66,35 +71,45 @@ final class DeliveryStore {
               CASE WHEN w.previous_secret_expires_at > now() THEN w.previous_secret END AS previous_secret,
               e.id, e.type, e.created_at, e.sequence, e.subject, e.users, e.data, e.txid::text AS txid, e.position""";
 
-  // The attempt is logged whatever happens (unless its webhook was deleted meanwhile); the delivery moves only
-  // if this is still its latest attempt. A retry that would come after the retry window has failed instead. A
-  // delivery that failed for good turns its webhook off when the receiver is gone (410) or has taken no delivery for
-  // the whole window (this attempt, not yet visible to the statement, took none either). One statement, so the
-  // attempt, the delivery and the webhook move together without a transaction around them.
+  // A batch of attempts (Batched). Each is logged whatever happens (unless its webhook was deleted meanwhile); a
+  // delivery moves only if this is still its latest attempt. A retry that would come after the retry window has
+  // failed instead. A delivery that failed for good turns its webhook off when the receiver is gone (410) or has taken
+  // no delivery for the whole window: none logged before, and none in this batch (the statement does not see the
+  // attempts it logs). One statement, so the attempts, the deliveries and the webhooks move together without a
+  // transaction around them.
   private static final String RECORD = """
-    WITH logged AS (
+    WITH r AS (
+      SELECT * FROM unnest(#{ids}::uuid[], #{attempts}::int[], #{attempted_at}::timestamptz[], #{status_codes}::int[],
+                           #{errors}::text[], #{durations_ms}::int[], #{outcomes}::text[], #{gaps_ms}::bigint[])
+        AS r (id, attempt, attempted_at, status_code, error, duration_ms, outcome, gap_ms)),
+    logged AS (
       INSERT INTO webhook_attempts (delivery_id, attempt, attempted_at, status_code, error, duration_ms)
-      SELECT id, #{attempt}, #{attempted_at}, #{status_code}, #{error}, #{duration_ms}
-        FROM webhook_deliveries WHERE id = #{id}),
+      SELECT d.id, r.attempt, r.attempted_at, r.status_code, r.error, r.duration_ms
+        FROM r JOIN webhook_deliveries d ON d.id = r.id),
     decided AS (
-      SELECT id, webhook_id,
-             CASE WHEN #{outcome} = 'delivered' THEN 'delivered'
-                  WHEN #{outcome} = 'retry'
-                   AND retry_from + #{retry_for_ms} * interval '1 millisecond' > now() + #{gap_ms} * interval '1 millisecond'
+      SELECT d.id, d.webhook_id, r.outcome, r.gap_ms,
+             CASE WHEN r.outcome = 'delivered' THEN 'delivered'
+                  WHEN r.outcome = 'retry'
+                   AND d.retry_from + #{retry_for_ms} * interval '1 millisecond' > now() + r.gap_ms * interval '1 millisecond'
                   THEN 'pending'
                   ELSE 'failed' END AS status
-        FROM webhook_deliveries WHERE id = #{id} AND attempts = #{attempt}),
+        FROM r JOIN webhook_deliveries d ON d.id = r.id AND d.attempts = r.attempt),
     deactivated AS (
-      UPDATE webhooks w SET active = false, deactivated_reason = #{reason}, updated_at = now()
+      UPDATE webhooks w
+         SET active = false, updated_at = now(),
+             deactivated_reason = CASE WHEN decided.outcome = 'gone' THEN #{gone} ELSE #{silent} END
         FROM decided
        WHERE w.id = decided.webhook_id AND decided.status = 'failed' AND w.active
-         AND (#{outcome} = 'gone' OR NOT EXISTS (
+         AND (decided.outcome = 'gone' OR NOT EXISTS (
                SELECT 1 FROM webhook_deliveries d JOIN webhook_attempts a ON a.delivery_id = d.id
                 WHERE d.webhook_id = w.id AND a.status_code BETWEEN 200 AND 299
-                  AND a.attempted_at > now() - #{retry_for_ms} * interval '1 millisecond')))
+                  AND a.attempted_at > now() - #{retry_for_ms} * interval '1 millisecond')
+             AND NOT EXISTS (
+               SELECT 1 FROM r JOIN webhook_deliveries d ON d.id = r.id
+                WHERE d.webhook_id = w.id AND r.status_code BETWEEN 200 AND 299)))
     UPDATE webhook_deliveries d
        SET status = decided.status,
-           next_attempt_at = CASE WHEN decided.status = 'pending' THEN now() + #{gap_ms} * interval '1 millisecond' END,
+           next_attempt_at = CASE WHEN decided.status = 'pending' THEN now() + decided.gap_ms * interval '1 millisecond' END,
            finished_at = CASE WHEN decided.status <> 'pending' THEN now() END
       FROM decided WHERE d.id = decided.id""";
 
@@ -128,6 +143,7 @@ final class DeliveryStore {
 
   private final Pool pool;
   private final RetryPolicy retries;
+  private final Batched<Attempt, Void> records = new Batched<>(RECORDS_PER_STATEMENT, this::record);
 
   DeliveryStore(Pool pool, RetryPolicy retries) {
     this.pool = pool;
@@ -159,19 +175,28 @@ final class DeliveryStore {
 
   /** Records the attempt; a delivery that failed for good may turn its webhook off. */
   Future<Void> record(Claimed claimed, Outcome outcome, double jitter) {
+    return records.add(new Attempt(claimed.deliveryId(), claimed.attempt(), outcome, retries.gapMs(claimed.attempt(), jitter)));
+  }
+
+  /** An attempt to record: the claimed attempt of a delivery, what it came to, the gap before a retry. */
+  private record Attempt(UUID deliveryId, int attempt, Outcome outcome, long gapMs) {
+  }
+
+  /** Records a batch of attempts in one statement. */
+  private Future<List<Void>> record(List<Attempt> attempts) {
     Map<String, Object> params = new HashMap<>();
-    params.put("id", claimed.deliveryId());
-    params.put("attempt", claimed.attempt());
-    params.put("attempted_at", outcome.attemptedAt());
-    params.put("status_code", outcome.statusCode());
-    params.put("error", outcome.error());
-    params.put("duration_ms", (int) outcome.durationMs());
-    params.put("outcome", outcome.outcome());
+    params.put("ids", attempts.stream().map(Attempt::deliveryId).toArray(UUID[]::new));
+    params.put("attempts", attempts.stream().map(Attempt::attempt).toArray(Integer[]::new));
+    params.put("attempted_at", attempts.stream().map(a -> a.outcome().attemptedAt()).toArray(OffsetDateTime[]::new));
+    params.put("status_codes", attempts.stream().map(a -> a.outcome().statusCode()).toArray(Integer[]::new));
+    params.put("errors", attempts.stream().map(a -> a.outcome().error()).toArray(String[]::new));
+    params.put("durations_ms", attempts.stream().map(a -> (int) a.outcome().durationMs()).toArray(Integer[]::new));
+    params.put("outcomes", attempts.stream().map(a -> a.outcome().outcome()).toArray(String[]::new));
+    params.put("gaps_ms", attempts.stream().map(Attempt::gapMs).toArray(Long[]::new));
     params.put("retry_for_ms", retries.forMs());
-    params.put("gap_ms", retries.gapMs(claimed.attempt(), jitter));
-    params.put("reason", Outcome.GONE.equals(outcome.outcome()) ? "the receiver answered 410 Gone"
-      : "no delivery succeeded for " + retries.forMs() / 3_600_000 + " hours");
-    return Sql.update(pool, RECORD).execute(params).mapEmpty();
+    params.put("gone", "the receiver answered 410 Gone");
+    params.put("silent", "no delivery succeeded for " + retries.forMs() / 3_600_000 + " hours");
+    return Sql.update(pool, RECORD).execute(params).map(done -> Collections.nCopies(attempts.size(), null));
   }
 
   /** How many deliveries are due and not claimed. */
