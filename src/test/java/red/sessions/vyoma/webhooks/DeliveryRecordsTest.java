@@ -86,6 +86,11 @@ class DeliveryRecordsTest extends ServerTest {
     assertEquals(4L, pool.preparedQuery("SELECT count(*) FROM webhook_attempts WHERE delivery_id = ANY($1)")
       .execute(Tuple.of(new UUID[] {alone, took, lastTry, refused})).await().iterator().next().getLong(0),
       "every attempt logged once");
+    // The pings, and with them their deliveries and attempts.
+    UUID[] webhooks = {first, taking, silent};
+    pool.preparedQuery("DELETE FROM events WHERE id IN (SELECT event_id FROM webhook_deliveries WHERE webhook_id = ANY($1))")
+      .execute(Tuple.of(webhooks)).await();
+    pool.preparedQuery("DELETE FROM webhooks WHERE id = ANY($1)").execute(Tuple.of(webhooks)).await();
   }
 
   private static UUID webhook() {
