@@ -2,18 +2,13 @@ package red.sessions.vyoma.notifications;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import red.sessions.vyoma.events.EventType;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import red.sessions.vyoma.platform.RetryPolicy;
 import red.sessions.vyoma.support.ServerTest;
-import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.SharedPool;
 
 import java.time.OffsetDateTime;
 import java.util.List;
@@ -32,19 +27,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class NotificationRecordsTest extends ServerTest {
 
-  private static Vertx vertx;
-  private static Pool pool;
-
-  @BeforeAll
-  static void aPool() {
-    vertx = Vertx.vertx();
-    pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(TestServer.sharedDatabaseUrl())).using(vertx).build();
-  }
-
-  @AfterAll
-  static void close() {
-    vertx.close().await();
-  }
+  @RegisterExtension
+  static final SharedPool DATABASE = new SharedPool();
+  private static final Pool pool = DATABASE.pool();
 
   @Test
   void eachAttemptOfABatchGetsItsOwnStatusAndAnOvertakenOneMovesNothing() throws Exception {
@@ -54,7 +39,7 @@ class NotificationRecordsTest extends ServerTest {
     UUID overtaken = notification(2);
     NotificationStore store = new NotificationStore(pool, new RetryPolicy(30_000, 72 * 3_600_000L));
 
-    Context context = vertx.getOrCreateContext();
+    Context context = DATABASE.vertx().getOrCreateContext();
     CompletableFuture<List<Future<Optional<String>>>> recorded = new CompletableFuture<>();
     context.runOnContext(v -> recorded.complete(List.of(
       // The first goes out alone; the three after it wait for it and go out together.
@@ -69,17 +54,14 @@ class NotificationRecordsTest extends ServerTest {
     assertEquals("sent", status(sent));
     assertEquals("scheduled", status(retried));
     assertEquals("scheduled", status(overtaken), "moved only by the attempt that holds it");
-    // Left scheduled, they would come due for the next test's server on this database.
+    // Left scheduled, they would come due for the next test's server on this DATABASE.
     pool.preparedQuery("DELETE FROM events WHERE id IN (SELECT event_id FROM notifications WHERE id = ANY($1))")
       .execute(Tuple.of(new UUID[] {alone, sent, retried, overtaken})).await();
   }
 
   /** A booking's request email to a user of its own, claimed (its attempts counted, its lease running). */
   private static UUID notification(int attempts) {
-    UUID event = UUID.randomUUID();
-    pool.preparedQuery("INSERT INTO events (id, type, subject_id, subject, sequence, users, data) "
-        + "VALUES ($1, $2, $1, '{}', 1, '{}', '{}')")
-      .execute(Tuple.of(event, EventType.PING.wire())).await();
+    UUID event = DATABASE.ping();
     UUID id = UUID.randomUUID();
     pool.preparedQuery("INSERT INTO notifications (id, event_id, booking_id, recipient, kind, lesson_start, due_at, status, "
         + "attempts, next_attempt_at) VALUES ($1, $2, $3, $4, 'booking_requested', now() + interval '1 day', now(), "

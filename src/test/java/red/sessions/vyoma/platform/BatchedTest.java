@@ -55,16 +55,12 @@ class BatchedTest {
     List<Future<Integer>> answers = onContext(context, () -> IntStream.range(0, 6).mapToObj(batched::add).toList());
 
     assertEquals(List.of(List.of(0)), onContext(context, () -> List.copyOf(statements.sent)), "the first goes alone, at once");
-    onContext(context, () -> {
-      statements.answer(0);
-      return null;
-    });
+    run(context, () -> statements.answer(0));
     assertEquals(List.of(List.of(0), List.of(1, 2, 3)), onContext(context, () -> List.copyOf(statements.sent)),
       "the next three together, no more than max");
-    onContext(context, () -> {
+    run(context, () -> {
       statements.answer(1);
       statements.answer(2);
-      return null;
     });
     assertEquals(List.of(List.of(0), List.of(1, 2, 3), List.of(4, 5)), onContext(context, () -> List.copyOf(statements.sent)));
     for (int i = 0; i < 6; i++) {
@@ -78,10 +74,9 @@ class BatchedTest {
     Batched<Integer, Integer> batched = new Batched<>(10, statements::write);
     Context context = vertx.getOrCreateContext();
     List<Future<Integer>> answers = onContext(context, () -> IntStream.range(0, 3).mapToObj(batched::add).toList());
-    onContext(context, () -> {
+    run(context, () -> {
       statements.answer(0);
       statements.answers.get(1).fail(new IllegalStateException("the database went away"));
-      return null;
     });
     assertEquals(0, answers.get(0).await(5, TimeUnit.SECONDS));
     for (Future<Integer> failed : answers.subList(1, 3)) {
@@ -89,10 +84,7 @@ class BatchedTest {
         .getMessage());
     }
     Future<Integer> later = onContext(context, () -> batched.add(7));
-    onContext(context, () -> {
-      statements.answer(2);
-      return null;
-    });
+    run(context, () -> statements.answer(2));
     assertEquals(14, later.await(5, TimeUnit.SECONDS));
   }
 
@@ -116,6 +108,13 @@ class BatchedTest {
     Throwable cause = onContext(vertx.getOrCreateContext(), () -> batched.add(1)).transform(Future::succeededFuture)
       .await(5, TimeUnit.SECONDS).cause();
     assertTrue(cause instanceof IllegalStateException && cause.getMessage().contains("1 writes"), String.valueOf(cause));
+  }
+
+  private static void run(Context context, Runnable action) throws Exception {
+    onContext(context, () -> {
+      action.run();
+      return null;
+    });
   }
 
   /** Runs the action on the context and answers what it made. */

@@ -2,19 +2,14 @@ package red.sessions.vyoma.webhooks;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgBuilder;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import red.sessions.vyoma.events.EventType;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import red.sessions.vyoma.platform.RetryPolicy;
 import red.sessions.vyoma.support.ServerTest;
-import red.sessions.vyoma.support.TestServer;
+import red.sessions.vyoma.support.SharedPool;
 
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -39,19 +34,9 @@ class DeliveryRecordsTest extends ServerTest {
 
   private static final RetryPolicy RETRIES = new RetryPolicy(30_000, 72 * 3_600_000L);
 
-  private static Vertx vertx;
-  private static Pool pool;
-
-  @BeforeAll
-  static void aPool() {
-    vertx = Vertx.vertx();
-    pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(TestServer.sharedDatabaseUrl())).using(vertx).build();
-  }
-
-  @AfterAll
-  static void close() {
-    vertx.close().await();
-  }
+  @RegisterExtension
+  static final SharedPool DATABASE = new SharedPool();
+  private static final Pool pool = DATABASE.pool();
 
   @Test
   void aFinalFailureBatchedWithADeliveryOfTheSameWebhookLeavesItOnAndOneWithoutTurnsItOff() throws Exception {
@@ -64,7 +49,7 @@ class DeliveryRecordsTest extends ServerTest {
     UUID refused = delivery(silent, true);
     DeliveryStore store = new DeliveryStore(pool, RETRIES);
 
-    Context context = vertx.getOrCreateContext();
+    Context context = DATABASE.vertx().getOrCreateContext();
     CompletableFuture<List<Future<Void>>> sent = new CompletableFuture<>();
     context.runOnContext(v -> sent.complete(List.of(
       // The first goes out alone; the three after it wait for it and go out together.
@@ -100,10 +85,7 @@ class DeliveryRecordsTest extends ServerTest {
 
   /** A ping's delivery to the webhook, claimed (its first attempt under a lease), its retries begun long ago or now. */
   private static UUID delivery(UUID webhook, boolean windowOver) {
-    UUID event = UUID.randomUUID();
-    pool.preparedQuery("INSERT INTO events (id, type, subject_id, subject, sequence, users, data) "
-        + "VALUES ($1, $2, $1, '{}', 1, '{}', '{}')")
-      .execute(Tuple.of(event, EventType.PING.wire())).await();
+    UUID event = DATABASE.ping();
     return pool.preparedQuery("INSERT INTO webhook_deliveries (webhook_id, event_id, attempts, next_attempt_at, retry_from) "
         + "VALUES ($1, $2, 1, now() + interval '1 hour', now() - CASE WHEN $3 THEN interval '73 hours' ELSE interval '0' END) "
         + "RETURNING id")
