@@ -222,10 +222,11 @@ public final class ContractValidation {
   /**
    * A schema simple enough to judge without the validator: a string of some length, a UUID or a string matching a
    * pattern ({@link PlainString}), or an object of such properties ({@link PlainObject}): the ids, names and times
-   * most requests carry, and the bodies of a booking, a move, a slot, a session and a meeting. The schema validator interprets its schema and builds a result for every value it judges,
-   * compiling a pattern each time, which the busiest requests paid on each call. A value a plain rule takes is valid
-   * by the schema; any other value still goes to the validator, which judges it and words the 400. Any other keyword
-   * (an enum, a number, an array, a combinator, another format) leaves the schema to the validator alone.
+   * most requests carry, and the bodies of a booking, a move, a slot, a session and a meeting. The schema validator
+   * interprets its schema and builds a result for every value it judges, compiling a pattern each time, which the
+   * busiest requests paid on each call. A value a plain rule takes is valid by the schema; any other value still goes
+   * to the validator, which judges it and words the 400. Any other keyword (an enum, a number, an array, a
+   * combinator, another format) leaves the schema to the validator alone.
    */
   sealed interface Plain permits PlainString, PlainObject {
 
