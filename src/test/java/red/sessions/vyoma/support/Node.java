@@ -131,10 +131,19 @@ public final class Node implements Client {
     process = JavaProcess.start(jvmOptions, env, log, "--cluster");
   }
 
-  /** Waits until the node is ready and sees the given number of cluster members. */
+  /**
+   * Waits until the node is ready and sees the given number of cluster members. A node that never gets there is
+   * killed before the failure is thrown: the test never got its handle to stop it, and a JVM whose start failed after
+   * joining Hazelcast keeps running on Hazelcast's threads, a member of the test cluster.
+   */
   public Node awaitReady(int members) {
-    Wait.eventually(Duration.ofSeconds(120), Duration.ofMillis(500), () -> readiness(members), Readiness::ready,
-      last -> "node " + name + " not ready with " + members + " members; last answer: " + last.answer());
+    try {
+      Wait.eventually(Duration.ofSeconds(120), Duration.ofMillis(500), () -> readiness(members), Readiness::ready,
+        last -> "node " + name + " not ready with " + members + " members; last answer: " + last.answer());
+    } catch (AssertionError notReady) {
+      kill();
+      throw notReady;
+    }
     return this;
   }
 
