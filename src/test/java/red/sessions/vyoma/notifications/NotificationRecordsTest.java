@@ -45,16 +45,17 @@ class NotificationRecordsTest extends ServerTest {
       // The first goes out alone; the three after it wait for it and go out together.
       store.record(claimed(alone, 1), new NotificationStore.Outcome(NotificationStore.Outcome.SENT, null), 0.5),
       store.record(claimed(sent, 1), new NotificationStore.Outcome(NotificationStore.Outcome.SENT, null), 0.5),
-      store.record(claimed(retried, 1), new NotificationStore.Outcome(NotificationStore.Outcome.RETRY, "421 busy"), 0.5),
-      // Its lease ran out and another node claimed it again (attempt 2): this node's attempt 1 is no longer its.
-      store.record(claimed(overtaken, 1), new NotificationStore.Outcome(NotificationStore.Outcome.SENT, null), 0.5))));
+      // Its lease ran out and another node claimed it again (attempt 2): this node's attempt 1 is no longer its. Amid the
+      // batch, so that an answer matched to its attempt by position instead of by id would go to the wrong one.
+      store.record(claimed(overtaken, 1), new NotificationStore.Outcome(NotificationStore.Outcome.SENT, null), 0.5),
+      store.record(claimed(retried, 1), new NotificationStore.Outcome(NotificationStore.Outcome.RETRY, "421 busy"), 0.5))));
     List<Optional<String>> answers = Future.all(recorded.get(5, TimeUnit.SECONDS)).await(10, TimeUnit.SECONDS).list();
 
-    assertEquals(List.of(Optional.of("sent"), Optional.of("sent"), Optional.of("scheduled"), Optional.empty()), answers);
+    assertEquals(List.of(Optional.of("sent"), Optional.of("sent"), Optional.empty(), Optional.of("scheduled")), answers);
     assertEquals("sent", status(sent));
     assertEquals("scheduled", status(retried));
     assertEquals("scheduled", status(overtaken), "moved only by the attempt that holds it");
-    // Left scheduled, they would come due for the next test's server on this DATABASE.
+    // Left scheduled, they would come due for the next test's server on this database.
     pool.preparedQuery("DELETE FROM events WHERE id IN (SELECT event_id FROM notifications WHERE id = ANY($1))")
       .execute(Tuple.of(new UUID[] {alone, sent, retried, overtaken})).await();
   }

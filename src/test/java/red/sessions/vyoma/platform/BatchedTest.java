@@ -52,7 +52,7 @@ class BatchedTest {
     Statements statements = new Statements();
     Batched<Integer, Integer> batched = new Batched<>(3, statements::write);
     Context context = vertx.getOrCreateContext();
-    List<Future<Integer>> answers = onContext(context, () -> IntStream.range(0, 6).mapToObj(batched::add).toList());
+    List<Future<Integer>> answers = addAll(context, batched, 6);
 
     assertEquals(List.of(List.of(0)), onContext(context, () -> List.copyOf(statements.sent)), "the first goes alone, at once");
     run(context, () -> statements.answer(0));
@@ -73,7 +73,7 @@ class BatchedTest {
     Statements statements = new Statements();
     Batched<Integer, Integer> batched = new Batched<>(10, statements::write);
     Context context = vertx.getOrCreateContext();
-    List<Future<Integer>> answers = onContext(context, () -> IntStream.range(0, 3).mapToObj(batched::add).toList());
+    List<Future<Integer>> answers = addAll(context, batched, 3);
     run(context, () -> {
       statements.answer(0);
       statements.answers.get(1).fail(new IllegalStateException("the database went away"));
@@ -108,6 +108,11 @@ class BatchedTest {
     Throwable cause = onContext(vertx.getOrCreateContext(), () -> batched.add(1)).transform(Future::succeededFuture)
       .await(5, TimeUnit.SECONDS).cause();
     assertTrue(cause instanceof IllegalStateException && cause.getMessage().contains("1 writes"), String.valueOf(cause));
+  }
+
+  /** Writes 0 to {@code count - 1}, one after the other on the context; their answers. */
+  private static List<Future<Integer>> addAll(Context context, Batched<Integer, Integer> batched, int count) throws Exception {
+    return onContext(context, () -> IntStream.range(0, count).mapToObj(batched::add).toList());
   }
 
   private static void run(Context context, Runnable action) throws Exception {
