@@ -5,9 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.retries.api.BackoffStrategy;
 import software.amazon.awssdk.services.chimesdkmeetings.ChimeSdkMeetingsAsyncClient;
 import software.amazon.awssdk.services.chimesdkmeetings.ChimeSdkMeetingsAsyncClientBuilder;
 import software.amazon.awssdk.services.chimesdkmeetings.model.LimitExceededException;
@@ -17,15 +14,14 @@ import software.amazon.awssdk.services.chimesdkmeetings.model.ServiceUnavailable
 import software.amazon.awssdk.services.chimesdkmeetings.model.ThrottlingException;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
 
 /**
- * Amazon Chime SDK Meetings through the AWS SDK's async client (credentials from the default chain).
- * Throttling and transient failures are retried by the SDK with exponential backoff; what still fails
+ * Amazon Chime SDK Meetings through the AWS SDK's async client, called as {@link ChimeCalls} says (credentials from
+ * the default chain): throttling, transient failures and silent attempts retried with backoff; what still fails
  * becomes 503, a refusal 502, never AWS internals in a response.
  */
 final class ChimeMeetingProvider implements MeetingProvider {
@@ -33,25 +29,15 @@ final class ChimeMeetingProvider implements MeetingProvider {
   private static final Logger LOG = LoggerFactory.getLogger(ChimeMeetingProvider.class);
 
   private final ChimeSdkMeetingsAsyncClient client;
-  private final Context context;
+  private final ChimeCalls calls;
   private final String mediaRegion;
   private final int maxAttendees;
 
   ChimeMeetingProvider(Context context, JsonObject config) {
-    this.context = context;
     this.mediaRegion = config.getString("media_region");
     this.maxAttendees = config.getInteger("max_attendees");
-    ChimeSdkMeetingsAsyncClientBuilder builder = ChimeSdkMeetingsAsyncClient.builder()
-      .region(Region.of(config.getString("region")))
-      .overrideConfiguration(override -> override
-        .apiCallTimeout(Duration.ofMillis(config.getLong("call_timeout_ms")))
-        .apiCallAttemptTimeout(Duration.ofMillis(config.getLong("attempt_timeout_ms")))
-        .retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-          .maxAttempts(config.getInteger("max_attempts"))
-          .backoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(100), Duration.ofSeconds(2)))
-          .throttlingBackoffStrategy(BackoffStrategy.exponentialDelay(Duration.ofMillis(200), Duration.ofSeconds(5)))
-          .circuitBreakerEnabled(false)
-          .build()));
+    this.calls = new ChimeCalls(context, config);
+    ChimeSdkMeetingsAsyncClientBuilder builder = ChimeCalls.configure(ChimeSdkMeetingsAsyncClient.builder(), config);
     String endpoint = config.getString("endpoint", "");
     if (!endpoint.isBlank()) {
       builder.endpointOverride(URI.create(endpoint));
@@ -91,16 +77,18 @@ final class ChimeMeetingProvider implements MeetingProvider {
 
   @Override
   public Future<Set<String>> attachedUsers(String meetingId) {
-    Set<String> attached = ConcurrentHashMap.newKeySet();
-    return call(() -> client.listAttendeesPaginator(request -> request.meetingId(meetingId))
-        .subscribe(page -> page.attendees().forEach(attendee -> attached.add(attendee.externalUserId()))))
-      .<Set<String>>map(v -> Set.copyOf(attached))
+    return call(() -> {
+        Set<String> attached = ConcurrentHashMap.newKeySet();
+        return client.listAttendeesPaginator(request -> request.meetingId(meetingId))
+          .subscribe(page -> page.attendees().forEach(attendee -> attached.add(attendee.externalUserId())))
+          .thenApply(v -> Set.copyOf(attached));
+      })
       .recover(failure -> failure instanceof MeetingGoneException ? Future.succeededFuture(Set.of()) : Future.failedFuture(failure));
   }
 
-  /** Runs the SDK call and brings its outcome back onto the verticle's context, translated. */
+  /** Runs the SDK call, retried, its outcome on the verticle's context, translated. */
   private <T> Future<T> call(Supplier<CompletableFuture<T>> request) {
-    return Future.fromCompletionStage(request.get(), context).recover(failure -> Future.failedFuture(translate(failure)));
+    return calls.call(request).recover(failure -> Future.failedFuture(translate(failure)));
   }
 
   private static RuntimeException translate(Throwable failure) {

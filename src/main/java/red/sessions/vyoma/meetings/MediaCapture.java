@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.chimesdkmediapipelines.ChimeSdkMediaPipelinesAsyncClient;
 import software.amazon.awssdk.services.chimesdkmediapipelines.ChimeSdkMediaPipelinesAsyncClientBuilder;
 import software.amazon.awssdk.services.chimesdkmediapipelines.model.MediaPipelineSinkType;
@@ -13,15 +12,15 @@ import software.amazon.awssdk.services.chimesdkmediapipelines.model.MediaPipelin
 import software.amazon.awssdk.services.chimesdkmediapipelines.model.NotFoundException;
 
 import java.net.URI;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.UUID;
 import java.util.function.Supplier;
 
 /**
  * Recording a Chime meeting into S3: Amazon Chime SDK Media Pipelines' media capture pipelines, through the AWS
- * SDK's async client, set up as the meetings' client is (region {@code meetings.region}, the timeouts and
- * attempts of {@code meetings.*}, the default credential chain), its endpoint {@code recordings.endpoint} when set.
+ * SDK's async client, called as the meetings' client is ({@link ChimeCalls}: region {@code meetings.region}, the
+ * timeouts and retries of {@code meetings.*}, the default credential chain), its endpoint {@code recordings.endpoint}
+ * when set.
  * What fails becomes 503 when the service is throttling or down, 502 when it refused, never AWS internals.
  */
 final class MediaCapture {
@@ -29,7 +28,7 @@ final class MediaCapture {
   private static final Logger LOG = LoggerFactory.getLogger(MediaCapture.class);
 
   private final ChimeSdkMediaPipelinesAsyncClient client;
-  private final Context context;
+  private final ChimeCalls calls;
   private final String bucket;
 
   /**
@@ -37,14 +36,10 @@ final class MediaCapture {
    * @param recordings the {@code recordings} section
    */
   MediaCapture(Context context, JsonObject meetings, JsonObject recordings) {
-    this.context = context;
     this.bucket = recordings.getString("bucket");
-    ChimeSdkMediaPipelinesAsyncClientBuilder builder = ChimeSdkMediaPipelinesAsyncClient.builder()
-      .region(Region.of(meetings.getString("region")))
-      .overrideConfiguration(override -> override
-        .apiCallTimeout(Duration.ofMillis(meetings.getLong("call_timeout_ms")))
-        .apiCallAttemptTimeout(Duration.ofMillis(meetings.getLong("attempt_timeout_ms")))
-        .retryStrategy(retry -> retry.maxAttempts(meetings.getInteger("max_attempts"))));
+    this.calls = new ChimeCalls(context, meetings);
+    ChimeSdkMediaPipelinesAsyncClientBuilder builder =
+      ChimeCalls.configure(ChimeSdkMediaPipelinesAsyncClient.builder(), meetings);
     String endpoint = recordings.getString("endpoint");
     if (!endpoint.isBlank()) {
       builder.endpointOverride(URI.create(endpoint));
@@ -80,7 +75,7 @@ final class MediaCapture {
   }
 
   private <T> Future<T> call(Supplier<CompletableFuture<T>> request) {
-    return Future.fromCompletionStage(request.get(), context).recover(failure -> Future.failedFuture(translate(failure)));
+    return calls.call(request).recover(failure -> Future.failedFuture(translate(failure)));
   }
 
   private static Throwable translate(Throwable failure) {

@@ -57,7 +57,7 @@ class ChimeMeetingProviderTest {
   private static Context context;
   /** The shipped settings pointed at the fake. */
   private static ChimeMeetingProvider provider;
-  /** Short timeouts, for a Chime that does not answer. */
+  /** Short timeouts and no wait between attempts, for a Chime that does not answer. */
   private static ChimeMeetingProvider impatient;
 
   @BeforeAll
@@ -68,7 +68,7 @@ class ChimeMeetingProviderTest {
     // One client per class: closing an SDK client blocks for Netty's two-second quiet period.
     provider = new ChimeMeetingProvider(context, config());
     impatient = new ChimeMeetingProvider(context, config()
-      .put("attempt_timeout_ms", 300).put("call_timeout_ms", 1500).put("max_attempts", 3));
+      .put("attempt_timeout_ms", 300).put("call_timeout_ms", 1500).put("max_attempts", 3).put("retry_delay_ms", 0));
     // Warm both clients up (class loading, first connection), so 300 ms attempts time the fake, not the JVM.
     for (ChimeMeetingProvider warming : List.of(provider, impatient)) {
       String id = warming.createMeeting("warm-up", token()).await().getString("MeetingId");
@@ -313,14 +313,8 @@ class ChimeMeetingProviderTest {
     assertEquals(3, attempts.size());
     assertEquals(1, fake.meetingsCreated());
     assertAsChimeSaidIt(fake.meeting(meeting.getString("MeetingId")), meeting);
-    for (int i = 0; i < attempts.size(); i++) {
-      JsonObject attempt = attempts.get(i);
+    for (JsonObject attempt : attempts) {
       assertEquals(token, attempt.getJsonObject("body").getString("ClientRequestToken"));
-      // One SDK call retried, not three calls.
-      assertEquals(attempts.get(0).getJsonObject("headers").getString("amz-sdk-invocation-id"),
-        attempt.getJsonObject("headers").getString("amz-sdk-invocation-id"));
-      assertTrue(attempt.getJsonObject("headers").getString("amz-sdk-request", "").startsWith("attempt=" + (i + 1) + ";"),
-        attempt::encode);
     }
   }
 
@@ -412,14 +406,21 @@ class ChimeMeetingProviderTest {
     assertTrue(attempts >= 2 && attempts <= 3, () -> attempts + " attempts");
   }
 
+  /**
+   * Many times over, and retried at once: the attempt that timed out is still being torn down when the next one
+   * begins, and none of it may reach the next one (within one SDK call it could, one call in four or five here).
+   */
   @Test
   void anAttemptThatNeverAnswersIsRetried() {
-    fake.hangNext(1);
+    for (int call = 0; call < 12; call++) {
+      fake.reset();
+      fake.hangNext(1);
 
-    JsonObject meeting = impatient.createMeeting("session-42", token()).await();
+      JsonObject meeting = impatient.createMeeting("session-" + call, token()).await();
 
-    assertAsChimeSaidIt(fake.meeting(meeting.getString("MeetingId")), meeting);
-    assertEquals(2, fake.requests("POST", "/meetings").size());
-    assertEquals(1, fake.meetingsCreated());
+      assertAsChimeSaidIt(fake.meeting(meeting.getString("MeetingId")), meeting);
+      assertEquals(2, fake.requests("POST", "/meetings").size());
+      assertEquals(1, fake.meetingsCreated());
+    }
   }
 }

@@ -102,31 +102,11 @@ public final class FakeChime implements AutoCloseable {
    * The Chime operation of every request received, in order ({@code CreateMeeting}, {@code GetMeeting},
    * {@code DeleteMeeting}, {@code CreateAttendee}, {@code ListAttendees}, {@code CreateMediaCapturePipeline},
    * {@code DeleteMediaCapturePipeline}): each attempt is there, a repeated {@code CreateMeeting}
-   * answered with the existing meeting and an attempt answered with a fault too ({@link #calls()} counts calls).
+   * answered with the existing meeting and an attempt answered with a fault too.
    */
   public List<String> operations() {
     synchronized (lock) {
       return requests.stream().map(request -> request.getString("operation")).toList();
-    }
-  }
-
-  /**
-   * The Chime operation of every call the SDK made, in order, each once however many attempts it took: the SDK
-   * sends every attempt of one call (its retries after a fault, or after an attempt that outlived
-   * {@code meetings.attempt_timeout_ms}) with the same {@code amz-sdk-invocation-id}. What the server promises
-   * ("Chime is asked once") is about calls; how many attempts a call took depends on how loaded the machine is.
-   * A request without that header counts as a call of its own.
-   */
-  public List<String> calls() {
-    synchronized (lock) {
-      Set<String> invocations = new HashSet<>();
-      return requests.stream()
-        .filter(request -> {
-          String invocation = request.getJsonObject("headers").getString("amz-sdk-invocation-id");
-          return invocation == null || invocations.add(invocation);
-        })
-        .map(request -> request.getString("operation"))
-        .toList();
     }
   }
 
