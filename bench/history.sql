@@ -16,9 +16,8 @@
 -- No slot (past bookings' slots are gone; slot_id may be null), no schedule, package, session or review.
 \set ON_ERROR_STOP on
 SET TimeZone = 'UTC';
--- Triggers off for this session only: the outbox's NOTIFY would tell every node of each of the 3 × :rows
--- events at the commit, as if they had all just happened, and no foreign key is checked row by row (both
--- parties are the seed's profiles: checked once, below, before anything is written).
+-- Triggers off for this session only: no foreign key is checked row by row (both parties are the seed's
+-- profiles: checked once, below, before anything is written).
 SET session_replication_role = replica;
 
 BEGIN;

@@ -158,7 +158,7 @@ public final class Application {
       .compose(v -> noted(vertx.deployVerticle(PackageExpiry.sweep(database.pool(), config.packages())), deployments))
       .compose(v -> noted(vertx.deployVerticle(SeriesMaterialization.sweep(database.pool(), config.bookings(),
         config.series())), deployments))
-      .compose(v -> noted(vertx.deployVerticle(new EventNotices(database.connectOptions())), deployments))
+      .compose(v -> noted(vertx.deployVerticle(new EventNotices(database.pool(), config.events())), deployments))
       .compose(v -> noted(vertx.deployVerticle(new WebhookDispatcher(database.pool(), config.webhooks())), deployments))
       .compose(v -> noted(vertx.deployVerticle(new NotificationDispatcher(database.pool(), config.mail(),
         config.notifications(), config.dataDir(), unsubscribe)), deployments))

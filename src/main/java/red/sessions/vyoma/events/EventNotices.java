@@ -5,32 +5,51 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.PgConnectOptions;
-import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.Pool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
- * Wakes this node's readers of the outbox (the live feeds, the webhook dispatcher) when any node commits
- * events: PostgreSQL's {@code LISTEN vyoma_events}, on a connection of its own, notifies every node that
- * shares the database, only once the events' transaction has committed. Each notice is published on this
- * node's event bus at {@link #ADDRESS} as {@code {"users": [...]}}, the users the event names; after the
- * connection is (re)established, a notice for everyone ({@code {"everyone": true}}), since notices sent
- * while it was down are lost. A notice only says where to look: readers read the outbox itself.
+ * Wakes this node's readers of the outbox (the live feeds, the webhooks' and the emails' followers) when events
+ * commit on any node: every {@code events.notice_poll_ms} it looks at what the outbox gained since it last looked, in
+ * the readers' own order ({@link EventStore#usersAfter}), and publishes on this node's event bus at {@link #ADDRESS}
+ * {@code {"users": [...]}}, the users those events name. When they name more than {@link #MOST_USERS}, or more events
+ * came than one look takes, and once when the node starts, the notice is for everyone ({@code {"everyone": true}}).
+ * A notice only says where to look: readers read the outbox itself, from their own cursors, so nothing is missed
+ * when a notice is.
+ *
+ * <p>Not PostgreSQL's {@code NOTIFY}: a transaction that notifies takes the database's notify lock at its commit and
+ * holds it through the commit's write to disk, so the commits of every node's bookings went one after another, each
+ * with its parties' rows still locked; the whole cluster committed no faster than the disk flushed one commit at a
+ * time.
  */
 public final class EventNotices extends VerticleBase {
 
   public static final String ADDRESS = "vyoma.events.notices";
-  static final String CHANNEL = "vyoma_events";
+  /** The most events one look takes; past them, everyone is woken and the look starts again from now. */
+  static final int MOST_EVENTS = 500;
+  /** The most users one notice names; past them, everyone is woken. */
+  static final int MOST_USERS = 200;
+  private static final Logger LOG = LoggerFactory.getLogger(EventNotices.class);
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
-  private static final long RECONNECT_MS = 1000;
 
-  private final PgConnectOptions connect;
-  private PgSubscriber subscriber;
+  private final EventStore store;
+  private final long pollMs;
+  private EventCursor cursor;
+  private long timer = -1;
+  private boolean stopped;
+  private boolean failing;
 
-  public EventNotices(PgConnectOptions connect) {
-    this.connect = connect;
+  public EventNotices(Pool pool, JsonObject eventsConfig) {
+    this.store = new EventStore(pool);
+    this.pollMs = eventsConfig.getLong("notice_poll_ms");
+    if (pollMs <= 0) {
+      throw new IllegalArgumentException("events.notice_poll_ms must be positive");
+    }
   }
 
   /** The users whose events a notice concerns; empty when it may concern anyone's. */
@@ -44,23 +63,61 @@ public final class EventNotices extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    subscriber = PgSubscriber.subscriber(vertx, connect).reconnectPolicy(retries -> RECONNECT_MS);
-    subscriber.channel(CHANNEL)
-      .subscribeHandler(v -> vertx.eventBus().publish(ADDRESS, new JsonObject().put("everyone", true), LOCAL))
-      .handler(payload -> vertx.eventBus().publish(ADDRESS, notice(payload), LOCAL));
-    return subscriber.connect();
+    return store.now().onSuccess(now -> {
+      cursor = now;
+      wakeEveryone();
+      lookLater();
+    });
   }
 
-  private static JsonObject notice(String payload) {
-    try {
-      return new JsonObject(payload);
-    } catch (RuntimeException notOurs) {
-      return new JsonObject().put("everyone", true);
+  /** One look: the users of the events committed after the cursor, or everyone when they are too many. */
+  private void look() {
+    store.usersAfter(cursor, MOST_EVENTS)
+      .compose(gained -> {
+        if (gained.more()) {
+          return store.now().map(now -> {
+            cursor = now;
+            wakeEveryone();
+            return null;
+          });
+        }
+        cursor = gained.next();
+        if (gained.users().size() > MOST_USERS) {
+          wakeEveryone();
+        } else if (!gained.users().isEmpty()) {
+          vertx.eventBus().publish(ADDRESS, new JsonObject().put("users", new JsonArray(List.copyOf(gained.users()))), LOCAL);
+        }
+        return Future.succeededFuture();
+      })
+      .onComplete(looked -> {
+        if (looked.failed() && !failing) {
+          LOG.warn("Could not look for new events (trying again every {} ms): {}", pollMs, looked.cause().toString());
+        } else if (looked.succeeded() && failing) {
+          LOG.info("Looking for new events again");
+        }
+        failing = looked.failed();
+        lookLater();
+      });
+  }
+
+  private void wakeEveryone() {
+    vertx.eventBus().publish(ADDRESS, new JsonObject().put("everyone", true), LOCAL);
+  }
+
+  private void lookLater() {
+    if (!stopped) {
+      timer = vertx.setTimer(pollMs, id -> look());
     }
   }
 
   @Override
   public Future<?> stop() {
-    return subscriber.close();
+    stopped = true;
+    vertx.cancelTimer(timer);
+    return Future.succeededFuture();
+  }
+
+  /** The users named by the final events after a cursor, the cursor after them, and whether more were there. */
+  record Gained(Set<String> users, EventCursor next, boolean more) {
   }
 }

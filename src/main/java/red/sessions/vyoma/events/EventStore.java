@@ -10,8 +10,11 @@ import red.sessions.vyoma.platform.Sql;
 import red.sessions.vyoma.platform.UserRows;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -25,13 +28,17 @@ public final class EventStore {
   // any more. A later event that has committed is read (to tell the reader it is there) but not taken.
   // The order names the table's columns: a bare txid there would be the output column, the text Event.COLUMNS
   // makes of it, and "996" sorts after "1026" (past each power of ten the page would skip events after its cursor).
-  private static final String READ = "WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin)"
-    + " SELECT " + Event.COLUMNS + ", txid < (SELECT xmin FROM horizon) AS final" + """
-     FROM events
-    WHERE (txid, position) > (#{txid}::text::xid8, #{position})
-      AND (#{all} OR users @> ARRAY[#{user}]::text[])
-    ORDER BY events.txid, events.position
-    LIMIT #{limit}""";
+  private static final String AFTER_CURSOR =
+    "WITH horizon AS MATERIALIZED (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin) SELECT %s,"
+      + " events.txid < (SELECT xmin FROM horizon) AS final FROM events"
+      + " WHERE (txid, position) > (#{txid}::text::xid8, #{position}) %s"
+      + " ORDER BY events.txid, events.position LIMIT #{limit}";
+  private static final String READ =
+    AFTER_CURSOR.formatted(Event.COLUMNS, "AND (#{all} OR users @> ARRAY[#{user}]::text[])");
+
+  // The users of the events after a cursor, in the same order, for the wake-ups.
+  private static final String USERS_AFTER = AFTER_CURSOR.formatted(
+    "events.txid::text AS txid, events.position, events.users", "");
 
   // Only an event the reader could have read marks a place: another user's event is as unknown as no event,
   // so its id cannot be probed. An id not (or no longer) there is judged against what the retention sweep has
@@ -107,6 +114,28 @@ public final class EventStore {
         List<Event> page = more ? events.subList(0, limit) : events;
         EventCursor next = page.isEmpty() ? after : page.get(page.size() - 1).cursor();
         return new EventPage(List.copyOf(page), next, more, heldBack);
+      });
+  }
+
+  /**
+   * The users named by up to {@code limit} final events after the cursor, and the cursor after them ({@code more}
+   * when there were more).
+   */
+  Future<EventNotices.Gained> usersAfter(EventCursor after, int limit) {
+    return Sql.query(pool, USERS_AFTER).execute(Map.of("txid", after.txid(), "position", after.position(), "limit", limit + 1))
+      .map(rows -> {
+        Set<String> users = new HashSet<>();
+        EventCursor next = after;
+        int taken = 0;
+        for (Row row : rows) {
+          if (!row.getBoolean("final") || taken == limit) {
+            return new EventNotices.Gained(users, next, taken == limit && row.getBoolean("final"));
+          }
+          users.addAll(Arrays.asList(row.getArrayOfStrings("users")));
+          next = cursor(row);
+          taken++;
+        }
+        return new EventNotices.Gained(users, next, false);
       });
   }
 

@@ -40,13 +40,11 @@ public final class Database {
 
   private final Vertx vertx;
   private final Pool pool;
-  private final PgConnectOptions connect;
   private final EmbeddedPostgres embedded;
 
-  private Database(Vertx vertx, Pool pool, PgConnectOptions connect, EmbeddedPostgres embedded) {
+  private Database(Vertx vertx, Pool pool, EmbeddedPostgres embedded) {
     this.vertx = vertx;
     this.pool = pool;
-    this.connect = connect;
     this.embedded = embedded;
   }
 
@@ -76,7 +74,7 @@ public final class Database {
         .build();
       LOG.info("Database ready at {}:{}/{}{}", connect.getHost(), connect.getPort(), connect.getDatabase(),
         embedded != null ? " (embedded, data in " + config.dataDir().resolve("postgres") + ")" : "");
-      return new Database(vertx, pool, connect, embedded);
+      return new Database(vertx, pool, embedded);
     });
   }
 
@@ -154,11 +152,6 @@ public final class Database {
 
   public Pool pool() {
     return pool;
-  }
-
-  /** Where the database is, for a connection of its own outside the pool (a {@code LISTEN}). */
-  public PgConnectOptions connectOptions() {
-    return connect;
   }
 
   /** Liveness of the database as seen through the pool. */
