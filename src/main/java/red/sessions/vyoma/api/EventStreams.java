@@ -37,8 +37,8 @@ import java.util.function.Supplier;
  * feed reads when the node hears that events concerning its reader committed on any node
  * ({@link EventNotices}; a notice wakes only the feeds of the users it names), shortly again while a later
  * event waits for an older transaction, and at every heartbeat (a comment line that also keeps proxies from
- * closing an idle connection), which catches any notice lost while the listening connection was down. One
- * read at a time per feed; a stream whose client is slower than the events sits the reads out until its
+ * closing an idle connection), which catches any event whose notice this node missed (while it could not look).
+ * One read at a time per feed; a stream whose client is slower than the events sits the reads out until its
  * writes have drained, then the feed reads again from its cursor.
  *
  * <p>A stream takes one of the node's {@link StreamSlots} for as long as it is open, and ends when its token

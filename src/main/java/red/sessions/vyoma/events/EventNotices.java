@@ -85,7 +85,8 @@ public final class EventNotices extends VerticleBase {
         if (gained.users().size() > MOST_USERS) {
           wakeEveryone();
         } else if (!gained.users().isEmpty()) {
-          vertx.eventBus().publish(ADDRESS, new JsonObject().put("users", new JsonArray(List.copyOf(gained.users()))), LOCAL);
+          JsonObject notice = new JsonObject().put("users", new JsonArray(List.copyOf(gained.users())));
+          vertx.eventBus().publish(ADDRESS, notice, LOCAL);
         }
         return Future.succeededFuture();
       })

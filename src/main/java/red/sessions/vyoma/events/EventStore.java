@@ -122,7 +122,8 @@ public final class EventStore {
    * when there were more).
    */
   Future<EventNotices.Gained> usersAfter(EventCursor after, int limit) {
-    return Sql.query(pool, USERS_AFTER).execute(Map.of("txid", after.txid(), "position", after.position(), "limit", limit + 1))
+    return Sql.query(pool, USERS_AFTER)
+      .execute(Map.of("txid", after.txid(), "position", after.position(), "limit", limit + 1))
       .map(rows -> {
         Set<String> users = new HashSet<>();
         EventCursor next = after;

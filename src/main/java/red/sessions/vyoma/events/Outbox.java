@@ -16,9 +16,9 @@ import java.util.UUID;
  * Writes events into the outbox, always inside the transaction of the change they tell of: the change and
  * its event commit together or not at all. A store appends as the last statement of its transaction, so
  * the subject's sequence (a row lock held to the commit) is the last lock it takes and never waits behind
- * the change's own locks. PostgreSQL notifies every node when the transaction commits ({@code vyoma_events});
- * readers, the webhooks' fan-out among them, follow the outbox from there ({@link EventStore#readAll}). An event's
- * id is time-ordered ({@link Ids}), so the outbox's indexes on it grow at one edge.
+ * the change's own locks. Every node looks for what the outbox gained ({@link EventNotices}); readers, the
+ * webhooks' fan-out among them, follow the outbox from there ({@link EventStore#readAll}). An event's id is
+ * time-ordered ({@link Ids}), so the outbox's indexes on it grow at one edge.
  */
 public final class Outbox {
 

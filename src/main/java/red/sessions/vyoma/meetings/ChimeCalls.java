@@ -58,7 +58,7 @@ final class ChimeCalls {
       .build();
   }
 
-  /** A client of a Chime API: the region of {@code meetings}, one attempt a call, bounded by {@code attempt_timeout_ms}. */
+  /** A client of a Chime API: the region of {@code meetings}; one attempt a call, within {@code attempt_timeout_ms}. */
   static <B extends AwsClientBuilder<B, ?>> B configure(B builder, JsonObject meetings) {
     return builder.region(Region.of(meetings.getString("region")))
       .overrideConfiguration(override -> override

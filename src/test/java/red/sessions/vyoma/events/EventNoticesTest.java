@@ -77,7 +77,8 @@ class EventNoticesTest extends ServerTest {
       assertTrue(users.isPresent(), "a notice for everyone where two events named three users");
       named.addAll(users.get());
     }
-    assertEquals(Set.of(ada, grace, alan), named.stream().filter(user -> user.startsWith(PREFIX)).collect(Collectors.toSet()));
+    assertEquals(Set.of(ada, grace, alan),
+      named.stream().filter(user -> user.startsWith(PREFIX)).collect(Collectors.toSet()));
   }
 
   @Test
