@@ -125,6 +125,9 @@ seed() {
     || [ "$(wc -l <"$work/$phase.answers")" != "$(grep -c '^url = ' "$work/$phase.curl")" ]; then
     echo "!! seeding $phase: not every request was answered 2xx:" >&2
     grep -v '^2' "$work/$phase.answers" | sort | uniq -c | head -n 5 >&2
+    # The directory goes with the exit (unless KEEP=1): what the server logged of it is shown while it is there.
+    echo "!! the server's errors and warnings:" >&2
+    grep -E -A 12 ' (ERROR|WARN) ' "$work/app.log" | head -n 60 >&2
     exit 1
   fi
 }
