@@ -35,6 +35,7 @@ import red.sessions.vyoma.files.LocalUploads;
 import red.sessions.vyoma.files.UnsharedFiles;
 import red.sessions.vyoma.files.UploadSigner;
 import red.sessions.vyoma.http.RateLimits;
+import red.sessions.vyoma.http.RequestMetrics;
 import red.sessions.vyoma.http.StreamSlots;
 import red.sessions.vyoma.meetings.ConsentWithdrawn;
 import red.sessions.vyoma.meetings.LessonOver;
@@ -153,6 +154,7 @@ public final class Application {
     LocalUploads uploads = new LocalUploads(config.dataDir(), signer, config.storage().getLong("max_upload_bytes"));
     RateLimits limits = RateLimits.create(vertx, config.rateLimits(), cluster);
     StreamSlots streamSlots = StreamSlots.create(vertx, config.events());
+    RequestMetrics requests = RequestMetrics.create(vertx);
     return domains
       .compose(v -> noted(vertx.deployVerticle(IdempotencyKeyCleanup.sweep(database.pool(), config.bookings())), deployments))
       .compose(v -> noted(vertx.deployVerticle(PackageExpiry.sweep(database.pool(), config.packages())), deployments))
@@ -189,7 +191,7 @@ public final class Application {
         config.domain().getLong("request_timeout_ms"))), deployments))
       .compose(v -> ErasedUsers.follow(vertx, database.pool(), refused))
       .compose(v -> vertx.deployVerticle(
-        () -> new HttpVerticle(config, verifier, database, uploads, cluster, limits, streamSlots), http))
+        () -> new HttpVerticle(config, verifier, database, uploads, cluster, limits, streamSlots, requests), http))
       .map(id -> {
         deployments.add(id);
         LOG.info("Vyoma 1:1 listening on {}", HttpVerticle.url(config));

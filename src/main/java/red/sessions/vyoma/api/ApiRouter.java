@@ -29,6 +29,7 @@ import red.sessions.vyoma.http.Listeners;
 import red.sessions.vyoma.http.RateLimits;
 import red.sessions.vyoma.http.RefusedBodies;
 import red.sessions.vyoma.http.RequestIds;
+import red.sessions.vyoma.http.RequestMetrics;
 import red.sessions.vyoma.http.StorableText;
 import red.sessions.vyoma.http.StreamSlots;
 import red.sessions.vyoma.meetings.MeetingService;
@@ -59,8 +60,8 @@ final class ApiRouter {
   }
 
   static Router create(Vertx vertx, AppConfig config, TokenVerifier verifier, Database database, LocalUploads uploads,
-                       Cluster cluster, RateLimits limits, StreamSlots streamSlots, Buffer openApi,
-                       ContractValidation validation) {
+                       Cluster cluster, RateLimits limits, StreamSlots streamSlots, RequestMetrics requests,
+                       Buffer openApi, ContractValidation validation) {
     long bodyLimit = config.http().getLong("body_limit_bytes");
     long domainTimeoutMs = config.domain().getLong("request_timeout_ms");
     ErrorResponses errors = new ErrorResponses(bodyLimit);
@@ -69,7 +70,8 @@ final class ApiRouter {
     Services services = new Services(vertx, domainTimeoutMs);
 
     Router router = Router.router(vertx);
-    router.route().handler(RequestIds::assign).handler(AccessLog::record).handler(RefusedBodies::closeAfterAnswer)
+    router.route().handler(requests::record).handler(RequestIds::assign).handler(AccessLog::record)
+      .handler(RefusedBodies::closeAfterAnswer)
       .failureHandler(errors::handle);
     Cors.forOrigins(config.cors().getJsonArray("allowed_origins")).ifPresent(cors -> router.route().handler(cors));
     for (int status : ROUTER_ERRORS) {

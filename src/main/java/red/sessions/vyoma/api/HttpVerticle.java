@@ -11,6 +11,7 @@ import red.sessions.vyoma.http.ContractValidation;
 import red.sessions.vyoma.http.ErrorResponses;
 import red.sessions.vyoma.http.Listeners;
 import red.sessions.vyoma.http.RateLimits;
+import red.sessions.vyoma.http.RequestMetrics;
 import red.sessions.vyoma.http.StreamSlots;
 import red.sessions.vyoma.platform.AppConfig;
 import red.sessions.vyoma.platform.Cluster;
@@ -32,6 +33,7 @@ public final class HttpVerticle extends VerticleBase {
   private final Cluster cluster;
   private final RateLimits limits;
   private final StreamSlots streamSlots;
+  private final RequestMetrics requests;
   private HttpServer server;
   /** The redirect and metrics servers, when configured. */
   private List<HttpServer> beside = List.of();
@@ -41,9 +43,10 @@ public final class HttpVerticle extends VerticleBase {
    * @param cluster the cluster this node is in, reported by {@code /health/ready}; {@code null} for a single node
    * @param limits the node's rate limits, one instance for all its HTTP verticles
    * @param streamSlots the node's count of open event streams, one instance for all its HTTP verticles
+   * @param requests the node's request metrics, one instance for all its HTTP verticles
    */
   public HttpVerticle(AppConfig config, TokenVerifier verifier, Database database, LocalUploads uploads, Cluster cluster,
-                      RateLimits limits, StreamSlots streamSlots) {
+                      RateLimits limits, StreamSlots streamSlots, RequestMetrics requests) {
     this.config = config;
     this.verifier = verifier;
     this.database = database;
@@ -51,6 +54,7 @@ public final class HttpVerticle extends VerticleBase {
     this.cluster = cluster;
     this.limits = limits;
     this.streamSlots = streamSlots;
+    this.requests = requests;
   }
 
   @Override
@@ -60,10 +64,10 @@ public final class HttpVerticle extends VerticleBase {
     Future<ContractValidation> validation = ContractValidation.load(vertx);
     return Future.all(openApi, swaggerUi, validation).compose(read -> {
       Router router = ApiRouter.create(vertx, config, verifier, database, uploads, cluster, limits, streamSlots,
-        openApi.result(), validation.result());
+        requests, openApi.result(), validation.result());
       DocsRoutes.mount(router, swaggerUiVersion(swaggerUi.result()));
       server = vertx.createHttpServer(Listeners.api(config)).requestHandler(router)
-        .invalidRequestHandler(ErrorResponses::invalidRequest);
+        .invalidRequestHandler(ErrorResponses::invalidRequest).connectionHandler(requests::connected);
       return server.listen().compose(listening -> Listeners.besideApi(vertx, config)).onSuccess(started -> beside = started);
     });
   }

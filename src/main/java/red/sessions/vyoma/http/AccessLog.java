@@ -79,13 +79,19 @@ public final class AccessLog {
     return Boolean.TRUE.equals(ctx.get(SECRET_PATH)) ? route(ctx) : ctx.request().path();
   }
 
-  /** The template ({@code /bookings/:booking_id}) of the route that took the request; {@code -} when none did. */
+  /** The template of the route that took the request, for the line; {@code -} when none did. */
   private static String route(RoutingContext ctx) {
+    String template = template(ctx);
+    return template != null ? template : NONE;
+  }
+
+  /** The template ({@code /bookings/:booking_id}) of the route that took the request; null when none did. */
+  static String template(RoutingContext ctx) {
     String noted = ctx.get(ROUTE);
     if (noted != null) {
       return noted;
     }
     Route current = ctx.currentRoute();
-    return current != null && current.getName() != null ? current.getName() : NONE;
+    return current != null ? current.getName() : null;
   }
 }

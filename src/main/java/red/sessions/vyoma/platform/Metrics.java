@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.metrics.MetricsOptions;
 import io.vertx.core.spi.metrics.MetricsProvider;
 import io.vertx.micrometer.Label;
+import io.vertx.micrometer.MetricsDomain;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import io.vertx.micrometer.VertxPrometheusOptions;
 import io.vertx.micrometer.impl.MicrometerMetrics;
@@ -17,10 +18,11 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Prometheus metrics through Vert.x's Micrometer integration: HTTP server requests by route template,
- * method and status (with latency histograms), the PostgreSQL pool, the event bus by address, the JVM,
- * and the counters the domains add. Each Vert.x instance gets a registry of its own, so servers sharing a
- * JVM (the tests) never mix their counts, and the registry goes away when its Vert.x closes.
+ * Prometheus metrics through Vert.x's Micrometer integration: the PostgreSQL pool, the event bus by address,
+ * the HTTP clients, the JVM, and the meters the server adds: the API's requests ({@code RequestMetrics}, in place
+ * of Vert.x's HTTP server metrics, which are off) and the domains' counters. Each Vert.x instance gets a registry
+ * of its own, so servers sharing a JVM (the tests) never mix their counts, and the registry goes away when its
+ * Vert.x closes.
  */
 public final class Metrics {
 
@@ -40,6 +42,7 @@ public final class Metrics {
       .setEnabled(true)
       .setRegistryName("vyoma-" + UUID.randomUUID())
       .setLabels(LABELS)
+      .addDisabledMetricsCategory(MetricsDomain.HTTP_SERVER)
       .setJvmMetricsEnabled(true)
       .setPrometheusOptions(new VertxPrometheusOptions().setEnabled(true).setPublishQuantiles(true));
   }

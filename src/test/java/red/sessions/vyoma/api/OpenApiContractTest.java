@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import red.sessions.vyoma.http.ContractValidation;
 import red.sessions.vyoma.http.RateLimits;
+import red.sessions.vyoma.http.RequestMetrics;
 import red.sessions.vyoma.http.StreamSlots;
 import red.sessions.vyoma.platform.AppConfig;
 import red.sessions.vyoma.support.OpenApiOperations.Operation;
@@ -57,8 +58,8 @@ class OpenApiContractTest {
       // the route table touches none of them, and this test never runs a handler. The contract's checks are
       // built, since declaring a route looks up its operation.
       Router router = ApiRouter.create(vertx, config, null, null, null, null,
-        RateLimits.create(vertx, config.rateLimits(), null), StreamSlots.create(vertx, config.events()), Buffer.buffer(),
-        ContractValidation.load(vertx).await());
+        RateLimits.create(vertx, config.rateLimits(), null), StreamSlots.create(vertx, config.events()),
+        RequestMetrics.create(vertx), Buffer.buffer(), ContractValidation.load(vertx).await());
       served = servedOperations(router);
     } finally {
       vertx.close().await();
