@@ -10,6 +10,7 @@ import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import red.sessions.vyoma.platform.AppConfig;
+import red.sessions.vyoma.support.EventStreamClient;
 import red.sessions.vyoma.support.Scrape;
 import red.sessions.vyoma.support.Seed;
 import red.sessions.vyoma.support.ServerTest;
@@ -127,6 +128,18 @@ class MetricsTest extends ServerTest {
     assertTrue(scrape.value("jvm_threads_live_threads", Map.of()) >= 1);
     assertTrue(scrape.value("process_uptime_seconds", Map.of()) > 0);
     assertTrue(scrape.has("jvm_gc_memory_allocated_bytes_total") && scrape.has("process_cpu_usage"), "JVM binders");
+  }
+
+  @Test
+  void aRequestIsActiveUntilItEndsHoweverItEnds() {
+    String student = seed.student();
+    Map<String, String> get = Map.of("method", "GET");
+    try (EventStreamClient stream = EventStreamClient.open(server.config().http().getInteger("port"), "/events/stream",
+      server.token(student), null)) {
+      Scrape.until(() -> api.get("/metrics", null), "vertx_http_server_active_requests", get, 2);
+    }
+    // The stream ended by its client closing the connection, never answered to its end; the scrape alone is left.
+    Scrape.until(() -> api.get("/metrics", null), "vertx_http_server_active_requests", get, 1);
   }
 
   @Test
