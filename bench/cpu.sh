@@ -71,4 +71,4 @@ for r in $(seq 1 "$ROUNDS"); do
   printf '   B %6d µs/request (%9s req/s)\n' "$micros" "$rate"
 done
 echo "A ($JAR_A): $((sum_a / ROUNDS)) µs/request; B ($JAR_B): $((sum_b / ROUNDS)) µs/request;" \
-  "B / A: $(echo "scale=2; $sum_b / $sum_a" | bc)"
+  "B / A: $(echo "scale=2; $sum_b / $sum_a" | bc | sed 's/^\./0./')"
