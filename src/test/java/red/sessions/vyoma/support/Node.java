@@ -29,12 +29,12 @@ import java.util.concurrent.TimeUnit;
 public final class Node implements Client {
 
   private static final Vertx VERTX = Vertx.vertx();
+  private static final long PROBE_TIMEOUT_MS = 5_000;
 
   private final String name;
   private final Map<String, String> env;
   private final List<String> jvmOptions;
   private final Path log;
-  private static final long PROBE_TIMEOUT_MS = 5_000;
   private final WebClient client;
   private final DevTokens tokens;
   private Process process;
@@ -157,8 +157,9 @@ public final class Node implements Client {
       throw new AssertionError("node " + name + " exited: " + log());
     }
     try {
-      // Bounded: a request the node never answers (seen once, on a connection taken the moment it began to listen,
-      // which Vert.x's metrics had not counted) fails and is asked again instead of holding the test forever.
+      // Bounded: a request the node never answers fails and is asked again instead of holding the test forever (seen
+      // once, before the server recorded its own request metrics: Vert.x's left a connection taken the moment the
+      // node began to listen unanswered).
       HttpResponse<Buffer> ready = client.get("/health/ready").timeout(PROBE_TIMEOUT_MS).send().await();
       return new Readiness(ready.statusCode() == 200
         && ready.bodyAsJsonObject().getJsonObject("checks").getJsonObject("cluster").getInteger("members") == members,
