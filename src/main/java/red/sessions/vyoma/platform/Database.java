@@ -21,7 +21,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -65,13 +64,13 @@ public final class Database {
         stopEmbedded(embedded);
         throw e;
       }
-      Pool pool = PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(db.getInteger("pool_size")).setName("vyoma")
-          .setConnectionTimeout(db.getInteger("acquire_timeout_ms")).setConnectionTimeoutUnit(TimeUnit.MILLISECONDS))
+      // The wait for a free connection is bounded by BoundedWaitPool, not by the pool's own timeout (0: none).
+      Pool pool = new BoundedWaitPool(vertx, PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(db.getInteger("pool_size")).setName("vyoma").setConnectionTimeout(0))
         .with(new NetClientOptions().setConnectTimeout(db.getInteger("connect_timeout_ms")))
         .connectingTo(connect)
         .using(vertx)
-        .build();
+        .build(), db.getInteger("acquire_timeout_ms"));
       LOG.info("Database ready at {}:{}/{}{}", connect.getHost(), connect.getPort(), connect.getDatabase(),
         embedded != null ? " (embedded, data in " + config.dataDir().resolve("postgres") + ")" : "");
       return new Database(vertx, pool, embedded);
@@ -118,11 +117,11 @@ public final class Database {
    *       cannot serve: a connection exception (class 08), out of connections or resources (class 53), shutting
    *       down or starting up (57P01–57P03);</li>
    *   <li>the exchange broke on the way: no connection could be opened or it was reset ({@link IOException}),
-   *       none was opened or free in time ({@link TimeoutException}), the connection was lost mid-call
-   *       ({@link ClosedConnectionException});</li>
+   *       none was opened in time, or free within {@code db.acquire_timeout_ms} ({@link TimeoutException}, from
+   *       {@link BoundedWaitPool}), the connection was lost mid-call ({@link ClosedConnectionException});</li>
    *   <li>the client had no connection to run the call on: the SQL client and its pool report a connection that
-   *       closed before the call was sent, one closing, a pool closed, or no connection free within
-   *       {@code db.acquire_timeout_ms} as a plain {@link VertxException} of no subtype. Every answer that comes
+   *       closed before the call was sent, one closing, or a pool closed as a plain {@link VertxException} of no
+   *       subtype. Every answer that comes
    *       from PostgreSQL is a {@link PgException}, and failures of other Vert.x parts (the event bus, HTTP)
    *       have subtypes of their own, so a plain one reached through a database call is the client's. The
    *       client's checks of a call's arguments (a parameter of the wrong type) come the same way; they are

@@ -70,7 +70,7 @@ class DatabaseFailuresTest {
 
   @Test
   void noConnectionFreeInTimeIsUnreachable() {
-    Pool pool = pool(shared, 1, 200);
+    Pool pool = new BoundedWaitPool(vertx, pool(shared, 1, 0), 200);
     pool.getConnection().await();
     assertUnreachable(pool.query("SELECT 1").execute());
   }
