@@ -40,10 +40,13 @@ bench_setup() {
   return 0
 }
 
+# A port below the kernel's range for outgoing connections: one in that range may be taken by a client's socket
+# (wrk's, the pool's), which a connect here does not see but which makes the server's bind fail.
 free_port() {
-  local port
+  local port first_ephemeral
+  read -r first_ephemeral _ </proc/sys/net/ipv4/ip_local_port_range
   while :; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((10000 + RANDOM % (first_ephemeral - 10000)))
     (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || { echo "$port"; return; }
   done
 }
