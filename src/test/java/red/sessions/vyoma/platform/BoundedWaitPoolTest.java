@@ -76,15 +76,15 @@ class BoundedWaitPoolTest {
   void underOverloadEveryCallEndsAndEveryConnectionComesBack() throws Exception {
     int size = 2;
     Pool connections = connections(size);
-    // Calls of 5 ms each, 200 at once on two connections (opened first) with a wait of 20 ms: the first ones are
-    // served, most of the others time out, many of those just as a connection is handed to them.
-    Pool bounded = new BoundedWaitPool(vertx, connections, 20);
+    // Calls of 20 ms each, 200 at once on two connections (opened first) with a wait of 200 ms: the first twenty or
+    // so are served, the others time out, some of those just as a connection is handed to them.
+    Pool bounded = new BoundedWaitPool(vertx, connections, SHORT_WAIT_MS);
     holdAll(new BoundedWaitPool(vertx, connections, LONG_WAIT_MS), size);
     List<Future<?>> calls = new ArrayList<>();
     for (int call = 0; call < 200; call++) {
       calls.add(call % 2 == 0
-        ? bounded.withTransaction(connection -> connection.query("SELECT pg_sleep(0.005)").execute())
-        : bounded.query("SELECT pg_sleep(0.005)").execute());
+        ? bounded.withTransaction(connection -> connection.query("SELECT pg_sleep(0.02)").execute())
+        : bounded.query("SELECT pg_sleep(0.02)").execute());
     }
 
     int served = 0;
