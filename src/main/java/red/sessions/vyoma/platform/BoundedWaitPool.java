@@ -31,7 +31,8 @@ import java.util.stream.Collector;
  * timer can fire for a waiter the pool has just handed a connection (the pool forgets the waiter was served,
  * vert.x issue 6169, fixed in 5.1.3). The pool then completes the waiter's promise twice, and the second
  * completion throws inside the pool's task chain: the tasks queued behind it, other waiters' connections, never run.
- * Seen under load as calls that never ended (an event-bus timeout after 15 s) and connections that never came back.
+ * Seen under load as calls that never ended (an event-bus timeout after 15 s); by the pool's code, the connections
+ * handed to those calls never come back either.
  * Here the pool has no timer; the wait is bounded by one the call owns, and whichever ends first answers it.
  */
 public final class BoundedWaitPool implements Pool, SqlClientInternal {
@@ -101,11 +102,12 @@ public final class BoundedWaitPool implements Pool, SqlClientInternal {
     throw new UnsupportedOperationException("statements are grouped on a connection, not on the pool");
   }
 
-  private class OneShot<T> implements Query<T> {
+  /** A statement ({@code Q}) made on a connection got within the wait, once it is executed. */
+  private class OneShot<T, Q extends Query<T>> implements Query<T> {
 
-    final Function<SqlConnection, ? extends Query<T>> on;
+    final Function<SqlConnection, Q> on;
 
-    OneShot(Function<SqlConnection, ? extends Query<T>> on) {
+    OneShot(Function<SqlConnection, Q> on) {
       this.on = on;
     }
 
@@ -125,33 +127,30 @@ public final class BoundedWaitPool implements Pool, SqlClientInternal {
     }
   }
 
-  private final class OneShotPrepared<T> extends OneShot<T> implements PreparedQuery<T> {
-
-    private final Function<SqlConnection, PreparedQuery<T>> prepared;
+  private final class OneShotPrepared<T> extends OneShot<T, PreparedQuery<T>> implements PreparedQuery<T> {
 
     OneShotPrepared(Function<SqlConnection, PreparedQuery<T>> prepared) {
       super(prepared);
-      this.prepared = prepared;
     }
 
     @Override
     public Future<T> execute(Tuple tuple) {
-      return withConnection(connection -> prepared.apply(connection).execute(tuple));
+      return withConnection(connection -> on.apply(connection).execute(tuple));
     }
 
     @Override
     public Future<T> executeBatch(List<Tuple> batch) {
-      return withConnection(connection -> prepared.apply(connection).executeBatch(batch));
+      return withConnection(connection -> on.apply(connection).executeBatch(batch));
     }
 
     @Override
     public <R> PreparedQuery<SqlResult<R>> collecting(Collector<Row, ?, R> collector) {
-      return new OneShotPrepared<>(connection -> prepared.apply(connection).collecting(collector));
+      return new OneShotPrepared<>(connection -> on.apply(connection).collecting(collector));
     }
 
     @Override
     public <U> PreparedQuery<RowSet<U>> mapping(Function<Row, U> mapper) {
-      return new OneShotPrepared<>(connection -> prepared.apply(connection).mapping(mapper));
+      return new OneShotPrepared<>(connection -> on.apply(connection).mapping(mapper));
     }
   }
 }

@@ -121,11 +121,10 @@ public final class Database {
    *       {@link BoundedWaitPool}), the connection was lost mid-call ({@link ClosedConnectionException});</li>
    *   <li>the client had no connection to run the call on: the SQL client and its pool report a connection that
    *       closed before the call was sent, one closing, or a pool closed as a plain {@link VertxException} of no
-   *       subtype. Every answer that comes
-   *       from PostgreSQL is a {@link PgException}, and failures of other Vert.x parts (the event bus, HTTP)
-   *       have subtypes of their own, so a plain one reached through a database call is the client's. The
-   *       client's checks of a call's arguments (a parameter of the wrong type) come the same way; they are
-   *       mistakes in our SQL, the same for every call of a statement, which the tests run.</li>
+   *       subtype. Every answer that comes from PostgreSQL is a {@link PgException}, and failures of other Vert.x
+   *       parts (the event bus, HTTP) have subtypes of their own, so a plain one reached through a database call is
+   *       the client's. The client's checks of a call's arguments (a parameter of the wrong type) come the same
+   *       way; they are mistakes in our SQL, the same for every call of a statement, which the tests run.</li>
    * </ul>
    */
   public static boolean unreachable(Throwable failure) {
