@@ -15,7 +15,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
 
 /** The availability SQL. */
@@ -129,7 +128,7 @@ final class AvailabilityStore {
   Future<Optional<Bookable>> bookable(String teacherId, Instant from, Instant to) {
     Future<Boolean> teacher = Sql.query(pool, IS_TEACHER).mapTo(row -> row.getBoolean("teacher"))
       .execute(Map.of("teacher_id", teacherId)).map(rows -> rows.iterator().next());
-    Future<Bookable> bookable = TeacherCalendar.around(pool, teacherId, from, to, Set.of());
+    Future<Bookable> bookable = TeacherCalendar.around(pool, teacherId, from, to);
     return Future.all(teacher, bookable).map(both -> teacher.result() ? Optional.of(bookable.result()) : Optional.empty());
   }
 

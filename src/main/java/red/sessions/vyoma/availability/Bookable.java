@@ -41,7 +41,10 @@ public record Bookable(Schedule schedule, List<Interval> slots, List<Interval> b
   /** The refusal of a time that meets (or comes within the buffer of) busy time in an external calendar. */
   private static final String BUSY_ELSEWHERE = "the teacher is busy in an external calendar at that time";
 
-  /** How far around a time the teacher's availability and bookings must be read to judge it. */
+  /**
+   * How far around a range the teacher's availability is built, and their calendar read to list slots in it, so
+   * that every stretch of availability reaching into the range is whole.
+   */
   static final Duration MARGIN = Duration.ofDays(2);
 
   /** Why the interval cannot be booked now, or empty when it can. */

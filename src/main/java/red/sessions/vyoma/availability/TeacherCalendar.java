@@ -29,19 +29,29 @@ public final class TeacherCalendar {
     free_cancellation_hours, requires_package""";
   private static final String SCHEDULE =
     "SELECT " + SCHEDULE_COLUMNS + " FROM teacher_schedules WHERE teacher_id = #{teacher_id}";
-  // Both read through the GiST index of the table's exclusion constraint: the teacher and the overlap of the
-  // very range it is on, so a teacher with hundreds of slots or bookings costs a lookup, not a scan of them.
+  // Each read through the GiST index of its table's exclusion constraint (or the busy times' own): the teacher and
+  // the overlap of the very range it is on, so a teacher with hundreds of slots or bookings costs a lookup, not a
+  // scan of them. Bookings and busy time matter as far as the teacher's buffer reaches beyond the range (the
+  // schedule's, none without one), so the range is widened by it here.
   private static final String SLOTS = """
     SELECT id, start_time, end_time FROM availability_slots
      WHERE teacher_id = #{teacher_id} AND tstzrange(start_time, end_time) && tstzrange(#{from}, #{to})""";
-  private static final String BOOKINGS = """
-    SELECT id, start_time, end_time FROM active_bookings
+  private static final String BUFFER = """
+    WITH buffer AS (
+      SELECT coalesce(max(buffer_minutes), 0) * interval '1 minute' AS reach FROM teacher_schedules
+       WHERE teacher_id = #{teacher_id})
+    """;
+  private static final String BOOKINGS = BUFFER + """
+    SELECT id, start_time, end_time FROM active_bookings, buffer
      WHERE teacher_id = #{teacher_id}
-       AND tstzrange(start_time, blocked_until) && tstzrange(#{from}, #{to}) AND NOT (id = ANY (#{excluding}))""";
-  // Busy time from the teacher's external calendars, through the GiST index on the teacher and the overlap.
-  private static final String BUSY = """
-    SELECT NULL::uuid AS id, start_time, end_time FROM external_busy_times
-     WHERE teacher_id = #{teacher_id} AND tstzrange(start_time, end_time) && tstzrange(#{from}, #{to})""";
+       AND tstzrange(start_time, blocked_until)
+           && tstzrange(#{from}::timestamptz - buffer.reach, #{to}::timestamptz + buffer.reach)
+       AND NOT (id = ANY (#{excluding}))""";
+  private static final String BUSY = BUFFER + """
+    SELECT NULL::uuid AS id, start_time, end_time FROM external_busy_times, buffer
+     WHERE teacher_id = #{teacher_id}
+       AND tstzrange(start_time, end_time)
+           && tstzrange(#{from}::timestamptz - buffer.reach, #{to}::timestamptz + buffer.reach)""";
 
   private TeacherCalendar() {
   }
@@ -53,15 +63,31 @@ public final class TeacherCalendar {
   }
 
   /**
-   * What decides whether times from {@code from} to {@code to} are bookable with the teacher, without the
-   * bookings {@code excluding} (those being moved; none for a new booking).
+   * What the bookable slots from {@code from} to {@code to} are listed by: the teacher's calendar from
+   * {@link Bookable#MARGIN} before to as long after, so that every stretch of availability reaching into the range
+   * is read whole.
    */
-  public static Future<Bookable> around(SqlClient client, String teacherId, Instant from, Instant to,
-                                        Set<UUID> excluding) {
+  public static Future<Bookable> around(SqlClient client, String teacherId, Instant from, Instant to) {
+    return read(client, teacherId, from.minus(Bookable.MARGIN), to.plus(Bookable.MARGIN), Set.of());
+  }
+
+  /**
+   * What decides whether times from {@code from} to {@code to} are bookable with the teacher, without the
+   * bookings {@code excluding} (those being moved; none for a new booking): the slots over those times, and the
+   * bookings and busy time within the teacher's buffer of them. A booking judged in a teacher's full week reads the
+   * one or two bookings next to it, not the week's.
+   */
+  public static Future<Bookable> judging(SqlClient client, String teacherId, Instant from, Instant to,
+                                         Set<UUID> excluding) {
+    return read(client, teacherId, from, to, excluding);
+  }
+
+  private static Future<Bookable> read(SqlClient client, String teacherId, Instant from, Instant to,
+                                       Set<UUID> excluding) {
     Map<String, Object> near = new HashMap<>();
     near.put("teacher_id", teacherId);
-    near.put("from", from.minus(Bookable.MARGIN).atOffset(ZoneOffset.UTC));
-    near.put("to", to.plus(Bookable.MARGIN).atOffset(ZoneOffset.UTC));
+    near.put("from", from.atOffset(ZoneOffset.UTC));
+    near.put("to", to.atOffset(ZoneOffset.UTC));
     near.put("excluding", excluding.toArray(UUID[]::new));
     Future<Optional<Schedule>> schedule = schedule(client, teacherId);
     Future<List<Bookable.Interval>> slots = intervals(client, SLOTS, near);

@@ -345,7 +345,7 @@ final class BookingStore {
                                Set<UUID> moving) {
     Future<RowSet<Row>> parties = Sql.query(connection, LOCK_PARTIES)
       .execute(Map.of("student_id", studentId, "teacher_id", teacherId));
-    Future<Bookable> calendar = TeacherCalendar.around(connection, teacherId, from, to, moving);
+    Future<Bookable> calendar = TeacherCalendar.judging(connection, teacherId, from, to, moving);
     return Future.all(parties, calendar).map(read -> {
       OffsetDateTime now = null;
       boolean teacher = false;
