@@ -149,7 +149,7 @@ final class Endpoints {
     }
     response.putHeader(HttpHeaders.CONTENT_TYPE, ErrorResponses.JSON_UTF8);
     reply.headers().forEach(response::putHeader);
-    response.end(Json.encode(reply.body()));
+    response.end(Json.encodeToBuffer(reply.body()));
   }
 
   /** The body as a JSON object; {@code null} when the request has none. */
