@@ -77,7 +77,7 @@ public final class Reference extends VerticleBase {
     RETURNING id""";
 
   // BookingStore.create's statements, in its two round trips: BEGIN, the parties' locks, the teacher's calendar
-  // (TeacherCalendar: schedule, slots, active bookings within two days either side) and the package a lesson
+  // (TeacherCalendar: schedule, slots over the time, active bookings within the buffer of it) and the package a lesson
   // would come from (Ledger.choose, locked); then the insert, the ledger's entry with the package's event when a
   // lesson is used, the booking's event (Outbox.APPEND), and COMMIT.
   private static final String LOCK_PARTIES = """
@@ -91,9 +91,14 @@ public final class Reference extends VerticleBase {
     SELECT id, start_time, end_time FROM availability_slots
      WHERE teacher_id = #{teacher_id} AND tstzrange(start_time, end_time) && tstzrange(#{from}, #{to})""";
   private static final String BOOKINGS = """
-    SELECT id, start_time, end_time FROM active_bookings
+    WITH buffer AS (
+      SELECT coalesce(max(buffer_minutes), 0) * interval '1 minute' AS reach FROM teacher_schedules
+       WHERE teacher_id = #{teacher_id})
+    SELECT id, start_time, end_time FROM active_bookings, buffer
      WHERE teacher_id = #{teacher_id}
-       AND tstzrange(start_time, blocked_until) && tstzrange(#{from}, #{to}) AND id IS DISTINCT FROM #{excluding}""";
+       AND tstzrange(start_time, blocked_until)
+           && tstzrange(#{from}::timestamptz - buffer.reach, #{to}::timestamptz + buffer.reach)
+       AND id IS DISTINCT FROM #{excluding}""";
   private static final String CHOOSE = """
     SELECT p.id, p.student_id, p.teacher_id, p.lessons, p.remaining, p.expires_at, p.created_at,
            COALESCE((SELECT jsonb_agg(jsonb_build_object('change', l.change, 'reason', l.reason,
@@ -125,7 +130,6 @@ public final class Reference extends VerticleBase {
     INSERT INTO events (id, type, subject_id, subject, sequence, users, data)
     SELECT #{id}, #{type}, #{subject_id}, #{subject}, last_sequence, #{users}, #{data} FROM next
     RETURNING id""";
-  private static final Duration MARGIN = Duration.ofDays(2);
 
   private static final String EXCLUSION_VIOLATION = "23P01";
   private static final Duration SHORTEST = Duration.ofMinutes(15);
@@ -228,8 +232,8 @@ public final class Reference extends VerticleBase {
     OffsetDateTime end = (OffsetDateTime) booking.get("end_time");
     Map<String, Object> near = new HashMap<>();
     near.put("teacher_id", booking.get("teacher_id"));
-    near.put("from", start.minus(MARGIN));
-    near.put("to", end.plus(MARGIN));
+    near.put("from", start);
+    near.put("to", end);
     near.put("excluding", null);
     Map<String, Object> choose = new HashMap<>(booking);
     choose.put("package_id", null);
