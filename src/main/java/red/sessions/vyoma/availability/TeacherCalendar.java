@@ -36,22 +36,19 @@ public final class TeacherCalendar {
   private static final String SLOTS = """
     SELECT id, start_time, end_time FROM availability_slots
      WHERE teacher_id = #{teacher_id} AND tstzrange(start_time, end_time) && tstzrange(#{from}, #{to})""";
-  private static final String BUFFER = """
-    WITH buffer AS (
-      SELECT coalesce(max(buffer_minutes), 0) * interval '1 minute' AS reach FROM teacher_schedules
-       WHERE teacher_id = #{teacher_id})
+  private static final String NEAR = """
+    WITH near AS (
+      SELECT tstzrange(#{from}::timestamptz - reach, #{to}::timestamptz + reach) AS range
+        FROM (SELECT coalesce(max(buffer_minutes), 0) * interval '1 minute' AS reach FROM teacher_schedules
+               WHERE teacher_id = #{teacher_id}) AS buffer)
     """;
-  private static final String BOOKINGS = BUFFER + """
-    SELECT id, start_time, end_time FROM active_bookings, buffer
-     WHERE teacher_id = #{teacher_id}
-       AND tstzrange(start_time, blocked_until)
-           && tstzrange(#{from}::timestamptz - buffer.reach, #{to}::timestamptz + buffer.reach)
+  private static final String BOOKINGS = NEAR + """
+    SELECT id, start_time, end_time FROM active_bookings, near
+     WHERE teacher_id = #{teacher_id} AND tstzrange(start_time, blocked_until) && near.range
        AND NOT (id = ANY (#{excluding}))""";
-  private static final String BUSY = BUFFER + """
-    SELECT NULL::uuid AS id, start_time, end_time FROM external_busy_times, buffer
-     WHERE teacher_id = #{teacher_id}
-       AND tstzrange(start_time, end_time)
-           && tstzrange(#{from}::timestamptz - buffer.reach, #{to}::timestamptz + buffer.reach)""";
+  private static final String BUSY = NEAR + """
+    SELECT NULL::uuid AS id, start_time, end_time FROM external_busy_times, near
+     WHERE teacher_id = #{teacher_id} AND tstzrange(start_time, end_time) && near.range""";
 
   private TeacherCalendar() {
   }

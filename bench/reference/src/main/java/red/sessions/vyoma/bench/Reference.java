@@ -91,13 +91,12 @@ public final class Reference extends VerticleBase {
     SELECT id, start_time, end_time FROM availability_slots
      WHERE teacher_id = #{teacher_id} AND tstzrange(start_time, end_time) && tstzrange(#{from}, #{to})""";
   private static final String BOOKINGS = """
-    WITH buffer AS (
-      SELECT coalesce(max(buffer_minutes), 0) * interval '1 minute' AS reach FROM teacher_schedules
-       WHERE teacher_id = #{teacher_id})
-    SELECT id, start_time, end_time FROM active_bookings, buffer
-     WHERE teacher_id = #{teacher_id}
-       AND tstzrange(start_time, blocked_until)
-           && tstzrange(#{from}::timestamptz - buffer.reach, #{to}::timestamptz + buffer.reach)
+    WITH near AS (
+      SELECT tstzrange(#{from}::timestamptz - reach, #{to}::timestamptz + reach) AS range
+        FROM (SELECT coalesce(max(buffer_minutes), 0) * interval '1 minute' AS reach FROM teacher_schedules
+               WHERE teacher_id = #{teacher_id}) AS buffer)
+    SELECT id, start_time, end_time FROM active_bookings, near
+     WHERE teacher_id = #{teacher_id} AND tstzrange(start_time, blocked_until) && near.range
        AND id IS DISTINCT FROM #{excluding}""";
   private static final String CHOOSE = """
     SELECT p.id, p.student_id, p.teacher_id, p.lessons, p.remaining, p.expires_at, p.created_at,
