@@ -19,8 +19,8 @@ if [ "$QUICK" = 1 ]; then
 else
   DURATION=${DURATION:-10s} WARMUP=${WARMUP:-5s} NODE_WARMUP=${NODE_WARMUP:-30s} ROUNDS=${ROUNDS:-3} MEETINGS=${MEETINGS:-100}
 fi
-# Which of the seven workloads below to run (the seed and the checks run whatever is chosen).
-WORKLOADS=${WORKLOADS:-1 2 3 4 5 6 7}
+# Which of the eight workloads below to run (the seed and the checks run whatever is chosen).
+WORKLOADS=${WORKLOADS:-1 2 3 4 5 6 7 8}
 selected() { [[ " $WORKLOADS " == *" $1 "* ]]; }
 TEACHERS=${TEACHERS:-1000}
 STUDENTS=${STUDENTS:-9000}
@@ -31,9 +31,9 @@ HISTORY=${HISTORY:-1000}
 HISTORY_ROWS=${HISTORY_ROWS:-0}
 # RULES=1: every teacher has weekly hours round the clock, a 10-minute buffer and requires_package, every student
 # a package of lessons with the one teacher wrk.lua pairs them with, a webhook takes booking.* and one event
-# stream is open, so that the booking workloads (2 and 6) pay for every rule a booking can meet.
+# stream is open, so that the booking workloads (2, 6 and 8) pay for every rule a booking can meet.
 RULES=${RULES:-0}
-# Seconds between the starts of a teacher's bookings in workloads 2 and 6: a 15-minute lesson, and under
+# Seconds between the starts of a teacher's bookings in workloads 2, 6 and 8: a 15-minute lesson, and under
 # RULES its buffer, with room to spare.
 STEP=$([ "$RULES" = 1 ] && echo 1800 || echo 900)
 THREADS=2
@@ -50,10 +50,13 @@ seconds() {
 }
 
 # Booking k takes 15 minutes of teacher k % TEACHERS's slots every STEP seconds; with 24-hour slots that is
-# per_day per teacher and day. Enough days for 5,000 bookings a second on both sides of workloads 2 and 6,
-# warm-ups included.
+# per_day per teacher and day. Enough days for 5,000 bookings a second on both sides of the booking workloads
+# chosen (2, 6, 8; room for one when none is), warm-ups included.
 per_day=$((86400 / STEP))
-booking_seconds=$((4 * ($(seconds "$WARMUP") + ROUNDS * $(seconds "$DURATION"))))
+booking_workloads=0
+for w in 2 6 8; do selected "$w" && booking_workloads=$((booking_workloads + 1)); done
+[ "$booking_workloads" -gt 0 ] || booking_workloads=1
+booking_seconds=$((2 * booking_workloads * ($(seconds "$WARMUP") + ROUNDS * $(seconds "$DURATION"))))
 booking_days=$(((booking_seconds * 5000 + TEACHERS * per_day - 1) / (TEACHERS * per_day)))
 # With HISTORY_ROWS workload 2 runs twice, the second time GAP_DAYS after the first run's last booking.
 GAP_DAYS=3
@@ -184,6 +187,8 @@ bookings_server() { bookings "$1" "$app_url" "Authorization: Bearer $admin"; }
 bookings_reference() { bookings "$1" "$ref_url" "X-Bench-Caller: bench-admin"; }
 samesql_server() { bookings_server "$1"; }
 samesql_reference() { bookings "$1" "$ref_url" "X-Bench-Caller: bench-admin" /same-sql/bookings; }
+alone_samesql() { samesql_reference "$1"; }
+alone_bare() { bookings_reference "$1"; }
 # bookings DURATION URL HEADER [PATH]
 bookings() {
   wrk_once "$1" "$2" bookings "$3" "$TEACHERS" "$STUDENTS" "$booking_next" "$day0" "$STEP" "${4:-/bookings}"
@@ -297,9 +302,11 @@ backlog_sql="SELECT (SELECT count(*) FROM webhook_deliveries WHERE status = 'pen
   + (SELECT count(*) FROM notifications WHERE status = 'scheduled' AND next_attempt_at <= now())
   + (SELECT count(*) FROM events e, webhook_fanout f WHERE (e.txid, e.position) > (f.txid, f.position))
   + (SELECT count(*) FROM events e, notification_fanout f WHERE (e.txid, e.position) > (f.txid, f.position))"
+# With the server stopped (workload 8) nothing follows the outbox, so nothing is waited for.
+server_up=1
 caught_up() {
   caught_up_s=0
-  [ "$RULES" = 1 ] || return 0
+  [ "$RULES" = 1 ] && [ "$server_up" = 1 ] || return 0
   local started left=0
   started=$(date +%s.%N)
   for _ in $(seq 1 1200); do
@@ -384,9 +391,8 @@ if [ "$RULES" = 1 ]; then
     "bookings with a lesson from a package: $(psql_db -At -c "SELECT count(*) FROM bookings WHERE package_id IS NOT NULL")"
 fi
 server_rss=$(peak_rss "$app_pid")
-reference_rss=$(peak_rss "$ref_pid")
 bench_stop "$app_pid"
-bench_stop "$ref_pid"
+server_up=0
 
 # cluster_pair NAME [RATE_LIMITS]: two nodes in a cluster of their own (another cluster on this machine, the
 # tests', has another name and other ports), with the rate limits on (true, the default) or off; sets pair_a_url
@@ -441,6 +447,15 @@ if selected 7; then
   unlimited_a_url=$pair_a_url unlimited_b_url=$pair_b_url
   interleave limits on off "$NODE_WARMUP"
 fi
+if selected 8; then
+  # The server's statements alone: the same-SQL booking against the bare insert with no server running, so no
+  # node fans out, delivers or streams what the bookings wrote (the events stay in the outbox, unread: this runs
+  # last). How far the rules' SQL lets a booking go, were the server's layers and its work after the commit free.
+  echo "-- 8. POST /bookings, every one distinct, the server's own statements (/same-sql/bookings) against the bare insert, the server stopped"
+  interleave alone samesql bare
+fi
+reference_rss=$(peak_rss "$ref_pid")
+bench_stop "$ref_pid"
 
 failed=0
 read -r teacher_overlaps student_overlaps active <<<"$(psql_db -At -F ' ' <<'SQL'
@@ -483,6 +498,7 @@ summary() {
       label["meetings"] = "4. GET /meetings/{id} (clustered | unclustered)"
       label["limits"] = "7. GET /profiles, 2 nodes (limits on | off)"
       label["pkread"] = "5. GET /profiles?user_id= (ref: bare PK read)"
+      label["alone"] = "8. same SQL, no server (ref: bare insert)"
       printf "%-47s %9s %7s %7s | %9s %7s %7s | %5s %5s %5s | %s\n", "workload", "req/s", "p50", "p99", "req/s", "p50", "p99",
         "req/s", "p50", "p99", "non-2xx (5xx) of each"
       for (w = 1; w <= workloads; w++) {
@@ -501,7 +517,7 @@ summary() {
 }
 
 echo
-echo "== Summary: median of $ROUNDS rounds of $DURATION (p99 in ms; ratio = server / reference, or clustered / unclustered$([ "$RULES" = 0 ] || echo "; req/s sustained, with the server's catch-up"))"
+echo "== Summary: median of $ROUNDS rounds of $DURATION (p99 in ms; ratio = server / reference (8: same SQL / bare), or clustered / unclustered$([ "$RULES" = 0 ] || echo "; req/s sustained, with the server's catch-up"))"
 if [ "$HISTORY_ROWS" != 0 ]; then
   echo "-- without the history"
   summary "$work/results-empty"
@@ -548,7 +564,7 @@ if [ "$HISTORY_ROWS" != 0 ]; then
 fi
 echo "server peak RSS (VmHWM) over workloads 1, 2, 3 and 5 (and the history): $server_rss MiB; reference: $reference_rss MiB"
 echo "peak RSS of the nodes of workload 4 (unclustered a b, clustered a b): ${node_rss% } MiB"
-echo "bookings: $active active; overlapping a teacher's: $teacher_overlaps, a student's: $student_overlaps; 5xx: $(cat "$work"/results* | awk '$1 == "bookings" || $1 == "samesql" { s += $7 } END { print s + 0 }')"
+echo "bookings: $active active; overlapping a teacher's: $teacher_overlaps, a student's: $student_overlaps; 5xx: $(cat "$work"/results* | awk '$1 == "bookings" || $1 == "samesql" || $1 == "alone" { s += $7 } END { print s + 0 }')"
 
 if cat "$work"/results* | awk '$7 > 0 { found = 1 } END { exit !found }'; then
   echo "!! some requests were answered 5xx"
