@@ -156,6 +156,23 @@ class NotificationsTest extends ServerTest {
   }
 
   @Test
+  void aTeacherWithoutAZoneOfTheirOwnIsWrittenToInTheirSchedulesZoneAndAStudentWithoutOneInUtc() throws MessagingException {
+    String teacher = user("teacher", null);
+    String student = user("student", null);
+    seed.schedule(teacher, schedule("Asia/Tokyo", everyDay("00:00", "24:00"), new JsonArray(), rules(0, 0, 15, 15)));
+    OffsetDateTime start = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS).atOffset(ZoneOffset.UTC);
+    String booking = seed.booking(student, teacher, start, start.plusHours(1));
+
+    MimeMessage request = only(teacher, "Lesson request from Name of " + student);
+    assertTrue(text(request).contains(local(start, "Asia/Tokyo") + "–"), text(request));
+    assertTrue(text(request).contains("Asia/Tokyo (JST)"), text(request));
+
+    patch(booking, teacher, "confirmed");
+    MimeMessage confirmed = only(student, "Lesson confirmed with Name of " + teacher);
+    assertTrue(text(confirmed).contains(local(start, "UTC")), text(confirmed));
+  }
+
+  @Test
   void aSeriesIsRequestedInOneEmailAndAnOccurrenceItCannotBookIsToldToBothParties() throws MessagingException {
     String teacher = user("teacher", null);
     String student = user("student", null);
