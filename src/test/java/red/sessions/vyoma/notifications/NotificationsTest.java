@@ -157,10 +157,9 @@ class NotificationsTest extends ServerTest {
 
   @Test
   void aTeacherWithoutAZoneOfTheirOwnIsWrittenToInTheirSchedulesZoneAndAStudentWithoutOneInUtc() throws MessagingException {
-    String teacher = user("teacher", null);
+    String teacher = teacherOnSchedule("Asia/Tokyo");
     String student = user("student", null);
-    seed.schedule(teacher, schedule("Asia/Tokyo", everyDay("00:00", "24:00"), new JsonArray(), rules(0, 0, 15, 15)));
-    OffsetDateTime start = Instant.now().plus(Duration.ofDays(1)).truncatedTo(ChronoUnit.HOURS).atOffset(ZoneOffset.UTC);
+    OffsetDateTime start = hoursAhead(0);
     String booking = seed.booking(student, teacher, start, start.plusHours(1));
 
     MimeMessage request = only(teacher, "Lesson request from Name of " + student);
@@ -174,9 +173,8 @@ class NotificationsTest extends ServerTest {
 
   @Test
   void aSeriesIsRequestedInOneEmailAndAnOccurrenceItCannotBookIsToldToBothParties() throws MessagingException {
-    String teacher = user("teacher", null);
+    String teacher = teacherOnSchedule("UTC");
     String student = user("student", null);
-    seed.schedule(teacher, schedule("UTC", everyDay("00:00", "24:00"), new JsonArray(), rules(0, 0, 15, 15)));
     OffsetDateTime first = Instant.now().plus(Duration.ofDays(2)).truncatedTo(ChronoUnit.HOURS).atOffset(ZoneOffset.UTC);
     // Inside the 15-day window: the lessons 2 and 9 days ahead, each a booking.
     JsonObject made = assertJson(api.post("/series", server.token(student),
@@ -415,6 +413,13 @@ class NotificationsTest extends ServerTest {
     assertJson(api.post("/profiles", server.token(userId), new JsonObject().put("user_id", userId).put("role", role)
       .put("profile_data", data)), 201);
     return userId;
+  }
+
+  /** A teacher without a zone of their own, bookable round the clock in {@code zone} for 15 days ahead. */
+  private String teacherOnSchedule(String zone) {
+    String teacher = user("teacher", null);
+    seed.schedule(teacher, schedule(zone, everyDay("00:00", "24:00"), new JsonArray(), rules(0, 0, 15, 15)));
+    return teacher;
   }
 
   private void reminders(String userId, int... minutes) {
