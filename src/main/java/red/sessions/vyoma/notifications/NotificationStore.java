@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlClient;
 import red.sessions.vyoma.events.EventPage;
 import red.sessions.vyoma.platform.Batched;
@@ -14,6 +15,7 @@ import red.sessions.vyoma.platform.Sql;
 import red.sessions.vyoma.platform.UserRows;
 
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -32,8 +34,8 @@ import java.util.stream.Collectors;
  */
 final class NotificationStore {
 
-  /** The most attempts one statement records. */
-  private static final int RECORDS_PER_STATEMENT = 100;
+  /** The most attempts recorded in one round trip. */
+  private static final int RECORDS_PER_BATCH = 100;
 
   static final String FAN_OUT_FROM = "SELECT txid::text AS txid, position FROM notification_fanout FOR UPDATE SKIP LOCKED";
 
@@ -87,23 +89,22 @@ final class NotificationStore {
       JOIN event_envelopes e ON e.id = c.event_id
       LEFT JOIN profile_contacts r ON r.user_id = c.recipient""";
 
-  // A batch of attempts (Batched), each moving its row only if it is the attempt that was claimed and the row is still
-  // scheduled (a reminder cancelled meanwhile stays cancelled). A retry that would come after the retry window has
-  // failed instead.
+  // An attempt, moving its row only if it is the attempt that was claimed and the row is still scheduled (a reminder
+  // cancelled meanwhile stays cancelled). A retry that would come after the retry window has failed instead. A batch
+  // of attempts (Batched) runs it once for each, in one round trip: one statement over the batch's arrays was planned
+  // anew for each batch (PostgreSQL cannot tell how long the arrays are), where this one keeps its plan.
   private static final String RECORD = """
-    UPDATE notifications n
-       SET status = CASE WHEN r.outcome <> 'retry' THEN r.outcome
-                         WHEN n.due_at + #{retry_for_ms} * interval '1 millisecond' > now() + r.gap_ms * interval '1 millisecond'
+    UPDATE notifications
+       SET status = CASE WHEN #{outcome}::text <> 'retry' THEN #{outcome}::text
+                         WHEN due_at + #{retry_for_ms} * interval '1 millisecond' > now() + #{gap_ms}::bigint * interval '1 millisecond'
                          THEN 'scheduled' ELSE 'failed' END,
-           next_attempt_at = CASE WHEN r.outcome = 'retry'
-                                   AND n.due_at + #{retry_for_ms} * interval '1 millisecond' > now() + r.gap_ms * interval '1 millisecond'
-                                  THEN now() + r.gap_ms * interval '1 millisecond' END,
-           sent_at = CASE WHEN r.outcome = 'sent' THEN now() END,
-           error = r.error
-      FROM unnest(#{ids}::uuid[], #{attempts}::int[], #{outcomes}::text[], #{errors}::text[], #{gaps_ms}::bigint[])
-             AS r (id, attempt, outcome, error, gap_ms)
-     WHERE n.id = r.id AND n.attempts = r.attempt AND n.status = 'scheduled'
-    RETURNING n.id, n.attempts, n.status""";
+           next_attempt_at = CASE WHEN #{outcome}::text = 'retry'
+                                   AND due_at + #{retry_for_ms} * interval '1 millisecond' > now() + #{gap_ms}::bigint * interval '1 millisecond'
+                                  THEN now() + #{gap_ms}::bigint * interval '1 millisecond' END,
+           sent_at = CASE WHEN #{outcome}::text = 'sent' THEN now() END,
+           error = #{error}::text
+     WHERE id = #{id} AND attempts = #{attempt} AND status = 'scheduled'
+    RETURNING status""";
 
   private static final String NEXT_DUE = """
     SELECT (extract(epoch FROM min(next_attempt_at) - now()) * 1000)::bigint AS wait_ms
@@ -166,7 +167,7 @@ final class NotificationStore {
 
   private final Pool pool;
   private final RetryPolicy retries;
-  private final Batched<Attempt, Optional<String>> records = new Batched<>(RECORDS_PER_STATEMENT, this::record);
+  private final Batched<Attempt, Optional<String>> records = new Batched<>(RECORDS_PER_BATCH, this::record);
 
   NotificationStore(Pool pool, RetryPolicy retries) {
     this.pool = pool;
@@ -283,19 +284,24 @@ final class NotificationStore {
   private record Attempt(Which which, Outcome outcome, long gapMs) {
   }
 
-  /** Records a batch of attempts in one statement; each attempt's answer as {@link #record}'s. */
+  /** Records a batch of attempts in one round trip; each attempt's answer as {@link #record}'s, in the batch's order. */
   private Future<List<Optional<String>>> record(List<Attempt> attempts) {
-    Map<String, Object> params = new HashMap<>();
-    params.put("ids", attempts.stream().map(a -> a.which().id()).toArray(UUID[]::new));
-    params.put("attempts", attempts.stream().map(a -> a.which().attempt()).toArray(Integer[]::new));
-    params.put("outcomes", attempts.stream().map(a -> a.outcome().outcome()).toArray(String[]::new));
-    params.put("errors", attempts.stream().map(a -> a.outcome().error()).toArray(String[]::new));
-    params.put("gaps_ms", attempts.stream().map(Attempt::gapMs).toArray(Long[]::new));
-    params.put("retry_for_ms", retries.forMs());
-    return Sql.query(pool, RECORD).execute(params).map(rows -> {
-      Map<Which, String> moved = new HashMap<>();
-      rows.forEach(row -> moved.put(new Which(row.getUUID("id"), row.getInteger("attempts")), row.getString("status")));
-      return attempts.stream().map(attempt -> Optional.ofNullable(moved.get(attempt.which()))).toList();
+    List<Map<String, Object>> batch = attempts.stream().map(attempt -> {
+      Map<String, Object> params = new HashMap<>();
+      params.put("id", attempt.which().id());
+      params.put("attempt", attempt.which().attempt());
+      params.put("outcome", attempt.outcome().outcome());
+      params.put("error", attempt.outcome().error());
+      params.put("gap_ms", attempt.gapMs());
+      params.put("retry_for_ms", retries.forMs());
+      return params;
+    }).toList();
+    return Sql.query(pool, RECORD).executeBatch(batch).map(first -> {
+      List<Optional<String>> statuses = new ArrayList<>();
+      for (RowSet<Row> rows = first; rows != null; rows = rows.next()) {
+        statuses.add(Rows.first(rows).map(row -> row.getString("status")));
+      }
+      return statuses;
     });
   }
 

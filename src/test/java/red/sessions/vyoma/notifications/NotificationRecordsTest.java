@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The emails' attempts are recorded in batches (one statement while the one before it runs); each attempt must get
+ * The emails' attempts are recorded in batches (one round trip while the one before it runs); each attempt must get
  * its own notification's status back, as one by one, and an attempt overtaken by a later claim must move nothing.
  * The notifications here are made as if already claimed (their lease running), so the server's own dispatcher
  * leaves them alone.
@@ -46,7 +46,7 @@ class NotificationRecordsTest extends ServerTest {
       store.record(claimed(alone, 1), new NotificationStore.Outcome(NotificationStore.Outcome.SENT, null), 0.5),
       store.record(claimed(sent, 1), new NotificationStore.Outcome(NotificationStore.Outcome.SENT, null), 0.5),
       // Its lease ran out and another node claimed it again (attempt 2): this node's attempt 1 is no longer its. Amid the
-      // batch, so that an answer matched to its attempt by position instead of by id would go to the wrong one.
+      // batch, so that an answer given to the wrong attempt of the batch would show.
       store.record(claimed(overtaken, 1), new NotificationStore.Outcome(NotificationStore.Outcome.SENT, null), 0.5),
       store.record(claimed(retried, 1), new NotificationStore.Outcome(NotificationStore.Outcome.RETRY, "421 busy"), 0.5))));
     List<Optional<String>> answers = Future.all(recorded.get(5, TimeUnit.SECONDS)).await(10, TimeUnit.SECONDS).list();
