@@ -18,8 +18,9 @@ import java.util.UUID;
 
 /**
  * Reads what {@link Bookable} judges by: a teacher's schedule, one-off slots, active bookings and busy time in
- * their external calendars (as externalcalendars/ publishes it) around a time. The listing reads it from the pool; a booking or a move reads it in its own transaction, after
- * locking the teacher's profile, so that what it judged still holds when it writes.
+ * their external calendars (as externalcalendars/ publishes it) around a time. The listing reads it from the pool;
+ * a booking or a move reads it in its own transaction, after locking the teacher's profile, so that what it judged
+ * still holds when it writes.
  */
 public final class TeacherCalendar {
 
@@ -65,7 +66,7 @@ public final class TeacherCalendar {
    * is read whole.
    */
   public static Future<Bookable> around(SqlClient client, String teacherId, Instant from, Instant to) {
-    return read(client, teacherId, from.minus(Bookable.MARGIN), to.plus(Bookable.MARGIN), Set.of());
+    return judging(client, teacherId, from.minus(Bookable.MARGIN), to.plus(Bookable.MARGIN), Set.of());
   }
 
   /**
@@ -76,11 +77,6 @@ public final class TeacherCalendar {
    */
   public static Future<Bookable> judging(SqlClient client, String teacherId, Instant from, Instant to,
                                          Set<UUID> excluding) {
-    return read(client, teacherId, from, to, excluding);
-  }
-
-  private static Future<Bookable> read(SqlClient client, String teacherId, Instant from, Instant to,
-                                       Set<UUID> excluding) {
     Map<String, Object> near = new HashMap<>();
     near.put("teacher_id", teacherId);
     near.put("from", from.atOffset(ZoneOffset.UTC));
