@@ -272,24 +272,20 @@ final class NotificationStore {
 
   /** Records the attempt; answers the notification's status after it (empty when it was no longer this attempt's). */
   Future<Optional<String>> record(Claimed claimed, Outcome outcome, double jitter) {
-    return records.add(new Attempt(new Which(claimed.id(), claimed.attempt()), outcome,
+    return records.add(new Attempt(claimed.id(), claimed.attempt(), outcome,
       retries.gapMs(claimed.attempt(), jitter)));
   }
 
-  /** Which attempt of which notification. */
-  private record Which(UUID id, int attempt) {
-  }
-
-  /** An attempt to record: what it came to, and the gap before a retry. */
-  private record Attempt(Which which, Outcome outcome, long gapMs) {
+  /** An attempt to record: which attempt of which notification, what it came to, and the gap before a retry. */
+  private record Attempt(UUID id, int attempt, Outcome outcome, long gapMs) {
   }
 
   /** Records a batch of attempts in one round trip; each attempt's answer as {@link #record}'s, in the batch's order. */
   private Future<List<Optional<String>>> record(List<Attempt> attempts) {
     List<Map<String, Object>> batch = attempts.stream().map(attempt -> {
       Map<String, Object> params = new HashMap<>();
-      params.put("id", attempt.which().id());
-      params.put("attempt", attempt.which().attempt());
+      params.put("id", attempt.id());
+      params.put("attempt", attempt.attempt());
       params.put("outcome", attempt.outcome().outcome());
       params.put("error", attempt.outcome().error());
       params.put("gap_ms", attempt.gapMs());
