@@ -1,7 +1,10 @@
--- The platform's history for bench/run.sh's HISTORY_ROWS, made with SQL in one transaction (through the API
--- it would take hours): :rows bookings over the :teachers teachers and :students students the API seed made,
--- and their events, three per booking, so 3 × :rows rows in the outbox. What a deployment that has run for a
--- while holds, so that the workloads show whether a statement walks data it does not need.
+-- The platform's history for bench/run.sh's HISTORY_ROWS, made with SQL (through the API it would take hours):
+-- :rows bookings over the :teachers teachers and :students students the API seed made, and their events, three
+-- per booking, so 3 × :rows rows in the outbox. What a deployment that has run for a while holds, so that the
+-- workloads show whether a statement walks data it does not need. The work is CPU-bound (the rows' JSON, the
+-- indexes), so run.sh runs :shares sessions of this at once, one per core: this one writes share :share, the
+-- bookings n = :share, :share + :shares, ... below :rows, in a transaction of its own, and run.sh holds the
+-- fan-outs back until every share has committed (see there).
 --
 -- Booking n: teacher n % teachers, hour h = n / teachers, student (n + h) % students, one hour long. A teacher's
 -- bookings all have a different h; so do a student's (the bookings of one h have distinct students as long as
@@ -40,8 +43,9 @@ END $$;
 -- Every instant the history writes is one of a few per hour h of the plan: the booking's start and end, when it
 -- was made and confirmed, and its last change (completed at its end, cancelled two hours before its start, or
 -- moved 90 minutes after it was made, from a day later). Each is kept here once as a time, once as Times.format
--- writes it (BookingJson), and once as the 12 hex digits of its epoch millisecond that begin a UUIDv7 made then
--- (kernel/Ids): made per row, the formatting alone took most of the time of writing the history.
+-- writes it (BookingJson), and once as the first 16 digits of a UUIDv7 made then (kernel/Ids: its epoch
+-- millisecond, version and variant): made per row, the formatting alone took most of the time of writing the
+-- history.
 CREATE TEMP TABLE moments ON COMMIT DROP AS
 SELECT h, past, start_time, start_time + interval '1 hour' AS end_time, made, made + interval '1 hour' AS confirmed,
        start_time - interval '2 hours' AS cancelled, made + interval '90 minutes' AS moved,
@@ -55,8 +59,14 @@ SELECT h, past, start_time, start_time + interval '1 hour' AS end_time, made, ma
 CREATE FUNCTION pg_temp.utc(at timestamptz) RETURNS text LANGUAGE sql STABLE AS $$
   SELECT to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')
 $$;
-CREATE FUNCTION pg_temp.ms(at timestamptz) RETURNS text LANGUAGE sql STABLE AS $$
-  SELECT lpad(to_hex(floor(extract(epoch FROM at) * 1000)::bigint), 12, '0')
+CREATE FUNCTION pg_temp.v7(at timestamptz) RETURNS text LANGUAGE sql STABLE AS $$
+  SELECT regexp_replace(lpad(to_hex(floor(extract(epoch FROM at) * 1000)::bigint), 12, '0'),
+                        '(.{8})(.{4})', '\1-\2-7000-8000-')
+$$;
+-- A UUIDv7 of the moment given (pg_temp.v7), its other bits the row's number k (unique in the history) where
+-- the server's are random: ids as time-ordered as the server's, made without a random number or a byte string.
+CREATE FUNCTION pg_temp.uuid7(v7 text, k bigint) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$
+  SELECT (v7 || lpad(to_hex(k), 12, '0'))::uuid
 $$;
 
 CREATE TEMP TABLE hours ON COMMIT DROP AS
@@ -66,29 +76,27 @@ SELECT h, past, start_time, end_time, made, confirmed, cancelled, moved, moved_f
        pg_temp.utc(moved_from) AS moved_from_s, pg_temp.utc(moved_from + interval '1 hour') AS moved_from_end_s,
        CASE WHEN past THEN pg_temp.utc(start_time) ELSE pg_temp.utc(moved_from) END AS first_start_s,
        CASE WHEN past THEN pg_temp.utc(end_time) ELSE pg_temp.utc(moved_from + interval '1 hour') END AS first_end_s,
-       pg_temp.ms(made) AS made_ms, pg_temp.ms(confirmed) AS confirmed_ms, pg_temp.ms(end_time) AS end_ms,
-       pg_temp.ms(cancelled) AS cancelled_ms, pg_temp.ms(moved) AS moved_ms
+       pg_temp.v7(made) AS made_v7, pg_temp.v7(confirmed) AS confirmed_v7, pg_temp.v7(end_time) AS end_v7,
+       pg_temp.v7(cancelled) AS cancelled_v7, pg_temp.v7(moved) AS moved_v7
   FROM moments;
 ANALYZE hours;
 
--- A UUIDv7 of the millisecond given (12 hex digits), its other bits the row's number k (unique in the history) where
--- the server's are random: ids as time-ordered as the server's, made without a random number or a byte string.
-CREATE FUNCTION pg_temp.uuid7(ms text, k bigint) RETURNS uuid LANGUAGE sql IMMUTABLE AS $$
-  SELECT (substr(ms, 1, 8) || '-' || substr(ms, 9, 4) || '-7000-8000-' || lpad(to_hex(k), 12, '0'))::uuid
-$$;
-
--- Each booking's life: its parties, its hour, what it is now (k = 4n: its events are k + 1 to k + 3).
-CREATE TEMP VIEW lives AS
-SELECT n, 4 * n::bigint AS k, 'bench-teacher-' || (n % :teachers + 1) AS teacher_id,
-       'bench-student-' || ((n + n / :teachers) % :students + 1) AS student_id,
-       CASE WHEN NOT hr.past THEN 'confirmed' WHEN n % 10 = 9 THEN 'cancelled' ELSE 'completed' END AS status, hr.*
-  FROM generate_series(0, :rows - 1) AS n
-  JOIN hours hr ON hr.h = n / :teachers;
+-- This share's bookings: their parties, hour, what they are now, and ids (k = 4n: their events' end in k + 1 to
+-- k + 3), made once here for the bookings, their subjects and their events.
+CREATE TEMP TABLE lives ON COMMIT DROP AS
+SELECT n, k, h, 'bench-teacher-' || (n % :teachers + 1) AS teacher_id,
+       'bench-student-' || ((n + h) % :students + 1) AS student_id,
+       CASE WHEN NOT hr.past THEN 'confirmed' WHEN n % 10 = 9 THEN 'cancelled' ELSE 'completed' END AS status,
+       pg_temp.uuid7(hr.made_v7, k) AS id
+  FROM generate_series(:share, :rows - 1, :shares) AS n
+ CROSS JOIN LATERAL (SELECT n / :teachers AS h, 4 * n::bigint AS k) AS nk
+  JOIN hours hr USING (h);
+ANALYZE lives;
 
 INSERT INTO bookings (id, student_id, teacher_id, slot_id, start_time, end_time, status, cancel_reason, cancelled_by,
                       version, created_at, updated_at, confirmed_at, blocked_until, previous_times, package_id,
                       late_cancellation, no_show, free_cancellation_until)
-SELECT pg_temp.uuid7(made_ms, k), student_id, teacher_id, NULL, start_time, end_time, status,
+SELECT id, student_id, teacher_id, NULL, start_time, end_time, status,
        CASE WHEN status = 'cancelled' THEN 'Something came up' END,
        CASE WHEN status = 'cancelled' THEN student_id END, 3, made,
        CASE status WHEN 'completed' THEN end_time WHEN 'cancelled' THEN cancelled ELSE moved END, confirmed, end_time,
@@ -96,55 +104,51 @@ SELECT pg_temp.uuid7(made_ms, k), student_id, teacher_id, NULL, start_time, end_
             ELSE jsonb_build_array(jsonb_build_object('start_time', moved_from, 'end_time', moved_from + interval '1 hour',
                                                       'changed_by', teacher_id, 'changed_at', moved)) END,
        NULL, false, NULL, start_time
-  FROM lives;
+  FROM lives JOIN hours USING (h);
 
-INSERT INTO event_subjects (subject_id, last_sequence) SELECT pg_temp.uuid7(made_ms, k), 3 FROM lives;
+INSERT INTO event_subjects (subject_id, last_sequence) SELECT id, 3 FROM lives;
+
+-- The three events of a booking of each hour and outcome, with all that does not depend on which booking it is:
+-- each booking's events are then a join, not three rows worked out anew.
+CREATE TEMP TABLE steps ON COMMIT DROP AS
+SELECT h, outcome, e.*, made_s, moved_from_s, moved_from_end_s, moved_s
+  FROM hours
+ CROSS JOIN LATERAL (VALUES ('completed'), ('cancelled'), ('confirmed')) AS o (outcome)
+ CROSS JOIN LATERAL (VALUES
+   (1, 'booking.created', 'pending', made, made_s, made_v7, first_start_s, first_end_s, false, false),
+   (2, 'booking.confirmed', 'confirmed', confirmed, confirmed_s, confirmed_v7, first_start_s, first_end_s,
+    false, false),
+   (3, CASE outcome WHEN 'completed' THEN 'booking.completed' WHEN 'cancelled' THEN 'booking.cancelled'
+                    ELSE 'booking.rescheduled' END,
+    outcome,
+    CASE outcome WHEN 'completed' THEN end_time WHEN 'cancelled' THEN cancelled ELSE moved END,
+    CASE outcome WHEN 'completed' THEN end_s WHEN 'cancelled' THEN cancelled_s ELSE moved_s END,
+    CASE outcome WHEN 'completed' THEN end_v7 WHEN 'cancelled' THEN cancelled_v7 ELSE moved_v7 END,
+    start_s, end_s, outcome = 'cancelled', outcome = 'confirmed'))
+   AS e (sequence, type, status, at, at_s, at_v7, start_s, end_s, cancels, moves)
+ WHERE (outcome = 'confirmed') <> past;
+ANALYZE steps;
 
 -- The booking as BookingJson writes it after each change.
 INSERT INTO events (id, type, subject_id, subject, sequence, users, data, created_at)
-SELECT pg_temp.uuid7(e.at_ms, l.k + e.sequence), e.type, b.id, jsonb_build_object('booking_id', b.id), e.sequence,
+SELECT pg_temp.uuid7(s.at_v7, l.k + s.sequence), s.type, l.id, jsonb_build_object('booking_id', l.id), s.sequence,
        ARRAY[l.student_id, l.teacher_id],
-       jsonb_build_object('booking_id', b.id, 'student_id', l.student_id, 'teacher_id', l.teacher_id,
-                          'start_time', e.start_s, 'end_time', e.end_s, 'status', e.status,
-                          'cancel_reason', e.cancel_reason, 'cancelled_by', e.cancelled_by,
-                          'created_at', l.made_s, 'updated_at', e.at_s, 'previous_times', e.previous_times,
-                          'package_id', NULL, 'free_cancellation_until', e.start_s, 'late_cancellation', false,
+       jsonb_build_object('booking_id', l.id, 'student_id', l.student_id, 'teacher_id', l.teacher_id,
+                          'start_time', s.start_s, 'end_time', s.end_s, 'status', s.status,
+                          'cancel_reason', CASE WHEN s.cancels THEN 'Something came up' END,
+                          'cancelled_by', CASE WHEN s.cancels THEN l.student_id END,
+                          'created_at', s.made_s, 'updated_at', s.at_s,
+                          'previous_times',
+                          CASE WHEN s.moves
+                               THEN jsonb_build_array(jsonb_build_object('start_time', s.moved_from_s,
+                                                                         'end_time', s.moved_from_end_s,
+                                                                         'changed_by', l.teacher_id,
+                                                                         'changed_at', s.moved_s))
+                               ELSE '[]'::jsonb END,
+                          'package_id', NULL, 'free_cancellation_until', s.start_s, 'late_cancellation', false,
                           'no_show', NULL, 'series_id', NULL),
-       e.at
+       s.at
   FROM lives l
- CROSS JOIN LATERAL (SELECT pg_temp.uuid7(l.made_ms, l.k) AS id) AS b
- CROSS JOIN LATERAL (VALUES
-   (1, 'booking.created', 'pending', l.made, l.made_s, l.made_ms,
-    l.first_start_s, l.first_end_s, NULL, NULL, '[]'::jsonb),
-   (2, 'booking.confirmed', 'confirmed', l.confirmed, l.confirmed_s, l.confirmed_ms,
-    l.first_start_s, l.first_end_s, NULL, NULL, '[]'::jsonb),
-   (3, CASE l.status WHEN 'completed' THEN 'booking.completed' WHEN 'cancelled' THEN 'booking.cancelled'
-                     ELSE 'booking.rescheduled' END,
-    l.status,
-    CASE l.status WHEN 'completed' THEN l.end_time WHEN 'cancelled' THEN l.cancelled ELSE l.moved END,
-    CASE l.status WHEN 'completed' THEN l.end_s WHEN 'cancelled' THEN l.cancelled_s ELSE l.moved_s END,
-    CASE l.status WHEN 'completed' THEN l.end_ms WHEN 'cancelled' THEN l.cancelled_ms ELSE l.moved_ms END,
-    l.start_s, l.end_s,
-    CASE WHEN l.status = 'cancelled' THEN 'Something came up' END,
-    CASE WHEN l.status = 'cancelled' THEN l.student_id END,
-    CASE WHEN l.past THEN '[]'::jsonb
-         ELSE jsonb_build_array(jsonb_build_object('start_time', l.moved_from_s, 'end_time', l.moved_from_end_s,
-                                                   'changed_by', l.teacher_id, 'changed_at', l.moved_s)) END))
-   AS e (sequence, type, status, at, at_s, at_ms, start_s, end_s, cancel_reason, cancelled_by, previous_times);
-
--- Webhooks and email follow the outbox from their cursors: these events are history, long fanned out (as V13
--- and V22 start after the events before them), not a backlog for the fan-outs to walk through during the
--- workloads (nor years of lesson requests and reminders to queue and send).
-UPDATE webhook_fanout SET txid = pg_current_xact_id(), position = (SELECT max(position) FROM events);
-UPDATE notification_fanout SET txid = pg_current_xact_id(), position = (SELECT max(position) FROM events);
+  JOIN steps s ON s.h = l.h AND s.outcome = l.status;
 
 COMMIT;
-
-RESET session_replication_role;
--- As autovacuum would have long since: statistics for the planner, and the visibility map that lets
--- bookings_confirmed_pairs answer the profile read's probes from the index alone.
-VACUUM ANALYZE bookings;
-VACUUM ANALYZE event_subjects;
-VACUUM ANALYZE events;
--- The history's pages written out now, not by the checkpointer during the workloads that follow.
-CHECKPOINT;

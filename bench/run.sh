@@ -29,6 +29,8 @@ HISTORY=${HISTORY:-1000}
 # The platform's history, written with SQL between two runs of workloads 1, 2 and 5 (history.sql): bookings
 # over all teachers and students, three events each. 0: none, every workload runs once.
 HISTORY_ROWS=${HISTORY_ROWS:-0}
+# Sessions writing the history at once, each its share (it is CPU-bound): one per core.
+HISTORY_JOBS=${HISTORY_JOBS:-$(nproc)}
 # RULES=1: every teacher has weekly hours round the clock, a 10-minute buffer and requires_package, every student
 # a package of lessons with the one teacher wrk.lua pairs them with, a webhook takes booking.* and one event
 # stream is open, so that the booking workloads (2, 6 and 8) pay for every rule a booking can meet.
@@ -65,6 +67,7 @@ SLOT_DAYS=${SLOT_DAYS:-$booking_days}
 [ "$MEETINGS" -le "$TEACHERS" ] || { echo "MEETINGS must be at most TEACHERS" >&2; exit 1; }
 # history.sql gives the bookings of one hour distinct students only when there are as many students as teachers.
 [ "$HISTORY_ROWS" = 0 ] || [ "$STUDENTS" -ge "$TEACHERS" ] || { echo "HISTORY_ROWS needs STUDENTS >= TEACHERS" >&2; exit 1; }
+[ "$HISTORY_JOBS" -ge 1 ] || { echo "HISTORY_JOBS must be 1 or more" >&2; exit 1; }
 # Under RULES each student has a package with one teacher, the one every booking of theirs is with.
 [ "$RULES" = 0 ] || [ $((STUDENTS % TEACHERS)) = 0 ] || { echo "RULES needs STUDENTS to be a multiple of TEACHERS" >&2; exit 1; }
 
@@ -368,8 +371,32 @@ if [ "$HISTORY_ROWS" != 0 ]; then
   future_start=$(((day0 + SLOT_DAYS * 86400 + HISTORY * 900 + 3599) / 3600 * 3600))
   echo "== Writing the history with SQL: $HISTORY_ROWS bookings over $TEACHERS teachers and $STUDENTS students, $((3 * HISTORY_ROWS)) events"
   started=$(date +%s.%N)
-  psql_db -v rows="$HISTORY_ROWS" -v teachers="$TEACHERS" -v students="$STUDENTS" -v past_end="$((day0 - 2 * 86400))" \
-    -v future_start="$future_start" -f "$here/history.sql"
+  # The shares commit one by one. Until the last has, one more session holds both fan-outs' cursor rows (they
+  # skip a locked cursor: FOR UPDATE SKIP LOCKED), so that no webhook or email takes the history for news; then,
+  # in the same transaction, it moves both cursors past every event there is, as V13 and V22 do for the events
+  # before them, and lets go.
+  coproc HOLD { psql_db -At; }
+  hold_pid=$HOLD_PID
+  echo "BEGIN; SELECT 'held' FROM webhook_fanout, notification_fanout FOR UPDATE;" >&"${HOLD[1]}"
+  read -r _ <&"${HOLD[0]}"
+  shares=()
+  for ((share = 0; share < HISTORY_JOBS; share++)); do
+    psql_db -v rows="$HISTORY_ROWS" -v share="$share" -v shares="$HISTORY_JOBS" -v teachers="$TEACHERS" \
+      -v students="$STUDENTS" -v past_end="$((day0 - 2 * 86400))" -v future_start="$future_start" -f "$here/history.sql" &
+    shares+=("$!")
+  done
+  for pid in "${shares[@]}"; do wait "$pid"; done
+  cat >&"${HOLD[1]}" <<'SQL'
+UPDATE webhook_fanout SET txid = (SELECT max(txid) FROM events), position = (SELECT max(position) FROM events);
+UPDATE notification_fanout SET txid = (SELECT max(txid) FROM events), position = (SELECT max(position) FROM events);
+COMMIT;
+SQL
+  exec {HOLD[1]}>&-
+  wait "$hold_pid"
+  # As autovacuum would have long since: statistics for the planner, and the visibility map that lets
+  # bookings_confirmed_pairs answer the profile read's probes from the index alone. Then the history's pages
+  # written out now, not by the checkpointer during the workloads that follow.
+  psql_db -c "VACUUM ANALYZE bookings" -c "VACUUM ANALYZE event_subjects" -c "VACUUM ANALYZE events" -c "CHECKPOINT"
   printf '   in %.1f s (VACUUM ANALYZE included); bookings %s rows, events %s rows, database %s\n' \
     "$(echo "$(date +%s.%N) - $started" | bc)" "$(psql_db -At -c "SELECT count(*) FROM bookings")" \
     "$(psql_db -At -c "SELECT count(*) FROM events")" "$(psql_db -At -c "SELECT pg_size_pretty(pg_database_size(current_database()))")"
