@@ -367,8 +367,9 @@ if [ "$HISTORY_ROWS" != 0 ]; then
   run_workloads "1 2 5 6"
   statements empty
   results=$work/results
-  # After every time the seed's and the workloads' bookings use (the reader's history ends last), on the hour.
-  future_start=$(((day0 + SLOT_DAYS * 86400 + HISTORY * 900 + 3599) / 3600 * 3600))
+  # After every time the seed's and the workloads' bookings use (the reader's history ends last), and an hour more
+  # for the buffer RULES keeps after each (10 minutes), on the hour.
+  future_start=$(((day0 + SLOT_DAYS * 86400 + HISTORY * 900 + 3600 + 3599) / 3600 * 3600))
   echo "== Writing the history with SQL: $HISTORY_ROWS bookings over $TEACHERS teachers and $STUDENTS students, $((3 * HISTORY_ROWS)) events"
   started=$(date +%s.%N)
   # The shares commit one by one. Until the last has, one more session holds both fan-outs' cursor rows (they
