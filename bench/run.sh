@@ -143,10 +143,13 @@ rules_phases=$([ "$RULES" = 0 ] || echo "schedules packages webhook")
 for phase in profiles slots $rules_phases bookings confirm sessions meetings history_slots history_bookings history_confirm; do
   seed "$phase"
 done
-if [ "$RULES" = 1 ]; then
-  # One live stream of every event, as an admin's dashboard would hold.
-  bench_spawn stream curl -sN -H "Authorization: Bearer $admin" -H 'Accept: text/event-stream' "$app_url/events/stream?all=true"
-fi
+# One live stream of every event, as an admin's dashboard would hold, from now on (without Last-Event-ID),
+# logged to stream-NAME.log.
+open_stream() {
+  bench_spawn "stream-$1" curl -sN -H "Authorization: Bearer $admin" -H 'Accept: text/event-stream' "$app_url/events/stream?all=true"
+  stream_pid=$last_pid
+}
+[ "$RULES" = 0 ] || open_stream seed
 psql_db -c "VACUUM ANALYZE"
 sessions=$(psql_db -At -c "SELECT string_agg(session_id::text, ',') FROM meetings WHERE ended_at IS NULL")
 booking_next=$MEETINGS
@@ -371,6 +374,8 @@ if [ "$HISTORY_ROWS" != 0 ]; then
   # for the buffer RULES keeps after each (10 minutes), on the hour.
   future_start=$(((day0 + SLOT_DAYS * 86400 + HISTORY * 900 + 3600 + 3599) / 3600 * 3600))
   echo "== Writing the history with SQL: $HISTORY_ROWS bookings over $TEACHERS teachers and $STUDENTS students, $((3 * HISTORY_ROWS)) events"
+  # The history is the past: the stream closes while it is written and opens again after it.
+  [ "$RULES" = 0 ] || bench_stop "$stream_pid"
   started=$(date +%s.%N)
   # The shares commit one by one. Until the last has, one more session holds both fan-outs' cursor rows (they
   # skip a locked cursor: FOR UPDATE SKIP LOCKED), so that no webhook or email takes the history for news; then,
@@ -398,6 +403,7 @@ SQL
   # bookings_confirmed_pairs answer the profile read's probes from the index alone. Then the history's pages
   # written out now, not by the checkpointer during the workloads that follow.
   psql_db -c "VACUUM ANALYZE bookings" -c "VACUUM ANALYZE event_subjects" -c "VACUUM ANALYZE events" -c "CHECKPOINT"
+  [ "$RULES" = 0 ] || open_stream history
   printf '   in %.1f s (VACUUM ANALYZE included); bookings %s rows, events %s rows, database %s\n' \
     "$(echo "$(date +%s.%N) - $started" | bc)" "$(psql_db -At -c "SELECT count(*) FROM bookings")" \
     "$(psql_db -At -c "SELECT count(*) FROM events")" "$(psql_db -At -c "SELECT pg_size_pretty(pg_database_size(current_database()))")"
@@ -416,7 +422,7 @@ run_workloads "1 2 3 5 6"
 if [ "$RULES" = 1 ]; then
   # That the rules were met, not just configured: every booking's event went to the webhook and the stream.
   echo "== RULES: webhook deliveries by status: $(psql_db -At -F ' ' -c "SELECT string_agg(status || ' ' || n, ', ') FROM (SELECT status, count(*) AS n FROM webhook_deliveries GROUP BY status) d");" \
-    "events the stream received: $(grep -c '^id: ' "$work/stream.log" || true)," \
+    "events the stream received: $(cat "$work"/stream-*.log | grep -c '^id: ' || true)," \
     "bookings with a lesson from a package: $(psql_db -At -c "SELECT count(*) FROM bookings WHERE package_id IS NOT NULL")"
 fi
 server_rss=$(peak_rss "$app_pid")
