@@ -19,8 +19,8 @@ if [ "$QUICK" = 1 ]; then
 else
   DURATION=${DURATION:-10s} WARMUP=${WARMUP:-5s} NODE_WARMUP=${NODE_WARMUP:-30s} ROUNDS=${ROUNDS:-3} MEETINGS=${MEETINGS:-100}
 fi
-# Which of the eight workloads below to run (the seed and the checks run whatever is chosen).
-WORKLOADS=${WORKLOADS:-1 2 3 4 5 6 7 8}
+# Which of the nine workloads below to run (the seed and the checks run whatever is chosen).
+WORKLOADS=${WORKLOADS:-1 2 3 4 5 6 7 8 9}
 selected() { [[ " $WORKLOADS " == *" $1 "* ]]; }
 TEACHERS=${TEACHERS:-1000}
 STUDENTS=${STUDENTS:-9000}
@@ -188,6 +188,8 @@ profiles_server() { wrk_once "$1" "$app_url" profiles "Authorization: Bearer $re
 profiles_reference() { wrk_once "$1" "$ref_url" profiles "X-Bench-Caller: $reader" "$TEACHERS" "$STUDENTS"; }
 pkread_server() { profiles_server "$1"; }
 pkread_bare() { wrk_once "$1" "$ref_url" profiles "X-Bench-Caller: $reader" "$TEACHERS" "$STUDENTS" /bare/profiles; }
+shape_worker() { wrk_once "$1" "$ref_url" profiles "X-Bench-Caller: $reader" "$TEACHERS" "$STUDENTS" /worker/bare/profiles; }
+shape_loop() { pkread_bare "$1"; }
 
 bookings_server() { bookings "$1" "$app_url" "Authorization: Bearer $admin"; }
 bookings_reference() { bookings "$1" "$ref_url" "X-Bench-Caller: bench-admin"; }
@@ -309,7 +311,7 @@ backlog_sql="SELECT (SELECT count(*) FROM webhook_deliveries WHERE status = 'pen
   + (SELECT count(*) FROM notifications WHERE status = 'scheduled' AND next_attempt_at <= now())
   + (SELECT count(*) FROM events e, webhook_fanout f WHERE (e.txid, e.position) > (f.txid, f.position))
   + (SELECT count(*) FROM events e, notification_fanout f WHERE (e.txid, e.position) > (f.txid, f.position))"
-# Once the server is stopped nothing is waited for: workloads 4 and 7 write no events, and workload 8 runs with no
+# Once the server is stopped nothing is waited for: workloads 4, 7 and 9 write no events, and workload 8 runs with no
 # server to follow what it writes.
 server_up=1
 caught_up() {
@@ -490,6 +492,17 @@ if selected 8; then
   echo "-- 8. POST /bookings, every one distinct, the server's own statements (/same-sql/bookings) against the bare insert, the server stopped"
   interleave alone samesql bare
 fi
+if selected 9; then
+  # What the server's fixed shape costs the plainest read, and nothing else of the server: the bare read made by a
+  # worker verticle that the HTTP verticle asks over the event bus, against the same read on the event loop.
+  for user in bench-teacher-1 "$reader"; do
+    [ "$(curl -fs -H "X-Bench-Caller: $reader" "$ref_url/worker/bare/profiles?user_id=$user")" \
+      = "$(curl -fs -H "X-Bench-Caller: $reader" "$ref_url/bare/profiles?user_id=$user")" ] \
+      || { echo "!! /worker/bare/profiles?user_id=$user answers otherwise than /bare/profiles" >&2; exit 1; }
+  done
+  echo "-- 9. GET /bare/profiles?user_id= made by a worker verticle over the event bus against made on the event loop, the server stopped"
+  interleave shape worker loop
+fi
 reference_rss=$(peak_rss "$ref_pid")
 bench_stop "$ref_pid"
 
@@ -535,6 +548,7 @@ summary() {
       label["limits"] = "7. GET /profiles, 2 nodes (limits on | off)"
       label["pkread"] = "5. GET /profiles?user_id= (ref: bare PK read)"
       label["alone"] = "8. same SQL, no server (ref: bare insert)"
+      label["shape"] = "9. bare PK read via worker (ref: on the loop)"
       printf "%-47s %9s %7s %7s | %9s %7s %7s | %5s %5s %5s | %s\n", "workload", "req/s", "p50", "p99", "req/s", "p50", "p99",
         "req/s", "p50", "p99", "non-2xx (5xx) of each"
       for (w = 1; w <= workloads; w++) {
@@ -553,7 +567,7 @@ summary() {
 }
 
 echo
-echo "== Summary: median of $ROUNDS rounds of $DURATION (p99 in ms; ratio = server / reference (8: same SQL / bare), or clustered / unclustered; req/s sustained, with the server's catch-up)"
+echo "== Summary: median of $ROUNDS rounds of $DURATION (p99 in ms; ratio = server / reference (8: same SQL / bare; 9: via a worker / on the loop), or clustered / unclustered; req/s sustained, with the server's catch-up)"
 if [ "$HISTORY_ROWS" != 0 ]; then
   echo "-- without the history"
   summary "$work/results-empty"

@@ -2,6 +2,7 @@ package red.sessions.vyoma.bench;
 
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
@@ -36,14 +37,18 @@ import java.util.concurrent.ThreadLocalRandom;
  * What the server's endpoints cost without the server around them: {@code GET /profiles} and
  * {@code POST /bookings} answered straight from vertx-web handlers ({@code GET /profiles} with ProfileStore's SQL,
  * {@code POST /bookings} with the seed's single insert), {@code POST /same-sql/bookings} with BookingStore's
- * statements sent as it sends them, and {@code GET /bare/profiles} with a profile's bare primary-key read, on the same schema
- * (the server's migrations make it), through the same client and pool settings. No authentication (the
- * caller is named by the {@code X-Bench-Caller} header), no event bus, no request validation, request ids or
- * access log: the floor the server's own layers are measured from.
+ * statements sent as it sends them, and {@code GET /bare/profiles} with a profile's bare primary-key read, on the
+ * same schema (the server's migrations make it), through the same client and pool settings. No authentication
+ * (the caller is named by the {@code X-Bench-Caller} header), no event bus, no request validation, request ids or
+ * access log: the floor the server's own layers are measured from. One route has the event bus:
+ * {@code GET /worker/bare/profiles} is the same bare read made by a worker verticle the handler asks over it, the
+ * server's fixed shape (HTTP verticle, event bus, a domain's worker verticle) around the floor and nothing else of
+ * the server.
  *
  * <p>Environment: {@code REF_HTTP_PORT}, {@code REF_DB_URL} ({@code postgresql://…}), {@code REF_POOL_SIZE}
  * (16, as the server's {@code db.pool_size}); prepared statements cached per connection, as the server's
- * {@code Database} does; one HTTP verticle per core, as the server's {@code http.instances}.
+ * {@code Database} does; one HTTP verticle and one worker verticle per core, as the server's {@code http.instances}
+ * and {@code domain.instances}.
  */
 public final class Reference extends VerticleBase {
 
@@ -56,6 +61,9 @@ public final class Reference extends VerticleBase {
              OR EXISTS (SELECT 1 FROM confirmed_pairs c WHERE c.teacher_id = #{caller} AND c.student_id = p.user_id)
              AS shown) s
     WHERE p.user_id = #{user_id}""";
+
+  // Where GET /worker/bare/profiles asks for its profile: a worker verticle, as the server's domains.
+  private static final String BARE_PROFILES = "reference.bare-profiles";
 
   // The floor under any profile read: the row by its primary key, the email shown to its own user only.
   private static final String FIND_PROFILE_BARE = """
@@ -153,8 +161,12 @@ public final class Reference extends VerticleBase {
       .connectingTo(PgConnectOptions.fromUri(System.getenv("REF_DB_URL")).setCachePreparedStatements(true))
       .using(vertx)
       .build();
-    DeploymentOptions http = new DeploymentOptions().setInstances(Runtime.getRuntime().availableProcessors());
-    vertx.deployVerticle(() -> new Reference(pool, port), http)
+    int cores = Runtime.getRuntime().availableProcessors();
+    // As the server: one worker verticle per core for the domain, one HTTP verticle per core.
+    vertx.deployVerticle(() -> new BareProfiles(pool),
+        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(cores))
+      .compose(workers -> vertx.deployVerticle(() -> new Reference(pool, port),
+        new DeploymentOptions().setInstances(cores)))
       .onSuccess(id -> System.out.println("reference listening on port " + port))
       .onFailure(e -> {
         e.printStackTrace();
@@ -168,6 +180,7 @@ public final class Reference extends VerticleBase {
     router.get("/health").handler(ctx -> ctx.json(new JsonObject().put("status", "UP")));
     router.get("/profiles").handler(ctx -> profile(ctx, FIND_PROFILE));
     router.get("/bare/profiles").handler(ctx -> profile(ctx, FIND_PROFILE_BARE));
+    router.get("/worker/bare/profiles").handler(this::profileByWorker);
     router.post("/bookings").handler(BodyHandler.create().setBodyLimit(65536)).handler(this::book);
     router.post("/same-sql/bookings").handler(BodyHandler.create().setBodyLimit(65536)).handler(this::bookAsTheServer);
     // Where run.sh's RULES webhook delivers to.
@@ -176,24 +189,63 @@ public final class Reference extends VerticleBase {
   }
 
   private void profile(RoutingContext ctx, String sql) {
+    Map<String, Object> asked = asked(ctx);
+    if (asked != null) {
+      SqlTemplate.forQuery(pool, sql).mapTo(Reference::profileJson).execute(asked)
+        .onSuccess(rows -> answer(ctx, first(rows)))
+        .onFailure(ctx::fail);
+    }
+  }
+
+  private void profileByWorker(RoutingContext ctx) {
+    Map<String, Object> asked = asked(ctx);
+    if (asked != null) {
+      vertx.eventBus().<JsonObject>request(BARE_PROFILES, new JsonObject(asked))
+        .onSuccess(reply -> answer(ctx, reply.body()))
+        .onFailure(ctx::fail);
+    }
+  }
+
+  // The read's parameters from the request; null when one is missing, the request answered 400.
+  private static Map<String, Object> asked(RoutingContext ctx) {
     String userId = ctx.queryParams().get("user_id");
     String caller = ctx.request().getHeader("X-Bench-Caller");
     if (userId == null || caller == null) {
       ctx.fail(400);
-      return;
+      return null;
     }
-    SqlTemplate.forQuery(pool, sql)
-      .mapTo(Reference::profileJson)
-      .execute(Map.of("user_id", userId, "caller", caller, "admin", false))
-      .onSuccess(rows -> {
-        var found = rows.iterator();
-        if (found.hasNext()) {
-          ctx.json(new JsonObject().put("profile", found.next()));
-        } else {
-          ctx.fail(404);
-        }
-      })
-      .onFailure(ctx::fail);
+    return Map.of("user_id", userId, "caller", caller, "admin", false);
+  }
+
+  private static JsonObject first(RowSet<JsonObject> rows) {
+    var found = rows.iterator();
+    return found.hasNext() ? found.next() : null;
+  }
+
+  private static void answer(RoutingContext ctx, JsonObject profile) {
+    if (profile != null) {
+      ctx.json(new JsonObject().put("profile", profile));
+    } else {
+      ctx.fail(404);
+    }
+  }
+
+  /** The bare read behind the event bus, on a worker thread, as a domain of the server answers. */
+  private static final class BareProfiles extends VerticleBase {
+
+    private final Pool pool;
+
+    BareProfiles(Pool pool) {
+      this.pool = pool;
+    }
+
+    @Override
+    public Future<?> start() {
+      return vertx.eventBus().<JsonObject>localConsumer(BARE_PROFILES, message ->
+        SqlTemplate.forQuery(pool, FIND_PROFILE_BARE).mapTo(Reference::profileJson).execute(message.body().getMap())
+          .onSuccess(rows -> message.reply(first(rows)))
+          .onFailure(e -> message.fail(500, e.getMessage()))).completion();
+    }
   }
 
   private void book(RoutingContext ctx) {
