@@ -144,13 +144,13 @@ public final class Application {
     LocalServices.register(vertx);
     DeploymentOptions workers = new DeploymentOptions()
       .setThreadingModel(ThreadingModel.WORKER)
-      .setInstances(AppConfig.instances(config.domain()));
+      .setInstances(config.domainInstances());
     Future<Void> domains = Future.succeededFuture();
     Parts parts = new Parts(database.pool(), config, signer, unsubscribe, cluster, refused);
     for (Function<Parts, VerticleBase> domain : DOMAINS) {
       domains = domains.compose(v -> noted(vertx.deployVerticle(() -> domain.apply(parts), workers), deployments));
     }
-    DeploymentOptions http = new DeploymentOptions().setInstances(AppConfig.instances(config.http()));
+    DeploymentOptions http = new DeploymentOptions().setInstances(config.httpInstances());
     LocalUploads uploads = new LocalUploads(config.dataDir(), signer, config.storage().getLong("max_upload_bytes"));
     RateLimits limits = RateLimits.create(vertx, config.rateLimits(), cluster);
     StreamSlots streamSlots = StreamSlots.create(vertx, config.events());

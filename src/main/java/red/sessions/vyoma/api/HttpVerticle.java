@@ -22,7 +22,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The HTTP front: routing, authentication, body limits and the error format. It holds no business
- * logic; each API call goes over the event bus to its domain verticle. Deployed once per core.
+ * logic; each API call goes over the event bus to its domain verticle. Deployed once per event loop.
  */
 public final class HttpVerticle extends VerticleBase {
 

@@ -257,9 +257,23 @@ public final class AppConfig {
     return new VertxOptions().setMetricsOptions(Metrics.options(metrics()));
   }
 
-  /** Instances of a verticle kind: the configured number, or one per core when it is 0. */
-  public static int instances(JsonObject section) {
+  /**
+   * Instances of the HTTP verticle: the configured number, or one per event loop of the Vert.x {@link #vertxOptions}
+   * builds (two per core) when it is 0, so that every loop takes connections. With one per core, half the loops took
+   * none, and a request waited longer behind a loop the system had paused (bench/README.md, "the profile read's
+   * tail").
+   */
+  public int httpInstances() {
+    return instances(http(), vertxOptions().getEventLoopPoolSize());
+  }
+
+  /** Instances of each domain's worker verticle: the configured number, or one per core when it is 0. */
+  public int domainInstances() {
+    return instances(domain(), Runtime.getRuntime().availableProcessors());
+  }
+
+  private static int instances(JsonObject section, int otherwise) {
     int configured = section.getInteger("instances", 0);
-    return configured > 0 ? configured : Runtime.getRuntime().availableProcessors();
+    return configured > 0 ? configured : otherwise;
   }
 }

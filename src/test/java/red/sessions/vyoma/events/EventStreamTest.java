@@ -7,7 +7,6 @@ import io.vertx.ext.web.client.HttpResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import red.sessions.vyoma.platform.AppConfig;
 import red.sessions.vyoma.support.EventStreamClient;
 import red.sessions.vyoma.support.EventStreamClient.Sent;
 import red.sessions.vyoma.support.Scrape;
@@ -229,7 +228,7 @@ class EventStreamTest {
         assertEquals(1, stream.await(event -> true, 1, WITHIN).size());
       }
       double reads = outboxReads(server) - before;
-      int verticles = AppConfig.instances(server.config().http());
+      int verticles = server.config().httpInstances();
       // One read per verticle, and at most one more where the event had to wait for an older transaction.
       assertTrue(reads <= 2 * verticles, reads + " reads for " + streams + " streams on " + verticles + " verticles");
     } finally {

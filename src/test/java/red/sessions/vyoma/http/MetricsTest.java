@@ -9,7 +9,6 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import red.sessions.vyoma.platform.AppConfig;
 import red.sessions.vyoma.support.EventStreamClient;
 import red.sessions.vyoma.support.Scrape;
 import red.sessions.vyoma.support.Seed;
@@ -118,7 +117,7 @@ class MetricsTest extends ServerTest {
     assertFalse(scrape.find("vertx_pool_in_use", pool).isEmpty());
     assertFalse(scrape.find("vertx_pool_queue_pending", pool).isEmpty());
 
-    assertEquals(AppConfig.instances(server.config().domain()),
+    assertEquals(server.config().domainInstances(),
       scrape.value("vertx_eventbus_handlers", Map.of("address", "vyoma.reviews")), "one consumer per domain verticle");
     assertEquals(1, scrape.value("vertx_eventbus_processed_total", reviews));
     assertEquals(0, scrape.value("vertx_eventbus_pending", reviews));

@@ -28,6 +28,17 @@ class AppConfigTest {
   }
 
   @Test
+  void httpVerticlesDefaultToOnePerEventLoopAndDomainVerticlesToOnePerCore(Vertx vertx) {
+    AppConfig defaults = AppConfig.load(vertx, null, Map.of()).await();
+    assertEquals(2 * Runtime.getRuntime().availableProcessors(), defaults.httpInstances());
+    assertEquals(Runtime.getRuntime().availableProcessors(), defaults.domainInstances());
+
+    AppConfig set = AppConfig.load(vertx, null, Map.of("VYOMA_HTTP_INSTANCES", "3", "VYOMA_DOMAIN_INSTANCES", "5")).await();
+    assertEquals(3, set.httpInstances());
+    assertEquals(5, set.domainInstances());
+  }
+
+  @Test
   void aConfFileOverridesDefaultsAndEnvironmentOverridesBoth(Vertx vertx) throws Exception {
     Path file = TestServer.temporaryDirectory().resolve("production.json");
     Files.writeString(file, "{\"http\": {\"port\": 9000, \"host\": \"127.0.0.1\"}, \"db\": {\"pool_size\": 4}}");

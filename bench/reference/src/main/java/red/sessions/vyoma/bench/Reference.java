@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -47,8 +48,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *
  * <p>Environment: {@code REF_HTTP_PORT}, {@code REF_DB_URL} ({@code postgresql://…}), {@code REF_POOL_SIZE}
  * (16, as the server's {@code db.pool_size}); prepared statements cached per connection, as the server's
- * {@code Database} does; one HTTP verticle and one worker verticle per core, as the server's {@code http.instances}
- * and {@code domain.instances}.
+ * {@code Database} does; one HTTP verticle per event loop and one worker verticle per core, as the server's
+ * {@code http.instances} and {@code domain.instances} by default.
  */
 public final class Reference extends VerticleBase {
 
@@ -161,12 +162,11 @@ public final class Reference extends VerticleBase {
       .connectingTo(PgConnectOptions.fromUri(System.getenv("REF_DB_URL")).setCachePreparedStatements(true))
       .using(vertx)
       .build();
-    int cores = Runtime.getRuntime().availableProcessors();
-    // As the server: one worker verticle per core for the domain, one HTTP verticle per core.
-    vertx.deployVerticle(() -> new BareProfiles(pool),
-        new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER).setInstances(cores))
+    // As the server: one worker verticle per core for the domain, one HTTP verticle per event loop.
+    vertx.deployVerticle(() -> new BareProfiles(pool), new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
+        .setInstances(Runtime.getRuntime().availableProcessors()))
       .compose(workers -> vertx.deployVerticle(() -> new Reference(pool, port),
-        new DeploymentOptions().setInstances(cores)))
+        new DeploymentOptions().setInstances(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE)))
       .onSuccess(id -> System.out.println("reference listening on port " + port))
       .onFailure(e -> {
         e.printStackTrace();
