@@ -9,6 +9,7 @@ import io.vertx.ext.web.client.WebClientOptions;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import red.sessions.vyoma.events.EventNotices;
 import red.sessions.vyoma.support.EventStreamClient;
 import red.sessions.vyoma.support.Scrape;
 import red.sessions.vyoma.support.Seed;
@@ -32,6 +33,19 @@ import static red.sessions.vyoma.support.Seed.hoursAhead;
 class MetricsTest extends ServerTest {
 
   private static final String REQUESTS = "vertx_http_server_requests_total";
+
+  @Test
+  void byDefaultEveryEventLoopHasAnHttpVerticle() {
+    // Each HTTP verticle follows the outbox's notices for its event streams; the node's other followers are the
+    // same whatever the count, so two servers' followers differ by their HTTP verticles.
+    Map<String, String> notices = Map.of("address", EventNotices.ADDRESS);
+    double pinned = new Scrape(api.get("/metrics", null).bodyAsString()).value("vertx_eventbus_handlers", notices);
+    try (TestServer byDefault = TestServer.start(Map.of("VYOMA_HTTP_INSTANCES", "0"))) {
+      double everyLoop = new Scrape(byDefault.api().get("/metrics", null).bodyAsString())
+        .value("vertx_eventbus_handlers", notices);
+      assertEquals(2 * Runtime.getRuntime().availableProcessors() - server.config().httpInstances(), everyLoop - pinned);
+    }
+  }
 
   @Test
   void requestsAreCountedByRouteTemplateAndStatusAlongsideTheBusinessEvents() {
