@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.temporal.ChronoUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,6 +20,17 @@ public class TimesTest {
   void timesAreWrittenInUtcWithMilliseconds() {
     assertEquals("2026-12-01T03:30:00.000Z", Times.format(OffsetDateTime.parse("2026-12-01T09:00:00+05:30")));
     assertEquals("2026-12-01T09:00:00.123Z", Times.format(OffsetDateTime.parse("2026-12-01T09:00:00.123999Z")));
+  }
+
+  @Test
+  void everyTimeInRangeIsWrittenInTheSameTwentyFourCharacters() {
+    DateTimeFormatter pattern = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
+    assertEquals("1970-01-01T00:00:00.000Z", Times.format(OffsetDateTime.parse("1970-01-01T05:30:00+05:30")));
+    assertEquals("9999-12-31T23:59:59.999Z", Times.format(OffsetDateTime.parse("9999-12-31T23:59:59.999999Z")));
+    Samples.check(random -> {
+      OffsetDateTime time = Samples.time(random);
+      assertEquals(pattern.format(time), Times.format(time), time.toString());
+    });
   }
 
   @Test
