@@ -94,16 +94,18 @@ wait_ready() {
 # Starts the jar against the throwaway database on PORT (the caller's VYOMA_* variables apply) and waits
 # until it is ready. Every node shares $work/app, so every node verifies the same development tokens.
 # The rate limits are raised far above what wrk sends: one student token makes thousands of requests a
-# second here, which the default limits would rightly refuse with 429.
+# second here, which the default limits would rightly refuse with 429. SERVER_JVM_OPTS (none by default, as
+# `java -jar` runs it) are the server's JVM options, e.g. a heap bound: SERVER_JVM_OPTS=-Xmx256m.
 jar_start() {
-  local name=$1 port=$2
+  local name=$1 port=$2 jvm_opts
   shift 2
+  read -ra jvm_opts <<< "${SERVER_JVM_OPTS:-}"
   mkdir -p "$work/app"
   VYOMA_DATA_DIR="$work/app" VYOMA_HTTP_HOST=127.0.0.1 VYOMA_HTTP_PORT="$port" VYOMA_DB_URL="$db_url" \
     VYOMA_RATE_LIMITS_USER_BURST=100000000 VYOMA_RATE_LIMITS_USER_PER_MINUTE=100000000 \
     VYOMA_RATE_LIMITS_WRITE_BURST=100000000 VYOMA_RATE_LIMITS_WRITE_PER_MINUTE=100000000 \
     VYOMA_RATE_LIMITS_ADDRESS_BURST=100000000 VYOMA_RATE_LIMITS_ADDRESS_PER_MINUTE=100000000 \
-    bench_spawn "$name" java -jar "$JAR" "$@"
+    bench_spawn "$name" java "${jvm_opts[@]}" -jar "$JAR" "$@"
   wait_ready "http://127.0.0.1:$port/health/ready" "$last_pid" "$work/$name.log"
 }
 

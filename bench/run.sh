@@ -103,7 +103,7 @@ app_pid=$last_pid
 REF_HTTP_PORT=$ref_port REF_DB_URL=$db_url bench_spawn reference java -jar "$REF_JAR"
 ref_pid=$last_pid
 wait_ready "$ref_url/health" "$ref_pid" "$work/reference.log"
-echo "== server on port $app_port (pid $app_pid), reference on port $ref_port (pid $ref_pid)"
+echo "== server on port $app_port (pid $app_pid, JVM options: ${SERVER_JVM_OPTS:-none}), reference on port $ref_port (pid $ref_pid)"
 
 admin=$(jar_token --sub bench-admin --admin)
 reader=bench-student-1
