@@ -16,9 +16,9 @@ import java.time.temporal.ChronoUnit;
 public final class Times {
 
   /**
-   * The instant with exactly three fraction digits: the same text as the pattern
-   * {@code uuuu-MM-dd'T'HH:mm:ss.SSS'Z'} in UTC, written by the JDK's instant printer, which makes half the garbage of a
-   * pattern, whose fraction field makes a {@code BigDecimal} a call, in less time. Every answer writes times.
+   * The instant with exactly three fraction digits, the same text as the pattern {@code uuuu-MM-dd'T'HH:mm:ss.SSS'Z'}
+   * in UTC. Every answer writes times, and the JDK's instant printer writes them with half the garbage of a pattern,
+   * whose fraction field goes through a {@code BigDecimal} on every call.
    */
   private static final DateTimeFormatter UTC_MILLIS = new DateTimeFormatterBuilder().appendInstant(3).toFormatter();
 
